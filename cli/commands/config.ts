@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { action } from '../run.js';
+
+export function register(program: Command): void {
+  const config = program.command('config').description('Validate environment files and document their fields.');
+  config
+    .command('validate')
+    .description('Validate an environment file; lists every problem at once (exit 2 when any).')
+    .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
+    .option('--json', 'machine-readable output')
+    .action(
+      action<{ env: string; json?: boolean }>(async (opts, out) => {
+        const { loadEnvironment } = await import('../../src/config/load.js');
+        const env = loadEnvironment(opts.env);
+        out.result({ ok: true, environment: env }, () => `${opts.env}: valid (${env.services.length} service${env.services.length === 1 ? '' : 's'}: ${env.services.map((s) => s.name).join(', ')}).`);
+      }),
+    );
+  config
+    .command('docs')
+    .description('Print every environment field with its default, as Markdown.')
+    .option('--json', 'machine-readable output')
+    .action(
+      action<{ json?: boolean }>(async (_opts, out) => {
+        const { docRows } = await import('../../src/config/spec.js');
+        const { environmentSpec } = await import('../../src/config/schema.js');
+        const rows = docRows(environmentSpec);
+        out.result(rows, () =>
+          ['| field | accepts | default | meaning |', '| --- | --- | --- | --- |', ...rows.map((r) => `| \`${r.path}\` | ${r.accepts} | ${r.default ? '`' + r.default + '`' : ''} | ${r.doc} |`)].join('\n'),
+        );
+      }),
+    );
+}

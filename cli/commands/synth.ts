@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { action } from '../run.js';
+
+export function register(program: Command): void {
+  program
+    .command('synth')
+    .description('Synthesize the environment\'s stacks to cdktf.out/<env>/ (in-process, deterministic).')
+    .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
+    .option('-o, --out <dir>', 'output folder (default: cdktf.out/<env>)')
+    .option('--json', 'machine-readable output')
+    .action(
+      action<{ env: string; out?: string; json?: boolean }>(async (opts, out) => {
+        const { loadEnvironment } = await import('../../src/config/load.js');
+        const env = loadEnvironment(opts.env);
+        const { synthEnvironment } = await import('../../stacks/synth.js');
+        const res = await synthEnvironment(env, { outdir: opts.out });
+        out.result(res, () => `Synthesized ${res.stacks.length} stacks of ${env.name} to ${res.outdir}:\n` + res.stacks.map((s) => `  ${s.name}  (${s.resources} resources)`).join('\n'));
+      }),
+    );
+}

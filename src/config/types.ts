@@ -1,0 +1,68 @@
+/** The validated, defaults-filled environment config. Mirrors `schema.ts` field for field. */
+export type CpuArchitecture = 'X86_64' | 'ARM64';
+
+export interface ServiceConfig {
+  name: string;
+  /** Always set after loading (default `<app>/<service>`). */
+  repository: string;
+  imageTag: string;
+  port: number;
+  cpu: number;
+  memory: number;
+  cpuArchitecture: CpuArchitecture;
+  desiredCount: number;
+  minCount: number;
+  maxCount: number;
+  healthPath: string;
+  pathPattern: string;
+  environment: Record<string, string>;
+  secrets: Record<string, string>;
+  logRetentionDays: number;
+  healthCheck: {
+    intervalSeconds: number;
+    timeoutSeconds: number;
+    healthyThreshold: number;
+    unhealthyThreshold: number;
+    gracePeriodSeconds: number;
+  };
+  scaling: {
+    cpuTargetPercent: number;
+    memoryTargetPercent: number;
+    scaleOutCooldownSeconds: number;
+    scaleInCooldownSeconds: number;
+  };
+}
+
+export interface EnvironmentConfig {
+  name: string;
+  app: string;
+  region: string;
+  account?: string;
+  protected: boolean;
+  sandbox: boolean;
+  domain: { name: string; record: string; zone: 'create' | 'existing'; zoneId?: string };
+  network: { cidr: string; azCount: number; nat: 'per-az' | 'single'; flowLogRetentionDays: number };
+  database: {
+    engine: 'postgresql' | 'mysql';
+    /** Always set after loading. */
+    version: string;
+    databaseName: string;
+    masterUsername: string;
+    minCapacity: number;
+    maxCapacity: number;
+    backupRetentionDays: number;
+    deletionProtection: boolean;
+  };
+  cache: {
+    nodeType: string;
+    engineVersion: string;
+    replicas: number;
+    transitEncryption: boolean;
+    authToken: boolean;
+    snapshotRetentionDays: number;
+  };
+  state: { backend: 's3' | 'local'; bucket?: string; keyPrefix?: string; region?: string; path?: string };
+  alarms: { emails: string[]; cpuPercent: number; memoryPercent: number; http5xxPercent: number; p95LatencySeconds: number };
+  services: ServiceConfig[];
+  waivers: { rule: string; resource?: string; reason: string }[];
+}
