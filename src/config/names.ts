@@ -46,7 +46,19 @@ export function names(env: EnvironmentConfig) {
     /** Secrets Manager name of the Redis connection secret {host, port, password, url}. */
     redisSecret: `${env.app}/${env.name}/redis`,
     alarmTopic: `${p}-alarms`,
+    /** KMS key (alias) that encrypts the alarm topic; CloudWatch alarms cannot use aws/sns. */
+    alarmKeyAlias: `alias/${p}-alarms`,
+    alb5xxAlarm: `${p}-alb-5xx-rate`,
+    albLatencyAlarm: `${p}-alb-p95-latency`,
     flowLogGroup: `/vpc/${p}/flow-logs`,
+    flowLogRole: truncate(`${p}-flow-logs`, 64),
+    /** `Name` tags of the network pieces (AZ index from 0, shown from 1). */
+    internetGateway: `${p}-igw`,
+    subnet: (tier: 'public' | 'private' | 'database', az: number) => `${p}-${tier}-${az + 1}`,
+    routeTable: (tier: 'public' | 'private' | 'database', az?: number) => (az === undefined ? `${p}-${tier}` : `${p}-${tier}-${az + 1}`),
+    natGateway: (az: number) => `${p}-nat-${az + 1}`,
+    dbWriterInstance: `${p}-db-writer`,
+    dbFinalSnapshot: `${p}-db-final`,
     fqdn,
     publicUrl: `https://${fqdn}`,
   };
@@ -64,6 +76,11 @@ export function serviceNames(env: EnvironmentConfig, svc: ServiceConfig) {
     logGroup: `/ecs/${p}/${svc.name}`,
     executionRole: truncate(`${p}-${svc.name}-exec`, 64),
     taskRole: truncate(`${p}-${svc.name}-task`, 64),
+    cpuAlarm: `${p}-${svc.name}-cpu-high`,
+    memoryAlarm: `${p}-${svc.name}-memory-high`,
+    unhealthyHostsAlarm: `${p}-${svc.name}-unhealthy-hosts`,
+    cpuScalingPolicy: `${p}-${svc.name}-cpu-target`,
+    memoryScalingPolicy: `${p}-${svc.name}-memory-target`,
     /** The public health URL of this service (its health path on the environment's host). */
     healthUrl: `${names(env).publicUrl}${publicHealthPath(svc)}`,
   };
