@@ -13,9 +13,9 @@ export function terraformAwsEnv(env: EnvironmentConfig): NodeJS.ProcessEnv {
   if (ctx.credentials) {
     out.AWS_ACCESS_KEY_ID = ctx.credentials.accessKeyId;
     out.AWS_SECRET_ACCESS_KEY = ctx.credentials.secretAccessKey;
-    // Never let a sandbox run pick up a real profile or session.
-    out.AWS_PROFILE = '';
-    out.AWS_SESSION_TOKEN = '';
+    // Never let a sandbox run pick up a real profile or session (undefined = removed by the runner).
+    out.AWS_PROFILE = undefined;
+    out.AWS_SESSION_TOKEN = undefined;
   }
   return out;
 }

@@ -118,6 +118,7 @@ export async function runTerraform(opts: RunOptions): Promise<RunResult> {
     TF_INPUT: '0',
     CHECKPOINT_DISABLE: '1',
   };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   const child = spawn(tool.path, opts.args, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const inflight = new InFlight();
   const out = new Tail(256 * 1024);
