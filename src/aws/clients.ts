@@ -2,6 +2,7 @@
  * AWS SDK v3 clients, made lazily: a command loads only the client packages it calls.
  * One client per (service, context), with the SDK's standard retry mode (throttling backs off).
  */
+import { BerthError } from '../output/errors.js';
 import type { AwsContext } from './context.js';
 
 const cache = new WeakMap<AwsContext, Map<string, unknown>>();
@@ -16,7 +17,28 @@ function config(ctx: AwsContext) {
   };
 }
 
+const verified = new WeakMap<AwsContext, Promise<void>>();
+
+/** With `account` set in the environment, refuse credentials that belong to any other account. */
+function verifyAccount(ctx: AwsContext): Promise<void> {
+  if (!ctx.expectedAccount) return Promise.resolve();
+  let p = verified.get(ctx);
+  if (!p) {
+    p = (async () => {
+      const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+      const who = await new STSClient(config(ctx)).send(new GetCallerIdentityCommand({}));
+      if (who.Account !== ctx.expectedAccount)
+        throw new BerthError(`the AWS credentials in use belong to account ${who.Account}, but this environment is account ${ctx.expectedAccount}; nothing was done.`, {
+          hint: 'Switch to the right profile (AWS_PROFILE) or role, or fix `account` in the environment file.',
+        });
+    })();
+    verified.set(ctx, p);
+  }
+  return p;
+}
+
 async function memo<T>(ctx: AwsContext, key: string, make: () => Promise<T>): Promise<T> {
+  await verifyAccount(ctx);
   let m = cache.get(ctx);
   if (!m) cache.set(ctx, (m = new Map()));
   if (!m.has(key)) m.set(key, await make());

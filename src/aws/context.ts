@@ -13,6 +13,8 @@ export interface AwsContext {
   sandbox: boolean;
   /** In the sandbox, the local URL that stands for the public URL. */
   publicUrlOverride?: string;
+  /** The environment's `account`: every client refuses to work with credentials of another account. */
+  expectedAccount?: string;
 }
 
 export function awsContext(env: EnvironmentConfig, processEnv: NodeJS.ProcessEnv = process.env): AwsContext {
@@ -26,5 +28,5 @@ export function awsContext(env: EnvironmentConfig, processEnv: NodeJS.ProcessEnv
     return { region: rec.region, endpoint: rec.endpoint, credentials: { ...FAKE_CREDENTIALS }, sandbox: true, publicUrlOverride: rec.publicUrl };
   }
   const endpoint = processEnv.BERTH_AWS_ENDPOINT_URL || undefined;
-  return { region: env.region, endpoint, sandbox: false };
+  return { region: env.region, endpoint, sandbox: false, expectedAccount: env.account };
 }
