@@ -3,8 +3,8 @@
  * state backend, readable resource addresses, and named outputs.
  */
 import { posix } from 'node:path';
-import { LocalBackend, S3Backend, TerraformDataSource, TerraformOutput, TerraformResource, TerraformStack } from 'cdktf';
-import type { Construct } from 'constructs';
+import { LocalBackend, S3Backend, TerraformDataSource, TerraformElement, TerraformOutput, TerraformResource, TerraformStack } from 'cdktf';
+import type { Construct, Node } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { names, type StackKind } from '../src/config/names.js';
 import type { EnvironmentConfig } from '../src/config/types.js';
@@ -83,21 +83,34 @@ export class BerthStack extends TerraformStack {
   }
 
   /**
-   * Give every resource and data source a readable, stable address derived from its construct path
-   * (`aws_vpc.network_vpc`, `aws_ecs_service.service_api_service`) instead of cdktf's hashed ids:
-   * `berth check` waivers and plan summaries name resources by these addresses. Call once, after
-   * the stack's constructs are built and before synth.
+   * cdktf marks every cross-stack output sensitive, and terraform_remote_state keeps that mark, so
+   * any consumer output or plan line built from one would turn "(sensitive value)" (and an output
+   * without `sensitive = true` would fail at plan). berth passes only ids, ARNs, names and endpoints
+   * between stacks, never a secret value (the Redis token stays inside the cache stack), so
+   * cross-stack outputs are plain. A test checks that no cross-stack output carries a secret.
    */
-  finalizeIds(): void {
-    const seen = new Map<string, string>();
-    for (const c of this.node.findAll()) {
-      if (!(c instanceof TerraformResource) && !(c instanceof TerraformDataSource)) continue;
-      const rel = c.node.path.split('/').slice(1).join('_');
-      const id = rel.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^([^A-Za-z_])/, '_$1');
-      const key = `${c.terraformResourceType}.${id}`;
-      if (seen.has(key)) throw new Error(`duplicate terraform address ${key} (${seen.get(key)} and ${c.node.path})`);
-      seen.set(key, c.node.path);
-      c.overrideLogicalId(id);
-    }
+  override registerOutgoingCrossStackReference(identifier: string): TerraformOutput {
+    const o = super.registerOutgoingCrossStackReference(identifier);
+    o.sensitive = false;
+    return o;
+  }
+
+  private readonly addresses = new Map<string, string>();
+
+  /**
+   * Every resource and data source gets a readable, stable address derived from its construct path
+   * (`aws_vpc.network_vpc`, `aws_ecs_service.service_api-service`) instead of cdktf's hashed ids:
+   * `berth check` waivers and plan summaries name resources by these addresses. Outputs, the
+   * provider and cross-stack remote-state reads keep cdktf's own scheme.
+   */
+  protected override allocateLogicalId(el: TerraformElement | Node): string {
+    if (!(el instanceof TerraformResource) && !(el instanceof TerraformDataSource)) return super.allocateLogicalId(el);
+    const rel = el.node.path.split('/').slice(1).join('_');
+    const id = rel.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^([^A-Za-z_])/, '_$1');
+    const key = `${el.terraformResourceType}.${id}`;
+    const owner = this.addresses.get(key);
+    if (owner !== undefined && owner !== el.node.path) throw new Error(`duplicate terraform address ${key} (${owner} and ${el.node.path})`);
+    this.addresses.set(key, el.node.path);
+    return id;
   }
 }

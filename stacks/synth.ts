@@ -1,6 +1,98 @@
-// Placeholder until the stacks land (issue 2, stacks helper replaces this file).
+/**
+ * `berth synth`: an environment's stacks written to `cdktf.out/<env>/` in-process (no cdktf-cli).
+ *
+ * Deterministic: the same config gives byte-identical files (sorted JSON, no stack traces, no
+ * timestamps, no absolute paths: the local state path is relative to each stack's working
+ * directory). Stack folders left from an earlier synth that no longer belong to the environment
+ * are removed first. cdktf is loaded only when synthesizing: importing this module for
+ * `stackGraph` stays cheap.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { names, STACK_DEPENDENCIES, stackOrder, type StackKind } from '../src/config/names.js';
+import { paths, projectDir } from '../src/config/paths.js';
 import type { EnvironmentConfig } from '../src/config/types.js';
-export interface SynthResult { outdir: string; stacks: { name: string; kind: string; resources: number; dependencies: string[] }[] }
-export async function synthEnvironment(_env: EnvironmentConfig, _opts: { outdir?: string } = {}): Promise<SynthResult> {
-  throw new Error('stacks not built yet');
+
+export interface SynthStack {
+  /** The stack id, e.g. `chatbot-platform-network`; also its folder under `stacks/`. */
+  name: string;
+  kind: StackKind;
+  /** Number of terraform resources in the stack (data sources and outputs not counted). */
+  resources: number;
+  /** Stack ids this stack reads outputs from (apply them first). */
+  dependencies: string[];
+}
+
+export interface SynthResult {
+  /** Absolute path of the folder written (holds manifest.json and stacks/<stack>/cdk.tf.json). */
+  outdir: string;
+  /** In dependency order. */
+  stacks: SynthStack[];
+}
+
+/** The stack graph of an environment, without synthesizing (pure). */
+export function stackGraph(env: EnvironmentConfig): { name: string; kind: StackKind; dependencies: string[] }[] {
+  const n = names(env);
+  return stackOrder().map((kind) => ({ name: n.stack(kind), kind, dependencies: STACK_DEPENDENCIES[kind].map((d) => n.stack(d)) }));
+}
+
+/** cdktf reads these from the environment; none may change what berth writes. */
+const CDKTF_ENV = ['SYNTH_HCL_OUTPUT', 'CDKTF_OUTDIR', 'CDKTF_CONTEXT_JSON', 'CDKTF_TARGET_STACK_ID', 'CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS'];
+
+export async function synthEnvironment(env: EnvironmentConfig, opts: { outdir?: string } = {}): Promise<SynthResult> {
+  const outdir = resolve(opts.outdir ?? paths.synthDir(env.name));
+  const graph = stackGraph(env);
+  const wanted = new Set(graph.map((s) => s.name));
+
+  mkdirSync(join(outdir, 'stacks'), { recursive: true });
+  for (const entry of readdirSync(join(outdir, 'stacks'))) {
+    if (!wanted.has(entry)) rmSync(join(outdir, 'stacks', entry), { recursive: true, force: true });
+  }
+  for (const s of graph) {
+    // Only what synth writes; a terraform working folder (.terraform, lock file) inside is kept.
+    for (const f of ['cdk.tf.json', 'cdk.tf', 'metadata.json']) rmSync(join(outdir, 'stacks', s.name, f), { force: true });
+  }
+  rmSync(join(outdir, 'manifest.json'), { force: true });
+
+  const saved = CDKTF_ENV.map((k) => [k, process.env[k]] as const);
+  for (const k of CDKTF_ENV) delete process.env[k];
+  try {
+    const { buildApp } = await import('./app.js');
+    const { app } = buildApp(env, outdir);
+    app.synth();
+  } finally {
+    for (const [k, v] of saved) if (v !== undefined) process.env[k] = v;
+  }
+
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
+    stacks: Record<string, { dependencies: string[]; synthesizedStackPath: string }>;
+  };
+  const stacks: SynthStack[] = graph.map((g) => {
+    const m = manifest.stacks[g.name];
+    if (!m) throw new Error(`synth: stack ${g.name} missing from manifest.json`);
+    const tf = JSON.parse(readFileSync(join(outdir, m.synthesizedStackPath), 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
+    const resources = Object.values(tf.resource ?? {}).reduce((acc, byName) => acc + Object.keys(byName).length, 0);
+    return { name: g.name, kind: g.kind, resources, dependencies: m.dependencies };
+  });
+  assertNoMachinePaths(outdir, [outdir, projectDir(), process.cwd(), homedir()]);
+  return { outdir, stacks };
+}
+
+/** Fail loudly if any written file names a folder of this machine (the output must be portable). */
+function assertNoMachinePaths(outdir: string, folders: string[]): void {
+  const needles = [...new Set(folders.filter((f) => f.length > 1 && f !== '/'))];
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir)) {
+      const p = join(dir, entry);
+      if (entry === '.terraform') continue;
+      if (statSync(p).isDirectory()) visit(p);
+      else if (entry.endsWith('.json')) {
+        const text = readFileSync(p, 'utf8');
+        const hit = needles.find((n) => text.includes(n));
+        if (hit) throw new Error(`synth: ${p} contains the machine path ${hit}; the output must hold relative paths only`);
+      }
+    }
+  };
+  if (existsSync(outdir)) visit(outdir);
 }

@@ -6,7 +6,7 @@ export function register(program: Command): void {
     .command('synth')
     .description('Synthesize the environment\'s stacks to cdktf.out/<env>/ (in-process, deterministic).')
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
-    .option('-o, --out <dir>', 'output folder (default: cdktf.out/<env>)')
+    .option('-o, --out <dir>', 'output folder (default: cdktf.out/<env>; a local backend\'s state paths assume that layout)')
     .option('--json', 'machine-readable output')
     .action(
       action<{ env: string; out?: string; json?: boolean }>(async (opts, out) => {
@@ -14,7 +14,15 @@ export function register(program: Command): void {
         const env = loadEnvironment(opts.env);
         const { synthEnvironment } = await import('../../stacks/synth.js');
         const res = await synthEnvironment(env, { outdir: opts.out });
-        out.result(res, () => `Synthesized ${res.stacks.length} stacks of ${env.name} to ${res.outdir}:\n` + res.stacks.map((s) => `  ${s.name}  (${s.resources} resources)`).join('\n'));
+        const kindOf = new Map(res.stacks.map((s) => [s.name, s.kind]));
+        out.result(
+          res,
+          () =>
+            `Synthesized ${res.stacks.length} stacks of ${env.name} to ${res.outdir}:\n` +
+            res.stacks
+              .map((s) => `  ${s.name}  (${s.resources} resources${s.dependencies.length ? `; after ${s.dependencies.map((d) => kindOf.get(d) ?? d).join(', ')}` : ''})`)
+              .join('\n'),
+        );
       }),
     );
 }

@@ -52,6 +52,9 @@ export const logs = (ctx: AwsContext) => memo(ctx, 'logs', async () => new (awai
 export const cloudwatch = (ctx: AwsContext) => memo(ctx, 'cloudwatch', async () => new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(config(ctx)));
 export const ec2 = (ctx: AwsContext) => memo(ctx, 'ec2', async () => new (await import('@aws-sdk/client-ec2')).EC2Client(config(ctx)));
 export const ecr = (ctx: AwsContext) => memo(ctx, 'ecr', async () => new (await import('@aws-sdk/client-ecr')).ECRClient(config(ctx)));
+/** ECR with a single attempt, for reads where an error is itself the answer (doctor's image probe). */
+export const ecrSingleAttempt = (ctx: AwsContext) =>
+  memo(ctx, 'ecr-1', async () => new (await import('@aws-sdk/client-ecr')).ECRClient({ ...config(ctx), maxAttempts: 1 }));
 export const secretsManager = (ctx: AwsContext) =>
   memo(ctx, 'secrets', async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(config(ctx)));
 export const iam = (ctx: AwsContext) => memo(ctx, 'iam', async () => new (await import('@aws-sdk/client-iam')).IAMClient(config(ctx)));

@@ -16,13 +16,30 @@ export const EXIT = {
   PLAN_ERROR: 1,
   PLAN_CHANGES: 2,
 
-  // deploy / rollback / restart / scale verdicts.
+  // plan / apply / destroy / outputs (terraform).
+  /** Another run holds the stack's state lock (who, since when and the lock id are printed). Nothing changed; retry later. */
+  STATE_LOCKED: 4,
+  /** apply: a saved plan no longer matches the synthesized config or the state. Nothing changed; run `berth plan` again. */
+  PLAN_STALE: 5,
+  /** apply / destroy refused: no TTY to confirm and no --yes / --confirm. Nothing changed (same number as USAGE). */
+  NOT_CONFIRMED: 2,
+
+  // deploy / rollback / restart / scale verdicts (src/rollout/operate.ts).
+  /** The new deployment is PRIMARY and COMPLETED, running = desired, its targets healthy, the health URL 2xx. */
   DEPLOY_SUCCEEDED: 0,
+  /** deploy failed and is rolled back: by berth, or by ECS's circuit breaker (berth verified it completed). */
   DEPLOY_FAILED_ROLLED_BACK: 10,
+  /** deploy failed and the rollback did not complete either; also a `berth rollback` that failed. */
   DEPLOY_FAILED_ROLLBACK_FAILED: 11,
+  /** Failed and left as is: deploy --no-rollback, or a restart/scale (nothing to roll back to). */
   DEPLOY_FAILED_NO_ROLLBACK: 12,
+  /** No verdict within --timeout (deploy: rolled back unless --no-rollback; 11 if that rollback failed). */
   DEPLOY_TIMED_OUT: 13,
+  /** Another deployment (a revision neither ours nor the previous one) replaced ours; berth left it alone. */
   DEPLOY_SUPERSEDED: 14,
+
+  // doctor: 0 when no check FAILs (WARNs allowed), 1 when any does; 2 for an unknown check group.
+  DOCTOR_FAILED: 1,
 
   /** A terraform run exceeded its hard time limit. */
   TIMED_OUT: 124,

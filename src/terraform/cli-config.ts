@@ -15,6 +15,8 @@ export interface CliConfig {
   file: string;
   /** true when the user set TF_CLI_CONFIG_FILE and berth left it alone. */
   userProvided: boolean;
+  /** A TF_CLI_CONFIG_FILE that names no file: ignored (terraform would only warn and go online). */
+  ignoredUserFile?: string;
   mirror?: string;
   pluginCache?: string;
 }
@@ -36,7 +38,8 @@ export function renderCliConfig(opts: { mirror?: string; pluginCache?: string })
 }
 
 export function ensureCliConfig(env: NodeJS.ProcessEnv = process.env, project = projectDir()): CliConfig {
-  if (env.TF_CLI_CONFIG_FILE) return { file: env.TF_CLI_CONFIG_FILE, userProvided: true };
+  if (env.TF_CLI_CONFIG_FILE && existsSync(env.TF_CLI_CONFIG_FILE)) return { file: env.TF_CLI_CONFIG_FILE, userProvided: true };
+  const ignoredUserFile = env.TF_CLI_CONFIG_FILE || undefined;
   const mirrorPath = env.BERTH_TF_MIRROR ?? DEFAULT_MIRROR;
   const mirror = mirrorPath && existsSync(mirrorPath) ? mirrorPath : undefined;
   const dir = paths.berthDir(project);
@@ -45,5 +48,5 @@ export function ensureCliConfig(env: NodeJS.ProcessEnv = process.env, project = 
   const file = join(dir, 'terraform.rc');
   const text = renderCliConfig({ mirror, pluginCache });
   if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file, text);
-  return { file, userProvided: false, mirror, pluginCache };
+  return { file, userProvided: false, mirror, pluginCache, ignoredUserFile };
 }

@@ -142,6 +142,7 @@ export async function runTerraform(opts: RunOptions): Promise<RunResult> {
   child.stderr.on('data', lineSplitter('stderr', err));
 
   let timedOut = false;
+  let killTimer: NodeJS.Timeout | undefined;
   const kill = (sig: NodeJS.Signals) => {
     try {
       if (child.pid) process.kill(-child.pid, sig);
@@ -153,7 +154,8 @@ export async function runTerraform(opts: RunOptions): Promise<RunResult> {
   const timer = setTimeout(() => {
     timedOut = true;
     kill('SIGINT');
-    setTimeout(() => kill('SIGKILL'), 15_000).unref();
+    killTimer = setTimeout(() => kill('SIGKILL'), 15_000);
+    killTimer.unref();
   }, limit);
   const onAbort = () => kill('SIGINT');
   opts.signal?.addEventListener('abort', onAbort);
@@ -163,6 +165,17 @@ export async function runTerraform(opts: RunOptions): Promise<RunResult> {
     child.on('close', (c, sig) => resolve(c ?? (sig ? 128 : 1)));
   }).finally(() => {
     clearTimeout(timer);
+    // terraform has exited: never signal its (later reusable) id again; after a timeout, take any
+    // straggler of its group (a provider plugin) with it while the group still exists.
+    if (killTimer) clearTimeout(killTimer);
+    if (timedOut && child.pid) {
+      try {
+        process.kill(-child.pid, 0);
+        kill('SIGKILL');
+      } catch {
+        /* the group is gone */
+      }
+    }
     opts.signal?.removeEventListener('abort', onAbort);
   });
   if (timedOut) throw new TerraformTimeoutError(opts.stack, inflight.list(), limit, opts.args[0] ?? '');

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { action } from '../run.js';
+
+interface Opts {
+  env: string;
+  service?: string;
+  timeout?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('health')
+    .description(
+      "ALB target health per target (state, reason code), an HTTP check of each service's public health URL (status, latency, TLS certificate days left).\n" +
+        'Exit codes: 0 every service healthy, 1 otherwise, 2 bad input.',
+    )
+    .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
+    .option('-s, --service <name>', 'only this service (default: all)')
+    .option('--timeout <duration>', 'HTTP timeout', '5s')
+    .option('--json', 'machine-readable output')
+    .action(
+      action<Opts>(async (opts, out) => {
+        const { parseDuration } = await import('../../src/rollout/duration.js');
+        const timeoutMs = parseDuration(opts.timeout ?? '5s', '--timeout');
+        const { loadEnvironment } = await import('../../src/config/load.js');
+        const { selectServices } = await import('../../src/rollout/target.js');
+        const { awsContext } = await import('../../src/aws/context.js');
+        const env = loadEnvironment(opts.env);
+        const services = selectServices(env, opts.service);
+        const ctx = awsContext(env);
+        const { gatherHealth, renderHealth } = await import('../../src/health/health.js');
+        const report = await gatherHealth(ctx, env, services, { timeoutMs });
+        out.result(report, () => renderHealth(report, (s, x) => out.paint(s, x)));
+        return report.healthy ? 0 : 1;
+      }),
+    );
+}

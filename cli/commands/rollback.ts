@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { action } from '../run.js';
+
+interface Opts {
+  env: string;
+  service?: string;
+  to?: string;
+  yes?: boolean;
+  timeout?: string;
+  maxFailedTasks?: string;
+  smoke?: boolean;
+  pollInterval?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('rollback')
+    .description(
+      'Roll the service back to the last revision that ran healthy (or --to a revision or image), and watch it like a deploy. Never deregisters anything.\n' +
+        'Exit codes: 0 succeeded, 11 the rollback failed, 13 timed out, 14 superseded, 2 bad input or no --yes without a terminal (nothing changed).',
+    )
+    .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
+    .option('-s, --service <name>', 'the service (required when the environment has several)')
+    .option('--to <revision|image>', 'a revision number, family:revision, task-definition ARN, or an image reference')
+    .option('-y, --yes', 'do not ask (required without a terminal)')
+    .option('--timeout <duration>', 'give up after this long (90s, 10m, 1h)', '15m')
+    .option('--max-failed-tasks <n>', 'failed tasks tolerated before failing', '2')
+    .option('--no-smoke', "do not require the service's health URL to answer 2xx")
+    .option('--poll-interval <duration>', 'time between polls (default 3s; 1s in the sandbox)')
+    .option('--json', 'machine-readable output')
+    .action(
+      action<Opts>(async (opts, out) => {
+        const { openOp, watchSettings, confirm } = await import('../../src/rollout/cli-support.js');
+        const settings = watchSettings(opts);
+        const op = openOp(opts.env, opts.service, out);
+        const { rollback, renderOp } = await import('../../src/rollout/operate.js');
+        const res = await rollback(op, { ...settings, to: opts.to, yes: Boolean(opts.yes), canPrompt: out.caps.canPrompt && !out.json, confirm });
+        out.result(res, () => renderOp(res));
+        return res.exitCode;
+      }),
+    );
+}

@@ -1,0 +1,125 @@
+/**
+ * `berth doctor`: gather the facts of the selected check groups in parallel (one shared, memoized
+ * Source), run each group's pure check, and return every finding. Exit code: 1 when any finding
+ * FAILs, 0 otherwise (WARN does not fail the run).
+ */
+import { awsContext, type AwsContext } from '../aws/context.js';
+import type { EnvironmentConfig } from '../config/types.js';
+import { UsageError } from '../output/errors.js';
+import { EXIT } from '../output/exit-codes.js';
+import { redact } from '../output/redact.js';
+import { CHECKS, isCheckId } from './catalog.js';
+import { Source, type GatherOptions } from './gather/source.js';
+import { fail } from './lib/finding.js';
+import { GROUPS } from './registry.js';
+import { GROUP_NAMES, type Finding, type GroupName, type Status } from './types.js';
+
+export interface DoctorOptions {
+  env: EnvironmentConfig;
+  ctx?: AwsContext;
+  /** Group names (`network`) or check ids (`network.private-route`); empty: everything. */
+  select?: string[];
+  service?: string;
+  now?: Date;
+  resolveNs?: GatherOptions['resolveNs'];
+  fetch?: GatherOptions['fetch'];
+  /** A group still gathering after this long fails (default 60 s). */
+  groupTimeoutMs?: number;
+  /** Called as each group finishes (progress). */
+  onGroup?: (name: GroupName, findings: Finding[], ms: number) => void;
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  exitCode: number;
+  environment: string;
+  app: string;
+  region: string;
+  endpoint?: string;
+  services: string[];
+  groups: { name: GroupName; title: string; durationMs: number; pass: number; warn: number; fail: number; error?: string }[];
+  summary: Record<Lowercase<Status>, number>;
+  durationMs: number;
+  findings: Finding[];
+}
+
+export function parseSelection(select: string[] = []): { groups: GroupName[]; checks: string[] } {
+  const groups = new Set<GroupName>();
+  const checks: string[] = [];
+  const bad: string[] = [];
+  for (const s of select) {
+    if ((GROUP_NAMES as readonly string[]).includes(s)) groups.add(s as GroupName);
+    else if (isCheckId(s)) {
+      checks.push(s);
+      groups.add(s.split('.')[0] as GroupName);
+    } else bad.push(s);
+  }
+  if (bad.length)
+    throw new UsageError(`unknown check group${bad.length > 1 ? 's' : ''} ${bad.join(', ')}; valid groups: ${GROUP_NAMES.join(', ')}`, {
+      hint: `Run every group with \`berth doctor --env <env>\`, or name some: \`berth doctor --env <env> network security-groups\`. Single checks work too, e.g. network.private-route (${CHECKS.length} in all; \`berth doctor --list\`).`,
+    });
+  return { groups: groups.size ? GROUP_NAMES.filter((g) => groups.has(g)) : [...GROUP_NAMES], checks };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: NodeJS.Timeout;
+  return Promise.race([p, new Promise<T>((_, rej) => (t = setTimeout(() => rej(new Error(`${what} took longer than ${ms / 1000} s`)), ms)))]).finally(() => clearTimeout(t));
+}
+
+export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
+  const started = Date.now();
+  const { env } = o;
+  const { groups, checks } = parseSelection(o.select);
+  let services = env.services;
+  if (o.service) {
+    services = env.services.filter((s) => s.name === o.service);
+    if (!services.length) throw new UsageError(`--service ${o.service}: no such service in ${env.name} (services: ${env.services.map((s) => s.name).join(', ')})`);
+  }
+  const ctx = o.ctx ?? awsContext(env);
+  const now = o.now ?? new Date();
+  const src = new Source({ ctx, env, services, resolveNs: o.resolveNs, fetch: o.fetch });
+  const input = { env, services, now };
+  const results = await Promise.all(
+    groups.map(async (name) => {
+      const g = GROUPS.find((x) => x.name === name)!;
+      const t0 = Date.now();
+      let findings: Finding[];
+      let error: string | undefined;
+      try {
+        const facts = await withTimeout(g.gather(src), o.groupTimeoutMs ?? 60_000, `reading the ${name} facts`);
+        findings = g.check(facts, input);
+      } catch (e) {
+        const err = e as { name?: string; message?: string };
+        error = redact(`${err?.name && err.name !== 'Error' ? `${err.name}: ` : ''}${err?.message ?? String(e)}`);
+        findings = [
+          fail(`${name}.gather`, {
+            resource: ctx.endpoint ?? ctx.region,
+            message: `could not read the ${name} facts: ${error}`,
+            evidence: { region: ctx.region, endpoint: ctx.endpoint ?? null },
+            fix: { note: 'Check the credentials and region (aws sts get-caller-identity), and that they may call the Describe/List/Get APIs of EC2, ECS, ELB, RDS, ElastiCache, IAM, ACM, Route 53, Secrets Manager, ECR and CloudWatch Logs.' },
+          }),
+        ];
+      }
+      if (checks.length) findings = findings.filter((f) => checks.includes(f.check) || f.check.endsWith('.gather'));
+      const ms = Date.now() - t0;
+      o.onGroup?.(name, findings, ms);
+      return { name, title: g.title, findings, ms, error };
+    }),
+  );
+  const findings = results.flatMap((r) => r.findings);
+  const count = (fs: Finding[], s: Status) => fs.filter((f) => f.status === s).length;
+  const summary = { pass: count(findings, 'PASS'), warn: count(findings, 'WARN'), fail: count(findings, 'FAIL') };
+  return {
+    ok: summary.fail === 0,
+    exitCode: summary.fail ? EXIT.DOCTOR_FAILED : EXIT.OK,
+    environment: env.name,
+    app: env.app,
+    region: ctx.region,
+    ...(ctx.endpoint ? { endpoint: ctx.endpoint } : {}),
+    services: services.map((s) => s.name),
+    groups: results.map((r) => ({ name: r.name, title: r.title, durationMs: r.ms, pass: count(r.findings, 'PASS'), warn: count(r.findings, 'WARN'), fail: count(r.findings, 'FAIL'), ...(r.error ? { error: r.error } : {}) })),
+    summary,
+    durationMs: Date.now() - started,
+    findings,
+  };
+}

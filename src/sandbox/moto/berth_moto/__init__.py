@@ -1,0 +1,21 @@
+"""
+berth's extension of moto (5.2.x), loaded in-process by launcher.py before moto serves a request.
+
+- gaps.py     APIs and behaviours moto lacks that the real stacks and terraform's AWS provider need
+              (application-autoscaling tags, ElastiCache member clusters and deletes, RDS scaling
+              info, ECS service fields, Route 53 and other provider waits).
+- ecs_sim.py  a scheduler that makes ECS services behave like ECS: deployments, tasks moving
+              PROVISIONING -> PENDING -> RUNNING -> STOPPED with ENIs in the service's subnets,
+              target registration and health in the service's ELBv2 target groups, failures chosen
+              by the image tag (fail-exit, fail-pull, fail-arch, fail-health) or by real state
+              (an arm64 image in moto's ECR, a missing secret or log group), the deployment circuit
+              breaker and its rollback, service events, and log lines in CloudWatch Logs.
+- public.py   a local HTTP endpoint that routes by the ALB's listener rules to healthy targets and
+              answers as the task's version would.
+
+Every piece of moto state is touched under LOCK: moto's request threads, the scheduler thread and
+the public endpoint all take it.
+"""
+import threading
+
+LOCK = threading.RLock()

@@ -1,0 +1,116 @@
+/**
+ * Aurora Serverless v2 (PostgreSQL or MySQL): a provisioned-mode cluster with a serverless v2
+ * scaling range and one `db.serverless` writer, in the database subnets, behind the db security
+ * group. The master password never appears in terraform: RDS generates it and keeps it in Secrets
+ * Manager (`manage_master_user_password`); services read `username`/`password` from that secret.
+ */
+import { Construct } from 'constructs';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group/index.js';
+import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster/index.js';
+import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance/index.js';
+import { names } from '../../src/config/names.js';
+import type { EnvironmentConfig } from '../../src/config/types.js';
+import { DB_PORT } from './security.js';
+
+export const AURORA_ENGINE = { postgresql: 'aurora-postgresql', mysql: 'aurora-mysql' } as const;
+export const AURORA_LOG_EXPORTS = { postgresql: ['postgresql'], mysql: ['audit', 'error', 'slowquery'] } as const;
+
+export interface DataProps {
+  env: EnvironmentConfig;
+  /** The database subnets (one per AZ). */
+  subnetIds: string[];
+  /** The db security group (ingress from the app group only). */
+  securityGroupId: string;
+  /**
+   * Refuse to delete the cluster. Default: `env.database.deletionProtection` (true), and always
+   * false in a sandbox environment (the emulator must be torn down freely).
+   */
+  deletionProtection?: boolean;
+  /** Daily backup window, UTC. Default: `18:00-19:00` (03:00-04:00 KST, low traffic). */
+  preferredBackupWindow?: string;
+  /** Weekly maintenance window, UTC; does not overlap the backup window. Default: `sun:19:30-sun:20:30`. */
+  preferredMaintenanceWindow?: string;
+  /**
+   * Snapshot taken when the cluster is destroyed. Default: `names(env).dbFinalSnapshot`
+   * (`<app>-<env>-db-final`); a sandbox skips the final snapshot instead. The identifier is fixed
+   * (deterministic synth): delete or rename an old final snapshot before destroying a second time.
+   */
+  finalSnapshotIdentifier?: string;
+}
+
+/**
+ * Secure defaults: `storage_encrypted` (the account's aws/rds key), RDS-managed master password,
+ * `copy_tags_to_snapshot`, CloudWatch log exports (postgresql, or audit/error/slowquery for MySQL),
+ * backups for `env.database.backupRetentionDays` (7), no major version upgrades by terraform,
+ * the writer not publicly accessible with minor version upgrades on.
+ */
+export class Data extends Construct {
+  readonly clusterIdentifier: string;
+  readonly endpoint: string;
+  readonly readerEndpoint: string;
+  readonly port: number;
+  readonly databaseName: string;
+  /** ARN of the RDS-managed master secret ({username, password}). */
+  readonly masterSecretArn: string;
+
+  constructor(scope: Construct, id: string, props: DataProps) {
+    super(scope, id);
+    const env = props.env;
+    const n = names(env);
+    const db = env.database;
+    const engine = AURORA_ENGINE[db.engine];
+
+    const subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
+      name: n.dbSubnetGroup,
+      description: `Database subnets of ${n.prefix}`,
+      subnetIds: props.subnetIds,
+    });
+
+    const cluster = new RdsCluster(this, 'cluster', {
+      clusterIdentifier: n.dbCluster,
+      engine,
+      engineMode: 'provisioned',
+      engineVersion: db.version,
+      databaseName: db.databaseName,
+      masterUsername: db.masterUsername,
+      manageMasterUserPassword: true,
+      port: DB_PORT[db.engine],
+      dbSubnetGroupName: subnetGroup.name,
+      vpcSecurityGroupIds: [props.securityGroupId],
+      storageEncrypted: true,
+      serverlessv2ScalingConfiguration: { minCapacity: db.minCapacity, maxCapacity: db.maxCapacity },
+      backupRetentionPeriod: db.backupRetentionDays,
+      preferredBackupWindow: props.preferredBackupWindow ?? '18:00-19:00',
+      preferredMaintenanceWindow: props.preferredMaintenanceWindow ?? 'sun:19:30-sun:20:30',
+      enabledCloudwatchLogsExports: [...AURORA_LOG_EXPORTS[db.engine]],
+      deletionProtection: env.sandbox ? false : (props.deletionProtection ?? db.deletionProtection),
+      copyTagsToSnapshot: true,
+      skipFinalSnapshot: env.sandbox,
+      finalSnapshotIdentifier: env.sandbox ? undefined : (props.finalSnapshotIdentifier ?? n.dbFinalSnapshot),
+      allowMajorVersionUpgrade: false,
+      applyImmediately: false,
+      tags: { Name: n.dbCluster },
+    });
+
+    new RdsClusterInstance(this, 'writer', {
+      identifier: n.dbWriterInstance,
+      clusterIdentifier: cluster.id,
+      instanceClass: 'db.serverless',
+      engine,
+      engineVersion: cluster.engineVersion,
+      dbSubnetGroupName: subnetGroup.name,
+      publiclyAccessible: false,
+      autoMinorVersionUpgrade: true,
+      copyTagsToSnapshot: true,
+      promotionTier: 0,
+      tags: { Name: n.dbWriterInstance },
+    });
+
+    this.clusterIdentifier = cluster.clusterIdentifier;
+    this.endpoint = cluster.endpoint;
+    this.readerEndpoint = cluster.readerEndpoint;
+    this.port = DB_PORT[db.engine];
+    this.databaseName = db.databaseName;
+    this.masterSecretArn = cluster.masterUserSecret.get(0).secretArn;
+  }
+}

@@ -1,0 +1,315 @@
+/**
+ * The ECS cluster and, per service: its log group, execution role, task role, task definition,
+ * Fargate service behind its target group, and target-tracking autoscaling on CPU and memory.
+ * Secrets the services name that are not the platform's own (`@database`, `@redis`) are created
+ * here, empty: the operator fills them in (`aws secretsmanager put-secret-value`).
+ */
+import { Construct } from 'constructs';
+import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy/index.js';
+import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target/index.js';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity/index.js';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition/index.js';
+import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster/index.js';
+import { EcsService } from '@cdktf/provider-aws/lib/ecs-service/index.js';
+import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition/index.js';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
+import { names, serviceNames } from '../../src/config/names.js';
+import type { EnvironmentConfig, ServiceConfig } from '../../src/config/types.js';
+
+/** A service's secret reference, parsed: `<secret>[:<json key>]`. Pure. */
+export interface SecretRef {
+  env: string;
+  secret: string;
+  key?: string;
+}
+
+export function parseSecretRefs(svc: ServiceConfig): SecretRef[] {
+  return Object.keys(svc.secrets)
+    .sort()
+    .map((name) => {
+      const ref = svc.secrets[name]!;
+      const i = ref.indexOf(':');
+      return i < 0 ? { env: name, secret: ref } : { env: name, secret: ref.slice(0, i), key: ref.slice(i + 1) };
+    });
+}
+
+/** The operator-filled secrets of an environment: every named secret other than @database/@redis. Pure. */
+export function operatorSecrets(env: EnvironmentConfig): string[] {
+  const out = new Set<string>();
+  for (const svc of env.services) for (const r of parseSecretRefs(svc)) if (!r.secret.startsWith('@')) out.add(r.secret);
+  return [...out].sort();
+}
+
+/** ECS container health check limits: interval 5-300, timeout 2-60, retries 1-10, start period 0-300. */
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+export interface ServiceProps {
+  env: EnvironmentConfig;
+  /** The private subnets the tasks run in (no public IPs). */
+  privateSubnetIds: string[];
+  /** The app security group. */
+  securityGroupId: string;
+  /** Target group ARN per service name (edge stack). */
+  targetGroupArns: Record<string, string>;
+  /** Repository URL and ARN per repository name (registry stack). */
+  repositoryUrls: Record<string, string>;
+  repositoryArns: Record<string, string>;
+  /** The RDS-managed master secret ARN (`@database`). */
+  databaseSecretArn: string;
+  databaseHost: string;
+  databasePort: number;
+  databaseName: string;
+  /** The Redis connection secret ARN (`@redis`). */
+  redisSecretArn: string;
+  redisHost: string;
+  redisPort: number;
+  /** Container Insights on the cluster. Default: true. */
+  containerInsights?: boolean;
+  /**
+   * Keep old task definition revisions registered when terraform registers a new one. Default: true,
+   * so that `berth rollback` can always return to a previous revision.
+   */
+  keepOldRevisions?: boolean;
+  /** Days Secrets Manager keeps a deleted operator secret recoverable. Default: 30; 0 in a sandbox. */
+  secretRecoveryWindowDays?: number;
+}
+
+export interface ServiceOutputs {
+  serviceName: string;
+  taskFamily: string;
+  logGroup: string;
+  repositoryUrl: string;
+  targetGroupArn: string;
+}
+
+/**
+ * Per-service secure defaults:
+ * - task definition: Fargate, awsvpc, the service's cpu/memory, `runtimePlatform` LINUX + the stated
+ *   CPU architecture (incident 4: exec format error); one essential container; `privileged` false;
+ *   `user` unset (the image's own user); `readonlyRootFilesystem` FALSE on purpose: typical Python
+ *   and Node images write to /tmp and caches, and no volume is mounted for them. Secrets arrive as
+ *   `secrets[].valueFrom` ARNs (`<arn>:<json key>::`), never in `environment`; logs go to the
+ *   service's log group via awslogs; the container health check curls the health path, with the
+ *   grace period as its start period (capped at ECS's 300 s).
+ * - execution role: ECR pull of the service's repository (+ GetAuthorizationToken, which has no
+ *   resource scope), write to its own log group, GetSecretValue on EXACTLY the secrets the service
+ *   names. Task role: assumable only by ECS tasks of this account, with no policy.
+ * - service: private subnets, app security group, no public IP, circuit breaker with rollback,
+ *   100/200 % deployment, the grace period, ECS Exec off, tags propagated from the service.
+ *   terraform ignores `task_definition` and `desired_count` after creation: `berth deploy` and
+ *   `berth rollback` own the running revision and autoscaling owns the count, so an apply never
+ *   reverts a deploy or a scale-out. A change terraform makes to the task definition registers a
+ *   new revision; the next deploy (which copies the family's latest revision and swaps the image)
+ *   rolls it out. `wait_for_steady_state` is off: berth's own rollout watcher judges deployments.
+ * - autoscaling: min..max with target tracking on average CPU and memory and the service's cooldowns.
+ */
+export class Service extends Construct {
+  readonly clusterName: string;
+  readonly clusterArn: string;
+  readonly services: Record<string, ServiceOutputs> = {};
+  /** Secret ARN per operator-filled secret name. */
+  readonly operatorSecretArns: Record<string, string> = {};
+
+  constructor(scope: Construct, id: string, props: ServiceProps) {
+    super(scope, id);
+    const env = props.env;
+    const n = names(env);
+
+    const cluster = new EcsCluster(this, 'cluster', {
+      name: n.cluster,
+      setting: [{ name: 'containerInsights', value: props.containerInsights === false ? 'disabled' : 'enabled' }],
+      tags: { Name: n.cluster },
+    });
+    this.clusterName = cluster.name;
+    this.clusterArn = cluster.arn;
+
+    const account = new DataAwsCallerIdentity(this, 'account', {});
+    const partition = new DataAwsPartition(this, 'partition', {});
+
+    const secrets: Record<string, SecretsmanagerSecret> = {};
+    operatorSecrets(env).forEach((name) => {
+      const users = env.services.filter((s) => parseSecretRefs(s).some((r) => r.secret === name)).map((s) => s.name);
+      secrets[name] = new SecretsmanagerSecret(this, `secret-${name.replace(/[^A-Za-z0-9-]/g, '-')}`, {
+        name,
+        description: `Read by ${users.join(', ')} of ${n.prefix}. Created empty by berth: put its value with aws secretsmanager put-secret-value.`,
+        recoveryWindowInDays: props.secretRecoveryWindowDays ?? (env.sandbox ? 0 : 30),
+        tags: { 'berth-secret': 'operator-filled', services: users.join(' ') },
+      });
+      this.operatorSecretArns[name] = secrets[name]!.arn;
+    });
+    const secretArn = (r: SecretRef) =>
+      r.secret === '@database' ? props.databaseSecretArn : r.secret === '@redis' ? props.redisSecretArn : secrets[r.secret]!.arn;
+
+    const ecsTrust = (conditions: boolean) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'ecs-tasks.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            ...(conditions
+              ? {
+                  Condition: {
+                    StringEquals: { 'aws:SourceAccount': account.accountId },
+                    ArnLike: { 'aws:SourceArn': `arn:${partition.partition}:ecs:${env.region}:${account.accountId}:*` },
+                  },
+                }
+              : {}),
+          },
+        ],
+      });
+
+    for (const svc of env.services) {
+      const sn = serviceNames(env, svc);
+      const k = svc.name;
+      const refs = parseSecretRefs(svc);
+      const repoUrl = props.repositoryUrls[svc.repository];
+      const repoArn = props.repositoryArns[svc.repository];
+      const tgArn = props.targetGroupArns[svc.name];
+      if (!repoUrl || !repoArn) throw new Error(`service ${svc.name}: no repository ${svc.repository} in the registry stack`);
+      if (!tgArn) throw new Error(`service ${svc.name}: no target group in the edge stack`);
+
+      const logGroup = new CloudwatchLogGroup(this, `${k}-logs`, { name: sn.logGroup, retentionInDays: svc.logRetentionDays, tags: { service: svc.name } });
+
+      const execRole = new IamRole(this, `${k}-execution-role`, {
+        name: sn.executionRole,
+        description: `ECS task execution role of ${n.prefix}/${svc.name}: image pull, logs, its secrets`,
+        assumeRolePolicy: ecsTrust(false),
+        tags: { service: svc.name },
+      });
+      const secretArns: string[] = [];
+      const seen = new Set<string>();
+      for (const r of refs) {
+        if (seen.has(r.secret)) continue;
+        seen.add(r.secret);
+        secretArns.push(secretArn(r));
+      }
+      const statements: object[] = [
+        { Sid: 'EcrAuth', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
+        { Sid: 'EcrPull', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], Resource: repoArn },
+        { Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logGroup.arn, `${logGroup.arn}:*`] },
+      ];
+      if (secretArns.length) statements.push({ Sid: 'Secrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secretArns });
+      new IamRolePolicy(this, `${k}-execution-policy`, {
+        name: 'execution',
+        role: execRole.id,
+        policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+      });
+
+      const taskRole = new IamRole(this, `${k}-task-role`, {
+        name: sn.taskRole,
+        description: `Task role of ${n.prefix}/${svc.name}: least privilege (no policies until the application needs AWS APIs)`,
+        assumeRolePolicy: ecsTrust(true),
+        tags: { service: svc.name },
+      });
+
+      const platformEnv: Record<string, string> = {
+        DATABASE_HOST: props.databaseHost,
+        DATABASE_PORT: String(props.databasePort),
+        DATABASE_NAME: props.databaseName,
+        REDIS_HOST: props.redisHost,
+        REDIS_PORT: String(props.redisPort),
+      };
+      const plain = { ...platformEnv, ...svc.environment };
+      const environment = Object.keys(plain)
+        .filter((name) => !(name in svc.secrets))
+        .sort()
+        .map((name) => ({ name, value: plain[name]! }));
+      const hc = svc.healthCheck;
+      const container = {
+        name: sn.container,
+        image: `${repoUrl}:${svc.imageTag}`,
+        essential: true,
+        portMappings: [{ containerPort: svc.port, hostPort: svc.port, protocol: 'tcp' }],
+        environment,
+        secrets: refs.map((r) => ({ name: r.env, valueFrom: r.key ? `${secretArn(r)}:${r.key}::` : secretArn(r) })),
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: { 'awslogs-group': logGroup.name, 'awslogs-region': env.region, 'awslogs-stream-prefix': svc.name },
+        },
+        healthCheck: {
+          command: ['CMD-SHELL', `curl -f http://localhost:${svc.port}${svc.healthPath} || exit 1`],
+          interval: clamp(hc.intervalSeconds, 5, 300),
+          timeout: clamp(hc.timeoutSeconds, 2, 60),
+          retries: clamp(hc.unhealthyThreshold, 1, 10),
+          startPeriod: clamp(hc.gracePeriodSeconds, 0, 300),
+        },
+        privileged: false,
+        readonlyRootFilesystem: false,
+      };
+      const td = new EcsTaskDefinition(this, `${k}-task-definition`, {
+        family: sn.taskFamily,
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: String(svc.cpu),
+        memory: String(svc.memory),
+        runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: svc.cpuArchitecture },
+        executionRoleArn: execRole.arn,
+        taskRoleArn: taskRole.arn,
+        containerDefinitions: JSON.stringify([container]),
+        skipDestroy: props.keepOldRevisions ?? true,
+        tags: { service: svc.name },
+      });
+
+      const service = new EcsService(this, `${k}-service`, {
+        name: sn.service,
+        cluster: cluster.arn,
+        taskDefinition: td.arn,
+        desiredCount: svc.desiredCount,
+        launchType: 'FARGATE',
+        platformVersion: 'LATEST',
+        networkConfiguration: { subnets: props.privateSubnetIds, securityGroups: [props.securityGroupId], assignPublicIp: false },
+        loadBalancer: [{ targetGroupArn: tgArn, containerName: sn.container, containerPort: svc.port }],
+        deploymentController: { type: 'ECS' },
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        deploymentMinimumHealthyPercent: 100,
+        deploymentMaximumPercent: 200,
+        healthCheckGracePeriodSeconds: hc.gracePeriodSeconds,
+        enableExecuteCommand: false,
+        enableEcsManagedTags: true,
+        propagateTags: 'SERVICE',
+        waitForSteadyState: false,
+        tags: { service: svc.name },
+        lifecycle: { ignoreChanges: ['task_definition', 'desired_count'] },
+      });
+
+      const target = new AppautoscalingTarget(this, `${k}-scaling-target`, {
+        serviceNamespace: 'ecs',
+        scalableDimension: 'ecs:service:DesiredCount',
+        resourceId: `service/${cluster.name}/${service.name}`,
+        minCapacity: svc.minCount,
+        maxCapacity: svc.maxCount,
+      });
+      const sc = svc.scaling;
+      const policy = (key: string, name: string, metric: string, targetValue: number) =>
+        new AppautoscalingPolicy(this, `${k}-scaling-${key}`, {
+          name,
+          policyType: 'TargetTrackingScaling',
+          serviceNamespace: target.serviceNamespace,
+          scalableDimension: target.scalableDimension,
+          resourceId: target.resourceId,
+          targetTrackingScalingPolicyConfiguration: {
+            predefinedMetricSpecification: { predefinedMetricType: metric },
+            targetValue,
+            scaleOutCooldown: sc.scaleOutCooldownSeconds,
+            scaleInCooldown: sc.scaleInCooldownSeconds,
+            disableScaleIn: false,
+          },
+        });
+      policy('cpu', sn.cpuScalingPolicy, 'ECSServiceAverageCPUUtilization', sc.cpuTargetPercent);
+      policy('memory', sn.memoryScalingPolicy, 'ECSServiceAverageMemoryUtilization', sc.memoryTargetPercent);
+
+      this.services[svc.name] = {
+        serviceName: service.name,
+        taskFamily: td.family,
+        logGroup: logGroup.name,
+        repositoryUrl: repoUrl,
+        targetGroupArn: tgArn,
+      };
+    }
+  }
+}

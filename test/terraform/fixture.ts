@@ -1,0 +1,139 @@
+/**
+ * A small environment plain moto_server can apply in seconds, synthesized the way cdktf writes
+ * (manifest.json + stacks/<stack>/cdk.tf.json, cross-stack reads through terraform_remote_state):
+ *
+ *   <p>-network   aws_sns_topic           outputs topic_arn (read by service), topic_name
+ *   <p>-registry  aws_cloudwatch_log_group (retention = services[0].logRetentionDays)
+ *   <p>-service   aws_ssm_parameter holding network's topic_arn; a sensitive output
+ *
+ * `slowSeconds` adds a terraform_data with a local-exec sleep to the network stack, so an apply
+ * holds the state lock long enough for a second one to meet it.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, posix, resolve } from 'node:path';
+import { names } from '../../src/config/names.js';
+import { paths } from '../../src/config/paths.js';
+import { parseEnvironment } from '../../src/config/load.js';
+import type { EnvironmentConfig } from '../../src/config/types.js';
+import type { SynthFn } from '../../src/terraform/workspace.js';
+
+export const FIXTURE_SECRET = 'fixture-sensitive-value-7f3a9c';
+
+function backend(env: EnvironmentConfig, stack: string): { type: string; config: Record<string, unknown> } {
+  if (env.state.backend === 's3')
+    return { type: 's3', config: { bucket: env.state.bucket, key: `${env.state.keyPrefix ?? `berth/${env.app}/${env.name}`}/${stack}.tfstate`, region: env.state.region ?? env.region, encrypt: true, use_lockfile: true } };
+  return { type: 'local', config: { path: posix.join('../../../..', env.state.path ?? `.berth/state/${env.name}`, `${stack}.tfstate`) } };
+}
+
+function stackJson(env: EnvironmentConfig, stack: string, body: Record<string, unknown>): Record<string, unknown> {
+  const b = backend(env, stack);
+  return {
+    terraform: { backend: { [b.type]: b.config }, required_providers: { aws: { source: 'aws', version: '5.100.0' } } },
+    provider: { aws: [{ region: env.region, skip_credentials_validation: true, skip_metadata_api_check: 'true', skip_requesting_account_id: true, s3_use_path_style: true }] },
+    ...body,
+  };
+}
+
+export interface FixtureOptions {
+  slowSeconds?: number;
+  /** Only these stacks (default all three). */
+  kinds?: ('network' | 'registry' | 'service')[];
+}
+
+export function fixtureSynth(fx: FixtureOptions = {}): SynthFn {
+  return async (env, opts) => {
+    const outdir = resolve(opts.outdir ?? paths.synthDir(env.name));
+    const n = names(env);
+    const net = n.stack('network');
+    const reg = n.stack('registry');
+    const svc = n.stack('service');
+    const netBackend = backend(env, net);
+    const stacks: Record<string, { deps: string[]; json: Record<string, unknown> }> = {
+      [net]: {
+        deps: [],
+        json: stackJson(env, net, {
+          resource: {
+            aws_sns_topic: { network_topic: { name: `${n.prefix}-events` } },
+            ...(fx.slowSeconds ? { terraform_data: { slow: { provisioner: [{ 'local-exec': { command: `sleep ${fx.slowSeconds}` } }] } } } : {}),
+          },
+          output: { topic_arn: { value: '${aws_sns_topic.network_topic.arn}' }, topic_name: { value: '${aws_sns_topic.network_topic.name}' } },
+        }),
+      },
+      [reg]: {
+        deps: [],
+        json: stackJson(env, reg, {
+          resource: { aws_cloudwatch_log_group: { registry_logs: { name: `/berth-test/${n.prefix}`, retention_in_days: env.services[0]!.logRetentionDays } } },
+          output: { log_group: { value: '${aws_cloudwatch_log_group.registry_logs.name}' } },
+        }),
+      },
+      [svc]: {
+        deps: [net],
+        json: stackJson(env, svc, {
+          data: {
+            terraform_remote_state: {
+              [`cross-stack-reference-input-${net}`]: {
+                backend: netBackend.type,
+                config: netBackend.type === 'local' ? { path: netBackend.config.path } : { bucket: netBackend.config.bucket, key: netBackend.config.key, region: netBackend.config.region },
+              },
+            },
+          },
+          resource: {
+            aws_ssm_parameter: {
+              service_topic: { name: `/${n.prefix}/topic`, type: 'String', value: `\${data.terraform_remote_state.cross-stack-reference-input-${net}.outputs.topic_arn}` },
+            },
+          },
+          output: {
+            parameter: { value: '${aws_ssm_parameter.service_topic.name}' },
+            token: { value: FIXTURE_SECRET, sensitive: true },
+          },
+        }),
+      },
+    };
+    for (const k of ['network', 'registry', 'service'] as const) if (fx.kinds && !fx.kinds.includes(k)) delete stacks[n.stack(k)];
+    const manifest: Record<string, unknown> = { version: 'fixture', stacks: {} };
+    for (const [name, s] of Object.entries(stacks)) {
+      const dir = join(outdir, 'stacks', name);
+      mkdirSync(dir, { recursive: true });
+      rmSync(join(dir, 'cdk.tf.json'), { force: true });
+      writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(s.json, null, 2));
+      (manifest.stacks as Record<string, unknown>)[name] = {
+        name,
+        constructPath: name,
+        workingDirectory: `stacks/${name}`,
+        synthesizedStackPath: `stacks/${name}/cdk.tf.json`,
+        annotations: [],
+        dependencies: s.deps,
+      };
+    }
+    writeFileSync(join(outdir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+    return {
+      outdir,
+      stacks: Object.entries(stacks).map(([name, s]) => ({ name, kind: name.slice(n.prefix.length + 1), resources: Object.keys((s.json.resource as object) ?? {}).length, dependencies: s.deps })),
+    };
+  };
+}
+
+/** A sandbox environment for the fixture (the sandbox record points berth at the emulator). */
+export function fixtureEnvironment(over: { name: string; protected?: boolean; state?: Record<string, unknown>; logRetentionDays?: number }): EnvironmentConfig {
+  return parseEnvironment(
+    {
+      name: over.name,
+      app: 'tfci',
+      region: 'us-east-1',
+      protected: over.protected ?? false,
+      sandbox: true,
+      domain: { name: 'berth.test' },
+      state: over.state ?? { backend: 'local', path: `.berth/state/${over.name}` },
+      services: [{ name: 'api', port: 8000, logRetentionDays: over.logRetentionDays ?? 7 }],
+    },
+    `${over.name}.json`,
+  );
+}
+
+/** Point berth at a running emulator for sandbox environments of this project. */
+export function writeSandboxRecord(project: string, endpoint: string, pid: number): void {
+  const dir = paths.sandboxDir(project);
+  mkdirSync(dir, { recursive: true });
+  const port = Number(new URL(endpoint).port);
+  writeFileSync(join(dir, 'sandbox.json'), JSON.stringify({ endpoint, region: 'us-east-1', pid, port, startedAt: new Date().toISOString() }));
+}
