@@ -58,7 +58,7 @@ function timed(cmd, argv, env, { stdoutFile } = {}) {
 
 async function main() {
   const { startEmulator } = await import(join(root, 'dist', 'src', 'sandbox', 'emulator.js'));
-  const emu = await startEmulator();
+  const emu = await startEmulator({ plain: true });
   const project = mkdtempSync(join(tmpdir(), 'berth-bench-ops-'));
   const rows = [];
   try {

@@ -24,4 +24,5 @@ export const COMMAND_MODULES: Array<() => Promise<{ register: Register }>> = [
   () => import('./restart.js'),
   () => import('./doctor.js'),
   () => import('./runbook.js'),
+  () => import('./sandbox.js'),
 ];

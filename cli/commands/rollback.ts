@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('-s, --service <name>', 'the service (required when the environment has several)')
     .option('--to <revision|image>', 'a revision number, family:revision, task-definition ARN, or an image reference')
-    .option('-y, --yes', 'do not ask (required without a terminal)')
+    .option('-y, --yes', 'do not ask (required without a terminal, and with --json)')
     .option('--timeout <duration>', 'give up after this long (90s, 10m, 1h)', '15m')
     .option('--max-failed-tasks <n>', 'failed tasks tolerated before failing', '2')
     .option('--no-smoke', "do not require the service's health URL to answer 2xx")

@@ -154,6 +154,24 @@ function countStates(list: TargetState[]) {
 }
 
 const ROLLBACK_EVENT = /rolling back|circuit breaker/i;
+/** Service events that explain why a rollout is not progressing (ECS's own sentences). */
+const PROBLEM_EVENT = /unable to|insufficient|capacity is unavailable|limit|failed|is unhealthy|not authorized|error/i;
+
+/** The latest distinct problem events since the start (task ids folded), newest first, at most `n`. */
+export function problemEvents(events: { message?: string }[], n = 3): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const e of events) {
+    const m = e.message ?? '';
+    if (!PROBLEM_EVENT.test(m) || ROLLBACK_EVENT.test(m)) continue;
+    const key = m.replace(/\(task [0-9a-f]+\)/g, '(task …)');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(m);
+    if (out.length >= n) break;
+  }
+  return out;
+}
 
 export function judge(id: Identity, timeline: Snapshot[]): Judgement {
   const startMs = toMs(id.startedAt) ?? 0;
@@ -295,8 +313,9 @@ export function judge(id: Identity, timeline: Snapshot[]): Judgement {
     if (ev.failedTasks) reasons.push(`(${ev.failedTasks} task${ev.failedTasks === 1 ? '' : 's'} failed on the way: ${failures.map((g) => g.explanation).join('; ')})`);
     return out('succeeded', reasons);
   }
-  if (timedOut) return out('timed-out', [`not done after ${fmtDuration(id.timeoutMs)}; still waiting for: ${waiting.join('; ')}`, ...failureReasons]);
-  return out('in-progress', [...waiting, ...failureReasons]);
+  const ecsSays = problemEvents(events).map((m) => `ECS: ${m}`);
+  if (timedOut) return out('timed-out', [`not done after ${fmtDuration(id.timeoutMs)}; still waiting for: ${waiting.join('; ')}`, ...failureReasons, ...ecsSays]);
+  return out('in-progress', [...waiting, ...failureReasons, ...ecsSays]);
 }
 
 export function fmtDuration(ms: number): string {

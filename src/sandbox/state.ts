@@ -1,8 +1,12 @@
 /**
  * The sandbox's record of itself: `.berth/sandbox/sandbox.json`, written by `berth sandbox up`
  * and read by every command that talks to the sandbox (through src/aws/context.ts).
+ *
+ * Everything the sandbox keeps lives under `.berth/sandbox/`: this record, the emulator's log
+ * (`emulator.log`) and the terraform state of the sandbox environment (`state/`, the built-in
+ * environment's `state.path`).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paths, projectDir } from '../config/paths.js';
 
@@ -16,6 +20,17 @@ export interface SandboxRecord {
   /** Local stand-in for the environment's public URL (http://127.0.0.1:<port>), serving the ALB's routes. */
   publicUrl?: string;
   startedAt: string;
+  /** Port of publicUrl. */
+  publicPort?: number;
+  /** The emulator's output. */
+  logFile?: string;
+  /** The Python the emulator runs in, and its moto version. */
+  python?: string;
+  motoVersion?: string;
+  /** The environment applied to it (always `sandbox` for `berth sandbox up`). */
+  environment?: string;
+  /** When every stack was last applied to this emulator (absent: never completely). */
+  appliedAt?: string;
 }
 
 export const FAKE_CREDENTIALS = {
@@ -27,6 +42,15 @@ export function sandboxRecordFile(project = projectDir()): string {
   return join(paths.sandboxDir(project), 'sandbox.json');
 }
 
+export function sandboxLogFile(project = projectDir()): string {
+  return join(paths.sandboxDir(project), 'emulator.log');
+}
+
+/** The sandbox environment's local terraform state folder. */
+export function sandboxStateDir(project = projectDir()): string {
+  return join(paths.sandboxDir(project), 'state');
+}
+
 export function readSandboxRecord(project = projectDir()): SandboxRecord | undefined {
   const f = sandboxRecordFile(project);
   if (!existsSync(f)) return undefined;
@@ -35,4 +59,17 @@ export function readSandboxRecord(project = projectDir()): SandboxRecord | undef
   } catch {
     return undefined;
   }
+}
+
+/** Write the record atomically (a reader never sees half a file). */
+export function writeSandboxRecord(rec: SandboxRecord, project = projectDir()): void {
+  mkdirSync(paths.sandboxDir(project), { recursive: true });
+  const f = sandboxRecordFile(project);
+  const tmp = `${f}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(rec, null, 2) + '\n');
+  renameSync(tmp, f);
+}
+
+export function removeSandboxRecord(project = projectDir()): void {
+  rmSync(sandboxRecordFile(project), { force: true });
 }

@@ -33,7 +33,7 @@ import { ensureCliConfig } from './cli-config.js';
 import { StalePlanError, StateLockedError, translateFailure, type StaleStack } from './errors.js';
 import { dependencyOrder, walkGraph } from './graph.js';
 import { NO_STATE, planStateMeta, stateMeta, type StateMeta } from './plan-file.js';
-import { countsLine, summarizePlan, type PlanJson, type PlanSummary } from './plan-summary.js';
+import { countsLine, diagnosticsText, parseMessages, summarizePlan, type PlanSummary } from './plan-summary.js';
 import { runTerraform, type RunResult } from './process.js';
 import { StackProgress } from './progress.js';
 import { isYes, type Ask } from './prompt.js';
@@ -282,22 +282,17 @@ export function readOutputNames(cdkTfJson: string): Set<string> | undefined {
   return any ? found : new Set();
 }
 
-/** Plan one stack and save the plan. */
+/** Plan one stack and save the plan (one terraform run: its -json messages carry the summary). */
 async function planStack(ctx: Ctx, stack: StackWork): Promise<StackPlan> {
   const started = Date.now();
   await ensureInit(ctx, stack);
   rmSync(stack.planFile, { force: true });
-  const r = await tf(ctx, stack, ['plan', '-input=false', '-no-color', '-detailed-exitcode', `-lock-timeout=${ctx.s.lockTimeout}`, `-out=${stack.planFile}`], ctx.s.limits.plan);
-  if (r.code !== 0 && r.code !== 2) throw translateFailure(stack.name, 'plan', r);
+  const r = await tf(ctx, stack, ['plan', '-json', '-input=false', '-no-color', '-detailed-exitcode', `-lock-timeout=${ctx.s.lockTimeout}`, `-out=${stack.planFile}`], ctx.s.limits.plan, true);
+  const messages = parseMessages(r.lines);
+  if (r.code !== 0 && r.code !== 2) throw translateFailure(stack.name, 'plan', { code: r.code, stdout: '', stderr: `${diagnosticsText(messages)}\n${r.stderr}` });
   // The plan file holds the prior state, sensitive values included: owner-only.
   chmodSync(stack.planFile, 0o600);
-  // Exit 0 means no change at all (resources and outputs): no need to start terraform again to read it.
-  let summary = summarizePlan({});
-  if (r.code === 2) {
-    const show = await tf(ctx, stack, ['show', '-json', '-no-color', stack.planFile], ctx.s.limits.read, true);
-    if (show.code !== 0) throw translateFailure(stack.name, 'show', show);
-    summary = summarizePlan(JSON.parse(show.lines.join('\n')) as PlanJson);
-  }
+  const summary = summarizePlan(messages);
   return { stack: stack.name, kind: stack.kind, dependencies: stack.dependencies, status: 'planned', changes: r.code === 2, summary, durationMs: Date.now() - started };
 }
 

@@ -1,8 +1,10 @@
 /**
- * What a plan changes, read from `terraform show -json <plan>`: counts the way terraform counts
- * them (a replacement is one add and one destroy) and the addresses of everything created,
- * changed, replaced, destroyed, imported or forgotten. Pure. A summary carries addresses and
- * output NAMES only, never a value, so it cannot leak a secret however the plan marks it.
+ * What a plan changes, read from terraform's machine-readable plan output (`terraform plan -json`,
+ * one JSON message per line: `planned_change`, `outputs`, `diagnostic`...), so no second terraform
+ * run (`show -json`) is needed. Counts are terraform's (a replacement is one add and one destroy),
+ * with the addresses of everything created, changed, replaced, destroyed, imported or forgotten.
+ * Pure. A summary carries addresses and output NAMES only, never a value, so it cannot leak a
+ * secret however the plan marks it.
  */
 
 export interface PlanSummary {
@@ -11,7 +13,7 @@ export interface PlanSummary {
   destroy: number;
   created: string[];
   updated: string[];
-  /** Destroyed and created again (or created first, then destroyed). */
+  /** Destroyed and created again (in either order). */
   replaced: string[];
   destroyed: string[];
   imported: string[];
@@ -19,77 +21,77 @@ export interface PlanSummary {
   forgotten: string[];
   /** Outputs whose value changes (names only). */
   outputsChanged: string[];
-  /** Outputs that will change to a value only known after apply (names only). */
-  outputsUnknown: string[];
   /** Any change at all, resources or outputs. */
   hasChanges: boolean;
 }
 
-interface ResourceChange {
-  address?: string;
-  mode?: string;
-  change?: { actions?: string[]; importing?: unknown };
+/** One line of `terraform plan -json` (the fields berth reads). */
+export interface PlanMessage {
+  type?: string;
+  change?: { resource?: { addr?: string }; action?: string; importing?: unknown };
+  outputs?: Record<string, { action?: string; sensitive?: boolean }>;
+  diagnostic?: { severity?: string; summary?: string; detail?: string; address?: string };
 }
 
-interface OutputChange {
-  actions?: string[];
-  after_unknown?: unknown;
-}
-
-export interface PlanJson {
-  resource_changes?: ResourceChange[];
-  output_changes?: Record<string, OutputChange>;
-  errored?: boolean;
-}
-
-const same = (a: string[] | undefined, b: string[]) => Array.isArray(a) && a.length === b.length && a.every((x, i) => x === b[i]);
-
-export function summarizePlan(plan: PlanJson): PlanSummary {
-  const s: PlanSummary = {
-    add: 0,
-    change: 0,
-    destroy: 0,
-    created: [],
-    updated: [],
-    replaced: [],
-    destroyed: [],
-    imported: [],
-    forgotten: [],
-    outputsChanged: [],
-    outputsUnknown: [],
-    hasChanges: false,
-  };
-  for (const rc of plan.resource_changes ?? []) {
-    if (rc.mode === 'data') continue;
-    const addr = rc.address ?? '?';
-    const actions = rc.change?.actions ?? [];
-    if (rc.change?.importing) s.imported.push(addr);
-    if (same(actions, ['create'])) {
-      s.add++;
-      s.created.push(addr);
-    } else if (same(actions, ['update'])) {
-      s.change++;
-      s.updated.push(addr);
-    } else if (same(actions, ['delete'])) {
-      s.destroy++;
-      s.destroyed.push(addr);
-    } else if (same(actions, ['delete', 'create']) || same(actions, ['create', 'delete'])) {
-      s.add++;
-      s.destroy++;
-      s.replaced.push(addr);
-    } else if (same(actions, ['forget'])) {
-      s.forgotten.push(addr);
+export function parseMessages(lines: readonly string[]): PlanMessage[] {
+  const out: PlanMessage[] = [];
+  for (const l of lines) {
+    const t = l.trim();
+    if (!t.startsWith('{')) continue;
+    try {
+      out.push(JSON.parse(t) as PlanMessage);
+    } catch {
+      /* not a message */
     }
   }
-  for (const [name, oc] of Object.entries(plan.output_changes ?? {})) {
-    const actions = oc.actions ?? [];
-    if (same(actions, ['no-op'])) continue;
-    s.outputsChanged.push(name);
-    if (oc.after_unknown === true) s.outputsUnknown.push(name);
+  return out;
+}
+
+export function summarizePlan(messages: readonly PlanMessage[]): PlanSummary {
+  const s: PlanSummary = { add: 0, change: 0, destroy: 0, created: [], updated: [], replaced: [], destroyed: [], imported: [], forgotten: [], outputsChanged: [], hasChanges: false };
+  for (const m of messages) {
+    if (m.type === 'planned_change' && m.change) {
+      const addr = m.change.resource?.addr ?? '?';
+      if (/^data\.|\.data\./.test(addr)) continue;
+      if (m.change.importing || m.change.action === 'import') s.imported.push(addr);
+      switch (m.change.action) {
+        case 'create':
+          s.add++;
+          s.created.push(addr);
+          break;
+        case 'update':
+          s.change++;
+          s.updated.push(addr);
+          break;
+        case 'delete':
+          s.destroy++;
+          s.destroyed.push(addr);
+          break;
+        case 'replace':
+          s.add++;
+          s.destroy++;
+          s.replaced.push(addr);
+          break;
+        case 'remove':
+        case 'forget':
+          s.forgotten.push(addr);
+          break;
+      }
+    } else if (m.type === 'outputs' && m.outputs) {
+      for (const [name, o] of Object.entries(m.outputs)) if (o.action && o.action !== 'noop') s.outputsChanged.push(name);
+    }
   }
-  for (const k of ['created', 'updated', 'replaced', 'destroyed', 'imported', 'forgotten', 'outputsChanged', 'outputsUnknown'] as const) s[k].sort();
+  for (const k of ['created', 'updated', 'replaced', 'destroyed', 'imported', 'forgotten', 'outputsChanged'] as const) s[k] = [...new Set(s[k])].sort();
   s.hasChanges = s.add + s.change + s.destroy + s.imported.length + s.forgotten.length + s.outputsChanged.length > 0;
   return s;
+}
+
+/** terraform's error diagnostics from the message stream, as the text terraform would print. */
+export function diagnosticsText(messages: readonly PlanMessage[]): string {
+  return messages
+    .filter((m) => m.type === 'diagnostic' && m.diagnostic?.severity === 'error')
+    .map((m) => [`Error: ${m.diagnostic!.summary ?? ''}`, m.diagnostic!.address ? `  with ${m.diagnostic!.address}` : '', m.diagnostic!.detail ?? ''].filter(Boolean).join('\n\n'))
+    .join('\n\n');
 }
 
 /** "3 to add, 1 to change, 0 to destroy", terraform's own wording. */

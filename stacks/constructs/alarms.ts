@@ -17,9 +17,11 @@ import type { EnvironmentConfig } from '../../src/config/types.js';
 
 export interface AlarmsProps {
   env: EnvironmentConfig;
+  /** The ALB's ARN suffix (CloudWatch `LoadBalancer` dimension, edge stack). */
   albArnSuffix: string;
   /** Target group ARN suffix per service name (edge stack). */
   targetGroupArnSuffixes: Record<string, string>;
+  /** The ECS cluster name (service stack). */
   clusterName: string;
   /** ECS service name per service name (service stack). */
   serviceNames: Record<string, string>;

@@ -59,11 +59,13 @@ export interface ServiceProps {
   repositoryArns: Record<string, string>;
   /** The RDS-managed master secret ARN (`@database`). */
   databaseSecretArn: string;
+  /** Writer endpoint, port and initial database: plain DATABASE_HOST/PORT/NAME for every container. */
   databaseHost: string;
   databasePort: number;
   databaseName: string;
   /** The Redis connection secret ARN (`@redis`). */
   redisSecretArn: string;
+  /** Primary endpoint and port: plain REDIS_HOST/REDIS_PORT for every container. */
   redisHost: string;
   redisPort: number;
   /** Container Insights on the cluster. Default: true. */

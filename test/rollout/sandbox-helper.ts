@@ -1,5 +1,5 @@
 /**
- * Test helper: a real moto_server on 127.0.0.1 (src/sandbox/emulator.ts), a temporary project whose
+ * Test helper: a real, stock moto_server on 127.0.0.1 (src/sandbox/emulator.ts, plain), a temporary project whose
  * `.berth/sandbox/sandbox.json` points berth at it, a service seeded the way the stacks create it
  * (names from names.ts), and a way to run `main()` capturing stdout/stderr.
  * A missing moto_server makes startSandbox throw MissingToolError: the test fails, naming it.
@@ -20,7 +20,8 @@ export interface MotoSandbox {
 }
 
 export async function startSandbox(opts: { env?: NodeJS.ProcessEnv; environment?: unknown; publicUrl?: string } = {}): Promise<MotoSandbox> {
-  const emulator = await startEmulator({ env: opts.env });
+  // Stock moto_server: these tests check what plain moto can show (it records, never runs tasks).
+  const emulator = await startEmulator({ env: opts.env, plain: true });
   const project = mkdtempSync(join(tmpdir(), 'berth-ops-'));
   mkdirSync(join(project, '.berth', 'sandbox'), { recursive: true });
   writeFileSync(

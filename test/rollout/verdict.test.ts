@@ -164,6 +164,8 @@ describe('rollout verdict on recorded timelines', () => {
     const js = verdicts(f.identity, timeline(f));
     expect(js.map((j) => j.verdict)).toEqual(['in-progress', 'in-progress', 'in-progress', 'timed-out']);
     expect(js[3]!.reasons[0]).toMatch(/^not done after 15m; still waiting for: rollout in progress; 0\/2 tasks running, 2 pending/);
+    // ECS's own explanation, once, although it repeated it
+    expect(js[3]!.reasons.filter((r) => r.startsWith('ECS: '))).toEqual(['ECS: (service api) was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone.']);
   });
 
   it('a throttled first poll after the timeout still times out', () => {

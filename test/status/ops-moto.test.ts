@@ -145,10 +145,13 @@ describe('operations on the emulator', () => {
     expect(r.stderr).toMatch(/registered demo-sandbox-api:2/);
   });
 
-  it('rollback without --yes and without a terminal: exit 2, nothing changed', async () => {
+  it('rollback without --yes and without a terminal, or --to a revision that does not exist: exit 2, nothing changed', async () => {
     const r = await berth('rollback', '--env', 'sandbox');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/pass --yes to confirm/);
+    const missing = await berth('rollback', '--env', 'sandbox', '--yes', '--to', '99');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/task definition demo-sandbox-api:99 not found/);
     expect((await service()).taskDefinition).toMatch(/:2$/);
   });
 

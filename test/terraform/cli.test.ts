@@ -38,7 +38,7 @@ function writeEnv(name: string, extra: Record<string, unknown> = {}): void {
 }
 
 beforeAll(async () => {
-  emu = await startEmulator();
+  emu = await startEmulator({ plain: true });
   writeSandboxRecord(project.dir, emu.endpoint, emu.pid);
   writeEnv('ci');
   writeEnv('guarded', { protected: true });
@@ -49,7 +49,7 @@ afterAll(async () => {
   project.cleanup();
 });
 
-describe('berth plan / apply / outputs / destroy without a TTY', () => {
+describe('berth plan / apply / outputs / destroy without a TTY', { timeout: 300_000 }, () => {
   it('apply without a saved plan and without --yes refuses: exit 2, nothing planned or changed', async () => {
     const r = await run('apply', '--env', 'ci');
     expect(r.code).toBe(2);

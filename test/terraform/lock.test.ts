@@ -20,7 +20,7 @@ const BUCKET = 'tfci-state';
 const STATE_KEY = 'berth/tfci/locked/tfci-locked-network.tfstate';
 
 beforeAll(async () => {
-  emu = await startEmulator();
+  emu = await startEmulator({ plain: true });
   process.env.BERTH_PROJECT_DIR = runnerA.dir;
   writeSandboxRecord(runnerA.dir, emu.endpoint, emu.pid);
   writeSandboxRecord(runnerB.dir, emu.endpoint, emu.pid);
@@ -56,7 +56,7 @@ async function lockOperation(): Promise<string | undefined> {
   }
 }
 
-describe('two applies of one environment at once', () => {
+describe('two applies of one environment at once', { timeout: 300_000 }, () => {
   const env = fixtureEnvironment({ name: 'locked', state: { backend: 's3', bucket: BUCKET } });
   // The network stack (slow: holds the lock ~12 s) and the service stack that reads it.
   const synth = fixtureSynth({ slowSeconds: 12, kinds: ['network', 'service'] });

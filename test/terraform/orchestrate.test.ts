@@ -39,7 +39,7 @@ async function inventory(): Promise<{ topics: string[]; params: string[]; logGro
 }
 
 beforeAll(async () => {
-  emu = await startEmulator();
+  emu = await startEmulator({ plain: true });
   process.env.BERTH_PROJECT_DIR = project.dir;
   writeSandboxRecord(project.dir, emu.endpoint, emu.pid);
 });
@@ -51,7 +51,7 @@ afterAll(async () => {
   project.cleanup();
 });
 
-describe('plan, apply, plan again (fixture environment on moto_server)', () => {
+describe('plan, apply, plan again (fixture environment on moto_server)', { timeout: 300_000 }, () => {
   const env = fixtureEnvironment({ name: 'orch' });
 
   it('a non-TTY apply without --yes and without a saved plan refuses and changes nothing', async () => {
@@ -175,7 +175,7 @@ describe('plan, apply, plan again (fixture environment on moto_server)', () => {
   });
 });
 
-describe('a protected environment', () => {
+describe('a protected environment', { timeout: 300_000 }, () => {
   const env = fixtureEnvironment({ name: 'prot', protected: true });
 
   it('is created with --yes', async () => {
@@ -203,7 +203,7 @@ describe('a protected environment', () => {
   });
 });
 
-describe('approval at the terminal', () => {
+describe('approval at the terminal', { timeout: 300_000 }, () => {
   const env = fixtureEnvironment({ name: 'tty' });
 
   it('declining the plan changes nothing and keeps no saved plan', async () => {

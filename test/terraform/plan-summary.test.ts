@@ -2,42 +2,40 @@ import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseLockInfo, terraformErrorText, translateFailure, StateLockedError, StalePlanError } from '../../src/terraform/errors.js';
 import { readZipEntry, stateMeta } from '../../src/terraform/plan-file.js';
-import { summarizePlan } from '../../src/terraform/plan-summary.js';
+import { diagnosticsText, parseMessages, summarizePlan } from '../../src/terraform/plan-summary.js';
 import { readOutputNames, type PlanResult } from '../../src/terraform/orchestrate.js';
 import { renderPlanMarkdown, renderPlanText } from '../../src/terraform/render.js';
 
 const SECRET = 'hunter2-super-secret-value';
 
-/** What `terraform show -json` says about a plan (trimmed to what berth reads, plus values it must not print). */
-const PLAN = {
-  format_version: '1.2',
-  resource_changes: [
-    { address: 'aws_vpc.network_vpc', mode: 'managed', change: { actions: ['no-op'] } },
-    { address: 'aws_subnet.a', mode: 'managed', change: { actions: ['create'], after: { cidr_block: '10.0.1.0/24' } } },
-    { address: 'aws_subnet.b', mode: 'managed', change: { actions: ['create'] } },
-    { address: 'aws_security_group.db', mode: 'managed', change: { actions: ['update'] } },
-    { address: 'aws_rds_cluster.data_cluster', mode: 'managed', action_reason: 'replace_because_cannot_update', change: { actions: ['delete', 'create'], before: { master_password: SECRET }, after: { master_password: SECRET }, before_sensitive: { master_password: true } } },
-    { address: 'aws_lb.old', mode: 'managed', change: { actions: ['create', 'delete'] } },
-    { address: 'aws_eip.nat[1]', mode: 'managed', change: { actions: ['delete'] } },
-    { address: 'aws_route53_zone.zone', mode: 'managed', change: { actions: ['no-op'], importing: { id: 'Z123' } } },
-    { address: 'aws_s3_bucket.gone', mode: 'managed', change: { actions: ['forget'] } },
-    { address: 'data.aws_iam_policy_document.x', mode: 'data', change: { actions: ['read'] } },
-  ],
-  output_changes: {
-    vpc_id: { actions: ['no-op'], before: 'vpc-1', after: 'vpc-1' },
-    endpoint: { actions: ['update'], after_unknown: true },
-    password: { actions: ['create'], after: SECRET, after_sensitive: true },
-  },
-};
+/** `terraform plan -json` lines as terraform 1.11 writes them (trimmed), plus noise berth must skip. */
+const msg = (type: string, rest: object) => JSON.stringify({ '@level': 'info', '@module': 'terraform.ui', type, ...rest });
+const change = (addr: string, action: string, extra: object = {}) => msg('planned_change', { '@message': `${addr}: Plan to ${action}`, change: { resource: { addr, resource_type: addr.split('.')[0] }, action, ...extra } });
+const STREAM = [
+  msg('version', { terraform: '1.11.4' }),
+  msg('refresh_start', { hook: { resource: { addr: 'aws_vpc.network_vpc' } } }),
+  'not json at all',
+  change('aws_subnet.a', 'create'),
+  change('aws_subnet.b', 'create'),
+  change('aws_security_group.db', 'update'),
+  change('aws_rds_cluster.data_cluster', 'replace', { reason: 'cannot_update' }),
+  change('aws_lb.old', 'replace', { reason: 'cannot_update' }),
+  change('aws_eip.nat[1]', 'delete', { reason: 'delete_because_no_resource_config' }),
+  change('aws_route53_zone.zone', 'import', { importing: { id: 'Z123' } }),
+  change('aws_s3_bucket.gone', 'remove', { reason: 'delete_because_no_resource_config' }),
+  change('data.aws_iam_policy_document.x', 'read'),
+  msg('change_summary', { changes: { add: 4, change: 1, import: 1, remove: 3, operation: 'plan' } }),
+  msg('outputs', { outputs: { vpc_id: { sensitive: false, action: 'noop' }, endpoint: { sensitive: false, action: 'update' }, password: { sensitive: true, action: 'create' } } }),
+];
 
 describe('summarizePlan', () => {
-  const s = summarizePlan(PLAN);
+  const s = summarizePlan(parseMessages(STREAM));
 
   it('counts the way terraform counts (a replacement is one add and one destroy)', () => {
     expect({ add: s.add, change: s.change, destroy: s.destroy }).toEqual({ add: 4, change: 1, destroy: 3 });
   });
 
-  it('names what is created, changed, replaced, destroyed, imported and forgotten', () => {
+  it('names what is created, changed, replaced, destroyed, imported and forgotten; data reads are not changes', () => {
     expect(s.created).toEqual(['aws_subnet.a', 'aws_subnet.b']);
     expect(s.updated).toEqual(['aws_security_group.db']);
     expect(s.replaced).toEqual(['aws_lb.old', 'aws_rds_cluster.data_cluster']);
@@ -45,12 +43,17 @@ describe('summarizePlan', () => {
     expect(s.imported).toEqual(['aws_route53_zone.zone']);
     expect(s.forgotten).toEqual(['aws_s3_bucket.gone']);
     expect(s.outputsChanged).toEqual(['endpoint', 'password']);
-    expect(s.outputsUnknown).toEqual(['endpoint']);
     expect(s.hasChanges).toBe(true);
   });
 
-  it('an empty plan has no changes', () => {
-    expect(summarizePlan({ resource_changes: [{ address: 'a.b', mode: 'managed', change: { actions: ['no-op'] } }] }).hasChanges).toBe(false);
+  it('a plan of no-ops has no changes', () => {
+    expect(summarizePlan(parseMessages([msg('outputs', { outputs: { a: { action: 'noop' } } })])).hasChanges).toBe(false);
+  });
+
+  it("turns terraform's error diagnostics back into its own text", () => {
+    const text = diagnosticsText(parseMessages([msg('diagnostic', { diagnostic: { severity: 'warning', summary: 'meh' } }), msg('diagnostic', { diagnostic: { severity: 'error', summary: 'Error acquiring the state lock', detail: 'Lock Info:\n  ID:        abc\n  Who:       ci@x' } })]));
+    expect(text).toBe('Error: Error acquiring the state lock\n\nLock Info:\n  ID:        abc\n  Who:       ci@x');
+    expect(parseLockInfo(text)).toMatchObject({ id: 'abc', who: 'ci@x' });
   });
 
   it('carries no value, so neither the text nor the Markdown can show a secret', () => {
@@ -70,7 +73,6 @@ describe('summarizePlan', () => {
     const text = renderPlanText(result);
     const md = renderPlanMarkdown(result);
     for (const out of [text, md]) {
-      expect(out).not.toContain(SECRET);
       expect(out).toContain('aws_rds_cluster.data_cluster');
       expect(out).toContain('aws_eip.nat[1]');
     }
@@ -78,6 +80,22 @@ describe('summarizePlan', () => {
     expect(md).toMatch(/waits on app-prod-data/);
     expect(md).toMatch(/Replaced/);
     expect(text).toMatch(/4 to add, 1 to change, 3 to destroy/);
+  });
+
+  it('the text and the Markdown go through redaction (a credential in an error message is masked)', () => {
+    const result: PlanResult = {
+      environment: 'prod',
+      exitCode: 1,
+      changes: false,
+      totals: { add: 0, change: 0, destroy: 0 },
+      stacks: [{ stack: 'app-prod-data', dependencies: [], status: 'failed', error: { message: `Error: cannot reach postgres://admin:${SECRET}@db:5432/app`, exitCode: 1 }, durationMs: 0 }],
+      planDir: '/p',
+      durationMs: 0,
+    };
+    for (const out of [renderPlanText(result), renderPlanMarkdown(result)]) {
+      expect(out).toContain('postgres://admin:****@db');
+      expect(out).not.toContain(SECRET);
+    }
   });
 });
 

@@ -1,0 +1,102 @@
+import type { Command } from 'commander';
+import { action } from '../run.js';
+
+interface UpOpts {
+  json?: boolean;
+  apply?: boolean;
+  parallelism?: string;
+}
+interface DownOpts {
+  json?: boolean;
+  destroy?: boolean;
+}
+interface StatusOpts {
+  json?: boolean;
+}
+
+function parallelism(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+export function register(program: Command): void {
+  const sandbox = program
+    .command('sandbox')
+    .description('The whole platform on this machine, no AWS account: moto (extended by berth) on 127.0.0.1 and the real stacks applied to it.');
+
+  sandbox
+    .command('up')
+    .description(
+      'Start the emulator (or reuse the running one) and apply every stack of the built-in sandbox environment to it; then wait until every service runs its desired count, healthy.\n' +
+        'A second up over a live emulator plans no change. Exit codes: 0 up, 1 failed, 3 moto or terraform missing, 124 a terraform run hit its time limit.',
+    )
+    .option('--no-apply', 'start (or reuse) the emulator only')
+    .option('--parallelism <n>', 'stacks applied at once', '4')
+    .option('--json', 'machine-readable output')
+    .action(
+      action<UpOpts>(async (opts, out) => {
+        const { sandboxUp } = await import('../../src/sandbox/lifecycle.js');
+        const r = await sandboxUp({ reporter: out, apply: opts.apply !== false, parallelism: parallelism(opts.parallelism) });
+        out.result(r, () => {
+          const lines = [
+            out.paint('bold', `Sandbox up in ${(r.durationMs / 1000).toFixed(1)} s`) +
+              ` (emulator ${r.emulator}${r.applied ? `, ${r.changedStacks ? `${r.changedStacks} stack${r.changedStacks === 1 ? '' : 's'} applied` : 'no changes'}` : ', nothing applied'})`,
+            `  emulator    ${r.endpoint}  (pid ${r.pid}, region ${r.region})`,
+            `  public URL  ${r.publicUrl ?? '-'}  (stands for the ALB)`,
+            `  cluster     ${r.cluster}`,
+            ...r.services.map((s) => `  service     ${s.name}: ${s.running}/${s.desired} running, ${s.targets.healthy} healthy targets, ${s.healthUrl ?? ''}`),
+            `  credentials ${r.credentials.accessKeyId} / ${r.credentials.secretAccessKey} (fake)`,
+            `  log         ${r.logFile}`,
+            '',
+            'Try next:',
+            ...r.next.map((n) => `  ${n}`),
+          ];
+          return lines.join('\n');
+        });
+      }),
+    );
+
+  sandbox
+    .command('down')
+    .description('Destroy every stack, stop the emulator berth started (by its PID) and remove the sandbox record and state. Exit codes: 0 down (or nothing was running), 1 destroy failed (the emulator is stopped anyway).')
+    .option('--no-destroy', 'skip terraform destroy: stop the emulator (its in-memory data goes with it) and forget the state')
+    .option('--json', 'machine-readable output')
+    .action(
+      action<DownOpts>(async (opts, out) => {
+        const { sandboxDown } = await import('../../src/sandbox/lifecycle.js');
+        const r = await sandboxDown({ reporter: out, destroy: opts.destroy !== false });
+        out.result(r, () =>
+          !r.found
+            ? 'No sandbox here (nothing to stop).'
+            : `Sandbox down in ${(r.durationMs / 1000).toFixed(1)} s: ${r.destroyed ? 'stacks destroyed, ' : ''}${r.stoppedPid ? `emulator (pid ${r.stoppedPid}) stopped, ports ${r.portsClosed.join(', ')} closed` : 'no emulator was running'}; record and state removed.`,
+        );
+      }),
+    );
+
+  sandbox
+    .command('status')
+    .description('Is a sandbox running here? Its endpoint, region, public URL and services. Exit codes: 0 running, 1 not running.')
+    .option('--json', 'machine-readable output')
+    .action(
+      action<StatusOpts>(async (opts, out) => {
+        const { sandboxStatus } = await import('../../src/sandbox/lifecycle.js');
+        const r = await sandboxStatus();
+        out.result(r, () => {
+          if (!r.running)
+            return r.stale
+              ? `No sandbox running: the emulator recorded here (pid ${r.pid}, ${r.endpoint}) is gone. \`berth sandbox up\` starts a new one.`
+              : 'No sandbox running. Start one with `berth sandbox up`.';
+          return [
+            `Sandbox running`,
+            `  emulator    ${r.endpoint}  (pid ${r.pid}, region ${r.region}, since ${r.startedAt})`,
+            `  public URL  ${r.publicUrl ?? '-'}`,
+            ...(r.cluster ? [`  cluster     ${r.cluster}`] : []),
+            ...(r.services ?? []).map((s) => `  service     ${s.name}: ${s.running}/${s.desired} running, ${s.targets.healthy} healthy, ${s.rolloutState ?? ''}${s.steady ? ', steady' : ''}`),
+            ...(r.appliedAt ? [] : ['  (no stack applied yet: `berth sandbox up` applies them)']),
+          ].join('\n');
+        });
+        return r.running ? 0 : 1;
+      }),
+    );
+}

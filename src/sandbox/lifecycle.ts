@@ -1,0 +1,451 @@
+/**
+ * `berth sandbox up / down / status`: the whole platform on this machine.
+ *
+ * up: starts berth's extended moto (src/sandbox/emulator.ts) on 127.0.0.1 at a free port,
+ * detached, and records it in `.berth/sandbox/sandbox.json`; then applies every stack of the
+ * built-in `sandbox` environment through terraform (src/terraform/orchestrate.ts, independent
+ * stacks in parallel, each run with a hard time limit), with the provider pointed at the emulator
+ * by environment variables only (terraformAwsEnv); then waits until every service runs its desired
+ * count, healthy in its target group.
+ *
+ * A second up reuses what is there. With the emulator alive, the apply is a plan that finds no
+ * changes. The emulator keeps its data in memory only: when it has died, its resources are gone,
+ * so up starts a new one, forgets the terraform state that described the old one and applies from
+ * scratch (re-creating is as fast as restoring would be, and cannot drift).
+ *
+ * down: destroys every stack (reverse order), stops the emulator berth started (by the PID in the
+ * record, after checking that PID is still that emulator), waits for its ports to close, and
+ * removes the record and the state.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { loadEnvironment } from '../config/load.js';
+import { names, publicHealthPath, serviceNames } from '../config/names.js';
+import { paths, projectDir } from '../config/paths.js';
+import type { EnvironmentConfig } from '../config/types.js';
+import { BerthError, UsageError } from '../output/errors.js';
+import { EXIT } from '../output/exit-codes.js';
+import type { Reporter } from '../output/reporter.js';
+import { findTerraform } from '../terraform/tool.js';
+import { answers, findMotoPython, isOurEmulator, portOpen, startEmulator, stopPid } from './emulator.js';
+import {
+  FAKE_CREDENTIALS,
+  readSandboxRecord,
+  removeSandboxRecord,
+  sandboxLogFile,
+  writeSandboxRecord,
+  type SandboxRecord,
+} from './state.js';
+
+export const SANDBOX_ENV = 'sandbox';
+
+/** Hard limits per terraform command in the sandbox: nothing there legitimately takes longer. */
+export const SANDBOX_TIMEOUTS = { init: 3 * 60_000, plan: 5 * 60_000, apply: 10 * 60_000, destroy: 10 * 60_000, read: 2 * 60_000 };
+
+export interface ServiceSummary {
+  name: string;
+  cluster: string;
+  desired: number;
+  running: number;
+  pending: number;
+  /** Targets in the service's target groups, by state. */
+  targets: { healthy: number; unhealthy: number; other: number };
+  /** One PRIMARY deployment, COMPLETED, running = desired, every target healthy. */
+  steady: boolean;
+  taskDefinition?: string;
+  rolloutState?: string;
+  /** The public health URL in the sandbox (the local endpoint + the service's health path). */
+  healthUrl?: string;
+}
+
+export interface StackOutcome {
+  stack: string;
+  status: string;
+  durationMs: number;
+  error?: string;
+}
+
+export interface UpResult {
+  environment: string;
+  endpoint: string;
+  region: string;
+  publicUrl?: string;
+  pid: number;
+  port: number;
+  logFile: string;
+  /** started: no sandbox before; reused: the emulator was running; restarted: it had died (its data with it). */
+  emulator: 'started' | 'reused' | 'restarted';
+  applied: boolean;
+  /** Stacks that changed (0 on a second up over a live emulator). */
+  changedStacks: number;
+  stacks: StackOutcome[];
+  /** The demo images in the services' ECR repositories (src/sandbox/images.ts). */
+  images: string[];
+  cluster: string;
+  services: ServiceSummary[];
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  next: string[];
+  durationMs: number;
+}
+
+export interface UpOptions {
+  reporter?: Reporter;
+  /** Apply the stacks (default true); false starts (or reuses) the emulator only. */
+  apply?: boolean;
+  /** Stacks applied at once (default 4). */
+  parallelism?: number;
+  /** How long to wait for the services to be steady after the apply (default 120 s). */
+  waitServicesMs?: number;
+  /** Extra environment for a newly started emulator (timings: BERTH_SANDBOX_ECS_TIME_SCALE...). */
+  emulatorEnv?: NodeJS.ProcessEnv;
+}
+
+export interface DownResult {
+  /** Was there a sandbox record? */
+  found: boolean;
+  /** Did the emulator answer (so destroy could run)? */
+  wasRunning: boolean;
+  destroyed: boolean;
+  stacks: StackOutcome[];
+  stoppedPid?: number;
+  /** Ports that were the sandbox's and no longer accept connections. */
+  portsClosed: number[];
+  durationMs: number;
+}
+
+export interface DownOptions {
+  reporter?: Reporter;
+  /** Destroy the stacks before stopping (default true). Without, the emulator's data just goes with it. */
+  destroy?: boolean;
+  parallelism?: number;
+}
+
+export interface StatusResult {
+  running: boolean;
+  /** A record exists but its emulator is gone (or does not answer). */
+  stale: boolean;
+  endpoint?: string;
+  region?: string;
+  publicUrl?: string;
+  pid?: number;
+  port?: number;
+  startedAt?: string;
+  appliedAt?: string;
+  logFile?: string;
+  cluster?: string;
+  services?: ServiceSummary[];
+}
+
+function sandboxEnvironment(): EnvironmentConfig {
+  const env = loadEnvironment(SANDBOX_ENV);
+  if (!env.sandbox)
+    throw new UsageError(`environments/${SANDBOX_ENV}.json sets "sandbox": false; berth sandbox only runs a sandbox environment.`, {
+      hint: `Set "sandbox": true in it, or remove it to use berth's built-in sandbox environment.`,
+    });
+  return env;
+}
+
+/** The environment's local state folder, if it is inside the project's .berth/ (never delete anything else). */
+function localStateDir(env: EnvironmentConfig, project: string): string | undefined {
+  if (env.state.backend !== 'local') return undefined;
+  const dir = resolve(project, env.state.path ?? `.berth/state/${env.name}`);
+  const rel = relative(paths.berthDir(project), dir);
+  if (!rel || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  return dir;
+}
+
+/** Does the sandbox environment have any terraform state (anything applied)? */
+function hasState(env: EnvironmentConfig, project: string): boolean {
+  const dir = localStateDir(env, project);
+  if (!dir) return true;
+  return existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.tfstate'));
+}
+
+async function forgetState(env: EnvironmentConfig, project: string): Promise<void> {
+  const dir = localStateDir(env, project);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  const { clearSavedPlans } = await import('../terraform/orchestrate.js');
+  clearSavedPlans(env.name, project);
+}
+
+function outcome(x: { stack: string; status: string; durationMs: number; error?: { message: string } }): StackOutcome {
+  return { stack: x.stack, status: x.status, durationMs: x.durationMs, ...(x.error ? { error: x.error.message } : {}) };
+}
+
+/** Is the record's emulator alive, ours, and answering? */
+async function live(rec: SandboxRecord | undefined): Promise<boolean> {
+  return Boolean(rec && (await isOurEmulator(rec.pid, rec.port, rec.endpoint)) && (await answers(rec.endpoint, 2000)));
+}
+
+export async function sandboxUp(opts: UpOptions = {}): Promise<UpResult> {
+  const started = Date.now();
+  const project = projectDir();
+  const reporter = opts.reporter;
+  const apply = opts.apply !== false;
+  const env = sandboxEnvironment();
+  // Both tools first: a missing one is reported (exit 3) before anything starts.
+  if (apply) await findTerraform();
+  const moto = findMotoPython();
+
+  mkdirSync(paths.sandboxDir(project), { recursive: true });
+  const logFile = sandboxLogFile(project);
+  let rec = readSandboxRecord(project);
+  let emulator: UpResult['emulator'];
+  if (await live(rec)) {
+    emulator = 'reused';
+    reporter?.info(`Emulator already running on ${rec!.endpoint} (pid ${rec!.pid}).`);
+  } else {
+    emulator = rec ? 'restarted' : 'started';
+    if (rec && (await isOurEmulator(rec.pid, rec.port, rec.endpoint))) await stopPid(rec.pid);
+    if (rec) reporter?.warn(`the emulator recorded in ${paths.sandboxDir(project)} (pid ${rec.pid}) is gone, and its data with it: starting a new one and applying from scratch.`);
+    await forgetState(env, project);
+    rmSync(logFile, { force: true });
+    const step = await reporter?.step('Starting the emulator (moto, extended by berth)');
+    const emu = await startEmulator({ detached: true, logFile, env: opts.emulatorEnv, readyTimeoutMs: 60_000 }).catch((e) => {
+      step?.fail();
+      throw e;
+    });
+    rec = {
+      endpoint: emu.endpoint,
+      region: env.region,
+      pid: emu.pid,
+      port: emu.port,
+      publicUrl: emu.publicUrl,
+      publicPort: emu.publicPort,
+      startedAt: new Date().toISOString(),
+      logFile,
+      python: emu.python,
+      motoVersion: moto.version,
+      environment: env.name,
+    };
+    writeSandboxRecord(rec, project);
+    step?.succeed(`Emulator on ${emu.endpoint} (pid ${emu.pid}, moto ${moto.version}); public endpoint ${emu.publicUrl}`);
+  }
+
+  let stacks: StackOutcome[] = [];
+  let changedStacks = 0;
+  let images: string[] = [];
+  if (apply) {
+    const { applyEnvironment, clearSavedPlans } = await import('../terraform/orchestrate.js');
+    // `up` always plans afresh: a plan saved by `berth plan --env sandbox` is not what up applies.
+    clearSavedPlans(env.name, project);
+    reporter?.info(`Applying the ${env.name} environment's stacks to the emulator (independent stacks in parallel)...`);
+    const res = await applyEnvironment(env, { autoApprove: true, reporter, parallelism: opts.parallelism, timeouts: SANDBOX_TIMEOUTS });
+    stacks = res.stacks.map(outcome);
+    changedStacks = res.stacks.filter((s) => s.status === 'applied').length;
+    if (!res.ok) {
+      const failed = res.stacks.filter((s) => s.status === 'failed');
+      throw new BerthError(
+        `the sandbox's stacks did not apply: ${failed.map((s) => `${s.stack} (${s.error?.message ?? 'failed'})`).join('; ') || 'see above'}.`,
+        {
+          exitCode: res.exitCode === EXIT.OK ? EXIT.FAILED : res.exitCode,
+          hint: `The emulator is still running (${rec!.endpoint}); its log is ${logFile}. Run \`berth sandbox up\` again to retry, or \`berth sandbox down\` to remove it.`,
+          details: { stacks },
+        },
+      );
+    }
+    rec = { ...rec!, appliedAt: new Date().toISOString() };
+    writeSandboxRecord(rec, project);
+    const { seedImages } = await import('./images.js');
+    images = (await seedImages(env)).map((i) => `${i.repository}:${i.tag} (${i.architecture})`);
+  }
+
+  let services: ServiceSummary[] = [];
+  if (apply) {
+    const step = await reporter?.step('Waiting for the services to run their desired count, healthy');
+    services = await waitSteady(env, rec!, opts.waitServicesMs ?? 120_000);
+    const bad = services.filter((s) => !s.steady);
+    if (bad.length) {
+      step?.fail();
+      throw new BerthError(`the sandbox is up, but ${bad.map((s) => `${s.name} (${s.running}/${s.desired} running, ${s.targets.healthy} healthy)`).join(', ')} did not settle.`, {
+        hint: `See \`berth status --env sandbox\` and the emulator's log ${logFile}.`,
+        details: { services },
+      });
+    }
+    step?.succeed(services.map((s) => `${s.name}: ${s.running}/${s.desired} running, ${s.targets.healthy} healthy`).join('; ') || 'no services');
+  }
+
+  return {
+    environment: env.name,
+    endpoint: rec!.endpoint,
+    region: rec!.region,
+    publicUrl: rec!.publicUrl,
+    pid: rec!.pid,
+    port: rec!.port,
+    logFile,
+    emulator,
+    applied: apply,
+    changedStacks,
+    stacks,
+    images,
+    cluster: names(env).cluster,
+    services,
+    credentials: { ...FAKE_CREDENTIALS },
+    next: nextSteps(env, rec!),
+    durationMs: Date.now() - started,
+  };
+}
+
+export function nextSteps(env: EnvironmentConfig, rec: SandboxRecord): string[] {
+  const svc = env.services[0];
+  const s = svc ? ` --service ${svc.name}` : '';
+  const health = svc ? `${rec.publicUrl ?? ''}${publicHealthPath(svc)}` : rec.publicUrl ?? '';
+  return [
+    `berth status --env sandbox`,
+    `berth deploy --env sandbox${s} --tag v2                 # a good deploy`,
+    `berth deploy --env sandbox${s} --tag fail-exit          # a broken one: ECS's circuit breaker rolls it back`,
+    `berth logs --env sandbox${s} --since 10m --filter ERROR`,
+    `berth health --env sandbox`,
+    `curl ${health}`,
+    `AWS_ACCESS_KEY_ID=${FAKE_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${FAKE_CREDENTIALS.secretAccessKey} AWS_DEFAULT_REGION=${rec.region} aws --endpoint-url ${rec.endpoint} ecs list-services --cluster ${names(env).cluster}`,
+    `berth sandbox down`,
+  ];
+}
+
+/** The services of the environment as ECS and the target groups report them. */
+export async function serviceSummaries(env: EnvironmentConfig, rec: SandboxRecord): Promise<ServiceSummary[]> {
+  const { awsContext } = await import('../aws/context.js');
+  const clients = await import('../aws/clients.js');
+  const { DescribeServicesCommand } = await import('@aws-sdk/client-ecs');
+  const { DescribeTargetHealthCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+  const ctx = awsContext(env);
+  const ecs = await clients.ecs(ctx);
+  const elb = await clients.elbv2(ctx);
+  const cluster = names(env).cluster;
+  const wanted = env.services.map((s) => serviceNames(env, s).service);
+  if (!wanted.length) return [];
+  const out = await ecs.send(new DescribeServicesCommand({ cluster, services: wanted }));
+  const result: ServiceSummary[] = [];
+  for (const cfg of env.services) {
+    const s = out.services?.find((x) => x.serviceName === cfg.name);
+    const targets = { healthy: 0, unhealthy: 0, other: 0 };
+    for (const lb of s?.loadBalancers ?? []) {
+      if (!lb.targetGroupArn) continue;
+      const th = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: lb.targetGroupArn }));
+      for (const d of th.TargetHealthDescriptions ?? []) {
+        const st = d.TargetHealth?.State;
+        if (st === 'healthy') targets.healthy++;
+        else if (st === 'unhealthy') targets.unhealthy++;
+        else targets.other++;
+      }
+    }
+    const primary = s?.deployments?.find((d) => d.status === 'PRIMARY');
+    const desired = s?.desiredCount ?? 0;
+    const running = s?.runningCount ?? 0;
+    const lbCount = s?.loadBalancers?.length ?? 0;
+    result.push({
+      name: cfg.name,
+      cluster,
+      desired,
+      running,
+      pending: s?.pendingCount ?? 0,
+      targets,
+      steady:
+        Boolean(s) &&
+        s!.status === 'ACTIVE' &&
+        (s!.deployments?.length ?? 0) === 1 &&
+        primary?.rolloutState === 'COMPLETED' &&
+        running === desired &&
+        (lbCount === 0 || (targets.healthy === desired * lbCount && targets.unhealthy === 0 && targets.other === 0)),
+      taskDefinition: s?.taskDefinition,
+      rolloutState: primary?.rolloutState,
+      healthUrl: rec.publicUrl ? `${rec.publicUrl}${publicHealthPath(cfg)}` : undefined,
+    });
+  }
+  return result;
+}
+
+async function waitSteady(env: EnvironmentConfig, rec: SandboxRecord, limitMs: number): Promise<ServiceSummary[]> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const s = await serviceSummaries(env, rec);
+    if (s.every((x) => x.steady) || Date.now() > deadline) return s;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function waitPortsClosed(ports: number[], limitMs = 10_000): Promise<number[]> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const open = [];
+    for (const p of ports) if (await portOpen(p, 300)) open.push(p);
+    if (!open.length) return ports;
+    if (Date.now() > deadline) throw new BerthError(`the sandbox's port${open.length > 1 ? 's' : ''} ${open.join(', ')} still accept connections after the emulator stopped.`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function sandboxDown(opts: DownOptions = {}): Promise<DownResult> {
+  const started = Date.now();
+  const project = projectDir();
+  const reporter = opts.reporter;
+  const rec = readSandboxRecord(project);
+  if (!rec) return { found: false, wasRunning: false, destroyed: false, stacks: [], portsClosed: [], durationMs: Date.now() - started };
+  const env = sandboxEnvironment();
+  const ours = await isOurEmulator(rec.pid, rec.port, rec.endpoint);
+  const running = ours && (await answers(rec.endpoint, 2000));
+  let stacks: StackOutcome[] = [];
+  let destroyed = false;
+  let destroyError: BerthError | undefined;
+  if (running && opts.destroy !== false && hasState(env, project)) {
+    await findTerraform();
+    const { destroyEnvironment } = await import('../terraform/orchestrate.js');
+    reporter?.info(`Destroying the ${env.name} environment's stacks on the emulator...`);
+    const res = await destroyEnvironment(env, { autoApprove: true, reporter, parallelism: opts.parallelism, timeouts: SANDBOX_TIMEOUTS });
+    stacks = res.stacks.map(outcome);
+    destroyed = res.ok;
+    if (!res.ok) {
+      const failed = res.stacks.filter((s) => s.status === 'failed');
+      destroyError = new BerthError(`destroy failed in ${failed.map((s) => `${s.stack} (${s.error?.message ?? 'failed'})`).join('; ') || 'some stacks'}; the emulator was stopped anyway, its data with it.`, {
+        exitCode: res.exitCode === EXIT.OK ? EXIT.FAILED : res.exitCode,
+        details: { stacks },
+      });
+    }
+  } else if (running && opts.destroy !== false) {
+    destroyed = true; // nothing was ever applied: there is nothing to destroy
+  }
+  let stoppedPid: number | undefined;
+  if (ours) {
+    const step = await reporter?.step(`Stopping the emulator (pid ${rec.pid})`);
+    await stopPid(rec.pid);
+    stoppedPid = rec.pid;
+    step?.succeed(`Emulator stopped (pid ${rec.pid})`);
+  } else if (rec.pid) {
+    reporter?.warn(`pid ${rec.pid} is no longer the sandbox's emulator; nothing was stopped.`);
+  }
+  const ports = [rec.port, ...(rec.publicPort ? [rec.publicPort] : [])];
+  const portsClosed = ours ? await waitPortsClosed(ports) : [];
+  await forgetState(env, project);
+  removeSandboxRecord(project);
+  if (destroyError) throw destroyError;
+  return { found: true, wasRunning: running, destroyed, stacks, stoppedPid, portsClosed, durationMs: Date.now() - started };
+}
+
+export async function sandboxStatus(opts: { services?: boolean } = {}): Promise<StatusResult> {
+  const project = projectDir();
+  const rec = readSandboxRecord(project);
+  if (!rec) return { running: false, stale: false };
+  const running = await live(rec);
+  const base: StatusResult = {
+    running,
+    stale: !running,
+    endpoint: rec.endpoint,
+    region: rec.region,
+    publicUrl: rec.publicUrl,
+    pid: rec.pid,
+    port: rec.port,
+    startedAt: rec.startedAt,
+    appliedAt: rec.appliedAt,
+    logFile: existsSync(rec.logFile ?? '') ? rec.logFile : undefined,
+  };
+  if (running && opts.services !== false && rec.appliedAt) {
+    const env = sandboxEnvironment();
+    base.cluster = names(env).cluster;
+    try {
+      base.services = await serviceSummaries(env, rec);
+    } catch {
+      base.services = undefined;
+    }
+  }
+  return base;
+}

@@ -1,0 +1,160 @@
+/**
+ * What an end-to-end test imports to use THE sandbox of the test run (one per run, brought up by
+ * test/e2e/global-setup.ts, shared by every file in test/e2e/, files run one at a time).
+ *
+ *   import { sandbox } from './harness.js';
+ *   let sb: Sandbox;
+ *   beforeAll(async () => { sb = await sandbox(); });
+ *   it('...', async () => {
+ *     const r = await sb.berth('status', '--env', 'sandbox', '--json');   // spawned CLI, exit code + output
+ *     const s = await sb.aws('ecs', 'list-services', '--cluster', sb.cluster); // AWS CLI v1, JSON parsed
+ *     const ecs = await sb.client('ecs');                                   // SDK v3 client for the emulator
+ *   });
+ *
+ * `sandbox()` waits for `berth sandbox up` to finish (up to 12 minutes) and fails, with up's own
+ * error (a missing terraform or moto_server, a stack that did not apply), if it did not succeed.
+ * It sets BERTH_PROJECT_DIR in the test's process, so in-process calls (`main()`, src/ functions,
+ * `awsContext(env)`) talk to the same sandbox. Tests that change the service (deploys) should leave
+ * it running its desired count, healthy (deploy a good tag last) for the files after them.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import type { AwsContext } from '../../src/aws/context.js';
+import type { EnvironmentConfig } from '../../src/config/types.js';
+import type { SandboxRecord } from '../../src/sandbox/state.js';
+import type { UpResult } from '../../src/sandbox/lifecycle.js';
+import { E2E_DIR, type E2EProvided } from './paths.js';
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as JSON, when it is JSON. */
+  json?: unknown;
+}
+
+export interface Sandbox {
+  /** The temporary project folder (BERTH_PROJECT_DIR). */
+  project: string;
+  endpoint: string;
+  region: string;
+  /** The local stand-in for the public URL (the ALB). */
+  publicUrl: string;
+  record: SandboxRecord;
+  /** What `berth sandbox up --json` printed. */
+  up: UpResult;
+  /** The sandbox environment, loaded (names(env), serviceNames(env, svc) give every resource name). */
+  env: EnvironmentConfig;
+  cluster: string;
+  ctx: AwsContext;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Run berth (spawned: node bin/berth.js) in the sandbox's project. */
+  berth(...args: string[]): Promise<RunResult>;
+  /** Run the AWS CLI against the emulator (`--output json`, parsed). */
+  aws(...args: string[]): Promise<RunResult>;
+  /** An AWS SDK v3 client for the emulator (src/aws/clients.ts). */
+  client<K extends keyof typeof import('../../src/aws/clients.js')>(kind: K): ReturnType<(typeof import('../../src/aws/clients.js'))[K]>;
+}
+
+const UP_LIMIT_MS = 12 * 60_000;
+let cached: Promise<Sandbox> | undefined;
+
+function provided(): E2EProvided {
+  const p = inject('berthE2E');
+  if (!p) throw new Error('test/e2e/harness.ts: no sandbox was provided. e2e tests run in the `e2e` vitest project (vitest.config.ts), whose globalSetup brings it up.');
+  return p;
+}
+
+function spawnRun(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs = 10 * 60_000): Promise<RunResult> {
+  return new Promise((res, rej) => {
+    const c = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
+    c.stdout.on('data', (d) => (stdout += d));
+    c.stderr.on('data', (d) => (stderr += d));
+    c.on('error', (e) => {
+      clearTimeout(timer);
+      rej(new Error(`could not run ${cmd}: ${e.message}`));
+    });
+    c.on('close', (code) => {
+      clearTimeout(timer);
+      let json: unknown;
+      try {
+        json = stdout.trim() ? JSON.parse(stdout) : undefined;
+      } catch {
+        json = undefined;
+      }
+      res({ code: code ?? 1, stdout, stderr, json });
+    });
+  });
+}
+
+async function waitForUp(p: E2EProvided): Promise<UpResult> {
+  const dir = join(p.project, E2E_DIR);
+  const deadline = Date.now() + UP_LIMIT_MS;
+  while (!existsSync(join(dir, 'up.exit'))) {
+    if (Date.now() > deadline) throw new Error(`berth sandbox up did not finish within ${UP_LIMIT_MS / 60_000} minutes (see ${join(dir, 'up.err')})`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const code = Number(readFileSync(join(dir, 'up.exit'), 'utf8').trim());
+  const err = existsSync(join(dir, 'up.err')) ? readFileSync(join(dir, 'up.err'), 'utf8') : '';
+  if (code !== 0) {
+    const lines = err.split('\n').filter((l) => /error|hint|not found|FAIL/i.test(l));
+    throw new Error(`berth sandbox up failed (exit ${code}), so no e2e test can run:\n${(lines.length ? lines : err.split('\n').slice(-20)).join('\n')}`);
+  }
+  const out = existsSync(join(dir, 'up.json')) ? readFileSync(join(dir, 'up.json'), 'utf8') : '';
+  try {
+    return JSON.parse(out) as UpResult;
+  } catch {
+    // A reused project (BERTH_E2E_PROJECT): describe it from the record.
+    return undefined as unknown as UpResult;
+  }
+}
+
+export function sandbox(): Promise<Sandbox> {
+  cached ??= (async () => {
+    const p = provided();
+    const up = await waitForUp(p);
+    process.env.BERTH_PROJECT_DIR = p.project;
+    const { readSandboxRecord, FAKE_CREDENTIALS } = await import('../../src/sandbox/state.js');
+    const record = readSandboxRecord(p.project);
+    if (!record) throw new Error(`no sandbox record in ${p.project}/.berth/sandbox after berth sandbox up`);
+    const { loadEnvironment } = await import('../../src/config/load.js');
+    const { names } = await import('../../src/config/names.js');
+    const { awsContext } = await import('../../src/aws/context.js');
+    const clients = await import('../../src/aws/clients.js');
+    const env = loadEnvironment('sandbox');
+    const ctx = awsContext(env);
+    const credentials = { ...FAKE_CREDENTIALS };
+    const cliEnv: NodeJS.ProcessEnv = { ...process.env, BERTH_PROJECT_DIR: p.project, NO_COLOR: '1', FORCE_COLOR: '0' };
+    const awsEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_DEFAULT_REGION: record.region,
+      AWS_REGION: record.region,
+      AWS_PAGER: '',
+    };
+    delete awsEnv.AWS_PROFILE;
+    delete awsEnv.AWS_SESSION_TOKEN;
+    return {
+      project: p.project,
+      endpoint: record.endpoint,
+      region: record.region,
+      publicUrl: record.publicUrl ?? '',
+      record,
+      up,
+      env,
+      cluster: names(env).cluster,
+      ctx,
+      credentials,
+      berth: (...args: string[]) => spawnRun(process.execPath, [p.bin, ...args], cliEnv, p.project),
+      aws: (...args: string[]) => spawnRun('aws', ['--endpoint-url', record.endpoint, '--output', 'json', ...args], awsEnv, p.project, 120_000),
+      client: ((kind: keyof typeof clients) => (clients[kind] as (c: AwsContext) => unknown)(ctx)) as Sandbox['client'],
+    };
+  })();
+  return cached;
+}
