@@ -80,7 +80,7 @@ try {
     '',
     `Environment \`${env.name}\` (${applied.stacks.length} stacks), ${plain ? 'stock moto_server' : "berth's extended emulator"}, ${runs} runs per level (order rotated), ${cpus().length} cores, Node ${process.version}.`,
     `Before timing: applied ${appliedStacks.length} of ${applied.stacks.length} stacks in ${applySeconds.toFixed(0)} s (${applied.stacks.filter((s) => s.status !== 'applied').map((s) => `${s.stack}: ${s.status}`).join('; ') || 'all applied'}).`,
-    'Each plan: synth, then per stack (init already done) `terraform plan -detailed-exitcode -out`, and `terraform show -json` when it has changes.',
+    'Each plan: synth, then per stack (init already done) one `terraform plan -json -detailed-exitcode -out=<file>`; a stack is planned without waiting for the plans of the stacks it reads (its plan is kept when theirs do not change what it reads).',
     '',
     '| stacks planned | median wall time | min–max | median sum of per-stack times | stacks |',
     '| --- | --- | --- | --- | --- |',

@@ -7,8 +7,10 @@
  * has pending changes to the outputs it reads: on a new environment the dependency's state does
  * not even exist yet, and terraform fails with "Unable to find remote state". berth does not guess:
  *
- *  - `planEnvironment` plans every stack it can and reports the others as `waiting` on the
- *    dependency whose outputs will change (`waitsOn`); the overall result counts as "changes".
+ *  - `planEnvironment` plans every stack (all at once up to the parallelism, not level by level:
+ *    a stack's plan reads its dependencies' current state) and keeps a stack's plan only when the
+ *    plans of the stacks it reads do not change the outputs it reads. The others are reported as
+ *    `waiting` on those stacks (`waitsOn`) and their plans dropped; the result counts as "changes".
  *  - `applyEnvironment` applies the saved plans in order and plans each waiting stack as soon as
  *    the stacks it waits on are applied. A plan berth makes during apply needs approval like any
  *    other: `autoApprove` (--yes), or a y at the prompt between rounds; without either it is saved
@@ -380,45 +382,93 @@ function planLine(p: StackPlan): string {
   return `${p.stack}: ${p.changes ? countsLine(s) + extra : 'no changes'} (${(p.durationMs / 1000).toFixed(1)} s)`;
 }
 
+/**
+ * What a stack's plan is worth given its dependencies' final results: `blocked` when one failed,
+ * `waiting` when one waits or will change outputs this stack reads (or we cannot tell which it
+ * reads), `undefined` when its own plan stands. Pure.
+ */
+export function dependencyVerdict(
+  stack: Pick<StackPlan, 'stack'> & { reads: Set<string> | undefined },
+  deps: StackPlan[],
+): Pick<StackPlan, 'status' | 'waitsOn' | 'blockedBy'> | undefined {
+  const bad = deps.filter((d) => d.status === 'failed' || d.status === 'blocked').map((d) => d.stack);
+  if (bad.length) return { status: 'blocked', blockedBy: bad };
+  const reads = stack.reads;
+  const waitsOn = deps
+    .filter((d) => d.status === 'waiting' || (d.status === 'planned' && (d.summary?.outputsChanged.length ?? 0) > 0 && (!reads || d.summary!.outputsChanged.some((o) => reads.has(o)))))
+    .map((d) => d.stack);
+  return waitsOn.length ? { status: 'waiting', waitsOn } : undefined;
+}
+
+/**
+ * Plan every stack, `parallelism` at a time. A stack is planned without waiting for the plans of
+ * the stacks it reads (its plan reads their current state), and its plan is kept only when those
+ * plans turn out not to change what it reads; otherwise it is `waiting` (or `blocked` when one of
+ * them failed) and its plan file is dropped. A stack whose dependency is already known to change
+ * its outputs is not run at all. This keeps all workers busy instead of walking the dependency
+ * chain level by level (five levels deep for berth's nine stacks).
+ */
 async function planWalk(ctx: Ctx): Promise<Map<string, StackPlan>> {
   const progress = new StackProgress(ctx.s.reporter, 'planning');
-  const byName = new Map(ctx.ws.stacks.map((x) => [x.name, x]));
-  const res = await walkGraph<StackPlan>(ctx.ws.stacks, {
-    concurrency: ctx.s.parallelism,
-    ok: (r) => r.status === 'planned' || r.status === 'waiting',
-    blocked: (name, by) => ({ stack: name, kind: byName.get(name)!.kind, dependencies: byName.get(name)!.dependencies, status: 'blocked', blockedBy: by, durationMs: 0 }),
-    run: async (name, before) => {
+  const stacks = ctx.ws.stacks; // dependency order
+  const byName = new Map(stacks.map((x) => [x.name, x]));
+  const reads = new Map(stacks.map((x) => [x.name, readOutputNames(readFileSync(x.file, 'utf8'))]));
+  const own = new Map<string, StackPlan>(); // each stack's own plan (or failure)
+  const lines = new Map<string, Awaited<ReturnType<StackProgress['start']>>>();
+  const final = new Map<string, StackPlan>();
+  const base = (name: string) => ({ stack: name, kind: byName.get(name)!.kind, dependencies: byName.get(name)!.dependencies, durationMs: 0 });
+
+  /** Settle every stack whose dependencies are settled (in dependency order, so chains settle at once). */
+  const settle = async () => {
+    for (const st of stacks) {
+      if (final.has(st.name)) continue;
+      const deps = st.dependencies.map((d) => final.get(d));
+      if (deps.some((d) => !d)) continue;
+      const verdict = dependencyVerdict({ stack: st.name, reads: reads.get(st.name) }, deps as StackPlan[]);
+      const mine = own.get(st.name);
+      if (!verdict && !mine) continue; // its own plan is still to come
+      const p: StackPlan = verdict ? { ...base(st.name), ...verdict } : mine!;
+      final.set(st.name, p);
+      if (verdict) rmSync(st.planFile, { force: true });
+      const line = lines.get(st.name);
+      if (p.status === 'planned') line?.succeed(planLine(p));
+      else if (p.status === 'failed') line?.fail(`${st.name}: plan failed`);
+      else if (line) line.warn(planLine(p));
+      else await progress.once('warn', planLine(p));
+    }
+  };
+
+  const pending = stacks.map((x) => x.name);
+  const running = new Map<string, Promise<void>>();
+  for (;;) {
+    await settle();
+    for (const name of [...pending]) {
+      if (running.size >= ctx.s.parallelism) break;
+      pending.splice(pending.indexOf(name), 1);
+      if (final.has(name)) continue; // settled by its dependencies: no need to run it
       const stack = byName.get(name)!;
-      const started = Date.now();
-      // Wait when a dependency will change outputs this stack reads (or we cannot tell which it reads).
-      const reads = readOutputNames(readFileSync(stack.file, 'utf8'));
-      const waitsOn = [...before.values()]
-        .filter((d) => d.status === 'waiting' || (d.status === 'planned' && (d.summary?.outputsChanged.length ?? 0) > 0 && (!reads || d.summary!.outputsChanged.some((o) => reads.has(o)))))
-        .map((d) => d.stack);
-      if (waitsOn.length) {
-        const p: StackPlan = { stack: name, kind: stack.kind, dependencies: stack.dependencies, status: 'waiting', waitsOn, durationMs: 0 };
-        await progress.once('warn', planLine(p));
-        return p;
-      }
       const line = await progress.start(name, `${name}: planning`);
-      if (ctx.s.signal?.aborted) {
-        const p: StackPlan = { stack: name, kind: stack.kind, dependencies: stack.dependencies, status: 'failed', error: { message: 'cancelled', exitCode: EXIT.FAILED }, durationMs: 0 };
-        line.fail(`${name}: cancelled`);
-        return p;
-      }
-      try {
-        const p = await planStack(ctx, stack);
-        line.succeed(planLine(p));
-        return p;
-      } catch (e) {
-        const p: StackPlan = { stack: name, kind: stack.kind, dependencies: stack.dependencies, status: 'failed', error: toStackError(e), durationMs: Date.now() - started };
-        line.fail(`${name}: plan failed`);
-        return p;
-      }
-    },
-  });
+      lines.set(name, line);
+      const started = Date.now();
+      const job = (async () => {
+        if (ctx.s.signal?.aborted) {
+          own.set(name, { ...base(name), status: 'failed', error: { message: 'cancelled', exitCode: EXIT.FAILED } });
+          return;
+        }
+        try {
+          own.set(name, await planStack(ctx, stack));
+        } catch (e) {
+          own.set(name, { ...base(name), status: 'failed', error: toStackError(e), durationMs: Date.now() - started });
+        }
+      })().finally(() => running.delete(name));
+      running.set(name, job);
+    }
+    if (!running.size && !pending.length) break;
+    if (running.size) await Promise.race(running.values());
+  }
+  await settle();
   await progress.flush();
-  return res;
+  return final;
 }
 
 async function context(env: EnvironmentConfig, opts: RunSettings): Promise<Ctx> {

@@ -10,8 +10,9 @@
  * it. Teardown checks that nothing is left behind: the emulator's PID is gone and its ports refuse
  * connections.
  *
- * Environment: BERTH_E2E_PROJECT reuses a project folder that already has a sandbox (it is neither
- * brought up nor torn down); BERTH_E2E_KEEP=1 leaves the sandbox running at the end (debugging).
+ * Environment: BERTH_E2E_PROJECT names a project folder to use instead of a new temporary one: up
+ * runs there too (a no-op over a live sandbox) and it is not torn down; BERTH_E2E_KEEP=1 leaves the
+ * sandbox running at the end (debugging).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,10 +41,6 @@ export function setup(p: TestProject): void {
   mkdirSync(dir, { recursive: true });
   const provided: E2EProvided = { project, root: ROOT, bin: BIN };
   p.provide('berthE2E', provided);
-  if (!owned) {
-    if (!existsSync(join(dir, 'up.exit'))) writeFileSync(join(dir, 'up.exit'), '0\n');
-    return;
-  }
   for (const f of ['up.json', 'up.err', 'up.exit']) rmSync(join(dir, f), { force: true });
   if (!existsSync(BIN) || !existsSync(join(ROOT, 'dist', 'cli', 'index.js'))) {
     writeFileSync(join(dir, 'up.err'), `berth is not built: ${join(ROOT, 'dist')} is missing. Run \`npx tsc -p tsconfig.json\` (npm test does) first.\n`);

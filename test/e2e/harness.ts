@@ -109,8 +109,7 @@ async function waitForUp(p: E2EProvided): Promise<UpResult> {
   try {
     return JSON.parse(out) as UpResult;
   } catch {
-    // A reused project (BERTH_E2E_PROJECT): describe it from the record.
-    return undefined as unknown as UpResult;
+    throw new Error(`berth sandbox up --json printed no JSON document:\n${out.slice(0, 2000)}`);
   }
 }
 

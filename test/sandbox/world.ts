@@ -11,6 +11,7 @@ import { ElasticLoadBalancingV2Client, CreateTargetGroupCommand, CreateLoadBalan
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient, CreateRepositoryCommand } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient, CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { ACMClient, RequestCertificateCommand } from '@aws-sdk/client-acm';
 import { startEmulator, type Emulator } from '../../src/sandbox/emulator.js';
 import { FAKE_CREDENTIALS } from '../../src/sandbox/state.js';
 
@@ -40,6 +41,15 @@ export const LOG_GROUP = '/ecs/demo-sandbox/api';
 
 export async function startWorld(emulatorEnv: NodeJS.ProcessEnv = {}): Promise<World> {
   const emu = await startEmulator({ env: emulatorEnv });
+  try {
+    return await build(emu);
+  } catch (e) {
+    await emu.stop(); // nothing left behind when the world cannot be built
+    throw e;
+  }
+}
+
+async function build(emu: Emulator): Promise<World> {
   const cfg = { region: 'us-east-1', endpoint: emu.endpoint, credentials: { ...FAKE_CREDENTIALS } };
   const ecs = new ECSClient(cfg);
   const ec2 = new EC2Client(cfg);
@@ -66,18 +76,19 @@ export async function startWorld(emulatorEnv: NodeJS.ProcessEnv = {}): Promise<W
   await elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: targetGroupArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }] }));
   const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'demo-sandbox-alb', Subnets: pub, SecurityGroups: [sg] }))).LoadBalancers![0]!.LoadBalancerArn!;
   await elb.send(new CreateListenerCommand({ LoadBalancerArn: lb, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }] }));
+  const certificateArn = (await new ACMClient(cfg).send(new RequestCertificateCommand({ DomainName: 'api.berth.test', ValidationMethod: 'DNS' }))).CertificateArn!;
   const https = (
     await elb.send(
       new CreateListenerCommand({
         LoadBalancerArn: lb,
         Protocol: 'HTTPS',
         Port: 443,
-        Certificates: [{ CertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000' }],
+        Certificates: [{ CertificateArn: certificateArn }],
         DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'no route' } }],
       }),
     )
   ).Listeners![0]!.ListenerArn!;
-  await elb.send(new CreateRuleCommand({ ListenerArn: https, Priority: 10, Conditions: [{ Field: 'path-pattern', Values: ['/health', '/api/*'] }], Actions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }] }));
+  await elb.send(new CreateRuleCommand({ ListenerArn: https, Priority: 10, Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/health', '/api/*'] } }], Actions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }] }));
   const repositoryUri = (await ecr.send(new CreateRepositoryCommand({ repositoryName: 'demo/api' }))).repository!.repositoryUri!;
   await logs.send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP }));
   const secretArn = (await sm.send(new CreateSecretCommand({ Name: 'demo/sandbox/redis', SecretString: JSON.stringify({ url: 'rediss://:x@redis:6379/0' }) }))).ARN!;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseLockInfo, terraformErrorText, translateFailure, StateLockedError, StalePlanError } from '../../src/terraform/errors.js';
 import { readZipEntry, stateMeta } from '../../src/terraform/plan-file.js';
 import { diagnosticsText, parseMessages, summarizePlan } from '../../src/terraform/plan-summary.js';
-import { readOutputNames, type PlanResult } from '../../src/terraform/orchestrate.js';
+import { dependencyVerdict, readOutputNames, type PlanResult, type StackPlan } from '../../src/terraform/orchestrate.js';
 import { renderPlanMarkdown, renderPlanText } from '../../src/terraform/render.js';
 
 const SECRET = 'hunter2-super-secret-value';
@@ -152,6 +152,27 @@ by multiple users at the same time.`;
     expect(text).not.toContain(SECRET);
     const e = translateFailure('app-prod-data', 'apply', { code: 1, stdout: '', stderr: out });
     expect(e.message).toMatch(/^terraform apply of stack app-prod-data failed \(exit 1\):\nError: creating RDS Cluster/);
+  });
+});
+
+describe("whether a stack's own plan stands, given its dependencies' plans", () => {
+  const dep = (stack: string, over: Partial<StackPlan>): StackPlan => ({ stack, dependencies: [], status: 'planned', changes: false, summary: summarizePlan([]), durationMs: 0, ...over });
+  const changing = (stack: string, outputs: string[]) => dep(stack, { changes: true, summary: { ...summarizePlan([]), outputsChanged: outputs, hasChanges: true } });
+
+  it('stands when no dependency changes an output it reads', () => {
+    expect(dependencyVerdict({ stack: 's', reads: new Set(['vpc']) }, [dep('net', {}), changing('sec', ['other'])])).toBeUndefined();
+  });
+
+  it('waits on a dependency that changes an output it reads, or that waits itself', () => {
+    expect(dependencyVerdict({ stack: 's', reads: new Set(['vpc']) }, [changing('net', ['vpc']), dep('dns', { status: 'waiting', waitsOn: ['x'] })])).toEqual({ status: 'waiting', waitsOn: ['net', 'dns'] });
+  });
+
+  it('waits on any output change when it cannot tell what it reads', () => {
+    expect(dependencyVerdict({ stack: 's', reads: undefined }, [changing('net', ['other'])])).toEqual({ status: 'waiting', waitsOn: ['net'] });
+  });
+
+  it('is blocked by a dependency that failed or was blocked', () => {
+    expect(dependencyVerdict({ stack: 's', reads: new Set() }, [dep('net', { status: 'failed' }), changing('sec', ['x'])])).toEqual({ status: 'blocked', blockedBy: ['net'] });
   });
 });
 

@@ -11,6 +11,7 @@ from botocore import xform_name
 from moto.applicationautoscaling import models as aas_models
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.responses import ActionResult, EmptyResult
+from moto.ec2.models import elastic_network_interfaces as ec2_eni
 from moto.ec2.models import security_groups as ec2_sg
 from moto.ecs import models as ecs_models
 from moto.ecs.responses import EC2ContainerServiceResponse
@@ -283,7 +284,13 @@ def _sg_rule_description(self: Any) -> Any:
     return self.ip_range.get("Description") or (self.source_group or {}).get("Description")
 
 
+# --- EC2: an ENI in a VPC without DNS hostnames has no private_dns_name attribute at all ----------
+# (moto's ECS reads it for every awsvpc task, so no task could start in such a VPC).
+
+
 def install() -> None:
+    if not hasattr(ec2_eni.NetworkInterface, "private_dns_name"):
+        ec2_eni.NetworkInterface.private_dns_name = None  # type: ignore[attr-defined]
     ec2_sg.SecurityGroupRule.description = property(_sg_rule_description)  # type: ignore[assignment]
 
     ApplicationAutoScalingResponse.tag_resource = _aas_tag_resource

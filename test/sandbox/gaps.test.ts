@@ -1,0 +1,173 @@
+/**
+ * moto's gaps the real stacks hit through terraform's AWS provider, mended in the emulator
+ * (src/sandbox/moto/berth_moto/gaps.py and server.py), each checked with the API call the provider
+ * makes. Without these, `berth sandbox up` loops for 15 minutes, fails, or plans changes forever.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ApplicationAutoScalingClient,
+  DescribeScalingActivitiesCommand,
+  ListTagsForResourceCommand,
+  RegisterScalableTargetCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-application-auto-scaling';
+import {
+  CreateCacheSubnetGroupCommand,
+  CreateReplicationGroupCommand,
+  DeleteCacheSubnetGroupCommand,
+  DeleteReplicationGroupCommand,
+  DescribeCacheClustersCommand,
+  DescribeCacheSubnetGroupsCommand,
+  DescribeReplicationGroupsCommand,
+  ElastiCacheClient,
+  ModifyReplicationGroupCommand,
+} from '@aws-sdk/client-elasticache';
+import { CreateDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { GetPolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { ACMClient, DescribeCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeSecurityGroupRulesCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { startEmulator, type Emulator } from '../../src/sandbox/emulator.js';
+import { FAKE_CREDENTIALS } from '../../src/sandbox/state.js';
+
+let emu: Emulator;
+let cfg: { region: string; endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+
+beforeAll(async () => {
+  emu = await startEmulator({ publicPort: false });
+  cfg = { region: 'us-east-1', endpoint: emu.endpoint, credentials: { ...FAKE_CREDENTIALS } };
+});
+
+afterAll(async () => {
+  await emu?.stop();
+});
+
+describe('the emulator mends what terraform needs', () => {
+  it('application-autoscaling: tags on a scalable target (TagResource, UntagResource, ListTagsForResource, tags on register)', async () => {
+    const aas = new ApplicationAutoScalingClient({ ...cfg, maxAttempts: 1 });
+    const ecs = new ECSClient(cfg);
+    await ecs.send(new CreateClusterCommand({ clusterName: 'demo-sandbox' }));
+    await ecs.send(new RegisterTaskDefinitionCommand({ family: 'demo-sandbox-api', containerDefinitions: [{ name: 'api', image: 'nginx:1', memory: 512 }] }));
+    await ecs.send(new CreateServiceCommand({ cluster: 'demo-sandbox', serviceName: 'api', taskDefinition: 'demo-sandbox-api', desiredCount: 0 }));
+    const reg = await aas.send(
+      new RegisterScalableTargetCommand({ ServiceNamespace: 'ecs', ResourceId: 'service/demo-sandbox/api', ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 1, MaxCapacity: 4, Tags: { app: 'demo' } }),
+    );
+    const arn = reg.ScalableTargetARN!;
+    expect((await aas.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags).toEqual({ app: 'demo' });
+    await aas.send(new TagResourceCommand({ ResourceARN: arn, Tags: { environment: 'sandbox' } }));
+    await aas.send(new UntagResourceCommand({ ResourceARN: arn, TagKeys: ['app'] }));
+    expect((await aas.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags).toEqual({ environment: 'sandbox' });
+  });
+
+  it('an action moto lacks fails at once with 501 NotImplemented naming it (not a 500 the SDKs retry for minutes)', async () => {
+    const aas = new ApplicationAutoScalingClient(cfg); // default retries: a 500 would be retried
+    const err = await aas.send(new DescribeScalingActivitiesCommand({ ServiceNamespace: 'ecs' })).catch((e: unknown) => e as { name: string; message: string; $metadata: { httpStatusCode?: number; attempts?: number } });
+    expect(err).toMatchObject({ name: 'NotImplemented' });
+    expect((err as { $metadata: { httpStatusCode?: number } }).$metadata.httpStatusCode).toBe(501);
+    expect((err as { message: string }).message).toContain('describe_scaling_activities');
+    expect((err as { $metadata: { attempts?: number } }).$metadata.attempts).toBe(1);
+  });
+
+  it('ElastiCache: a replication group with NumCacheClusters=2 has its two member clusters (with their security groups), modifies, deletes at once; DeleteCacheSubnetGroup exists', async () => {
+    const ec = new ElastiCacheClient({ ...cfg, maxAttempts: 1 });
+    const ec2 = new EC2Client(cfg);
+    const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }))).Vpc!.VpcId!;
+    const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.1.10.0/24' }))).Subnet!.SubnetId!;
+    await ec.send(new CreateCacheSubnetGroupCommand({ CacheSubnetGroupName: 'demo-sandbox-cache', CacheSubnetGroupDescription: 'cache', SubnetIds: [subnet] }));
+    const rg = (
+      await ec.send(
+        new CreateReplicationGroupCommand({
+          ReplicationGroupId: 'demo-sandbox-redis',
+          ReplicationGroupDescription: 'redis',
+          Engine: 'redis',
+          EngineVersion: '7.1',
+          CacheNodeType: 'cache.t4g.micro',
+          NumCacheClusters: 2,
+          AutomaticFailoverEnabled: true,
+          MultiAZEnabled: true,
+          CacheSubnetGroupName: 'demo-sandbox-cache',
+          SecurityGroupIds: ['sg-12345678'],
+          TransitEncryptionEnabled: true,
+          AtRestEncryptionEnabled: true,
+          AuthToken: 'a'.repeat(64),
+        }),
+      )
+    ).ReplicationGroup!;
+    expect(rg.MemberClusters).toEqual(['demo-sandbox-redis-001', 'demo-sandbox-redis-002']);
+    const members = (await ec.send(new DescribeCacheClustersCommand({ CacheClusterId: 'demo-sandbox-redis-001' }))).CacheClusters!;
+    expect(members[0]).toMatchObject({ CacheClusterId: 'demo-sandbox-redis-001', ReplicationGroupId: 'demo-sandbox-redis', EngineVersion: '7.1', SecurityGroups: [{ SecurityGroupId: 'sg-12345678', Status: 'active' }] });
+    await ec.send(new ModifyReplicationGroupCommand({ ReplicationGroupId: 'demo-sandbox-redis', SnapshotRetentionLimit: 3, ApplyImmediately: true }));
+    expect((await ec.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: 'demo-sandbox-redis' }))).ReplicationGroups![0]!.SnapshotRetentionLimit).toBe(3);
+    await ec.send(new DeleteReplicationGroupCommand({ ReplicationGroupId: 'demo-sandbox-redis' }));
+    await expect(ec.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: 'demo-sandbox-redis' }))).rejects.toMatchObject({ name: 'ReplicationGroupNotFoundFault' });
+    await expect(ec.send(new DescribeCacheClustersCommand({ CacheClusterId: 'demo-sandbox-redis-002' }))).rejects.toMatchObject({ name: 'CacheClusterNotFoundFault' });
+    await ec.send(new DeleteCacheSubnetGroupCommand({ CacheSubnetGroupName: 'demo-sandbox-cache' }));
+    await expect(ec.send(new DescribeCacheSubnetGroupsCommand({ CacheSubnetGroupName: 'demo-sandbox-cache' }))).rejects.toMatchObject({ name: 'CacheSubnetGroupNotFoundFault' });
+  });
+
+  it('RDS: a provisioned (Serverless v2) cluster reports no ScalingConfigurationInfo', async () => {
+    const rds = new RDSClient(cfg);
+    await rds.send(
+      new CreateDBClusterCommand({
+        DBClusterIdentifier: 'demo-sandbox-db',
+        Engine: 'aurora-postgresql',
+        EngineMode: 'provisioned',
+        EngineVersion: '16.4',
+        MasterUsername: 'app',
+        ManageMasterUserPassword: true,
+        ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 2 },
+      }),
+    );
+    const c = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'demo-sandbox-db' }))).DBClusters![0]!;
+    expect(c.ScalingConfigurationInfo).toBeUndefined();
+    expect(c.ServerlessV2ScalingConfiguration).toMatchObject({ MinCapacity: 0.5, MaxCapacity: 2 });
+  });
+
+  it('Route 53: changes are INSYNC at once, and terraform\'s provider gets no ChangeInfo to wait 15 s on (other clients get it)', async () => {
+    const plain = new Route53Client(cfg);
+    const asTerraform = new Route53Client({ ...cfg, customUserAgent: 'HashiCorp/1.0 Terraform/1.11.4 terraform-provider-aws/5.100.0' });
+    const zone = await plain.send(new CreateHostedZoneCommand({ Name: 'berth.test', CallerReference: 'gaps-test' }));
+    expect(zone.ChangeInfo?.Status).toBe('INSYNC');
+    const change = (name: string) =>
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zone.HostedZone!.Id!,
+        ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: name, Type: 'TXT', TTL: 60, ResourceRecords: [{ Value: '"x"' }] } }] },
+      });
+    expect((await plain.send(change('a.berth.test'))).ChangeInfo?.Status).toBe('INSYNC');
+    expect((await asTerraform.send(change('b.berth.test'))).ChangeInfo).toBeUndefined();
+  });
+
+  it('IAM: AWS managed policies exist (AmazonECSTaskExecutionRolePolicy); ACM: a DNS-validated certificate is ISSUED at once', async () => {
+    const iam = new IAMClient(cfg);
+    const p = await iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' }));
+    expect(p.Policy?.PolicyName).toBe('AmazonECSTaskExecutionRolePolicy');
+    const acm = new ACMClient(cfg);
+    const arn = (await acm.send(new RequestCertificateCommand({ DomainName: 'api.berth.test', ValidationMethod: 'DNS' }))).CertificateArn!;
+    expect((await acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate?.Status).toBe('ISSUED');
+  });
+
+  it('EC2: a rule that references another security group keeps its description', async () => {
+    const ec2 = new EC2Client(cfg);
+    const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.2.0.0/16' }))).Vpc!.VpcId!;
+    const alb = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'alb', Description: 'alb', VpcId: vpc }))).GroupId!;
+    const app = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'app', Description: 'app', VpcId: vpc }))).GroupId!;
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: app,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8001, ToPort: 8001, UserIdGroupPairs: [{ GroupId: alb, Description: 'Service port 8001 from the load balancer' }] }],
+      }),
+    );
+    const rules = (await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [app] }] }))).SecurityGroupRules!;
+    const ingress = rules.find((r) => !r.IsEgress && r.ReferencedGroupInfo?.GroupId === alb)!;
+    expect(ingress.Description).toBe('Service port 8001 from the load balancer');
+  });
+});
