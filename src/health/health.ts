@@ -4,7 +4,7 @@
  * service. judgeHealth is pure; gatherHealth does the I/O.
  */
 import type { AwsContext } from '../aws/context.js';
-import { acm } from '../aws/clients.js';
+import { acm, elbv2 } from '../aws/clients.js';
 import { names } from '../config/names.js';
 import type { EnvironmentConfig, ServiceConfig } from '../config/types.js';
 import { explainTarget } from '../rollout/explain.js';
@@ -84,17 +84,32 @@ export function judgeHealth(i: HealthInput): { healthy: boolean; problems: strin
 }
 
 /** The ACM certificate for the environment's host name, when there is one (sandbox: the only source of expiry). */
-async function acmCertificate(ctx: AwsContext, fqdn: string, now: number): Promise<CertificateInfo | undefined> {
+/** The certificate of the load balancer's HTTPS listener. */
+async function listenerCertificate(ctx: AwsContext, albName: string): Promise<string | undefined> {
+  const { DescribeLoadBalancersCommand, DescribeListenersCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+  const client = await elbv2(ctx);
+  const lb = (await client.send(new DescribeLoadBalancersCommand({ Names: [albName] }))).LoadBalancers?.[0];
+  if (!lb?.LoadBalancerArn) return undefined;
+  const ls = (await client.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners ?? [];
+  return ls.find((l) => l.Port === 443)?.Certificates?.[0]?.CertificateArn;
+}
+
+async function acmCertificate(ctx: AwsContext, fqdn: string, albName: string, now: number): Promise<CertificateInfo | undefined> {
   const { ListCertificatesCommand, DescribeCertificateCommand } = await import('@aws-sdk/client-acm');
   const client = await acm(ctx);
   const wildcard = `*.${fqdn.split('.').slice(1).join('.')}`;
   let token: string | undefined;
   let arn: string | undefined;
-  do {
-    const r = await client.send(new ListCertificatesCommand({ NextToken: token }));
-    arn = r.CertificateSummaryList?.find((c) => c.DomainName === fqdn || c.DomainName === wildcard || (c.SubjectAlternativeNameSummaries ?? []).includes(fqdn))?.CertificateArn;
-    token = r.NextToken;
-  } while (!arn && token);
+  try {
+    do {
+      const r = await client.send(new ListCertificatesCommand({ NextToken: token }));
+      arn = r.CertificateSummaryList?.find((c) => c.DomainName === fqdn || c.DomainName === wildcard || (c.SubjectAlternativeNameSummaries ?? []).includes(fqdn))?.CertificateArn;
+      token = r.NextToken;
+    } while (!arn && token);
+  } catch {
+    arn = undefined; // cannot list (an emulator's gap): the HTTPS listener's certificate is the one that matters anyway
+  }
+  arn ??= await listenerCertificate(ctx, albName);
   if (!arn) return undefined;
   const d = await client.send(new DescribeCertificateCommand({ CertificateArn: arn }));
   const notAfter = toMs(d.Certificate?.NotAfter);
@@ -124,7 +139,7 @@ export async function gatherHealth(ctx: AwsContext, env: EnvironmentConfig, serv
     let certificate: CertificateInfo | undefined = http.tls ? { source: 'tls', notAfter: http.tls.validTo, daysLeft: http.tls.daysLeft } : undefined;
     if (!certificate && ctx.sandbox && hu.publicUrl.startsWith('https:')) {
       if (!certDone) {
-        cert = await acmCertificate(ctx, names(env).fqdn, now()).catch(() => undefined);
+        cert = await acmCertificate(ctx, names(env).fqdn, names(env).alb, now()).catch(() => undefined);
         certDone = true;
       }
       certificate = cert;

@@ -235,10 +235,13 @@ export function judge(id: Identity, timeline: Snapshot[]): Judgement {
   const others = deployments.filter((d): d is Deployment & { id: string } => Boolean(d.id) && !prev.has(d.id!) && d.id !== ourId);
   const sameTd = id.newTaskDefinition === id.oldTaskDefinition;
   const rollbackDep = others.find((d) => !sameTd && d.taskDefinition === id.oldTaskDefinition && id.kind !== 'ecs-rollback');
+  // A rollback event must come after our deployment was created (both ECS's clock): one that
+  // rolled back an EARLIER deployment moments before we started is not about ours.
   const rollbackEvent =
     id.kind === 'ecs-rollback' || sameTd
       ? undefined
       : events.find((e) => {
+          if (ours?.createdAt !== undefined && (toMs(e.createdAt) ?? 0) < ourCreated) return false;
           const m = e.message ?? '';
           return /rolling back/i.test(m) || (ROLLBACK_EVENT.test(m) && (!ourId || m.includes(ourId)));
         });

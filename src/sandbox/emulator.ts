@@ -261,7 +261,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const args = [...lead, '-H', '127.0.0.1', '-p', String(port), ...(publicPort ? ['--public-port', String(publicPort)] : [])];
   const out = opts.logFile ? openSync(opts.logFile, 'a') : 'ignore';
   const child = spawn(cmd!, args, {
-    env: { ...process.env, PYTHONUNBUFFERED: '1', ...opts.env },
+    // No __pycache__ next to berth's sources; output line by line into the log.
+    env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', ...opts.env },
     stdio: ['ignore', out, out],
     detached: true, // its own process group, so stop() takes its children too
   });

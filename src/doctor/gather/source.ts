@@ -440,6 +440,8 @@ export class Source {
       const arns: string[] = [];
       let token: string | undefined;
       let pages = 0;
+      // A failing ListCertificates (a missing acm:ListCertificates permission; an emulator that
+      // cannot list) must not hide the listener's own certificates: they are described below anyway.
       do {
         const r = await c.send(
           new acm.ListCertificatesCommand({
@@ -447,7 +449,11 @@ export class Source {
             Includes: { keyTypes: ['RSA_1024', 'RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1', 'EC_secp521r1'] },
             NextToken: token,
           }),
-        );
+        ).catch((e: Error) => {
+          if (this.o.ctx.endpoint || e.name === 'AccessDeniedException') return undefined;
+          throw e;
+        });
+        if (!r) break;
         for (const s of r.CertificateSummaryList ?? []) if (covers(s.DomainName) || s.SubjectAlternativeNameSummaries?.some(covers)) arns.push(s.CertificateArn!);
         token = r.NextToken;
       } while (token && ++pages < 20);

@@ -564,7 +564,9 @@ def go_running(t: SimTask) -> None:
     if mode == "fail-exit":
         t._sim["crash_at"] = mono() + duration("CRASH")
         return
-    t._sim["next_log"] = mono() + LOG_INTERVAL
+    # Each task keeps its own rhythm: its first background line comes after a random part of the interval.
+    t._sim["next_log"] = mono() + LOG_INTERVAL * random.uniform(0.3, 1.0)
+    t._sim["n_logs"] = random.randint(0, 5)
     register_targets(t)
 
 

@@ -125,7 +125,12 @@ def main(argv: list[str]) -> None:
 
     gaps.install()
     _not_implemented_handler()
-    ecs_sim.install()
+    # moto's own knob for fixed ECS numbers (MOTO_ECS_SERVICE_RUNNING) and a scheduler that runs
+    # tasks contradict each other: whoever sets it wants moto's ECS as it is.
+    if os.environ.get("BERTH_SANDBOX_ECS_SIM", "1") != "0" and "MOTO_ECS_SERVICE_RUNNING" not in os.environ:
+        ecs_sim.install()
+    else:
+        sys.stderr.write("berth-sandbox: ECS simulation off (BERTH_SANDBOX_ECS_SIM=0 or MOTO_ECS_SERVICE_RUNNING set)\n")
     if args.public_port:
         public.serve(args.host, args.public_port)
 
