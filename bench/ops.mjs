@@ -147,12 +147,20 @@ async function verdictDelay(env) {
   const run = (argv) => spawnSync(BERTH[0], [BERTH[1], ...argv], { env, encoding: 'utf8' });
   const t = Date.now();
   const r = run(['deploy', '--env', 'sandbox', '--tag', 'fail-exit', '--no-image-check', '--no-rollback', '--json', '--timeout', '10m']);
+  const tEnd = Date.now();
   const res = JSON.parse(r.stdout || '{}');
-  rows.push(['failing deploy (fail-exit): time to a verdict', `${res.durations?.verdictAfterSeconds ?? '?'} s after UpdateService (${((Date.now() - t) / 1000).toFixed(1)} s in all), verdict ${res.verdict}, exit ${r.status}: ${res.reasons?.[0] ?? ''}`, '']);
-  // put the service back on its previous revision before timing the CLI
-  run(['rollback', '--env', 'sandbox', '--yes', '--json', '--to', String(res.oldRevision?.revision ?? '')]);
+  // When did the first task of the failing revision stop (ECS's stoppedAt)? berth exits at its verdict (--no-rollback).
   const { readFileSync } = await import('node:fs');
   const rec = JSON.parse(readFileSync(join(env.BERTH_PROJECT_DIR ?? process.cwd(), '.berth', 'sandbox', 'sandbox.json'), 'utf8'));
+  const ecsm = await import('@aws-sdk/client-ecs');
+  const ecs = new ecsm.ECSClient({ region: rec.region, endpoint: rec.endpoint, credentials: { accessKeyId: 'AKIABERTHSANDBOXFAKE', secretAccessKey: 'berth-sandbox-fake-secret-not-a-real-key' } });
+  const stoppedArns = (await ecs.send(new ecsm.ListTasksCommand({ cluster: 'demo-sandbox', serviceName: 'api', desiredStatus: 'STOPPED' }))).taskArns ?? [];
+  const stopped = stoppedArns.length ? (await ecs.send(new ecsm.DescribeTasksCommand({ cluster: 'demo-sandbox', tasks: stoppedArns.slice(0, 100) }))).tasks ?? [] : [];
+  const firstStop = Math.min(...stopped.filter((x) => x.taskDefinitionArn === res.newRevision?.arn && x.stoppedAt).map((x) => new Date(x.stoppedAt).getTime()));
+  const fromStop = Number.isFinite(firstStop) ? `${((tEnd - firstStop) / 1000).toFixed(1)} s after the first task stopped, ` : '';
+  rows.push(['failing deploy (fail-exit): time to a verdict', `${fromStop}${res.durations?.verdictAfterSeconds ?? '?'} s after UpdateService (${((tEnd - t) / 1000).toFixed(1)} s wall incl. start-up), verdict ${res.verdict}, exit ${r.status}: ${res.reasons?.[0] ?? ''}`, '']);
+  // put the service back on its previous revision before timing the CLI
+  run(['rollback', '--env', 'sandbox', '--yes', '--json', '--to', String(res.oldRevision?.revision ?? '')]);
   const awsEnv = { ...env, AWS_ACCESS_KEY_ID: 'AKIABERTHSANDBOXFAKE', AWS_SECRET_ACCESS_KEY: 'berth-sandbox-fake-secret-not-a-real-key', AWS_DEFAULT_REGION: rec.region };
   const awsBase = ['--endpoint-url', rec.endpoint, '--region', rec.region];
   const t2 = Date.now();

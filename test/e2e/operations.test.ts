@@ -92,16 +92,19 @@ async function waitSettled(limitMs = 60_000) {
   }
 }
 
-/** Set the service's circuit breaker (SDK), returning the configuration it had. */
-async function circuitBreaker(enable: boolean) {
+/** Set the service's circuit breaker and health check grace period (SDK), returning what it had. */
+async function circuitBreaker(enable: boolean, graceSeconds?: number) {
   const { UpdateServiceCommand } = await import('@aws-sdk/client-ecs');
   const ecs = await sb.client('ecs');
-  const before = (await world()).service.deploymentConfiguration!;
+  const s = (await world()).service;
+  const before = { ...s.deploymentConfiguration!, grace: s.healthCheckGracePeriodSeconds };
+  const { grace: _g, ...config } = before;
   await ecs.send(
     new UpdateServiceCommand({
       cluster: sb.cluster,
       service: serviceNames(sb.env, svc).service,
-      deploymentConfiguration: { ...before, deploymentCircuitBreaker: { enable, rollback: enable } },
+      deploymentConfiguration: { ...config, deploymentCircuitBreaker: { enable, rollback: enable } },
+      ...(graceSeconds !== undefined ? { healthCheckGracePeriodSeconds: graceSeconds } : {}),
     }),
   );
   return before;
@@ -115,7 +118,7 @@ afterAll(async () => {
   // Leave the sandbox healthy for the files after this one, whatever failed above.
   if (!sb) return;
   const w = await world().catch(() => undefined);
-  if (w?.service.deploymentConfiguration?.deploymentCircuitBreaker?.enable === false) await circuitBreaker(true);
+  if (w?.service.deploymentConfiguration?.deploymentCircuitBreaker?.enable === false) await circuitBreaker(true, svc.healthCheck.gracePeriodSeconds);
   const good = w && /^v\d+$/.test(w.tag) && w.desired === svc.desiredCount;
   if (!good || w.deployments.length !== 1 || w.running !== w.desired) {
     if (w && w.desired !== svc.desiredCount) await sb.berth('scale', '--env', 'sandbox', '--count', String(svc.desiredCount), ...WATCH);
@@ -234,8 +237,9 @@ describe('berth status / health on the sandbox', () => {
 
   it('--no-rollback on a failing image: exit 12, the failed revision stays; health exits 1 with the reason code and status shows it; a good deploy restores', async () => {
     // Without the circuit breaker ECS keeps the failed revision too (with it, ECS would roll it
-    // back on its own a moment later): the unhealthy state lasts long enough to look at.
-    const savedConfig = await circuitBreaker(false);
+    // back on its own a moment later), and a long grace period keeps ECS from replacing the
+    // unhealthy tasks at once: the unhealthy state lasts long enough to look at.
+    const savedConfig = await circuitBreaker(false, 600);
     try {
       const before = await world();
       const r = await berth('deploy', '--env', 'sandbox', '--tag', 'fail-health', '--no-rollback', '--json', ...WATCH);
@@ -275,7 +279,7 @@ describe('berth status / health on the sandbox', () => {
       expect(good.code, why(good)).toBe(0);
       rev.v3 = good.j.newRevision.revision;
     } finally {
-      await circuitBreaker(savedConfig.deploymentCircuitBreaker?.enable !== false);
+      await circuitBreaker(savedConfig.deploymentCircuitBreaker?.enable !== false, savedConfig.grace ?? svc.healthCheck.gracePeriodSeconds);
     }
     expect((await world()).service.deploymentConfiguration?.deploymentCircuitBreaker).toEqual({ enable: true, rollback: true });
     await expectSettled(rev.v3!, 'v3');

@@ -49,7 +49,7 @@ from moto.ec2 import ec2_backends
 from moto.ecr.models import ecr_backends
 from moto.ecs import models as ecs_models
 from moto.ecs.models import Container, EC2ContainerServiceBackend, Task
-from moto.elbv2 import models as elbv2_models
+from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.elbv2.models import FakeHealthStatus, FakeTargetGroup, elbv2_backends
 from moto.logs.models import logs_backends
 from moto.secretsmanager.models import secretsmanager_backends
@@ -674,9 +674,10 @@ def tick_targets(t: SimTask, now: float) -> None:
             elif now - h["at"] >= to_healthy:
                 set_health(tg_arn, ip, "healthy")
         elif h["state"] == "unhealthy" and svc is not None:
+            # ECS ignores ELB health during the grace period, and acts on an unhealthy target after a while.
             grace = scaled(float(getattr(svc, "health_check_grace_period_seconds", 0) or 0))
             started = s.get("running_since", s["at"])
-            if now - started >= grace:
+            if now - started >= grace and now - h["at"] >= duration("REACT"):
                 begin_stop(t, "ServiceSchedulerInitiated", f"Task failed ELB health checks in (target-group {tg_arn})", failure=True)
                 return
 
@@ -1076,7 +1077,6 @@ _orig_update_service = EC2ContainerServiceBackend.update_service
 _orig_stop_task = EC2ContainerServiceBackend.stop_task
 _orig_list_tasks = EC2ContainerServiceBackend.list_tasks
 
-from moto.ecs.responses import EC2ContainerServiceResponse  # noqa: E402
 
 _orig_create_service_response = EC2ContainerServiceResponse.create_service
 
@@ -1151,7 +1151,6 @@ def install() -> threading.Event:
     EC2ContainerServiceBackend.stop_task = _stop_task
     EC2ContainerServiceBackend.list_tasks = _list_tasks
     EC2ContainerServiceResponse.create_service = _create_service_response
-    _ = elbv2_models
     stop = threading.Event()
     th = threading.Thread(target=loop, args=(stop,), name="berth-ecs-scheduler", daemon=True)
     th.start()

@@ -8,13 +8,10 @@ from typing import Any
 
 from botocore import xform_name
 
-from moto.applicationautoscaling import models as aas_models
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.responses import ActionResult, EmptyResult
 from moto.ec2.models import elastic_network_interfaces as ec2_eni
 from moto.ec2.models import security_groups as ec2_sg
-from moto.ecs import models as ecs_models
-from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.elasticache import models as ec_models
 from moto.elasticache.exceptions import CacheClusterNotFound, CacheSubnetGroupNotFound, ReplicationGroupNotFound
 from moto.elasticache.responses import ElastiCacheResponse
@@ -307,4 +304,3 @@ def install() -> None:
 
     rds_models.DBCluster.scaling_configuration_info = property(_rds_scaling_info)  # type: ignore[assignment]
 
-    _ = (aas_models, ecs_models, EC2ContainerServiceResponse)

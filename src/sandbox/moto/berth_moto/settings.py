@@ -4,8 +4,8 @@ a time scale so that a rollout that takes minutes on AWS takes seconds in the sa
 
 Environment (read once at start):
   BERTH_SANDBOX_ECS_TIME_SCALE   factor applied to every real duration below (default 0.05)
-  BERTH_SANDBOX_ECS_<NAME>       override one real duration, in seconds, before scaling, e.g.
-                                 BERTH_SANDBOX_ECS_PROVISION=30
+  BERTH_SANDBOX_ECS_<NAME>       override one real duration (PROVISION, PULL, CRASH, STOP, RETRY,
+                                 REACT), in seconds, before scaling, e.g. BERTH_SANDBOX_ECS_PROVISION=30
   BERTH_SANDBOX_TICK             scheduler period in seconds (default 0.1)
   BERTH_SANDBOX_LOG_INTERVAL     seconds between a running task's background log lines (default 5,
                                  not scaled)
@@ -28,6 +28,8 @@ REAL = {
     "STOP": 6.0,
     # Pause between launches after a task failed (ECS throttles relaunches).
     "RETRY": 4.0,
+    # How long a target stays unhealthy before the ECS scheduler acts on it (stops the task).
+    "REACT": 15.0,
 }
 
 

@@ -1,0 +1,271 @@
+/**
+ * `berth doctor` (issue 6) end to end on THE sandbox of the run: every check PASSes on the healthy
+ * sandbox; then each runbook incident is injected through the AWS API (SDK clients for the
+ * emulator), the doctor must FAIL naming that resource with the right fix, and PASS again once
+ * undone. Faults whose undo cannot restore the same resource id (a route-table association, a
+ * security-group rule) are undone the way an operator would: `berth sandbox up`, i.e. terraform
+ * re-applying the stacks, so the terraform state stays true for the files after this one.
+ */
+import * as EC2 from '@aws-sdk/client-ec2';
+import * as ECR from '@aws-sdk/client-ecr';
+import * as ECS from '@aws-sdk/client-ecs';
+import * as ELB from '@aws-sdk/client-elastic-load-balancing-v2';
+import * as IAM from '@aws-sdk/client-iam';
+import * as SM from '@aws-sdk/client-secrets-manager';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { names, serviceNames } from '../../src/config/names.js';
+import type { ServiceConfig } from '../../src/config/types.js';
+import type { DoctorReport } from '../../src/doctor/run.js';
+import type { Finding } from '../../src/doctor/types.js';
+import { demoManifest } from '../../src/sandbox/images.js';
+import { sandbox, type Sandbox } from './harness.js';
+
+let sb: Sandbox;
+let svc: ServiceConfig;
+
+beforeAll(async () => {
+  sb = await sandbox();
+  svc = sb.env.services[0]!;
+});
+
+async function doctor(...args: string[]): Promise<{ code: number; report: DoctorReport; stdout: string; stderr: string }> {
+  const r = await sb.berth('doctor', '--env', 'sandbox', '--json', ...args);
+  if (!r.json) throw new Error(`doctor did not print JSON (exit ${r.code}): ${r.stdout.slice(0, 2000)}\n${r.stderr.slice(-2000)}`);
+  return { code: r.code, report: r.json as DoctorReport, stdout: r.stdout, stderr: r.stderr };
+}
+
+const problems = (r: DoctorReport) => r.findings.filter((f) => f.status !== 'PASS').map((f) => `${f.status} ${f.check} ${f.resource}: ${f.message}`);
+const find = (r: DoctorReport, check: string, resource?: string): Finding => {
+  const xs = r.findings.filter((f) => f.check === check && (resource === undefined || f.resource === resource));
+  if (xs.length !== 1) throw new Error(`expected one ${check} ${resource ?? ''}, got ${JSON.stringify(xs.map((x) => [x.status, x.resource, x.message]))}`);
+  return xs[0]!;
+};
+/** Findings that are not PASS, but for the history of tasks stopped by earlier deploys (WARN while the service is steady). */
+const problemsNow = (r: DoctorReport) => problems(r).filter((p) => !/^WARN task-start\.stopped-tasks .*\(the service is steady now\)$/.test(p));
+
+async function ec2() {
+  return sb.client('ec2');
+}
+
+async function sgId(name: string): Promise<string> {
+  const r = await (await ec2()).send(new EC2.DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [name] }] }));
+  return r.SecurityGroups![0]!.GroupId!;
+}
+
+async function currentService() {
+  const ecs = await sb.client('ecs');
+  return (await ecs.send(new ECS.DescribeServicesCommand({ cluster: sb.cluster, services: [svc.name] }))).services![0]!;
+}
+
+async function waitSettled(taskDefinition: string, limitMs = 90_000) {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const s = await currentService();
+    const ds = s.deployments ?? [];
+    if (ds.length === 1 && ds[0]!.taskDefinition === taskDefinition && ds[0]!.rolloutState === 'COMPLETED' && s.runningCount === s.desiredCount) return s;
+    if (Date.now() > deadline) throw new Error(`service did not settle on ${taskDefinition}: ${JSON.stringify(ds.map((d) => [d.taskDefinition, d.rolloutState, d.runningCount]))}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+describe('berth doctor on the sandbox', () => {
+  it('every check of every group PASSes on the healthy sandbox (exit 0); a full run is timed', async () => {
+    const started = Date.now();
+    const r = await doctor();
+    const wall = Date.now() - started;
+    // Tasks stopped by earlier failing deploys (other files) are history: a WARN that says the
+    // service is steady now is right; anything else is not.
+    expect(problems(r.report).filter((p) => !/^WARN task-start\.stopped-tasks .*\(the service is steady now\)$/.test(p))).toEqual([]);
+    expect(r.report.summary.fail).toBe(0);
+    expect(r.code).toBe(0);
+    expect(r.report.ok).toBe(true);
+    expect(r.report.groups.map((g) => g.name)).toEqual(['network', 'security-groups', 'task-start', 'health', 'database', 'redis', 'certificate', 'iam']);
+    expect(r.report.summary.pass).toBeGreaterThan(40);
+    expect(r.report.endpoint).toBe(sb.endpoint);
+    console.info(`doctor, full run on the sandbox: ${r.report.durationMs} ms inside, ${wall} ms wall for the CLI (${r.report.groups.map((g) => `${g.name} ${g.durationMs}`).join(', ')})`);
+  });
+
+  it('incidents 2 and 3: a private subnet without its route table and the app SG without egress on 5432 -> FAIL with the association and the egress rule; PASS once terraform re-applies', async () => {
+    const c = await ec2();
+    const n = names(sb.env);
+    const subnet = (await c.send(new EC2.DescribeSubnetsCommand({ Filters: [{ Name: 'tag:Name', Values: [n.subnet('private', 1)] }] }))).Subnets![0]!.SubnetId!;
+    const rt = (await c.send(new EC2.DescribeRouteTablesCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnet] }] }))).RouteTables![0]!;
+    const assoc = rt.Associations!.find((a) => a.SubnetId === subnet)!;
+    const app = await sgId(n.serviceSecurityGroup);
+    const db = await sgId(n.databaseSecurityGroup);
+    const egress = (await c.send(new EC2.DescribeSecurityGroupsCommand({ GroupIds: [app] }))).SecurityGroups![0]!.IpPermissionsEgress!.find((p) => p.FromPort === 5432)!;
+    expect(egress.UserIdGroupPairs?.[0]?.GroupId).toBe(db);
+
+    try {
+      await c.send(new EC2.DisassociateRouteTableCommand({ AssociationId: assoc.RouteTableAssociationId! }));
+      // the rule exactly as the group holds it (its description included)
+      await c.send(new EC2.RevokeSecurityGroupEgressCommand({ GroupId: app, IpPermissions: [egress] }));
+      const r = await doctor('network', 'security-groups', 'database');
+      expect(r.code).toBe(1);
+      const route = find(r.report, 'network.private-route', subnet);
+      expect(route.status).toBe('FAIL');
+      expect(route.fix?.commands?.[0]).toMatch(new RegExp(`^aws ec2 associate-route-table --route-table-id rtb-[0-9a-f]+ --subnet-id ${subnet}$`));
+      const sg = find(r.report, 'security-groups.app-to-db');
+      expect(sg.status).toBe('FAIL');
+      expect(sg.resource).toBe(app);
+      expect(sg.fix?.commands).toEqual([`aws ec2 authorize-security-group-egress --group-id ${app} --ip-permissions 'IpProtocol=tcp,FromPort=5432,ToPort=5432,UserIdGroupPairs=[{GroupId=${db}}]'`]);
+      expect(find(r.report, 'database.reachability').status).toBe('FAIL');
+      expect(find(r.report, 'security-groups.app-to-cache').status).toBe('PASS');
+      expect(r.report.findings.filter((f) => f.status === 'FAIL').map((f) => f.check).sort()).toEqual(['database.reachability', 'network.private-route', 'security-groups.app-to-db']);
+    } finally {
+      // terraform puts both back (an API undo would make new ids the state does not know)
+      const up = await sb.berth('sandbox', 'up', '--json');
+      expect(up.code, up.stderr.slice(-3000)).toBe(0);
+      expect((up.json as { changedStacks: number }).changedStacks).toBeGreaterThanOrEqual(1);
+    }
+    const after = await doctor('network', 'security-groups', 'database');
+    expect(problemsNow(after.report)).toEqual([]);
+    expect(after.code).toBe(0);
+  });
+
+  it('a task revision listening on 8000 behind the 8001 target group -> health.port FAILs naming the target group; the health path changed -> health.path FAILs; PASS once undone', async () => {
+    const ecs = await sb.client('ecs');
+    const elb = await sb.client('elbv2');
+    const s = await currentService();
+    const good = s.taskDefinition!;
+    const tg = s.loadBalancers![0]!.targetGroupArn!;
+    const td = (await ecs.send(new ECS.DescribeTaskDefinitionCommand({ taskDefinition: good }))).taskDefinition!;
+    const rev = (
+      await ecs.send(
+        new ECS.RegisterTaskDefinitionCommand({
+          family: td.family,
+          requiresCompatibilities: td.requiresCompatibilities,
+          networkMode: td.networkMode,
+          cpu: td.cpu,
+          memory: td.memory,
+          runtimePlatform: td.runtimePlatform,
+          executionRoleArn: td.executionRoleArn,
+          taskRoleArn: td.taskRoleArn,
+          containerDefinitions: td.containerDefinitions!.map((d) => (d.name === svc.name ? { ...d, portMappings: [{ containerPort: 8000, hostPort: 8000, protocol: 'tcp' }] } : d)),
+        }),
+      )
+    ).taskDefinition!.taskDefinitionArn!;
+    await ecs.send(new ECS.UpdateServiceCommand({ cluster: sb.cluster, service: svc.name, taskDefinition: rev }));
+    await elb.send(new ELB.ModifyTargetGroupCommand({ TargetGroupArn: tg, HealthCheckPath: '/' }));
+    try {
+      const r = await doctor('health');
+      expect(r.code).toBe(1);
+      const port = find(r.report, 'health.port');
+      expect(port.status).toBe('FAIL');
+      expect(port.resource).toBe(tg);
+      expect(port.message).toContain(`the container listens on 8000 but target group ${serviceNames(sb.env, svc).targetGroup} is on ${svc.port}`);
+      const path = find(r.report, 'health.path');
+      expect(path.status).toBe('FAIL');
+      expect(path.fix?.commands).toContain(`aws elbv2 modify-target-group --target-group-arn ${tg} --health-check-path ${svc.healthPath}`);
+    } finally {
+      await elb.send(new ELB.ModifyTargetGroupCommand({ TargetGroupArn: tg, HealthCheckPath: svc.healthPath }));
+      await ecs.send(new ECS.UpdateServiceCommand({ cluster: sb.cluster, service: svc.name, taskDefinition: good }));
+      await waitSettled(good);
+    }
+    const after = await doctor('health');
+    expect(problemsNow(after.report)).toEqual([]);
+    expect(after.code).toBe(0);
+  });
+
+  it('incident 4: an arm64-only image under the X86_64 task -> task-start.architecture FAILs with a linux/amd64 rebuild; PASS once re-pushed', async () => {
+    const ecr = await sb.client('ecr');
+    const ecs = await sb.client('ecs');
+    const s = await currentService();
+    const td = (await ecs.send(new ECS.DescribeTaskDefinitionCommand({ taskDefinition: s.taskDefinition! }))).taskDefinition!;
+    expect(td.runtimePlatform?.cpuArchitecture).toBe('X86_64');
+    const image = td.containerDefinitions!.find((d) => d.name === svc.name)!.image!;
+    const [uri, tag] = [image.slice(0, image.lastIndexOf(':')), image.slice(image.lastIndexOf(':') + 1)];
+    const repository = serviceNames(sb.env, svc).repository;
+    const put = (arch: string) =>
+      ecr.send(new ECR.PutImageCommand({ repositoryName: repository, imageTag: tag, imageManifest: demoManifest(repository, tag, arch), imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json' }));
+    await put('arm64');
+    try {
+      const r = await doctor('task-start');
+      expect(r.code).toBe(1);
+      const f = find(r.report, 'task-start.architecture');
+      expect(f.status).toBe('FAIL');
+      expect(f.resource).toBe(`${uri}:${tag}`);
+      expect(f.evidence.imageArchitectures).toEqual(['arm64']);
+      expect(f.fix?.commands).toContain(`docker buildx build --platform linux/amd64 -t ${uri}:${tag} --push .`);
+    } finally {
+      await put('amd64');
+    }
+    const after = await doctor('task-start');
+    expect(problemsNow(after.report)).toEqual([]);
+    expect(find(after.report, 'task-start.architecture').status).toBe('PASS');
+  });
+
+  it('incident 1: a query string on the Redis URL -> redis.url FAILs naming the secret, never printing the token; a key removed -> task-start.secrets FAILs; PASS once restored', async () => {
+    const sm = await sb.client('secretsManager');
+    const secretName = names(sb.env).redisSecret;
+    const arn = (await sm.send(new SM.DescribeSecretCommand({ SecretId: secretName }))).ARN!;
+    const original = (await sm.send(new SM.GetSecretValueCommand({ SecretId: arn }))).SecretString!;
+    const value = JSON.parse(original) as Record<string, string>;
+    const token = new URL(value.url!).password || value.password || value.auth_token || '';
+    expect(token.length).toBeGreaterThan(8);
+    try {
+      await sm.send(new SM.PutSecretValueCommand({ SecretId: arn, SecretString: JSON.stringify({ ...value, url: `${value.url}?ssl_cert_reqs=none` }) }));
+      const r = await doctor('redis');
+      expect(r.code).toBe(1);
+      const f = find(r.report, 'redis.url');
+      expect(f.status).toBe('FAIL');
+      expect(f.resource).toBe(arn);
+      expect(f.evidence.queryKeys).toEqual(['ssl_cert_reqs']);
+      expect(f.fix?.note).toMatch(/rediss:\/\/:<auth token>@\S+:6379/);
+      expect(r.stdout).not.toContain(token);
+      expect(r.stderr).not.toContain(token);
+
+      const { url: _url, ...rest } = value;
+      await sm.send(new SM.PutSecretValueCommand({ SecretId: arn, SecretString: JSON.stringify(rest) }));
+      const k = await doctor('task-start', 'redis');
+      expect(k.code).toBe(1);
+      const sec = find(k.report, 'task-start.secrets');
+      expect(sec.status).toBe('FAIL');
+      expect(sec.resource).toBe(arn);
+      expect(sec.message).toContain('REDIS_URL');
+      expect(sec.message).toContain('no key "url"');
+      expect(k.stdout).not.toContain(token);
+    } finally {
+      await sm.send(new SM.PutSecretValueCommand({ SecretId: arn, SecretString: original }));
+    }
+    const after = await doctor('task-start', 'redis');
+    expect(problemsNow(after.report)).toEqual([]);
+    expect(after.code).toBe(0);
+  });
+
+  it("the execution role losing read on the Redis secret -> iam.secret-read FAILs with put-role-policy; PASS once restored", async () => {
+    const iam = await sb.client('iam');
+    const sm = await sb.client('secretsManager');
+    const redisArn = (await sm.send(new SM.DescribeSecretCommand({ SecretId: names(sb.env).redisSecret }))).ARN!;
+    const role = serviceNames(sb.env, svc).executionRole;
+    const doc = decodeURIComponent((await iam.send(new IAM.GetRolePolicyCommand({ RoleName: role, PolicyName: 'execution' }))).PolicyDocument!);
+    const pol = JSON.parse(doc) as { Statement: { Action: string | string[]; Resource: string | string[] }[] };
+    const reads = pol.Statement.filter((s) => [s.Action].flat().some((a) => /secretsmanager:GetSecretValue/.test(a)));
+    expect(reads.length).toBeGreaterThan(0);
+    const cut = structuredClone(pol);
+    for (const s of cut.Statement) if ([s.Action].flat().some((a) => /secretsmanager:GetSecretValue/.test(a))) s.Resource = [s.Resource].flat().filter((r) => !r.startsWith(redisArn.replace(/-[A-Za-z0-9]{6}$/, '')));
+    await iam.send(new IAM.PutRolePolicyCommand({ RoleName: role, PolicyName: 'execution', PolicyDocument: JSON.stringify(cut) }));
+    try {
+      const r = await doctor('iam');
+      expect(r.code).toBe(1);
+      const f = find(r.report, 'iam.secret-read');
+      expect(f.status).toBe('FAIL');
+      expect(f.resource).toBe(redisArn);
+      expect(f.fix?.commands?.[0]).toContain(`aws iam put-role-policy --role-name ${role}`);
+      expect(f.fix?.commands?.[0]).toContain(redisArn);
+    } finally {
+      await iam.send(new IAM.PutRolePolicyCommand({ RoleName: role, PolicyName: 'execution', PolicyDocument: doc }));
+    }
+    const after = await doctor('iam');
+    expect(problemsNow(after.report)).toEqual([]);
+    expect(after.code).toBe(0);
+  });
+
+  it('ends as it started: every check PASSes, and the service is settled on its revision', async () => {
+    const r = await doctor();
+    expect(problemsNow(r.report)).toEqual([]);
+    expect(r.code).toBe(0);
+    const s = await currentService();
+    expect({ deployments: s.deployments?.length, running: s.runningCount }).toEqual({ deployments: 1, running: s.desiredCount });
+  });
+});
