@@ -23,6 +23,9 @@ export async function buildProgram(): Promise<Command> {
 
 export async function main(argv: string[]): Promise<number> {
   resetExitCode();
+  // The AWS SDK warns on every run under Node 20 that its 2027 releases will need Node 22: true, but
+  // not something an operator can act on mid-incident. berth's README states the requirement instead.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const program = await buildProgram();
   try {
     await program.parseAsync(argv);

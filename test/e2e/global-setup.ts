@@ -12,7 +12,8 @@
  *
  * Environment: BERTH_E2E_PROJECT names a project folder to use instead of a new temporary one: up
  * runs there too (a no-op over a live sandbox) and it is not torn down; BERTH_E2E_KEEP=1 leaves the
- * sandbox running at the end (debugging).
+ * sandbox running at the end (debugging); BERTH_E2E_NO_DESTROY=1 stops it without destroying the
+ * stacks first (saves the ~100 s of the provider's delete waits; the demo still destroys).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -109,7 +110,7 @@ export async function teardown(): Promise<void> {
   }
   const recFile = join(project, '.berth', 'sandbox', 'sandbox.json');
   const rec = existsSync(recFile) ? (JSON.parse(readFileSync(recFile, 'utf8')) as { pid: number; port: number; publicPort?: number }) : undefined;
-  const down = await run(['sandbox', 'down', '--json'], project);
+  const down = await run(['sandbox', 'down', '--json', ...(process.env.BERTH_E2E_NO_DESTROY ? ['--no-destroy'] : [])], project);
   const problems: string[] = [];
   if (down.code !== 0) problems.push(`berth sandbox down exited ${down.code}:\n${down.stderr.slice(-3000)}`);
   if (rec) {

@@ -54,15 +54,14 @@ async function failAndRollBack(image: string) {
   const before = await describeService(w);
   const good = before.deployments![0]!;
   const arn = await deploy(w, image);
+  // Target health, sampled as often as the API answers while the rollout runs.
   const statesSeen = new Set<string>();
-  const s = await waitFor(
-    w,
-    async (x) => {
-      for (const t of await targets(w)) statesSeen.add(`${t.TargetHealth?.State}:${t.TargetHealth?.Reason ?? ''}`);
-      return x.deployments![0]!.taskDefinition === good.taskDefinition && x.deployments![0]!.id !== good.id && (await steady(w, x));
-    },
-    90_000,
-  );
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) for (const t of await targets(w)) statesSeen.add(`${t.TargetHealth?.State}:${t.TargetHealth?.Reason ?? ''}`);
+  })();
+  const s = await waitFor(w, async (x) => x.deployments![0]!.taskDefinition === good.taskDefinition && x.deployments![0]!.id !== good.id && (await steady(w, x)), 90_000).finally(() => (sampling = false));
+  await sampler;
   const stopped = (await tasks('STOPPED')).filter((t) => t.taskDefinitionArn === arn);
   const messages = (s.events ?? []).map((e) => e.message ?? '');
   return { arn, good, after: s, stopped, messages, statesSeen };
@@ -220,7 +219,11 @@ describe('the emulator runs ECS services', () => {
     expect(s.runningCount).toBe(2);
     const after = await tasks('RUNNING');
     expect(after.some((t) => !before.some((b) => b.taskArn === t.taskArn))).toBe(true);
-    const stopped = (await w.ecs.send(new DescribeTasksCommand({ cluster: w.cluster, tasks: [victim.taskArn!] }))).tasks![0]!;
+    let stopped = (await w.ecs.send(new DescribeTasksCommand({ cluster: w.cluster, tasks: [victim.taskArn!] }))).tasks![0]!;
+    for (let i = 0; i < 100 && stopped.lastStatus !== 'STOPPED'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      stopped = (await w.ecs.send(new DescribeTasksCommand({ cluster: w.cluster, tasks: [victim.taskArn!] }))).tasks![0]!;
+    }
     expect(stopped).toMatchObject({ lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'UserInitiated', stoppedReason: 'restart by test' });
   });
 
