@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action } from '../run.js';
+import { addWatchOptions } from './watch-options.js';
 
 interface Opts {
   env: string;
@@ -16,22 +17,21 @@ interface Opts {
 }
 
 export function register(program: Command): void {
-  program
-    .command('deploy')
-    .description(
-      'Deploy an image: register a new task-definition revision (only the image changes), update the service, watch until a verdict; roll back on failure.\n' +
-        'Exit codes: 0 succeeded, 10 failed and rolled back (by berth, or by ECS\'s circuit breaker, verified), 11 failed and the rollback failed, 12 failed (--no-rollback), 13 timed out, 14 superseded by another deploy, 2 bad input (nothing changed).',
-    )
-    .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
-    .option('-s, --service <name>', 'the service (required when the environment has several)')
-    .option('--image <uri:tag>', 'full image reference with a tag or @sha256 digest')
-    .option('--tag <tag>', "a tag in the service's ECR repository")
-    .option('--timeout <duration>', 'give up after this long (90s, 10m, 1h)', '15m')
-    .option('--max-failed-tasks <n>', 'failed tasks of the new revision tolerated before failing (definitive errors fail at once)', '2')
-    .option('--no-smoke', "do not require the service's health URL to answer 2xx")
-    .option('--no-rollback', 'on failure, leave the service on the new revision')
-    .option('--no-image-check', 'do not check that the image exists in ECR before deploying')
-    .option('--poll-interval <duration>', 'time between polls (default 3s; 1s in the sandbox)')
+  addWatchOptions(
+      program
+      .command('deploy')
+      .description(
+        'Deploy an image: register a new task-definition revision (only the image changes), update the service, watch until a verdict; roll back on failure.\n' +
+          'Exit codes: 0 succeeded, 10 failed and rolled back (by berth, or by ECS\'s circuit breaker, verified), 11 failed and the rollback failed, 12 failed (--no-rollback), 13 timed out, 14 superseded by another deploy, 2 bad input (nothing changed).',
+      )
+      .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
+      .option('-s, --service <name>', 'the service (required when the environment has several)')
+      .option('--image <uri:tag>', 'full image reference with a tag or @sha256 digest')
+      .option('--tag <tag>', "a tag in the service's ECR repository")
+      .option('--no-rollback', 'on failure, leave the service on the new revision')
+      .option('--no-image-check', 'do not check that the image exists in ECR before deploying'),
+      'failed tasks of the new revision tolerated before failing (definitive errors fail at once)',
+  )
     .option('--json', 'machine-readable output')
     .action(
       action<Opts>(async (opts, out) => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action } from '../run.js';
+import { addWatchOptions } from './watch-options.js';
 
 interface Opts {
   env: string;
@@ -12,18 +13,16 @@ interface Opts {
 }
 
 export function register(program: Command): void {
-  program
-    .command('restart')
-    .description(
-      'Replace every task of the service (UpdateService forceNewDeployment) and watch it like a deploy.\n' +
-        'Exit codes: 0 succeeded, 12 failed, 13 timed out, 14 superseded, 2 bad input.',
-    )
-    .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
-    .option('-s, --service <name>', 'the service (required when the environment has several)')
-    .option('--timeout <duration>', 'give up after this long (90s, 10m, 1h)', '15m')
-    .option('--max-failed-tasks <n>', 'failed tasks tolerated before failing', '2')
-    .option('--no-smoke', "do not require the service's health URL to answer 2xx")
-    .option('--poll-interval <duration>', 'time between polls (default 3s; 1s in the sandbox)')
+  addWatchOptions(
+      program
+      .command('restart')
+      .description(
+        'Replace every task of the service (UpdateService forceNewDeployment) and watch it like a deploy.\n' +
+          'Exit codes: 0 succeeded, 12 failed, 13 timed out, 14 superseded, 2 bad input.',
+      )
+      .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
+      .option('-s, --service <name>', 'the service (required when the environment has several)')
+  )
     .option('--json', 'machine-readable output')
     .action(
       action<Opts>(async (opts, out) => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { action } from '../run.js';
+import { addWatchOptions } from './watch-options.js';
 
 interface Opts {
   env: string;
@@ -14,20 +15,18 @@ interface Opts {
 }
 
 export function register(program: Command): void {
-  program
-    .command('rollback')
-    .description(
-      'Roll the service back to the last revision that ran healthy (or --to a revision or image), and watch it like a deploy. Never deregisters anything.\n' +
-        'Exit codes: 0 succeeded, 11 the rollback failed, 13 timed out, 14 superseded, 2 bad input or no --yes without a terminal (nothing changed).',
-    )
-    .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
-    .option('-s, --service <name>', 'the service (required when the environment has several)')
-    .option('--to <revision|image>', 'a revision number, family:revision, task-definition ARN, or an image reference')
-    .option('-y, --yes', 'do not ask (required without a terminal, and with --json)')
-    .option('--timeout <duration>', 'give up after this long (90s, 10m, 1h)', '15m')
-    .option('--max-failed-tasks <n>', 'failed tasks tolerated before failing', '2')
-    .option('--no-smoke', "do not require the service's health URL to answer 2xx")
-    .option('--poll-interval <duration>', 'time between polls (default 3s; 1s in the sandbox)')
+  addWatchOptions(
+      program
+      .command('rollback')
+      .description(
+        'Roll the service back to the last revision that ran healthy (or --to a revision or image), and watch it like a deploy. Never deregisters anything.\n' +
+          'Exit codes: 0 succeeded, 11 the rollback failed, 13 timed out, 14 superseded, 2 bad input or no --yes without a terminal (nothing changed).',
+      )
+      .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
+      .option('-s, --service <name>', 'the service (required when the environment has several)')
+      .option('--to <revision|image>', 'a revision number, family:revision, task-definition ARN, or an image reference')
+      .option('-y, --yes', 'do not ask (required without a terminal, and with --json)')
+  )
     .option('--json', 'machine-readable output')
     .action(
       action<Opts>(async (opts, out) => {
