@@ -1,19 +1,12 @@
 import type { Command } from 'commander';
 import { action } from '../run.js';
-import { addWatchOptions } from './watch-options.js';
+import { addWatchOptions, type WatchOpts } from './watch-options.js';
 
-interface Opts {
-  env: string;
-  service?: string;
+interface Opts extends WatchOpts {
   image?: string;
   tag?: string;
-  timeout?: string;
-  maxFailedTasks?: string;
-  smoke?: boolean;
   rollback?: boolean;
   imageCheck?: boolean;
-  pollInterval?: string;
-  json?: boolean;
 }
 
 export function register(program: Command): void {

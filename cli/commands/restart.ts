@@ -1,16 +1,8 @@
 import type { Command } from 'commander';
 import { action } from '../run.js';
-import { addWatchOptions } from './watch-options.js';
+import { addWatchOptions, type WatchOpts } from './watch-options.js';
 
-interface Opts {
-  env: string;
-  service?: string;
-  timeout?: string;
-  maxFailedTasks?: string;
-  smoke?: boolean;
-  pollInterval?: string;
-  json?: boolean;
-}
+type Opts = WatchOpts;
 
 export function register(program: Command): void {
   addWatchOptions(

@@ -1,17 +1,10 @@
 import type { Command } from 'commander';
 import { action } from '../run.js';
-import { addWatchOptions } from './watch-options.js';
+import { addWatchOptions, type WatchOpts } from './watch-options.js';
 
-interface Opts {
-  env: string;
-  service?: string;
+interface Opts extends WatchOpts {
   to?: string;
   yes?: boolean;
-  timeout?: string;
-  maxFailedTasks?: string;
-  smoke?: boolean;
-  pollInterval?: string;
-  json?: boolean;
 }
 
 export function register(program: Command): void {

@@ -4,6 +4,17 @@
  */
 import type { Command } from 'commander';
 
+/** What addWatchOptions() adds, plus the options every watched command has. */
+export interface WatchOpts {
+  env: string;
+  service?: string;
+  timeout?: string;
+  maxFailedTasks?: string;
+  smoke?: boolean;
+  pollInterval?: string;
+  json?: boolean;
+}
+
 export function addWatchOptions(cmd: Command, maxFailedHelp = 'failed tasks tolerated before failing'): Command {
   return cmd
     .option('--timeout <duration>', 'give up after this long (90s, 10m, 1h)', '15m')

@@ -20,6 +20,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { alive, portOpen } from '../sandbox/cli.js';
 import { E2E_DIR, type E2EProvided } from './paths.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -76,29 +77,6 @@ function run(args: string[], dir: string): Promise<{ code: number; stdout: strin
     c.stderr.on('data', (d) => (stderr += d));
     c.on('close', (code) => res({ code: code ?? 1, stdout, stderr }));
   });
-}
-
-async function portOpen(port: number): Promise<boolean> {
-  const { Socket } = await import('node:net');
-  return new Promise((res) => {
-    const s = new Socket();
-    const done = (v: boolean) => {
-      s.destroy();
-      res(v);
-    };
-    s.setTimeout(500, () => done(false));
-    s.once('error', () => done(false));
-    s.connect(port, '127.0.0.1', () => done(true));
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export async function teardown(): Promise<void> {

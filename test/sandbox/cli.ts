@@ -37,14 +37,8 @@ export function berthCli(args: string[], env: NodeJS.ProcessEnv, cwd: string, ti
   });
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** Is the process still there? (the same test `berth sandbox down` uses) */
+export { isAlive as alive } from '../../src/sandbox/emulator.js';
 
 export function portOpen(port: number): Promise<boolean> {
   return new Promise((res) => {
