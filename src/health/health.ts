@@ -83,7 +83,6 @@ export function judgeHealth(i: HealthInput): { healthy: boolean; problems: strin
   return { healthy: problems.length === 0, problems, warnings };
 }
 
-/** The ACM certificate for the environment's host name, when there is one (sandbox: the only source of expiry). */
 /** The certificate of the load balancer's HTTPS listener. */
 async function listenerCertificate(ctx: AwsContext, albName: string): Promise<string | undefined> {
   const { DescribeLoadBalancersCommand, DescribeListenersCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
@@ -94,22 +93,22 @@ async function listenerCertificate(ctx: AwsContext, albName: string): Promise<st
   return ls.find((l) => l.Port === 443)?.Certificates?.[0]?.CertificateArn;
 }
 
+/**
+ * The certificate clients get (sandbox: the only source of its status and expiry): the HTTPS
+ * listener's; without one, an ACM certificate for the host name.
+ */
 async function acmCertificate(ctx: AwsContext, fqdn: string, albName: string, now: number): Promise<CertificateInfo | undefined> {
   const { ListCertificatesCommand, DescribeCertificateCommand } = await import('@aws-sdk/client-acm');
   const client = await acm(ctx);
   const wildcard = `*.${fqdn.split('.').slice(1).join('.')}`;
+  let arn = await listenerCertificate(ctx, albName).catch(() => undefined);
   let token: string | undefined;
-  let arn: string | undefined;
-  try {
-    do {
-      const r = await client.send(new ListCertificatesCommand({ NextToken: token }));
-      arn = r.CertificateSummaryList?.find((c) => c.DomainName === fqdn || c.DomainName === wildcard || (c.SubjectAlternativeNameSummaries ?? []).includes(fqdn))?.CertificateArn;
-      token = r.NextToken;
-    } while (!arn && token);
-  } catch {
-    arn = undefined; // cannot list (an emulator's gap): the HTTPS listener's certificate is the one that matters anyway
+  while (!arn) {
+    const r = await client.send(new ListCertificatesCommand({ NextToken: token }));
+    arn = r.CertificateSummaryList?.find((c) => c.DomainName === fqdn || c.DomainName === wildcard || (c.SubjectAlternativeNameSummaries ?? []).includes(fqdn))?.CertificateArn;
+    token = r.NextToken;
+    if (!token) break;
   }
-  arn ??= await listenerCertificate(ctx, albName);
   if (!arn) return undefined;
   const d = await client.send(new DescribeCertificateCommand({ CertificateArn: arn }));
   const notAfter = toMs(d.Certificate?.NotAfter);

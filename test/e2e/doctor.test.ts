@@ -6,11 +6,13 @@
  * security-group rule) are undone the way an operator would: `berth sandbox up`, i.e. terraform
  * re-applying the stacks, so the terraform state stays true for the files after this one.
  */
+import * as ACM from '@aws-sdk/client-acm';
 import * as EC2 from '@aws-sdk/client-ec2';
 import * as ECR from '@aws-sdk/client-ecr';
 import * as ECS from '@aws-sdk/client-ecs';
 import * as ELB from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as IAM from '@aws-sdk/client-iam';
+import * as R53 from '@aws-sdk/client-route-53';
 import * as SM from '@aws-sdk/client-secrets-manager';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { names, serviceNames } from '../../src/config/names.js';
@@ -259,6 +261,130 @@ describe('berth doctor on the sandbox', () => {
     const after = await doctor('iam');
     expect(problemsNow(after.report)).toEqual([]);
     expect(after.code).toBe(0);
+  });
+
+  describe('incident 5: a certificate left in PENDING_VALIDATION (the emulator validates by the zone, as ACM does)', () => {
+    interface Cert {
+      zone: string;
+      listener: string;
+      original: string;
+      cname: R53.ResourceRecordSet;
+      ns: R53.ResourceRecordSet;
+    }
+    async function certificateWorld(): Promise<Cert> {
+      const n = names(sb.env);
+      const elb = await sb.client('elbv2');
+      const r53 = await sb.client('route53');
+      const acm = await sb.client('acm');
+      const lb = (await elb.send(new ELB.DescribeLoadBalancersCommand({ Names: [n.alb] }))).LoadBalancers![0]!;
+      const https = (await elb.send(new ELB.DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners!.find((l) => l.Port === 443)!;
+      const original = https.Certificates![0]!.CertificateArn!;
+      const rr = (await acm.send(new ACM.DescribeCertificateCommand({ CertificateArn: original }))).Certificate!.DomainValidationOptions![0]!.ResourceRecord!;
+      const zone = (await r53.send(new R53.ListHostedZonesByNameCommand({ DNSName: sb.env.domain.name, MaxItems: 1 }))).HostedZones![0]!.Id!;
+      const sets = (await r53.send(new R53.ListResourceRecordSetsCommand({ HostedZoneId: zone }))).ResourceRecordSets!;
+      const norm = (x: string | undefined) => (x ?? '').toLowerCase().replace(/\.$/, '');
+      const cname = sets.find((x) => x.Type === 'CNAME' && norm(x.Name) === norm(rr.Name))!;
+      const ns = sets.find((x) => x.Type === 'NS' && norm(x.Name) === norm(sb.env.domain.name))!;
+      expect(cname, `the validation CNAME ${rr.Name} of ${original} is in zone ${zone}`).toBeDefined();
+      expect(ns).toBeDefined();
+      return { zone, listener: https.ListenerArn!, original, cname, ns };
+    }
+    /** A certificate for the public name, requested as `berth apply` would (DNS validation), served by the HTTPS listener. */
+    async function serveNewCertificate(w: Cert): Promise<string> {
+      const acm = await sb.client('acm');
+      const arn = (await acm.send(new ACM.RequestCertificateCommand({ DomainName: names(sb.env).fqdn, ValidationMethod: 'DNS' }))).CertificateArn!;
+      expect((await acm.send(new ACM.DescribeCertificateCommand({ CertificateArn: arn }))).Certificate!.Status).toBe('PENDING_VALIDATION');
+      await (await sb.client('elbv2')).send(new ELB.ModifyListenerCommand({ ListenerArn: w.listener, Certificates: [{ CertificateArn: arn }] }));
+      return arn;
+    }
+    async function restore(w: Cert, pending: string | undefined) {
+      const r53 = await sb.client('route53');
+      await (await sb.client('elbv2')).send(new ELB.ModifyListenerCommand({ ListenerArn: w.listener, Certificates: [{ CertificateArn: w.original }] }));
+      // exactly as terraform made them, TTL included, so its state stays true
+      await r53.send(new R53.ChangeResourceRecordSetsCommand({ HostedZoneId: w.zone, ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: w.cname }, { Action: 'UPSERT', ResourceRecordSet: w.ns }] } }));
+      if (pending) await (await sb.client('acm')).send(new ACM.DeleteCertificateCommand({ CertificateArn: pending }));
+    }
+    /** Run a doctor fix (`aws route53 change-resource-record-sets --hosted-zone-id Z --change-batch '...'`) as printed, against the emulator. */
+    async function runFix(command: string | undefined) {
+      const m = /^aws route53 change-resource-record-sets --hosted-zone-id (\S+) --change-batch '([^']*)'$/.exec(command ?? '');
+      expect(m, `a runnable route53 fix, got: ${command}`).not.toBeNull();
+      const r = await sb.aws('route53', 'change-resource-record-sets', '--hosted-zone-id', m![1]!, '--change-batch', m![2]!);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const certStatus = async (arn: string) => (await (await sb.client('acm')).send(new ACM.DescribeCertificateCommand({ CertificateArn: arn }))).Certificate!.Status;
+
+    it('its validation CNAME gone from the zone -> certificate.status FAILs naming the certificate, validation-records prints the UPSERT; running that fix issues it and doctor PASSes', async () => {
+      const w = await certificateWorld();
+      const r53 = await sb.client('route53');
+      let pending: string | undefined;
+      try {
+        await r53.send(new R53.ChangeResourceRecordSetsCommand({ HostedZoneId: w.zone, ChangeBatch: { Changes: [{ Action: 'DELETE', ResourceRecordSet: w.cname }] } }));
+        // an issued certificate stays issued without its record (only its renewal is at risk) ...
+        expect(await certStatus(w.original)).toBe('ISSUED');
+        const warned = find((await doctor('certificate')).report, 'certificate.validation-records');
+        expect([warned.status, warned.resource]).toEqual(['WARN', w.original]);
+        expect(warned.message).toContain('automatic renewal will fail');
+        // ... a new one never validates
+        pending = await serveNewCertificate(w);
+        const r = await doctor('certificate');
+        expect(r.code).toBe(1);
+        const s = find(r.report, 'certificate.status');
+        expect(s.status).toBe('FAIL');
+        expect(s.resource).toBe(pending);
+        expect(s.message).toMatch(/PENDING_VALIDATION for \d+ min and cannot validate: its validation CNAME is not in the zone/);
+        expect(s.see).toEqual(['certificate.validation-records']);
+        const v = find(r.report, 'certificate.validation-records');
+        expect([v.status, v.resource]).toEqual(['FAIL', pending]);
+        expect(v.message).toContain(`missing from zone ${w.zone.replace('/hostedzone/', '')}`);
+        expect(v.fix?.commands?.[0]).toContain(w.cname.Name!.replace(/\.$/, ''));
+        const l = find(r.report, 'certificate.listener');
+        expect([l.status, l.resource]).toEqual(['FAIL', pending]);
+        expect(find(r.report, 'certificate.delegation').status).toBe('PASS');
+        expect(r.report.findings.filter((f) => f.status === 'FAIL').map((f) => f.check).sort()).toEqual(['certificate.listener', 'certificate.status', 'certificate.validation-records']);
+
+        await runFix(v.fix?.commands?.[0]);
+        expect(await certStatus(pending)).toBe('ISSUED');
+        const fixed = await doctor('certificate');
+        expect(problemsNow(fixed.report)).toEqual([]);
+        expect(fixed.code).toBe(0);
+        expect(find(fixed.report, 'certificate.status').resource).toBe(pending);
+      } finally {
+        await restore(w, pending);
+      }
+      const after = await doctor('certificate');
+      expect(problemsNow(after.report)).toEqual([]);
+      expect(find(after.report, 'certificate.status').resource).toBe(w.original);
+    });
+
+    it('the domain not delegated to the zone (its NS answer is the registrar\'s) -> certificate.status and certificate.delegation FAIL; running the delegation fix issues it and doctor PASSes', async () => {
+      const w = await certificateWorld();
+      const r53 = await sb.client('route53');
+      let pending: string | undefined;
+      try {
+        const registrar = { ...w.ns, ResourceRecords: [{ Value: 'ns1.registrar.example.' }, { Value: 'ns2.registrar.example.' }] };
+        await r53.send(new R53.ChangeResourceRecordSetsCommand({ HostedZoneId: w.zone, ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: registrar }] } }));
+        pending = await serveNewCertificate(w);
+        const r = await doctor('certificate');
+        expect(r.code).toBe(1);
+        const s = find(r.report, 'certificate.status');
+        expect([s.status, s.resource]).toEqual(['FAIL', pending]);
+        expect(s.message).toContain(`${sb.env.domain.name} is not delegated to the zone's name servers`);
+        expect(s.see).toEqual(['certificate.delegation']);
+        expect(find(r.report, 'certificate.validation-records').status).toBe('PASS');
+        const d = find(r.report, 'certificate.delegation');
+        expect([d.status, d.resource]).toEqual(['FAIL', w.zone.replace('/hostedzone/', '')]);
+        expect(d.message).toContain('ns1.registrar.example');
+
+        await runFix(d.fix?.commands?.[0]);
+        expect(await certStatus(pending)).toBe('ISSUED');
+        const fixed = await doctor('certificate');
+        expect(problemsNow(fixed.report)).toEqual([]);
+        expect(fixed.code).toBe(0);
+      } finally {
+        await restore(w, pending);
+      }
+      expect((await doctor('certificate')).code).toBe(0);
+    });
   });
 
   it('ends as it started: every check PASSes, and the service is settled on its revision', async () => {

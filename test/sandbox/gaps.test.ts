@@ -1,6 +1,6 @@
 /**
  * moto's gaps the real stacks hit through terraform's AWS provider, mended in the emulator
- * (src/sandbox/moto/berth_moto/gaps.py and server.py), each checked with the API call the provider
+ * (src/sandbox/moto/berth_moto/gaps.py, acm_validation.py and server.py), each checked with the API call the provider
  * makes. Without these, `berth sandbox up` loops for 15 minutes, fails, or plans changes forever.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,9 +24,9 @@ import {
   ModifyReplicationGroupCommand,
 } from '@aws-sdk/client-elasticache';
 import { CreateDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
-import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { GetPolicyCommand, IAMClient } from '@aws-sdk/client-iam';
-import { ACMClient, DescribeCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
+import { ACMClient, DescribeCertificateCommand, ListCertificatesCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
@@ -146,15 +146,19 @@ describe('the emulator mends what terraform needs', () => {
     expect((await asTerraform.send(change('b.berth.test'))).ChangeInfo).toBeUndefined();
   });
 
-  it('IAM: AWS managed policies exist (AmazonECSTaskExecutionRolePolicy); ACM: a DNS-validated certificate is ISSUED at once', async () => {
+  it('IAM: AWS managed policies exist (AmazonECSTaskExecutionRolePolicy)', async () => {
     const iam = new IAMClient(cfg);
     const p = await iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' }));
     expect(p.Policy?.PolicyName).toBe('AmazonECSTaskExecutionRolePolicy');
-    const acm = new ACMClient(cfg);
-    const arn = (await acm.send(new RequestCertificateCommand({ DomainName: 'api.berth.test', ValidationMethod: 'DNS' }))).CertificateArn!;
-    expect((await acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate?.Status).toBe('ISSUED');
   });
 
+  it('ACM: a certificate requested with Options (as the provider does) can be listed: Export defaults to DISABLED', async () => {
+    const acm = new ACMClient({ ...cfg, maxAttempts: 1 });
+    const arn = (await acm.send(new RequestCertificateCommand({ DomainName: 'www.options.test', ValidationMethod: 'EMAIL', Options: { CertificateTransparencyLoggingPreference: 'ENABLED' } }))).CertificateArn!;
+    const listed = await acm.send(new ListCertificatesCommand({}));
+    expect(listed.CertificateSummaryList?.find((c) => c.CertificateArn === arn)).toMatchObject({ Exported: false });
+    expect((await acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate?.Options).toEqual({ CertificateTransparencyLoggingPreference: 'ENABLED', Export: 'DISABLED' });
+  });
   it('EC2: a rule that references another security group keeps its description', async () => {
     const ec2 = new EC2Client(cfg);
     const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.2.0.0/16' }))).Vpc!.VpcId!;
@@ -169,5 +173,44 @@ describe('the emulator mends what terraform needs', () => {
     const rules = (await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [app] }] }))).SecurityGroupRules!;
     const ingress = rules.find((r) => !r.IsEgress && r.ReferencedGroupInfo?.GroupId === alb)!;
     expect(ingress.Description).toBe('Service port 8001 from the load balancer');
+  });
+});
+
+describe('ACM validates DNS certificates by the zone\'s records (the runbook\'s stuck certificate can happen)', () => {
+  it('PENDING_VALIDATION until the validation CNAME is in the zone and the zone is delegated; ISSUED once both hold; e-mail validation unchanged', async () => {
+    const acm = new ACMClient(cfg);
+    const r53 = new Route53Client(cfg);
+    const zone = (await r53.send(new CreateHostedZoneCommand({ Name: 'acm-validation.test', CallerReference: 'acm-validation' }))).HostedZone!.Id!;
+    const status = async (arn: string) => (await acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate!;
+    const upsert = (rr: { Name: string; Type: string; Values: string[] }) =>
+      r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zone, ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: rr.Name, Type: rr.Type as 'NS', TTL: 300, ResourceRecords: rr.Values.map((Value) => ({ Value })) } }] } }));
+
+    const arn = (await acm.send(new RequestCertificateCommand({ DomainName: 'api.acm-validation.test', ValidationMethod: 'DNS' }))).CertificateArn!;
+    const cert = await status(arn);
+    expect(cert.Status).toBe('PENDING_VALIDATION');
+    const rr = cert.DomainValidationOptions![0]!.ResourceRecord!;
+    expect((await status(arn)).Status).toBe('PENDING_VALIDATION');
+
+    // The zone points at a registrar's name servers: the CNAME alone does not validate.
+    const own = (await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone }))).ResourceRecordSets!.find((s) => s.Type === 'NS')!.ResourceRecords!.map((x) => x.Value!);
+    await upsert({ Name: 'acm-validation.test.', Type: 'NS', Values: ['ns1.registrar.example.', 'ns2.registrar.example.'] });
+    await upsert({ Name: rr.Name!, Type: rr.Type!, Values: ['_wrong.acm-validations.aws.'] });
+    expect((await status(arn)).Status).toBe('PENDING_VALIDATION');
+    await upsert({ Name: rr.Name!, Type: rr.Type!, Values: [rr.Value!] });
+    expect((await status(arn)).Status).toBe('PENDING_VALIDATION');
+    await upsert({ Name: 'acm-validation.test.', Type: 'NS', Values: own });
+    const issued = await status(arn);
+    expect(issued.Status).toBe('ISSUED');
+    expect(issued.DomainValidationOptions![0]!.ValidationStatus).toBe('SUCCESS');
+
+    // Issued stays issued when the record goes (renewal would fail; doctor warns about that).
+    await r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zone, ChangeBatch: { Changes: [{ Action: 'DELETE', ResourceRecordSet: { Name: rr.Name!, Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: rr.Value! }] } }] } }));
+    expect((await status(arn)).Status).toBe('ISSUED');
+
+    // No hosted zone holds the name at all: pending.
+    const orphan = (await acm.send(new RequestCertificateCommand({ DomainName: 'api.nowhere.test', ValidationMethod: 'DNS' }))).CertificateArn!;
+    expect((await status(orphan)).Status).toBe('PENDING_VALIDATION');
+    const email = (await acm.send(new RequestCertificateCommand({ DomainName: 'api.nowhere.test', ValidationMethod: 'EMAIL' }))).CertificateArn!;
+    expect((await status(email)).Status).toBe('ISSUED');
   });
 });

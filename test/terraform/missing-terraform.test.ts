@@ -2,7 +2,7 @@
  * Without terraform on PATH, the terraform commands stop at once (before synthesizing anything)
  * with exit 3 and how to get it. Its own file: the terraform lookup is cached per process.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,10 @@ import { runCli, tempProject } from '../helpers/cli.js';
 
 const project = tempProject('berth-tf-missing-');
 const emptyPath = mkdtempSync(join(tmpdir(), 'berth-empty-path-'));
-afterAll(() => project.cleanup());
+afterAll(() => {
+  project.cleanup();
+  rmSync(emptyPath, { recursive: true, force: true });
+});
 
 describe('terraform missing', () => {
   for (const cmd of [['plan'], ['apply', '--yes'], ['outputs'], ['destroy', '--confirm', 'platform']]) {

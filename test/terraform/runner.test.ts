@@ -4,7 +4,7 @@
  * everything retries for many minutes; berth stops it at 15 s, names the stack and the resource it
  * was waiting on, and leaves no terraform or provider process behind.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +103,7 @@ describe('a terraform run that exceeds its time limit', () => {
 
   afterAll(async () => {
     await new Promise((r) => server.close(r));
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('is stopped, names the stack and the resource it waited on, and leaves no process behind', async () => {

@@ -440,8 +440,8 @@ export class Source {
       const arns: string[] = [];
       let token: string | undefined;
       let pages = 0;
-      // A failing ListCertificates (a missing acm:ListCertificates permission; an emulator that
-      // cannot list) must not hide the listener's own certificates: they are described below anyway.
+      // A failing ListCertificates (a missing acm:ListCertificates permission) must not hide the
+      // listener's own certificates: they are described below anyway.
       do {
         const r = await c.send(
           new acm.ListCertificatesCommand({

@@ -10,6 +10,8 @@ berth's extension of moto (5.2.x), loaded in-process by launcher.py before moto 
               by the image tag (fail-exit, fail-pull, fail-arch, fail-health) or by real state
               (an arm64 image in moto's ECR, a missing secret or log group), the deployment circuit
               breaker and its rollback, service events, and log lines in CloudWatch Logs.
+- acm_validation.py  DNS-validated certificates issue only once their validation CNAMEs are in a
+              delegated hosted zone of the emulator, else stay PENDING_VALIDATION.
 - public.py   a local HTTP endpoint that routes by the ALB's listener rules to healthy targets and
               answers as the task's version would.
 

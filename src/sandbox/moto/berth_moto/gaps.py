@@ -8,6 +8,7 @@ from typing import Any
 
 from botocore import xform_name
 
+from moto.acm.models import AWSCertificateManagerBackend
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.responses import ActionResult, EmptyResult
 from moto.ec2.models import elastic_network_interfaces as ec2_eni
@@ -281,6 +282,23 @@ def _sg_rule_description(self: Any) -> Any:
     return self.ip_range.get("Description") or (self.source_group or {}).get("Description")
 
 
+# --- ACM: options given without Export -------------------------------------------------------------
+# RequestCertificate with Options replaces moto's defaults whole; the provider sends only
+# CertificateTransparencyLoggingPreference, and ListCertificates then fails with HTTP 500 (KeyError
+# 'Export') for every caller, for as long as that certificate exists.
+
+ACM_DEFAULT_OPTIONS = {"CertificateTransparencyLoggingPreference": "ENABLED", "Export": "DISABLED"}
+_orig_acm_request = AWSCertificateManagerBackend.request_certificate
+
+
+def _acm_request(self: Any, *args: Any, **kwargs: Any) -> str:
+    arn = _orig_acm_request(self, *args, **kwargs)
+    cert = self._certificates.get(arn)
+    if cert is not None:
+        cert.cert_options = {**ACM_DEFAULT_OPTIONS, **(cert.cert_options or {})}
+    return arn
+
+
 # --- EC2: an ENI in a VPC without DNS hostnames has no private_dns_name attribute at all ----------
 # (moto's ECS reads it for every awsvpc task, so no task could start in such a VPC).
 
@@ -301,6 +319,8 @@ def install() -> None:
     ec_models.ElastiCacheBackend.delete_cache_subnet_group = _ec_delete_subnet_group_backend
     ElastiCacheResponse.delete_cache_subnet_group = _ec_delete_subnet_group
     ElastiCacheResponse.modify_replication_group = _ec_modify_rg
+
+    AWSCertificateManagerBackend.request_certificate = _acm_request  # type: ignore[method-assign]
 
     rds_models.DBCluster.scaling_configuration_info = property(_rds_scaling_info)  # type: ignore[assignment]
 

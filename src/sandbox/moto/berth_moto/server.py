@@ -21,7 +21,8 @@ from typing import Any, Callable, Iterable
 
 def _defaults() -> None:
     # Before moto is imported: AWS managed policies exist (AmazonECSTaskExecutionRolePolicy...),
-    # ACM certificates validate at once.
+    # e-mail-validated ACM certificates validate at once (DNS-validated ones follow their records:
+    # acm_validation.py).
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "0")
 
@@ -121,9 +122,10 @@ def main(argv: list[str]) -> None:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import run_simple
 
-    from . import ecs_sim, gaps, public
+    from . import acm_validation, ecs_sim, gaps, public
 
     gaps.install()
+    acm_validation.install()
     _not_implemented_handler()
     # moto's own knob for fixed ECS numbers (MOTO_ECS_SERVICE_RUNNING) and a scheduler that runs
     # tasks contradict each other: whoever sets it wants moto's ECS as it is.
