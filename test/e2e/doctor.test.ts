@@ -1,8 +1,8 @@
 /**
  * `berth doctor` (issue 6) end to end on THE sandbox of the run: every check PASSes on the healthy
- * sandbox; then each runbook incident is injected through the AWS API (SDK clients for the
- * emulator), the doctor must FAIL naming that resource with the right fix, and PASS again once
- * undone. Faults whose undo cannot restore the same resource id (a route-table association, a
+ * sandbox and no secret value is printed; then each runbook incident is injected through the AWS API
+ * (SDK clients for the emulator), the doctor must FAIL naming that resource with the right fix, and
+ * PASS again once undone (where the fix is a command, the test runs the command it printed). Faults whose undo cannot restore the same resource id (a route-table association, a
  * security-group rule) are undone the way an operator would: `berth sandbox up`, i.e. terraform
  * re-applying the stacks, so the terraform state stays true for the files after this one.
  */
@@ -70,6 +70,36 @@ async function waitSettled(taskDefinition: string, limitMs = 90_000) {
   }
 }
 
+/**
+ * The sandbox's secret values (the account is the environment's alone): every password, token or key
+ * field, every URL carrying credentials, and every secret that is a plain string. (A host name or a
+ * port kept in a secret is not itself secret: the doctor may show it.)
+ */
+async function secretLeaves(): Promise<string[]> {
+  const sm = await sb.client('secretsManager');
+  const list = (await sm.send(new SM.ListSecretsCommand({ MaxResults: 100 }))).SecretList ?? [];
+  const out: string[] = [];
+  const secretish = (key: string, v: string) => /pass|token|secret|key|auth/i.test(key) || /^[a-z]+:\/\/[^/@\s]*:[^/@\s]+@/i.test(v);
+  for (const x of list) {
+    const str = (await sm.send(new SM.GetSecretValueCommand({ SecretId: x.ARN! })).catch(() => undefined))?.SecretString;
+    if (!str) continue;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(str);
+    } catch {
+      if (str.length >= 8) out.push(str);
+      continue;
+    }
+    const walk = (key: string, v: unknown): void => {
+      if (typeof v === 'string') {
+        if (v.length >= 8 && secretish(key, v)) out.push(v);
+      } else if (v && typeof v === 'object') for (const [k, w] of Object.entries(v)) walk(k, w);
+    };
+    walk('', doc);
+  }
+  return out;
+}
+
 describe('berth doctor on the sandbox', () => {
   it('every check of every group PASSes on the healthy sandbox (exit 0); a full run is timed', async () => {
     const started = Date.now();
@@ -84,6 +114,13 @@ describe('berth doctor on the sandbox', () => {
     expect(r.report.groups.map((g) => g.name)).toEqual(['network', 'security-groups', 'task-start', 'health', 'database', 'redis', 'certificate', 'iam']);
     expect(r.report.summary.pass).toBeGreaterThan(40);
     expect(r.report.endpoint).toBe(sb.endpoint);
+    // The environment's secret values (DB password, Redis token and URL, ...) appear nowhere.
+    const values = await secretLeaves();
+    expect(values.length).toBeGreaterThanOrEqual(2); // at least the Redis token and the URL that carries it
+    for (const v of values) {
+      expect(r.stdout.includes(v), 'a secret value in stdout').toBe(false);
+      expect(r.stderr.includes(v), 'a secret value in stderr').toBe(false);
+    }
     console.info(`doctor, full run on the sandbox: ${r.report.durationMs} ms inside, ${wall} ms wall for the CLI (${r.report.groups.map((g) => `${g.name} ${g.durationMs}`).join(', ')})`);
   });
 
@@ -261,6 +298,80 @@ describe('berth doctor on the sandbox', () => {
     const after = await doctor('iam');
     expect(problemsNow(after.report)).toEqual([]);
     expect(after.code).toBe(0);
+  });
+
+  it('the human rendering (no terminal: no colour) shows each group and the tally; exit 0', async () => {
+    const r = await sb.berth('doctor', '--env', 'sandbox', 'network', 'redis');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^network — /m);
+    expect(r.stdout).toMatch(/^redis — /m);
+    expect(r.stdout).toMatch(/PASS {2}network\.private-route/);
+    expect(r.stdout).toMatch(/\d+ PASS {2}0 WARN {2}0 FAIL/);
+    expect(r.stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it('the database group opened to the internet on 5432 -> security-groups.db-exposure FAILs with the revoke; PASS once revoked', async () => {
+    const c = await ec2();
+    const db = await sgId(names(sb.env).databaseSecurityGroup);
+    const perm: EC2.IpPermission[] = [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }];
+    await c.send(new EC2.AuthorizeSecurityGroupIngressCommand({ GroupId: db, IpPermissions: perm }));
+    try {
+      const r = await doctor('security-groups');
+      expect(r.code).toBe(1);
+      const f = find(r.report, 'security-groups.db-exposure');
+      expect([f.status, f.resource]).toEqual(['FAIL', db]);
+      expect(f.fix?.commands?.[0]).toContain(`revoke-security-group-ingress --group-id ${db}`);
+      expect(f.fix?.commands?.[0]).toContain('0.0.0.0/0');
+    } finally {
+      await c.send(new EC2.RevokeSecurityGroupIngressCommand({ GroupId: db, IpPermissions: perm }));
+    }
+    const after = await doctor('security-groups');
+    expect(problemsNow(after.report)).toEqual([]);
+    expect(after.code).toBe(0);
+  });
+
+  it('a deployment started while the Redis secret lacks its key: its tasks fail with ResourceInitializationError, doctor explains them as a secrets failure pointing at iam.secret-read and task-start.secrets; history (WARN) once steady', async () => {
+    const ecs = await sb.client('ecs');
+    const sm = await sb.client('secretsManager');
+    const arn = (await sm.send(new SM.DescribeSecretCommand({ SecretId: names(sb.env).redisSecret }))).ARN!;
+    const original = (await sm.send(new SM.GetSecretValueCommand({ SecretId: arn }))).SecretString!;
+    const { url: _url, ...rest } = JSON.parse(original) as Record<string, string>;
+    const good = (await currentService()).taskDefinition!;
+    await sm.send(new SM.PutSecretValueCommand({ SecretId: arn, SecretString: JSON.stringify(rest) }));
+    try {
+      await ecs.send(new ECS.UpdateServiceCommand({ cluster: sb.cluster, service: svc.name, forceNewDeployment: true }));
+      // while it fails (before the circuit breaker is done): a FAIL naming the cause
+      const deadline = Date.now() + 60_000;
+      let failing: Finding | undefined;
+      while (!failing) {
+        const r = await doctor('task-start');
+        failing = r.report.findings.find((x) => x.check === 'task-start.stopped-tasks' && x.evidence.kind === 'secrets');
+        if (!failing && Date.now() > deadline) throw new Error(`no stopped task explained as a secrets failure: ${JSON.stringify(problems(r.report))}`);
+        if (!failing) await new Promise((res) => setTimeout(res, 300));
+      }
+      expect(failing.see).toEqual(expect.arrayContaining(['iam.secret-read', 'task-start.secrets']));
+      expect(String(failing.evidence.stoppedReason)).toContain('did not contain json key url');
+    } finally {
+      await sm.send(new SM.PutSecretValueCommand({ SecretId: arn, SecretString: original }));
+    }
+    await waitSettled(good);
+    const r = await doctor('task-start');
+    const history = r.report.findings.find((x) => x.check === 'task-start.stopped-tasks' && x.evidence.kind === 'secrets')!;
+    expect(history.status).toBe('WARN');
+    expect(history.message).toContain('(the service is steady now)');
+    expect(problemsNow(r.report)).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it('an unknown group is a usage error (exit 2) listing the valid ones; an unknown --service names the services; one check can be run alone', async () => {
+    const r = await sb.berth('doctor', '--env', 'sandbox', 'netwrok');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('network, security-groups, task-start, health, database, redis, certificate, iam');
+    const s = await sb.berth('doctor', '--env', 'sandbox', '--service', 'web');
+    expect(s.code).toBe(2);
+    expect(s.stderr).toContain(`services: ${svc.name}`);
+    const one = await doctor('network.private-route');
+    expect(new Set(one.report.findings.map((f) => f.check))).toEqual(new Set(['network.private-route']));
   });
 
   describe('incident 5: a certificate left in PENDING_VALIDATION (the emulator validates by the zone, as ACM does)', () => {
