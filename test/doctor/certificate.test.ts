@@ -75,6 +75,16 @@ describe('doctor certificate (pure)', () => {
     expect(one(fs, 'certificate.listener').status).toBe('FAIL');
   });
 
+  it('a validation that timed out (ACM gives up after 72 h) FAILs with its reason and asks for a new certificate', () => {
+    const f = certificate();
+    f.certificates[0]!.Status = 'VALIDATION_TIMED_OUT';
+    f.certificates[0]!.FailureReason = 'OTHER';
+    const s = one(checkCertificate(f, input()), 'certificate.status');
+    expect(s.status).toBe('FAIL');
+    expect(s.message).toContain('is VALIDATION_TIMED_OUT (OTHER)');
+    expect(s.fix?.commands).toEqual([`berth apply --env ${input().env.name}`]);
+  });
+
   it('an issued certificate whose CNAME was removed WARNs (renewal will fail)', () => {
     const f = certificate();
     f.zone!.records = f.zone!.records.filter((r) => r.Type !== 'CNAME');

@@ -354,6 +354,9 @@ describe('berth doctor on the sandbox', () => {
     } finally {
       await sm.send(new SM.PutSecretValueCommand({ SecretId: arn, SecretString: original }));
     }
+    // The failing deployment may have tripped the circuit breaker (FAILED, nothing to roll back to:
+    // same revision) or not, depending on timing: start one deployment more, as an operator would.
+    await ecs.send(new ECS.UpdateServiceCommand({ cluster: sb.cluster, service: svc.name, forceNewDeployment: true }));
     await waitSettled(good);
     const r = await doctor('task-start');
     const history = r.report.findings.find((x) => x.check === 'task-start.stopped-tasks' && x.evidence.kind === 'secrets')!;

@@ -37,6 +37,12 @@ describe('service stack: task definitions', () => {
     expect(arm.resource('service', 'aws_ecs_task_definition').runtime_platform.cpu_architecture).toBe('ARM64');
   });
 
+  it("keeps old revisions, and berth's healthy/failed marks on the revision it registered are not drift (a plan after a deploy stays empty)", () => {
+    const td = platform.resource('service', 'aws_ecs_task_definition');
+    expect(td.skip_destroy).toBe(true);
+    expect(td.lifecycle).toEqual({ ignore_changes: ['tags["berth:healthy-at"]', 'tags["berth:failed-at"]'] });
+  });
+
   it('runs one essential, unprivileged container from the service repository with its port', () => {
     const [c, ...rest] = containers(platform, 'api');
     expect(rest).toHaveLength(0);
