@@ -54,6 +54,7 @@ export interface ServiceSummary {
   steady: boolean;
   taskDefinition?: string;
   rolloutState?: string;
+  rolloutStateReason?: string;
   /** The public health URL in the sandbox (the local endpoint + the service's health path). */
   healthUrl?: string;
 }
@@ -257,10 +258,7 @@ export async function sandboxUp(opts: UpOptions = {}): Promise<UpResult> {
     const bad = services.filter((s) => !s.steady);
     if (bad.length) {
       step?.fail();
-      throw new BerthError(`the sandbox is up, but ${bad.map((s) => `${s.name} (${s.running}/${s.desired} running, ${s.targets.healthy} healthy)`).join(', ')} did not settle.`, {
-        hint: `See \`berth status --env sandbox\` and the emulator's log ${logFile}.`,
-        details: { services },
-      });
+      throw new BerthError(`the sandbox is up, but ${bad.map(unsettled).join(', ')} did not settle.`, { hint: unsettledHint(bad, logFile), details: { services } });
     }
     step?.succeed(services.map((s) => `${s.name}: ${s.running}/${s.desired} running, ${s.targets.healthy} healthy`).join('; ') || 'no services');
   }
@@ -349,17 +347,33 @@ export async function serviceSummaries(env: EnvironmentConfig, rec: SandboxRecor
         (lbCount === 0 || (targets.healthy === desired * lbCount && targets.unhealthy === 0 && targets.other === 0)),
       taskDefinition: s?.taskDefinition,
       rolloutState: primary?.rolloutState,
+      rolloutStateReason: primary?.rolloutStateReason,
       healthUrl: rec.publicUrl ? `${rec.publicUrl}${publicHealthPath(cfg)}` : undefined,
     });
   }
   return result;
 }
 
+/** One service that did not settle, in words: counts, and the deployment's state when it is not COMPLETED. */
+export function unsettled(s: ServiceSummary): string {
+  const rollout = s.rolloutState && s.rolloutState !== 'COMPLETED' ? `; its deployment is ${s.rolloutState}${s.rolloutStateReason ? ` (${s.rolloutStateReason})` : ''}` : '';
+  return `${s.name} (${s.running}/${s.desired} running, ${s.targets.healthy} healthy${s.targets.unhealthy ? `, ${s.targets.unhealthy} unhealthy` : ''}${rollout})`;
+}
+
+export function unsettledHint(bad: ServiceSummary[], logFile: string): string {
+  const failed = bad.filter((s) => s.rolloutState === 'FAILED');
+  const restart = failed.length
+    ? `A FAILED deployment never completes: \`berth doctor --env sandbox task-start\` says why its tasks stopped; once fixed, ${failed.map((s) => `\`berth restart --env sandbox --service ${s.name}\``).join(', ')} starts a new one. `
+    : '';
+  return `${restart}See \`berth status --env sandbox\` and the emulator's log ${logFile}.`;
+}
+
 async function waitSteady(env: EnvironmentConfig, rec: SandboxRecord, limitMs: number): Promise<ServiceSummary[]> {
   const deadline = Date.now() + limitMs;
   for (;;) {
     const s = await serviceSummaries(env, rec);
-    if (s.every((x) => x.steady) || Date.now() > deadline) return s;
+    // A FAILED deployment is final (ECS's circuit breaker already rolled back, or had nothing to roll back to).
+    if (s.every((x) => x.steady) || s.some((x) => x.rolloutState === 'FAILED') || Date.now() > deadline) return s;
     await new Promise((r) => setTimeout(r, 500));
   }
 }
