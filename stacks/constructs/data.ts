@@ -5,6 +5,7 @@
  * Manager (`manage_master_user_password`); services read `username`/`password` from that secret.
  */
 import { Construct } from 'constructs';
+import { DataResource, Fn, Token } from 'cdktf';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group/index.js';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster/index.js';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance/index.js';
@@ -31,9 +32,11 @@ export interface DataProps {
   /** Weekly maintenance window, UTC; does not overlap the backup window. Default: `sun:19:30-sun:20:30`. */
   preferredMaintenanceWindow?: string;
   /**
-   * Snapshot taken when the cluster is destroyed. Default: `names(env).dbFinalSnapshot`
-   * (`<app>-<env>-db-final`); a sandbox skips the final snapshot instead. The identifier is fixed
-   * (deterministic synth): delete or rename an old final snapshot before destroying a second time.
+   * Snapshot taken when the cluster is destroyed. Default: `names(env).dbFinalSnapshot` followed by
+   * the cluster's creation time, `<app>-<env>-db-final-<YYYYMMDDhhmm>` (recorded once, at the first
+   * apply, in a `terraform_data` resource), so destroying an environment that was destroyed and
+   * re-created before does not collide with the first one's final snapshot. Synth stays
+   * deterministic: the time is terraform's, not the synth's. A sandbox skips the final snapshot.
    */
   finalSnapshotIdentifier?: string;
 }
@@ -66,6 +69,10 @@ export class Data extends Construct {
       subnetIds: props.subnetIds,
     });
 
+    // When the cluster was first created, kept in state (ignore_changes): names its final snapshot.
+    const created = env.sandbox || props.finalSnapshotIdentifier ? undefined : new DataResource(this, 'cluster-created', { input: { at: Fn.timestamp() }, lifecycle: { ignoreChanges: ['input'] } });
+    const finalSnapshot = props.finalSnapshotIdentifier ?? (created ? `${n.dbFinalSnapshot}-${Fn.formatdate('YYYYMMDDhhmm', Token.asString(created.output.lookup('at')))}` : undefined);
+
     const cluster = new RdsCluster(this, 'cluster', {
       clusterIdentifier: n.dbCluster,
       engine,
@@ -86,7 +93,7 @@ export class Data extends Construct {
       deletionProtection: env.sandbox ? false : (props.deletionProtection ?? db.deletionProtection),
       copyTagsToSnapshot: true,
       skipFinalSnapshot: env.sandbox,
-      finalSnapshotIdentifier: env.sandbox ? undefined : (props.finalSnapshotIdentifier ?? n.dbFinalSnapshot),
+      finalSnapshotIdentifier: env.sandbox ? undefined : finalSnapshot,
       allowMajorVersionUpgrade: false,
       applyImmediately: false,
       tags: { Name: n.dbCluster },

@@ -58,10 +58,17 @@ describe('data stack (Aurora Serverless v2)', () => {
   });
 
   it('keeps deletion protection and a final snapshot outside the sandbox, and drops both in it', () => {
-    expect(platform.resource('data', 'aws_rds_cluster')).toMatchObject({ deletion_protection: true, skip_final_snapshot: false, final_snapshot_identifier: 'chatbot-platform-db-final' });
+    expect(platform.resource('data', 'aws_rds_cluster')).toMatchObject({
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      // the cluster's creation time, recorded once by terraform: a re-created environment's destroy does not collide with the first one's snapshot
+      final_snapshot_identifier: 'chatbot-platform-db-final-${formatdate("YYYYMMDDhhmm", terraform_data.data_cluster-created.output[\"at\"])}',
+    });
+    expect(platform.resource('data', 'terraform_data')).toMatchObject({ input: { at: '${timestamp()}' }, lifecycle: { ignore_changes: ['input'] } });
     const s = sandbox.resource('data', 'aws_rds_cluster');
     expect(s).toMatchObject({ deletion_protection: false, skip_final_snapshot: true });
     expect(s.final_snapshot_identifier).toBeUndefined();
+    expect(sandbox.resources('data', 'terraform_data')).toEqual({});
   });
 
   it('exports the MySQL logs for aurora-mysql', () => {
