@@ -17,7 +17,6 @@
  * `awsContext(env)`) talk to the same sandbox. Tests that change the service (deploys) should leave
  * it running its desired count, healthy (deploy a good tag last) for the files after them.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
@@ -25,15 +24,11 @@ import type { AwsContext } from '../../src/aws/context.js';
 import type { EnvironmentConfig } from '../../src/config/types.js';
 import type { SandboxRecord } from '../../src/sandbox/state.js';
 import type { UpResult } from '../../src/sandbox/lifecycle.js';
+import { runProcess, type ProcessResult } from '../sandbox/cli.js';
 import { E2E_DIR, type E2EProvided } from './paths.js';
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** stdout parsed as JSON, when it is JSON. */
-  json?: unknown;
-}
+/** A spawned command's exit code and output; `json` is stdout parsed, when it is JSON. */
+export type RunResult = ProcessResult;
 
 export interface Sandbox {
   /** The temporary project folder (BERTH_PROJECT_DIR). */
@@ -65,31 +60,6 @@ function provided(): E2EProvided {
   const p = inject('berthE2E');
   if (!p) throw new Error('test/e2e/harness.ts: no sandbox was provided. e2e tests run in the `e2e` vitest project (vitest.config.ts), whose globalSetup brings it up.');
   return p;
-}
-
-function spawnRun(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs = 10 * 60_000): Promise<RunResult> {
-  return new Promise((res, rej) => {
-    const c = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
-    c.stdout.on('data', (d) => (stdout += d));
-    c.stderr.on('data', (d) => (stderr += d));
-    c.on('error', (e) => {
-      clearTimeout(timer);
-      rej(new Error(`could not run ${cmd}: ${e.message}`));
-    });
-    c.on('close', (code) => {
-      clearTimeout(timer);
-      let json: unknown;
-      try {
-        json = stdout.trim() ? JSON.parse(stdout) : undefined;
-      } catch {
-        json = undefined;
-      }
-      res({ code: code ?? 1, stdout, stderr, json });
-    });
-  });
 }
 
 async function waitForUp(p: E2EProvided): Promise<UpResult> {
@@ -150,8 +120,8 @@ export function sandbox(): Promise<Sandbox> {
       cluster: names(env).cluster,
       ctx,
       credentials,
-      berth: (...args: string[]) => spawnRun(process.execPath, [p.bin, ...args], cliEnv, p.project),
-      aws: (...args: string[]) => spawnRun('aws', ['--endpoint-url', record.endpoint, '--output', 'json', ...args], awsEnv, p.project, 120_000),
+      berth: (...args: string[]) => runProcess(process.execPath, [p.bin, ...args], cliEnv, p.project, 10 * 60_000),
+      aws: (...args: string[]) => runProcess('aws', ['--endpoint-url', record.endpoint, '--output', 'json', ...args], awsEnv, p.project, 120_000),
       client: ((kind: keyof typeof clients) => (clients[kind] as (c: AwsContext) => unknown)(ctx)) as Sandbox['client'],
     };
   })();

@@ -1,4 +1,4 @@
-/** Test helper: run the built CLI (node bin/berth.js) in a child process, with its own environment. */
+/** Test helpers: run a program or the built CLI (node bin/berth.js) in a child process; is a process or port alive. */
 import { spawn } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -7,23 +7,31 @@ import { Socket } from 'node:net';
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'berth.js');
 
-export interface Run {
+/** A finished child process: exit code, output, and stdout parsed as JSON when it is JSON. */
+export interface ProcessResult {
   code: number;
   stdout: string;
   stderr: string;
+  json?: unknown;
+}
+
+export interface Run extends ProcessResult {
   json?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-export function berthCli(args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs = 120_000): Promise<Run> {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'index.js'))) throw new Error('berth is not built: run `npx tsc -p tsconfig.json` (npm test does) first.');
+/** Run a program to its end (killed after timeoutMs), collecting its output. */
+export function runProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number): Promise<ProcessResult> {
   return new Promise((res, rej) => {
-    const c = spawn(process.execPath, [BIN, ...args], { cwd, env: { NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => c.kill('SIGKILL'), timeoutMs);
     c.stdout.on('data', (d) => (stdout += d));
     c.stderr.on('data', (d) => (stderr += d));
-    c.on('error', rej);
+    c.on('error', (e) => {
+      clearTimeout(timer);
+      rej(new Error(`could not run ${cmd}: ${e.message}`));
+    });
     c.on('close', (code) => {
       clearTimeout(timer);
       let json: unknown;
@@ -35,6 +43,12 @@ export function berthCli(args: string[], env: NodeJS.ProcessEnv, cwd: string, ti
       res({ code: code ?? 1, stdout, stderr, json });
     });
   });
+}
+
+/** Run the built CLI (node bin/berth.js), colour off unless env says otherwise. */
+export function berthCli(args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs = 120_000): Promise<Run> {
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'index.js'))) throw new Error('berth is not built: run `npx tsc -p tsconfig.json` (npm test does) first.');
+  return runProcess(process.execPath, [BIN, ...args], { NO_COLOR: '1', ...env }, cwd, timeoutMs);
 }
 
 /** Is the process still there? (the same test `berth sandbox down` uses) */
