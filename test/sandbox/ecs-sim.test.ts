@@ -1,5 +1,5 @@
 /**
- * The emulator's ECS (src/sandbox/moto/berth_moto/ecs_sim.py) against plain AWS API calls: what
+ * The emulator's ECS (src/sandbox/moto/berth_moto/ecs_sim/) against plain AWS API calls: what
  * a client that is not berth sees when it deploys to the sandbox.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -4,7 +4,7 @@ berth's extension of moto (5.2.x), loaded in-process by launcher.py before moto 
 - gaps.py     APIs and behaviours moto lacks that the real stacks and terraform's AWS provider need
               (application-autoscaling tags, ElastiCache member clusters and deletes, RDS scaling
               info, ECS service fields, Route 53 and other provider waits).
-- ecs_sim.py  a scheduler that makes ECS services behave like ECS: deployments, tasks moving
+- ecs_sim/    a scheduler that makes ECS services behave like ECS: deployments, tasks moving
               PROVISIONING -> PENDING -> RUNNING -> STOPPED with ENIs in the service's subnets,
               target registration and health in the service's ELBv2 target groups, failures chosen
               by the image tag (fail-exit, fail-pull, fail-arch, fail-health) or by real state

@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 from moto.elbv2.models import elbv2_backends
 
 from . import LOCK
-from .ecs_sim import HEALTH, SimTask, all_sim_tasks, live_backends, log_request, task_id
+from .ecs_sim.logs import log_request
+from .ecs_sim.state import HEALTH, SimTask, all_sim_tasks, live_backends, task_id
 
 ALB_503 = (
     "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n"
