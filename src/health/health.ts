@@ -7,11 +7,11 @@ import type { AwsContext } from '../aws/context.js';
 import { acm, elbv2 } from '../aws/clients.js';
 import { names } from '../config/names.js';
 import type { EnvironmentConfig, ServiceConfig } from '../config/types.js';
-import { explainTarget } from '../rollout/explain.js';
+import { explainTarget } from '../ecs/targets.js';
 import { describeService, targetHealth } from '../rollout/fetch.js';
 import { locate } from '../rollout/target.js';
 import type { TargetSnap } from '../rollout/types.js';
-import { toMs } from '../rollout/verdict.js';
+import { toMs } from '../ecs/time.js';
 import { healthUrl, httpCheck, type HttpResult } from './http.js';
 
 /** Certificates closer to expiry than this are a warning (ACM renews at 60 days before). */

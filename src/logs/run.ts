@@ -7,6 +7,8 @@ import { logs as logsClient } from '../aws/clients.js';
 import { BerthError } from '../output/errors.js';
 import { redact } from '../output/redact.js';
 import type { Reporter } from '../output/reporter.js';
+import { taskId } from '../ecs/ids.js';
+import { logStreamName } from '../ecs/logs.js';
 import type { ServiceLocator } from '../rollout/fetch.js';
 import type { LogEvent } from './interleave.js';
 import { formatEvent, jsonEvent, type Colour } from './render.js';
@@ -71,8 +73,8 @@ export async function runLogs(ctx: AwsContext, loc: ServiceLocator, o: LogsOptio
     const chalk = (await import('chalk')).default;
     paint = (c, s) => chalk[c](s);
   }
-  const taskId = o.task ? o.task.split('/').pop()! : undefined;
-  const streams = taskId ? [`${loc.streamPrefix}/${loc.container}/${taskId}`] : undefined;
+  const task = o.task ? taskId(o.task) : undefined;
+  const streams = task ? [logStreamName(loc.streamPrefix, loc.container, task)] : undefined;
   const source = awsPageSource(ctx, loc.logGroup, streams, o.filter);
 
   let stop = false;
@@ -103,7 +105,7 @@ export async function runLogs(ctx: AwsContext, loc: ServiceLocator, o: LogsOptio
     });
     // The array opens with the first event, so that an error before it leaves stdout to the error document.
     if (reporter.json) await write(first ? '[]\n' : '\n]\n');
-    reporter.info(`${stats.events} event${stats.events === 1 ? '' : 's'} from ${loc.logGroup}${taskId ? ` (task ${taskId})` : ''}${o.filter ? ` matching ${JSON.stringify(o.filter)}` : ''}`);
+    reporter.info(`${stats.events} event${stats.events === 1 ? '' : 's'} from ${loc.logGroup}${task ? ` (task ${task})` : ''}${o.filter ? ` matching ${JSON.stringify(o.filter)}` : ''}`);
     return { ...stats, logGroup: loc.logGroup };
   } finally {
     process.removeListener('SIGINT', onSig);

@@ -6,7 +6,9 @@
 import type { AwsContext } from '../aws/context.js';
 import { ecs, elbv2, logs } from '../aws/clients.js';
 import { BerthError } from '../output/errors.js';
-import { isBenignStop, taskId } from './explain.js';
+import { taskId } from '../ecs/ids.js';
+import { logStreamName } from '../ecs/logs.js';
+import { isBenignStop } from '../ecs/stops.js';
 import type { Identity, ServiceSnap, Snapshot, TargetSnap, TaskSnap } from './types.js';
 
 export interface ServiceLocator {
@@ -16,10 +18,6 @@ export interface ServiceLocator {
   /** The awslogs group and stream prefix of the app container (from the task definition, else names.ts). */
   logGroup: string;
   streamPrefix: string;
-}
-
-export function logStreamName(loc: Pick<ServiceLocator, 'streamPrefix' | 'container'>, task: string): string {
-  return `${loc.streamPrefix}/${loc.container}/${task}`;
 }
 
 export async function describeService(ctx: AwsContext, loc: Pick<ServiceLocator, 'cluster' | 'service'>): Promise<ServiceSnap> {
@@ -98,7 +96,7 @@ export function makeFetcher(ctx: AwsContext, loc: ServiceLocator, opts: { maxLog
       const tid = taskId(t.taskArn);
       if (t.lastStatus !== 'STOPPED' || !ours(t) || isBenignStop(t) || logCache.has(tid) || logCache.size >= maxLogTasks) continue;
       try {
-        logCache.set(tid, await lastLogLines(ctx, loc.logGroup, logStreamName(loc, tid)));
+        logCache.set(tid, await lastLogLines(ctx, loc.logGroup, logStreamName(loc.streamPrefix, loc.container, tid)));
       } catch {
         logCache.set(tid, []);
       }

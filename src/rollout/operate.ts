@@ -11,11 +11,14 @@ import { EXIT } from '../output/exit-codes.js';
 import type { Reporter, Step } from '../output/reporter.js';
 import { healthUrl, httpCheck } from '../health/http.js';
 import { describeService, makeFetcher, type ServiceLocator } from './fetch.js';
-import { FAILED_TAG, HEALTHY_TAG, selectRollbackTarget, sameTd, type HistoryEntry, type RevisionInfo, type RollbackTarget } from './rollback-target.js';
+import { revisionOf, shortTd } from '../ecs/ids.js';
+import { FAILED_TAG, HEALTHY_TAG } from '../ecs/revisions.js';
+import { isSettledWithTasks } from '../ecs/settled.js';
+import { selectRollbackTarget, sameTd, type HistoryEntry, type RevisionInfo, type RollbackTarget } from './rollback-target.js';
 import { checkImage, checkTag, copyWithImage, imageOf, parseImage, type TaskDefinitionLike } from './taskdef.js';
 import { locateFromTaskDefinition, scalableResourceId } from './target.js';
 import type { FailureGroup, Identity, Judgement, ServiceSnap, WatchKind } from './types.js';
-import { fmtDuration, revisionOf, shortTd } from './verdict.js';
+import { fmtDuration } from './verdict.js';
 import { watch } from './watch.js';
 
 export interface Op {
@@ -161,13 +164,6 @@ function inProgressWarning(svc: ServiceSnap): string | undefined {
   return undefined;
 }
 
-/** Is the current PRIMARY deployment settled and healthy? Then its revision is known good. */
-function settled(svc: ServiceSnap): boolean {
-  const ds = svc.deployments ?? [];
-  const p = ds.find((d) => d.status === 'PRIMARY');
-  return ds.length === 1 && !!p && p.rolloutState === 'COMPLETED' && (p.runningCount ?? 0) === (p.desiredCount ?? -1) && (p.desiredCount ?? 0) > 0;
-}
-
 /** --tag: the service's ECR repository URL (DescribeRepositories by the config's repository name) + tag. */
 export async function imageForTag(op: Op, tag: string): Promise<string> {
   checkTag(tag);
@@ -263,7 +259,8 @@ export async function deploy(op: Op, o: DeployOptions): Promise<OpResult> {
   const w = inProgressWarning(svc);
   if (w) warnings.push(w);
   op.loc = locateFromTaskDefinition(op.loc, td);
-  if (settled(svc)) await tagRevision(op, current, HEALTHY_TAG, warnings);
+  // Settled with tasks running: its revision is known good.
+  if (isSettledWithTasks(svc)) await tagRevision(op, current, HEALTHY_TAG, warnings);
 
   const { RegisterTaskDefinitionCommand } = await import('@aws-sdk/client-ecs');
   const input = copyWithImage(td, op.loc.container, image, tags);

@@ -18,10 +18,9 @@
  */
 import { BerthError } from '../output/errors.js';
 import type { Deployment, Time } from './types.js';
-import { revisionOf, shortTd, toMs } from './verdict.js';
-
-export const HEALTHY_TAG = 'berth:healthy-at';
-export const FAILED_TAG = 'berth:failed-at';
+import { revisionOf, shortTd } from '../ecs/ids.js';
+import { FAILED_TAG, HEALTHY_TAG } from '../ecs/revisions.js';
+import { toMs } from '../ecs/time.js';
 
 export interface RevisionInfo {
   arn: string;

@@ -1,92 +1,12 @@
 /**
- * Plain snapshot shapes the rollout decisions work on. They mirror (a subset of) the AWS API
- * responses field for field, so a recorded DescribeServices / DescribeTasks / DescribeTargetHealth
- * response, or an SDK v3 output object, can be used as is. Every field is optional where the API's
- * is; times may be Date objects (SDK), ISO strings (AWS CLI, fixtures) or epoch numbers.
+ * The shapes the rollout decisions work on: the ECS snapshots (src/ecs/types.ts), one poll of
+ * them, the watched change's identity, and the verdict with its evidence.
  */
-export type Time = Date | string | number;
+import type { ContainerSnap, Deployment, LoadBalancerRef, ServiceEvent, ServiceSnap, TargetSnap, TaskSnap, Time } from '../ecs/types.js';
+import type { StopKind } from '../ecs/stops.js';
+import type { TargetTally } from '../ecs/targets.js';
 
-export interface Deployment {
-  id?: string;
-  status?: string; // PRIMARY | ACTIVE | INACTIVE
-  taskDefinition?: string;
-  desiredCount?: number;
-  pendingCount?: number;
-  runningCount?: number;
-  failedTasks?: number;
-  rolloutState?: string; // IN_PROGRESS | COMPLETED | FAILED
-  rolloutStateReason?: string;
-  createdAt?: Time;
-  updatedAt?: Time;
-}
-
-export interface ServiceEvent {
-  id?: string;
-  createdAt?: Time;
-  message?: string;
-}
-
-export interface LoadBalancerRef {
-  targetGroupArn?: string;
-  containerName?: string;
-  containerPort?: number;
-}
-
-export interface ServiceSnap {
-  serviceName?: string;
-  serviceArn?: string;
-  status?: string;
-  desiredCount?: number;
-  runningCount?: number;
-  pendingCount?: number;
-  taskDefinition?: string;
-  deployments?: Deployment[];
-  /** Newest first, as ECS returns them. */
-  events?: ServiceEvent[];
-  loadBalancers?: LoadBalancerRef[];
-  deploymentConfiguration?: {
-    deploymentCircuitBreaker?: { enable?: boolean; rollback?: boolean };
-    maximumPercent?: number;
-    minimumHealthyPercent?: number;
-  };
-}
-
-export interface ContainerSnap {
-  name?: string;
-  image?: string;
-  lastStatus?: string;
-  exitCode?: number;
-  reason?: string;
-  healthStatus?: string;
-  networkInterfaces?: { privateIpv4Address?: string }[];
-}
-
-export interface TaskSnap {
-  taskArn?: string;
-  taskDefinitionArn?: string;
-  lastStatus?: string;
-  desiredStatus?: string;
-  healthStatus?: string;
-  startedBy?: string;
-  group?: string;
-  stopCode?: string;
-  stoppedReason?: string;
-  createdAt?: Time;
-  startedAt?: Time;
-  stoppingAt?: Time;
-  stoppedAt?: Time;
-  containers?: ContainerSnap[];
-  attachments?: { type?: string; details?: { name?: string; value?: string }[] }[];
-}
-
-/** One entry of DescribeTargetHealth's TargetHealthDescriptions. */
-export interface TargetSnap {
-  Target?: { Id?: string; Port?: number; AvailabilityZone?: string };
-  HealthCheckPort?: string;
-  TargetHealth?: { State?: string; Reason?: string; Description?: string };
-  /** Which target group it came from (berth adds this when a service has several). */
-  targetGroupArn?: string;
-}
+export type { ContainerSnap, Deployment, LoadBalancerRef, ServiceEvent, ServiceSnap, TargetSnap, TaskSnap, Time };
 
 export interface SmokeResult {
   url: string;
@@ -148,19 +68,8 @@ export interface Identity {
 
 export type Verdict = 'in-progress' | 'succeeded' | 'failed' | 'rolled-back-by-ecs' | 'superseded' | 'timed-out';
 
-export type FailureKind =
-  | 'image-not-found'
-  | 'image-pull-denied'
-  | 'image-pull-network'
-  | 'arch-mismatch'
-  | 'secrets'
-  | 'log-config'
-  | 'resource-init'
-  | 'oom'
-  | 'elb-health'
-  | 'container-health'
-  | 'essential-exit'
-  | 'unknown';
+/** Why a task of the watched deployment stopped (src/ecs/stops.ts decides). */
+export type FailureKind = StopKind;
 
 export interface FailureGroup {
   kind: FailureKind;
@@ -200,7 +109,7 @@ export interface Evidence {
   /** Tasks of the watched deployment that stopped for a failure reason. */
   failedTasks: number;
   failures: FailureGroup[];
-  targets: { healthy: number; unhealthy: number; initial: number; draining: number; other: number; list: TargetState[] } | null;
+  targets: (TargetTally & { list: TargetState[] }) | null;
   /** Old deployments still running tasks. */
   oldRunning: number;
   /** Everything but the smoke check is green: the loop should run it now. */

@@ -19,33 +19,12 @@
  *  5. timed-out — none of the above within `timeoutMs` of the start.
  *  6. in-progress — otherwise, with what it is waiting for.
  */
-import { explainStop, explainTarget, isBenignStop, taskId } from './explain.js';
+import { revisionOf, shortTd, taskId } from '../ecs/ids.js';
+import { explainStop } from '../ecs/stop-explanations.js';
+import { isBenignStop, normaliseReason } from '../ecs/stops.js';
+import { explainTarget, tallyTargets, taskIps } from '../ecs/targets.js';
+import { toMs } from '../ecs/time.js';
 import type { Deployment, Evidence, FailureGroup, Identity, Judgement, Snapshot, TargetState, TaskSnap, Time } from './types.js';
-
-export function toMs(t: Time | undefined): number | undefined {
-  if (t === undefined || t === null) return undefined;
-  if (t instanceof Date) return t.getTime();
-  if (typeof t === 'number') return t < 1e11 ? Math.round(t * 1000) : t; // epoch seconds (AWS CLI) or ms
-  const n = Date.parse(t);
-  return Number.isNaN(n) ? undefined : n;
-}
-
-/** `arn:...:task-definition/family:7` -> `family:7`. */
-export function shortTd(arn: string | undefined): string {
-  return (arn ?? '').split('/').pop() ?? '';
-}
-export function revisionOf(arn: string | undefined): number | undefined {
-  const m = /:(\d+)$/.exec(arn ?? '');
-  return m ? Number(m[1]) : undefined;
-}
-
-/** Private IPv4 addresses of a task (awsvpc: its ENI attachment). */
-export function taskIps(t: TaskSnap): string[] {
-  const ips = new Set<string>();
-  for (const a of t.attachments ?? []) for (const d of a.details ?? []) if (d.name === 'privateIPv4Address' && d.value) ips.add(d.value);
-  for (const c of t.containers ?? []) for (const n of c.networkInterfaces ?? []) if (n.privateIpv4Address) ips.add(n.privateIpv4Address);
-  return [...ips];
-}
 
 const CLOCK_SKEW_MS = 60_000;
 
@@ -114,14 +93,6 @@ export function groupFailures(tasks: TaskSnap[], logs: Record<string, string[]>,
   return [...groups.values()].sort((a, b) => b.count - a.count);
 }
 
-/** Reasons that differ only in ids (task, request, target group hash) group together. */
-function normaliseReason(r: string | undefined): string {
-  return (r ?? '')
-    .replace(/request id: [\w-]+/gi, '')
-    .replace(/[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f-]{27}/gi, '#')
-    .trim();
-}
-
 function describeFailure(g: FailureGroup): string {
   const n = g.count === 1 ? '1 task' : `${g.count} tasks`;
   return `${n} stopped: ${g.explanation}`;
@@ -139,18 +110,6 @@ function targetStates(s: Snapshot, ours: TaskSnap[]): { list: TargetState[]; mat
     ours: ourIps.has(d.Target?.Id ?? ''),
   }));
   return { list, matched: ourIps.size > 0 };
-}
-
-function countStates(list: TargetState[]) {
-  const c = { healthy: 0, unhealthy: 0, initial: 0, draining: 0, other: 0 };
-  for (const t of list) {
-    if (t.state === 'healthy') c.healthy++;
-    else if (t.state === 'unhealthy') c.unhealthy++;
-    else if (t.state === 'initial') c.initial++;
-    else if (t.state === 'draining') c.draining++;
-    else c.other++;
-  }
-  return c;
 }
 
 const ROLLBACK_EVENT = /rolling back|circuit breaker/i;
@@ -271,7 +230,7 @@ export function judge(id: Identity, timeline: Snapshot[]): Judgement {
   const ts = targetStates(last, tasks);
   if (ts) {
     const mine = ts.matched ? ts.list.filter((t) => t.ours) : ts.list;
-    ev.targets = { ...countStates(mine), list: ts.list };
+    ev.targets = { ...tallyTargets(mine), list: ts.list };
     const bad = mine.filter((t) => t.state === 'unhealthy');
     // Without IPs to match we only blame unhealthy targets once no old task is left to own them.
     if (bad.length && (ts.matched || ev.oldRunning === 0))

@@ -23,6 +23,8 @@ import { loadEnvironment } from '../config/load.js';
 import { names, publicHealthPath, serviceNames } from '../config/names.js';
 import { paths, projectDir } from '../config/paths.js';
 import type { EnvironmentConfig } from '../config/types.js';
+import { isSettled } from '../ecs/settled.js';
+import { tallyDescriptions } from '../ecs/targets.js';
 import { BerthError, UsageError } from '../output/errors.js';
 import { EXIT } from '../output/exit-codes.js';
 import type { Reporter } from '../output/reporter.js';
@@ -316,21 +318,17 @@ export async function serviceSummaries(env: EnvironmentConfig, rec: SandboxRecor
   const result: ServiceSummary[] = [];
   for (const cfg of env.services) {
     const s = out.services?.find((x) => x.serviceName === cfg.name);
-    const targets = { healthy: 0, unhealthy: 0, other: 0 };
+    const descriptions: Parameters<typeof tallyDescriptions>[0] = [];
     for (const lb of s?.loadBalancers ?? []) {
       if (!lb.targetGroupArn) continue;
       const th = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: lb.targetGroupArn }));
-      for (const d of th.TargetHealthDescriptions ?? []) {
-        const st = d.TargetHealth?.State;
-        if (st === 'healthy') targets.healthy++;
-        else if (st === 'unhealthy') targets.unhealthy++;
-        else targets.other++;
-      }
+      descriptions.push(...(th.TargetHealthDescriptions ?? []));
     }
+    const tally = tallyDescriptions(descriptions);
+    const targets = { healthy: tally.healthy, unhealthy: tally.unhealthy, other: tally.total - tally.healthy - tally.unhealthy };
     const primary = s?.deployments?.find((d) => d.status === 'PRIMARY');
     const desired = s?.desiredCount ?? 0;
     const running = s?.runningCount ?? 0;
-    const lbCount = s?.loadBalancers?.length ?? 0;
     result.push({
       name: cfg.name,
       cluster,
@@ -338,13 +336,7 @@ export async function serviceSummaries(env: EnvironmentConfig, rec: SandboxRecor
       running,
       pending: s?.pendingCount ?? 0,
       targets,
-      steady:
-        Boolean(s) &&
-        s!.status === 'ACTIVE' &&
-        (s!.deployments?.length ?? 0) === 1 &&
-        primary?.rolloutState === 'COMPLETED' &&
-        running === desired &&
-        (lbCount === 0 || (targets.healthy === desired * lbCount && targets.unhealthy === 0 && targets.other === 0)),
+      steady: isSettled(s, { tally, groups: s?.loadBalancers?.length ?? 0 }),
       taskDefinition: s?.taskDefinition,
       rolloutState: primary?.rolloutState,
       rolloutStateReason: primary?.rolloutStateReason,

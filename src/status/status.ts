@@ -9,8 +9,11 @@ import { names } from '../config/names.js';
 import type { EnvironmentConfig, ServiceConfig } from '../config/types.js';
 import { imageOf } from '../rollout/taskdef.js';
 import { targetHealth } from '../rollout/fetch.js';
-import type { ServiceSnap, TargetSnap } from '../rollout/types.js';
-import { revisionOf, shortTd, toMs } from '../rollout/verdict.js';
+import { revisionOf, shortTd } from '../ecs/ids.js';
+import { isSettled } from '../ecs/settled.js';
+import { tallyDescriptions, type TargetTally } from '../ecs/targets.js';
+import { toMs } from '../ecs/time.js';
+import type { ServiceSnap, TargetSnap } from '../ecs/types.js';
 import { scalableResourceId } from '../rollout/target.js';
 import { BerthError } from '../output/errors.js';
 
@@ -30,17 +33,6 @@ export interface DeploymentStatus {
   ageSeconds?: number;
 }
 
-export interface TargetCounts {
-  total: number;
-  healthy: number;
-  unhealthy: number;
-  initial: number;
-  draining: number;
-  other: number;
-  /** Reason codes of targets that are not healthy, with how many have each. */
-  reasons: Record<string, number>;
-}
-
 export interface ServiceStatus {
   name: string;
   found: boolean;
@@ -52,7 +44,9 @@ export interface ServiceStatus {
   deployments: DeploymentStatus[];
   autoscaling: { min: number; max: number } | null;
   events: { at?: string; message: string }[];
-  targets: TargetCounts | null;
+  targets: TargetTally | null;
+  /** One deployment, COMPLETED, running its desired count, every target healthy (src/ecs/settled.ts). */
+  settled: boolean;
 }
 
 export interface AlarmStatus {
@@ -81,21 +75,6 @@ export interface StatusRaw {
   notes: string[];
 }
 
-export function countTargets(list: TargetSnap[]): TargetCounts {
-  const c: TargetCounts = { total: list.length, healthy: 0, unhealthy: 0, initial: 0, draining: 0, other: 0, reasons: {} };
-  for (const t of list) {
-    const s = t.TargetHealth?.State ?? 'unknown';
-    if (s === 'healthy') c.healthy++;
-    else if (s === 'unhealthy') c.unhealthy++;
-    else if (s === 'initial') c.initial++;
-    else if (s === 'draining') c.draining++;
-    else c.other++;
-    const r = t.TargetHealth?.Reason;
-    if (s !== 'healthy' && r) c.reasons[r] = (c.reasons[r] ?? 0) + 1;
-  }
-  return c;
-}
-
 export function buildStatus(raw: StatusRaw, now: number, eventCount = 5): StatusReport {
   return {
     environment: raw.environment,
@@ -105,7 +84,8 @@ export function buildStatus(raw: StatusRaw, now: number, eventCount = 5): Status
     alarms: raw.alarms.map((a) => ({ name: a.AlarmName ?? '?', state: a.StateValue ?? '?', reason: a.StateReason, since: a.StateUpdatedTimestamp ? new Date(toMs(a.StateUpdatedTimestamp)!).toISOString() : undefined })),
     services: raw.services.map((s) => {
       const snap = s.snap;
-      if (!snap) return { name: s.name, found: false, desired: 0, running: 0, pending: 0, deployments: [], autoscaling: s.range ?? null, events: [], targets: null };
+      if (!snap) return { name: s.name, found: false, desired: 0, running: 0, pending: 0, deployments: [], autoscaling: s.range ?? null, events: [], targets: null, settled: false };
+      const targets = s.targets ? tallyDescriptions(s.targets) : null;
       return {
         name: s.name,
         found: true,
@@ -138,7 +118,8 @@ export function buildStatus(raw: StatusRaw, now: number, eventCount = 5): Status
           .sort((a, b) => (toMs(b.createdAt) ?? 0) - (toMs(a.createdAt) ?? 0))
           .slice(0, eventCount)
           .map((e) => ({ at: e.createdAt !== undefined ? new Date(toMs(e.createdAt)!).toISOString() : undefined, message: e.message ?? '' })),
-        targets: s.targets ? countTargets(s.targets) : null,
+        targets,
+        settled: isSettled(snap, targets ? { tally: targets, groups: snap.loadBalancers?.length ?? 0 } : undefined),
       };
     }),
   };
@@ -163,8 +144,7 @@ export function renderStatus(r: StatusReport, paint: Paint = (_s, x) => x): stri
       continue;
     }
     const counts = `${s.running}/${s.desired} running${s.pending ? `, ${s.pending} pending` : ''}`;
-    const healthy = s.running === s.desired && s.deployments.length === 1;
-    lines.push(`${paint('bold', s.name)}: ${paint(healthy ? 'green' : 'yellow', counts)}${s.autoscaling ? `  (autoscaling ${s.autoscaling.min}..${s.autoscaling.max})` : ''}`);
+    lines.push(`${paint('bold', s.name)}: ${paint(s.settled ? 'green' : 'yellow', counts)}${s.autoscaling ? `  (autoscaling ${s.autoscaling.min}..${s.autoscaling.max})` : ''}`);
     for (const d of s.deployments) {
       const state = d.rolloutState ?? d.status ?? '?';
       const colour = state === 'FAILED' ? 'red' : state === 'COMPLETED' ? 'green' : 'yellow';

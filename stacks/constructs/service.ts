@@ -17,7 +17,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { names, serviceNames } from '../../src/config/names.js';
-import { FAILED_TAG, HEALTHY_TAG } from '../../src/rollout/rollback-target.js';
+import { FAILED_TAG, HEALTHY_TAG } from '../../src/config/revision-tags.js';
 import type { EnvironmentConfig, ServiceConfig } from '../../src/config/types.js';
 
 /** A service's secret reference, parsed: `<secret>[:<json key>]`. Pure. */

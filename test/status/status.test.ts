@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildStatus, countTargets, renderStatus, statusKey, type StatusRaw } from '../../src/status/status.js';
+import { buildStatus, renderStatus, statusKey, type StatusRaw } from '../../src/status/status.js';
 import { loadFixture } from '../rollout/load-fixture.js';
 
 const TD = (n: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/demo-sandbox-api:${n}`;
@@ -73,11 +73,5 @@ describe('status', () => {
     const c = raw();
     c.services[0]!.snap = { ...c.services[0]!.snap!, runningCount: 3 };
     expect(statusKey(buildStatus(c, 0))).not.toBe(statusKey(a));
-  });
-
-  it('counts target states and reasons', () => {
-    expect(countTargets([{ TargetHealth: { State: 'unhealthy', Reason: 'Target.Timeout' } }, { TargetHealth: { State: 'unused', Reason: 'Target.NotInUse' } }, { TargetHealth: { State: 'healthy' } }])).toEqual({
-      total: 3, healthy: 1, unhealthy: 1, initial: 0, draining: 0, other: 1, reasons: { 'Target.Timeout': 1, 'Target.NotInUse': 1 },
-    });
   });
 });

@@ -7,6 +7,7 @@ import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { names, publicHealthPath, serviceNames } from '../../config/names.js';
 import type { EnvironmentConfig, ServiceConfig } from '../../config/types.js';
 import type { HealthFacts, HealthService } from '../facts.js';
+import { tallyDescriptions } from '../../ecs/targets.js';
 import { mainContainer } from '../lib/ecs.js';
 import { fail, pass, plural, shq, warn } from '../lib/finding.js';
 import type { CheckInput, Finding } from '../types.js';
@@ -157,14 +158,13 @@ function serviceHealth(f: HealthFacts, hs: HealthService, svc: ServiceConfig, en
 
   // Target health.
   const th = hs.targetHealth;
-  const byState: Record<string, number> = {};
-  for (const t of th) byState[t.TargetHealth?.State ?? 'unknown'] = (byState[t.TargetHealth?.State ?? 'unknown'] ?? 0) + 1;
+  const tally = tallyDescriptions(th);
   const unhealthy = th.filter((t) => t.TargetHealth?.State !== 'healthy');
-  const healthy = th.length - unhealthy.length;
-  const reasons = [...new Set(unhealthy.map((t) => String(t.TargetHealth?.Reason ?? "")).filter(Boolean))];
+  const healthy = tally.healthy;
+  const reasons = Object.keys(tally.reasons);
   const thEv = {
     targetGroup: tgArn,
-    states: Object.entries(byState).map(([k, v]) => `${k}: ${v}`),
+    states: (['healthy', 'unhealthy', 'initial', 'draining', 'other'] as const).filter((k) => tally[k] > 0).map((k) => `${k}: ${tally[k]}`),
     unhealthy: unhealthy.slice(0, 5).map((t) => `${t.Target?.Id}:${t.Target?.Port} ${t.TargetHealth?.State} ${t.TargetHealth?.Reason ?? ''} ${t.TargetHealth?.Description ?? ''}`.trim()),
     explanation: reasons.map((r) => `${r}: ${REASONS[r] ?? 'see the description'}`),
   };

@@ -12,7 +12,10 @@ import { mainContainer, secretRefs, toIso } from '../lib/ecs.js';
 import { fail, pass, plural, shq, warn } from '../lib/finding.js';
 import { ecsArch, ociArch } from '../lib/image.js';
 import { parseValueFrom } from '../lib/refs.js';
-import { exitCodeMeaning, groupStops, type StopGroup, type StopKind } from '../lib/stops.js';
+import { isSettledWithTasks } from '../../ecs/settled.js';
+import { stopFamilyCause } from '../../ecs/stop-explanations.js';
+import { exitCodeMeaning, type StopFamily } from '../../ecs/stops.js';
+import { groupStops, type StopGroup } from '../lib/stops.js';
 import type { CheckInput, Finding, Fix } from '../types.js';
 
 export function checkTaskStart(f: TaskStartFacts, input: CheckInput): Finding[] {
@@ -59,7 +62,7 @@ function serviceChecks(sf: TaskStartService, svc: ServiceConfig, env: Environmen
       failedTasks: primary?.failedTasks ?? 0,
       recentEvents: (s.events ?? []).slice(0, 3).map((e) => e.message ?? ''),
     };
-    steady = running >= desired && desired > 0 && primary?.rolloutState !== 'FAILED';
+    steady = isSettledWithTasks(s);
     if (primary?.rolloutState === 'FAILED')
       out.push(fail('task-start.service', { resource: s.serviceArn, service, message: `the latest deployment of ${svc.name} failed: ${primary.rolloutStateReason ?? 'no reason given'}`, evidence, see: ['task-start.stopped-tasks'], fix: { commands: [`berth rollback --env ${env.name} --service ${svc.name}`] } }));
     else if (desired === 0) out.push(warn('task-start.service', { resource: s.serviceArn, service, message: `${svc.name} is scaled to zero tasks`, evidence, fix: { commands: [`aws ecs update-service --cluster ${n.cluster} --service ${svc.name} --desired-count ${svc.desiredCount || 1}`] } }));
@@ -74,9 +77,10 @@ function serviceChecks(sf: TaskStartService, svc: ServiceConfig, env: Environmen
   if (!failures.length)
     out.push(pass('task-start.stopped-tasks', { resource: svc.name, service, message: sf.stoppedTasks.length ? `none of ${plural(sf.stoppedTasks.length, 'recently stopped task')} failed` : 'no recently stopped tasks', evidence: { stopped: sf.stoppedTasks.length, benign: groups.filter((g) => g.kind === 'benign').reduce((a, g) => a + g.count, 0) } }));
   for (const g of failures) {
-    const text = explainStop(g, svc, env, sf);
+    const text = stopRemedy(g, svc, env, sf);
     const evidence = {
       kind: g.kind,
+      cause: g.cause,
       tasks: g.count,
       taskIds: g.taskIds,
       stopCode: g.stopCode ?? null,
@@ -247,55 +251,35 @@ function pushFix(uri: string, registry: string | undefined, region: string | und
   };
 }
 
-function explainStop(g: StopGroup, svc: ServiceConfig, env: EnvironmentConfig, sf: TaskStartService): { why: string; fix: Fix; see: string[] } {
+/** What to do about a group of alike stops, and which checks show more: the doctor's remedy per family of causes. */
+function stopRemedy(g: StopGroup, svc: ServiceConfig, env: EnvironmentConfig, sf: TaskStartService): { why: string; fix: Fix; see: string[] } {
   const logs = `berth logs --env ${env.name} --service ${svc.name} --since 1h`;
   const i = env.services.indexOf(svc);
   const cpu = (sf.taskDefinition?.runtimePlatform?.cpuArchitecture as string | undefined) ?? 'X86_64';
-  const T: Record<StopKind, () => { why: string; fix: Fix; see: string[] }> = {
+  const group = sf.taskDefinition?.containerDefinitions?.[0]?.logConfiguration?.options?.['awslogs-group'] ?? serviceNames(env, svc).logGroup;
+  const R: Record<StopFamily, () => { fix: Fix; see: string[] }> = {
     'image-pull': () => ({
-      why: 'the image could not be pulled (missing from ECR, no ECR permission, or no route to ECR)',
       fix: { note: 'Check the image exists, the execution role may pull it, and the private subnets reach ECR through the NAT gateway on 443.' },
       see: ['task-start.image', 'iam.ecr-pull', 'network.private-route', 'security-groups.app-egress-https'],
     }),
     secrets: () => ({
-      why: 'the secrets could not be fetched before start (missing secret or key, no read permission, or no route to Secrets Manager)',
       fix: { note: 'Check every referenced secret and key exists, the execution role may read them, and the private subnets reach Secrets Manager on 443.' },
       see: ['task-start.secrets', 'iam.secret-read', 'network.private-route', 'security-groups.app-egress-https'],
     }),
+    'log-config': () => ({ fix: { commands: [`aws logs create-log-group --log-group-name ${shq(group)}`] }, see: ['task-start.log-group'] }),
     eni: () => ({
-      why: 'Fargate could not attach a network interface (subnet out of free addresses, or the ENI quota is reached)',
       fix: { commands: [`aws ec2 describe-subnets --subnet-ids ${(sf.service?.networkConfiguration?.awsvpcConfiguration?.subnets ?? ['<subnet-id>']).join(' ')} --query 'Subnets[].[SubnetId,AvailableIpAddressCount]'`] },
       see: ['network.subnets'],
     }),
-    'out-of-memory': () => ({
-      why: `the container ran out of memory (task memory ${sf.taskDefinition?.memory ?? svc.memory} MiB)`,
-      fix: { config: `raise services[${i}].memory (a valid Fargate size for cpu ${svc.cpu}), then berth apply --env ${env.name}`, commands: [logs] },
-      see: [],
-    }),
-    'exec-format': () => ({
-      why: `"exec format error": the image was built for another CPU than the task's ${cpu}`,
-      fix: { commands: [`docker buildx build --platform linux/${ociArch(cpu)} -t ${sf.image?.ref.uri ?? '<image>'} --push .`] },
-      see: ['task-start.architecture'],
-    }),
-    'elb-health': () => ({
-      why: 'the load balancer health check failed and ECS replaced the task',
-      fix: { commands: [logs] },
-      see: ['health.path', 'health.port', 'health.targets', 'security-groups.alb-to-app'],
-    }),
-    'container-health': () => ({
-      why: "the container's own health check failed",
-      fix: { commands: [logs] },
-      see: ['health.path'],
-    }),
-    'app-exit': () => ({
-      why: `the essential container exited${g.exitCodes.length ? ` with ${g.exitCodes.map((c) => `${c} (${exitCodeMeaning(c)})`).join(', ')}` : ''}`,
-      fix: { commands: [logs] },
-      see: ['task-start.secrets', 'task-start.architecture'],
-    }),
-    capacity: () => ({ why: 'Fargate had no capacity for the task', fix: { note: 'Usually transient; ECS retries. Persistent: try other AZs (subnets) or another size.' }, see: [] }),
-    benign: () => ({ why: 'stopped on purpose', fix: {}, see: [] }),
-    unknown: () => ({ why: `stopped: ${g.reason || 'no reason given'}`, fix: { commands: [logs] }, see: [] }),
+    'out-of-memory': () => ({ fix: { config: `raise services[${i}].memory (a valid Fargate size for cpu ${svc.cpu}), then berth apply --env ${env.name}`, commands: [logs] }, see: [] }),
+    'exec-format': () => ({ fix: { commands: [`docker buildx build --platform linux/${ociArch(cpu)} -t ${sf.image?.ref.uri ?? '<image>'} --push .`] }, see: ['task-start.architecture'] }),
+    'elb-health': () => ({ fix: { commands: [logs] }, see: ['health.path', 'health.port', 'health.targets', 'security-groups.alb-to-app'] }),
+    'container-health': () => ({ fix: { commands: [logs] }, see: ['health.path'] }),
+    'app-exit': () => ({ fix: { commands: [logs] }, see: ['task-start.secrets', 'task-start.architecture'] }),
+    capacity: () => ({ fix: { note: 'Usually transient; ECS retries. Persistent: try other AZs (subnets) or another size.' }, see: [] }),
+    benign: () => ({ fix: {}, see: [] }),
+    unknown: () => ({ fix: { commands: [logs] }, see: [] }),
   };
-  const r = T[g.kind]();
-  return { ...r, why: `${r.why}${g.lastStoppedAt ? `, last at ${toIso(g.lastStoppedAt)}` : ''}` };
+  const why = stopFamilyCause(g.kind, g.exitCodes, sf.taskDefinition?.memory ?? svc.memory, cpu, g.reason);
+  return { ...R[g.kind](), why: `${why}${g.lastStoppedAt ? `, last at ${toIso(g.lastStoppedAt)}` : ''}` };
 }

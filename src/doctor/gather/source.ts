@@ -15,12 +15,14 @@ import { names, publicHealthPath, serviceNames } from '../../config/names.js';
 import type { EnvironmentConfig, ServiceConfig } from '../../config/types.js';
 import { redact, registerSecret } from '../../output/redact.js';
 import type { HostedZoneFacts, ImageFacts, NetworkFacts, ProbeResult, RoleFacts, SecretShape, SecurityGroupFacts, ServiceFacts } from '../facts.js';
-import { family, mainContainer, secretRefs } from '../lib/ecs.js';
+import { taskId, tdFamily } from '../../ecs/ids.js';
+import { logStreamName } from '../../ecs/logs.js';
+import { classifyStop } from '../../ecs/stops.js';
+import { mainContainer, secretRefs } from '../lib/ecs.js';
 import { type NamedPolicy, parsePolicy } from '../lib/iam-policy.js';
 import { MANIFEST_MEDIA_TYPES, readManifest } from '../lib/image.js';
 import { parseImage, parseValueFrom } from '../lib/refs.js';
 import { describeSecretString } from '../lib/secret-shape.js';
-import { classify } from '../lib/stops.js';
 
 export interface GatherOptions {
   ctx: AwsContext;
@@ -222,7 +224,7 @@ export class Source {
       const fam = serviceNames(this.env, svc).taskFamily;
       const t = (x: Task) => new Date((x.stoppedAt ?? x.createdAt ?? 0) as Date).getTime();
       return tasks
-        .filter((x) => x.group === `service:${svc.name}` || family(x.taskDefinitionArn) === fam)
+        .filter((x) => x.group === `service:${svc.name}` || tdFamily(x.taskDefinitionArn) === fam)
         .sort((a, b) => t(b) - t(a))
         .slice(0, 50);
     });
@@ -233,15 +235,15 @@ export class Source {
     const c0 = mainContainer(td, serviceNames(this.env, svc).container);
     const opts = c0?.logConfiguration?.options;
     if (c0?.logConfiguration?.logDriver !== 'awslogs' || !opts?.['awslogs-group']) return {};
-    const failed = tasks.filter((t) => classify(t.stopCode, t.stoppedReason ?? '', (t.containers ?? []).map((c) => c.reason ?? ''), [], []) !== 'benign').slice(0, 3);
+    const failed = tasks.filter((t) => classifyStop({ stopCode: t.stopCode, stoppedReason: t.stoppedReason, containerReasons: (t.containers ?? []).map((c) => c.reason ?? ''), exitCodes: [], logLines: [] }) !== 'benign').slice(0, 3);
     if (!failed.length) return {};
     const { GetLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
     const c = await clients.logs(this.o.ctx);
     const out: Record<string, string[]> = {};
     await Promise.all(
       failed.map(async (t) => {
-        const id = t.taskArn?.split('/').pop() ?? '';
-        const stream = `${opts['awslogs-stream-prefix'] ?? 'ecs'}/${c0.name}/${id}`;
+        const id = taskId(t.taskArn);
+        const stream = logStreamName(opts['awslogs-stream-prefix'] ?? 'ecs', c0.name ?? '', id);
         try {
           const r = await c.send(new GetLogEventsCommand({ logGroupName: opts['awslogs-group'], logStreamName: stream, limit: 50, startFromHead: false }));
           const lines = (r.events ?? []).map((e) => (e.message ?? '').trim()).filter((m) => /error|exception|traceback|fatal|exec format|killed|denied|refused|timed? ?out|panic/i.test(m));

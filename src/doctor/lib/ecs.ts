@@ -12,10 +12,6 @@ export function secretRefs(td: TaskDefinition | undefined): { container: string;
   return (td?.containerDefinitions ?? []).flatMap((c) => (c.secrets ?? []).map((s) => ({ container: c.name ?? '?', name: s.name ?? '?', valueFrom: s.valueFrom ?? '' })));
 }
 
-export function family(taskDefinitionArn: string | undefined): string | undefined {
-  return taskDefinitionArn?.split('/').pop()?.replace(/:\d+$/, '');
-}
-
 export function toIso(d: Date | string | undefined): string | undefined {
   if (!d) return undefined;
   const x = d instanceof Date ? d : new Date(d);

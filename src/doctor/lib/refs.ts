@@ -69,7 +69,3 @@ export function roleName(arn: string | undefined): string | undefined {
   if (!a || !a.resource.startsWith('role/')) return undefined;
   return a.resource.split('/').pop();
 }
-
-export function shortId(arn: string | undefined): string | undefined {
-  return arn?.split('/').pop();
-}
