@@ -3,39 +3,68 @@
  * what it needs when it runs, so `berth --help` starts fast.
  */
 import { Command, CommanderError } from 'commander';
+import { ERROR_CODES, UsageError } from '../src/output/errors.js';
 import { COMMAND_MODULES } from './commands/index.js';
-import { lastExitCode, resetExitCode } from './run.js';
+import { commanderFailure } from './commander-errors.js';
+import { processIO, setCurrentIO, type CliIO } from './io.js';
+import { lastExitCode, reportError, reporterFor, resetExitCode } from './run.js';
 
-export async function buildProgram(): Promise<Command> {
+export async function buildProgram(io: CliIO = processIO()): Promise<Command> {
   const program = new Command();
   program
     .name('berth')
     .description('Build, run and troubleshoot a containerised web service on AWS (ECS Fargate, ALB, Aurora, Redis).')
-    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .version(io.env.npm_package_version ?? '0.1.0', '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+    .configureOutput({
+      writeErr: (s) => void io.stderr.write(s),
+      writeOut: (s) => void io.stdout.write(s),
+      // Argument errors are printed by reportError (text, or the JSON error document), once.
+      outputError: () => undefined,
+    });
   const mods = await Promise.all(COMMAND_MODULES.map((m) => m()));
   for (const m of mods) m.register(program);
-  for (const c of program.commands) c.exitOverride();
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const c of all(program)) c.exitOverride().configureOutput(program.configureOutput());
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** `berth help <command>` names a command that exists: commander would print the general help, exit 0. */
+function checkHelpTopic(program: Command, args: string[]): void {
+  if (args[0] !== 'help' || args.length < 2) return;
+  let cmd: Command | undefined = program;
+  for (const word of args.slice(1).filter((a) => !a.startsWith('-'))) {
+    cmd = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!cmd) {
+      const known = program.commands.map((c) => c.name()).join(', ');
+      throw new UsageError(`help ${args.slice(1).join(' ')}: no such command; commands: ${known}`, { code: ERROR_CODES.unknownCommand, hint: 'Run `berth --help` for the list.' });
+    }
+  }
+}
+
+/** Run berth with `argv` (node, script, ...args); returns the exit code. Streams come from `io`. */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   resetExitCode();
+  setCurrentIO(io);
   // The AWS SDK warns on every run under Node 20 that its 2027 releases will need Node 22: true, but
   // not something an operator can act on mid-incident. berth's README states the requirement instead.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const program = await buildProgram();
+  const json = argv.slice(2).includes('--json');
   try {
+    const program = await buildProgram(io);
+    checkHelpTopic(program, argv.slice(2));
     await program.parseAsync(argv);
   } catch (e) {
+    const reporter = await reporterFor(json, io).init();
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-      // Unknown option, missing argument, invalid value: bad input.
-      return 2;
+      const failure = commanderFailure(e, argv.slice(2));
+      if (!failure) return 0; // --help, --version
+      return reportError(failure, reporter, io);
     }
-    throw e;
+    return reportError(e, reporter, io);
+  } finally {
+    setCurrentIO(undefined);
   }
   return lastExitCode();
 }

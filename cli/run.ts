@@ -1,11 +1,14 @@
 /**
  * The one wrapper every command action goes through: builds the Reporter (json / rich / plain),
  * runs the action, and turns what it throws into a message and an exit code. A user mistake never
- * shows a stack trace; an internal error shows one only with BERTH_DEBUG=1.
+ * shows a stack trace; an internal error shows one only with BERTH_DEBUG=1. Under --json a failure
+ * prints one JSON document `{ ok: false, error: { code, exitCode, message, hint, details } }` on stdout.
  */
-import { isBerthError } from '../src/output/errors.js';
+import { ERROR_CODES, isBerthError } from '../src/output/errors.js';
 import { EXIT } from '../src/output/exit-codes.js';
 import { Reporter } from '../src/output/reporter.js';
+import { terminalCaps } from '../src/output/terminal.js';
+import { currentIO, type CliIO } from './io.js';
 
 export interface GlobalOpts {
   json?: boolean;
@@ -22,13 +25,18 @@ export function resetExitCode(): void {
   exitCode = EXIT.OK;
 }
 
+export function reporterFor(json: boolean, io: CliIO = currentIO()): Reporter {
+  const caps = terminalCaps(io.env, { isTTY: io.stdoutIsTTY }, { isTTY: io.stdinIsTTY });
+  return new Reporter({ json, caps, out: io.stdout as NodeJS.WritableStream, err: io.stderr as NodeJS.WritableStream });
+}
+
 export function action<O extends GlobalOpts>(fn: Action<O>) {
   return async (...params: unknown[]) => {
     // commander passes (...positional args, options, command)
     const cmd = params[params.length - 1] as { opts(): O };
     const opts = cmd.opts();
     const args = params.slice(0, -2).flat().filter((a): a is string => typeof a === 'string');
-    const reporter = await new Reporter({ json: Boolean(opts.json) }).init();
+    const reporter = await reporterFor(Boolean(opts.json)).init();
     try {
       const code = await fn(opts, reporter, args);
       exitCode = typeof code === 'number' ? code : EXIT.OK;
@@ -38,16 +46,30 @@ export function action<O extends GlobalOpts>(fn: Action<O>) {
   };
 }
 
-export function reportError(e: unknown, reporter: Reporter): number {
-  if (isBerthError(e)) {
-    if (reporter.json) {
-      reporter.result({ ok: false, error: { message: e.message, hint: e.hint, exitCode: e.exitCode, details: e.details } }, () => '');
-    }
-    reporter.error(e.message, e.hint);
-    return e.exitCode;
-  }
+export interface ErrorDoc {
+  code: string;
+  exitCode: number;
+  message: string;
+  hint?: string;
+  details?: unknown;
+}
+
+/** The `error` object of a failed command's JSON document. */
+export function errorDoc(e: unknown): ErrorDoc {
+  if (isBerthError(e)) return { code: e.code, exitCode: e.exitCode, message: e.message, hint: e.hint, details: e.details };
   const err = e as Error;
-  reporter.error(`internal error: ${err?.message ?? String(e)}`, 'This is a bug in berth. Re-run with BERTH_DEBUG=1 for the stack trace.');
-  if (process.env.BERTH_DEBUG) process.stderr.write(String(err?.stack) + '\n');
-  return EXIT.FAILED;
+  return {
+    code: ERROR_CODES.internal,
+    exitCode: EXIT.FAILED,
+    message: `internal error: ${err?.message ?? String(e)}`,
+    hint: 'This is a bug in berth. Re-run with BERTH_DEBUG=1 for the stack trace.',
+  };
+}
+
+export function reportError(e: unknown, reporter: Reporter, io: CliIO = currentIO()): number {
+  const doc = errorDoc(e);
+  if (reporter.json) reporter.result({ ok: false, error: doc }, () => '');
+  reporter.error(doc.message, doc.hint);
+  if (!isBerthError(e) && io.env.BERTH_DEBUG) io.stderr.write(String((e as Error)?.stack) + '\n');
+  return doc.exitCode;
 }

@@ -9,8 +9,9 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { names, STACK_DEPENDENCIES, stackOrder, type StackKind } from '../src/config/names.js';
+import { claimOutputDir, mayDelete, recordOwned } from '../src/config/owned-dir.js';
 import { paths, projectDir } from '../src/config/paths.js';
 import type { EnvironmentConfig } from '../src/config/types.js';
 
@@ -40,18 +41,24 @@ export function stackGraph(env: EnvironmentConfig): { name: string; kind: StackK
 /** cdktf reads these from the environment; none may change what berth writes. */
 const CDKTF_ENV = ['SYNTH_HCL_OUTPUT', 'CDKTF_OUTDIR', 'CDKTF_CONTEXT_JSON', 'CDKTF_TARGET_STACK_ID', 'CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS'];
 
-export async function synthEnvironment(env: EnvironmentConfig, opts: { outdir?: string } = {}): Promise<SynthResult> {
-  const outdir = resolve(opts.outdir ?? paths.synthDir(env.name));
+export async function synthEnvironment(env: EnvironmentConfig, opts: { outdir?: string; flag?: string } = {}): Promise<SynthResult> {
+  // berth writes only into its own folder or a new, empty or berth-written one (exit 2 otherwise).
+  const owned = claimOutputDir(opts.outdir ?? paths.synthDir(env.name), opts.flag ?? '--out');
+  const outdir = owned.dir;
   const graph = stackGraph(env);
   const wanted = new Set(graph.map((s) => s.name));
 
-  mkdirSync(join(outdir, 'stacks'), { recursive: true });
+  if (!existsSync(join(outdir, 'stacks'))) mkdirSync(join(outdir, 'stacks'));
   for (const entry of readdirSync(join(outdir, 'stacks'))) {
-    if (!wanted.has(entry)) rmSync(join(outdir, 'stacks', entry), { recursive: true, force: true });
+    if (!wanted.has(entry) && mayDelete(owned, `stacks/${entry}`)) rmSync(join(outdir, 'stacks', entry), { recursive: true, force: true });
   }
   for (const s of graph) {
     // Only what synth writes; a terraform working folder (.terraform, lock file) inside is kept.
-    for (const f of ['cdk.tf.json', 'cdk.tf', 'metadata.json']) rmSync(join(outdir, 'stacks', s.name, f), { force: true });
+    for (const f of ['cdk.tf.json', 'cdk.tf', 'metadata.json']) {
+      const rel = `stacks/${s.name}/${f}`;
+      if (existsSync(join(outdir, rel)) && !mayDelete(owned, rel)) throw new Error(`synth: ${rel} in ${outdir} was not written by berth`);
+      rmSync(join(outdir, rel), { force: true });
+    }
   }
   rmSync(join(outdir, 'manifest.json'), { force: true });
 
@@ -76,6 +83,7 @@ export async function synthEnvironment(env: EnvironmentConfig, opts: { outdir?: 
     return { name: g.name, kind: g.kind, resources, dependencies: m.dependencies };
   });
   assertNoMachinePaths(outdir, [outdir, projectDir(), process.cwd(), homedir()]);
+  recordOwned(owned, ['manifest.json', ...graph.map((g) => `stacks/${g.name}`)]);
   return { outdir, stacks };
 }
 

@@ -1,21 +1,23 @@
 import type { Command } from 'commander';
+import { FLAG_DEFAULTS } from '../../src/cli-args/defaults.js';
+import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
 
 export function register(program: Command): void {
   program
     .command('apply')
-    .description('Apply the saved plans of an environment in dependency order (refusing stale ones); without saved plans, plan first and ask. Exit 0 applied, 1 failed, 2 not confirmed, 4 state locked, 5 stale plan.')
+    .description('Apply the saved plans of an environment in dependency order (refusing stale ones); without saved plans, plan first and ask.\n' + exitHelp('apply'))
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('-y, --yes', 'apply without asking, also what berth plans during apply (CI)')
-    .option('-p, --parallelism <n>', 'stacks applied at once', '4')
-    .option('--lock-timeout <duration>', 'how long to wait for a held state lock (terraform -lock-timeout)', '0s')
+    .option('-p, --parallelism <n>', 'stacks applied at once (1-32)', String(FLAG_DEFAULTS.parallelism))
+    .option('--lock-timeout <duration>', 'how long to wait for a held state lock (terraform -lock-timeout; 0s to 1h)', FLAG_DEFAULTS.lockTimeout)
     .option('--json', 'machine-readable output')
     .action(
       action<{ env: string; yes?: boolean; parallelism?: string; lockTimeout?: string; json?: boolean }>(async (opts, out) => {
-        const { loadEnvironment } = await import('../../src/config/load.js');
-        const env = loadEnvironment(opts.env);
         const { runSettings, withInterrupt } = await import('../../src/terraform/command.js');
         const settings = runSettings(opts, out);
+        const { loadEnvironment } = await import('../../src/config/load.js');
+        const env = loadEnvironment(opts.env);
         const { terminalAsk } = await import('../../src/terraform/prompt.js');
         const { renderPlanText, renderApplyText } = await import('../../src/terraform/render.js');
         const { applyEnvironment } = await import('../../src/terraform/orchestrate.js');

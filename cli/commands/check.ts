@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
+import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
 
 export function register(program: Command): void {
   program
     .command('check')
-    .description('Security rules over the synthesized Terraform of an environment (encryption, TLS, open ports, secrets, IAM, ...). Exit 1 on any finding not waived in the environment config, 0 otherwise.')
+    .description('Security rules over the synthesized Terraform of an environment (encryption, TLS, open ports, secrets, IAM, ...). Findings waived in the environment config do not count.\n' + exitHelp('check'))
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('--json', 'machine-readable output')
     .action(

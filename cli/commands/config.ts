@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
+import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
 
 export function register(program: Command): void {
   const config = program.command('config').description('Validate environment files and document their fields.');
   config
     .command('validate')
-    .description('Validate an environment file; lists every problem at once (exit 2 when any).')
+    .description('Validate an environment file; lists every problem at once.\n' + exitHelp('config validate'))
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('--json', 'machine-readable output')
     .action(

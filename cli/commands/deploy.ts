@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
 import { addWatchOptions, type WatchOpts } from './watch-options.js';
 
@@ -11,11 +12,11 @@ interface Opts extends WatchOpts {
 
 export function register(program: Command): void {
   addWatchOptions(
-      program
+    program
       .command('deploy')
       .description(
         'Deploy an image: register a new task-definition revision (only the image changes), update the service, watch until a verdict; roll back on failure.\n' +
-          'Exit codes: 0 succeeded, 10 failed and rolled back (by berth, or by ECS\'s circuit breaker, verified), 11 failed and the rollback failed, 12 failed (--no-rollback), 13 timed out, 14 superseded by another deploy, 2 bad input (nothing changed).',
+          exitHelp('deploy'),
       )
       .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
       .option('-s, --service <name>', 'the service (required when the environment has several)')
@@ -23,16 +24,24 @@ export function register(program: Command): void {
       .option('--tag <tag>', "a tag in the service's ECR repository")
       .option('--no-rollback', 'on failure, leave the service on the new revision')
       .option('--no-image-check', 'do not check that the image exists in ECR before deploying'),
-      'failed tasks of the new revision tolerated before failing (definitive errors fail at once)',
+    'failed tasks of the new revision tolerated before failing (definitive errors fail at once)',
   )
     .option('--json', 'machine-readable output')
     .action(
       action<Opts>(async (opts, out) => {
-        const { openOp, watchSettings } = await import('../../src/rollout/cli-support.js');
+        const { watchSettings } = await import('../../src/cli-args/watch.js');
         const settings = watchSettings(opts);
         const { checkImage, checkTag } = await import('../../src/rollout/taskdef.js');
         if (opts.image) checkImage(opts.image);
         if (opts.tag) checkTag(opts.tag);
+        if (Boolean(opts.image) === Boolean(opts.tag)) {
+          const { ERROR_CODES, UsageError } = await import('../../src/output/errors.js');
+          const both = Boolean(opts.image);
+          throw new UsageError(both ? '--image and --tag do not combine: pass one.' : 'deploy needs --image <uri:tag> or --tag <tag>.', {
+            code: both ? ERROR_CODES.flagCombination : ERROR_CODES.missingOption,
+          });
+        }
+        const { openOp } = await import('../../src/rollout/open-op.js');
         const op = openOp(opts.env, opts.service, out);
         const { deploy, renderOp } = await import('../../src/rollout/operate.js');
         const res = await deploy(op, { ...settings, image: opts.image, tag: opts.tag, rollback: opts.rollback !== false, imageCheck: opts.imageCheck !== false });

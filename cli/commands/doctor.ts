@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
 
 interface Opts {
@@ -15,7 +16,7 @@ export function register(program: Command): void {
     .description(
       'Look at the live account and say what is wrong, with the evidence and the fix: network routes, security groups, why tasks stop, health checks, database, Redis, certificate, IAM.\n' +
         'Groups: network, security-groups, task-start, health, database, redis, certificate, iam (default: all); a single check id works too (network.private-route).\n' +
-        'Exit codes: 0 no check failed (warnings allowed), 1 a check failed, 2 bad input (unknown group, unknown service).',
+        exitHelp('doctor'),
     )
     .argument('[check...]', 'check groups or check ids to run (default: every group)')
     .option('-e, --env <env>', 'environment name or path to a .json file')
@@ -27,7 +28,10 @@ export function register(program: Command): void {
       action<Opts>(async (opts, out, args) => {
         if (opts.list) {
           const { CHECKS } = await import('../../src/doctor/catalog.js');
-          const rows = CHECKS.filter((c) => !c.id.endsWith('.gather'));
+          const { parseSelection } = await import('../../src/doctor/run.js');
+          parseSelection(args); // --list bogus: exit 2, like a run would
+          const rows = CHECKS.filter((c) => !c.id.endsWith('.gather'))
+            .filter((c) => !args.length || args.includes(c.id) || args.includes(c.id.split('.')[0]!));
           out.result({ checks: rows }, () => rows.map((c) => `${c.id.padEnd(34)} ${c.title}`).join('\n'));
           return 0;
         }

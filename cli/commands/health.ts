@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { describeDurationBound, FLAG_BOUNDS, FLAG_DEFAULTS } from '../../src/cli-args/defaults.js';
+import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
 
 interface Opts {
@@ -13,16 +15,16 @@ export function register(program: Command): void {
     .command('health')
     .description(
       "ALB target health per target (state, reason code), an HTTP check of each service's public health URL (status, latency, TLS certificate days left).\n" +
-        'Exit codes: 0 every service healthy, 1 otherwise, 2 bad input.',
+        exitHelp('health'),
     )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('-s, --service <name>', 'only this service (default: all)')
-    .option('--timeout <duration>', 'HTTP timeout', '5s')
+    .option('--timeout <duration>', `HTTP timeout (${describeDurationBound(FLAG_BOUNDS.healthTimeout)})`, FLAG_DEFAULTS.healthTimeout)
     .option('--json', 'machine-readable output')
     .action(
       action<Opts>(async (opts, out) => {
-        const { parseDuration } = await import('../../src/rollout/duration.js');
-        const timeoutMs = parseDuration(opts.timeout ?? '5s', '--timeout');
+        const { healthTimeout } = await import('../../src/cli-args/status.js');
+        const timeoutMs = healthTimeout(opts.timeout);
         const { loadEnvironment } = await import('../../src/config/load.js');
         const { selectServices } = await import('../../src/rollout/target.js');
         const { awsContext } = await import('../../src/aws/context.js');

@@ -1,27 +1,32 @@
 import type { Command } from 'commander';
+import { FLAG_DEFAULTS } from '../../src/cli-args/defaults.js';
+import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
 
 export function register(program: Command): void {
   program
     .command('plan')
-    .description('Plan every stack of an environment (dependency order, independent stacks in parallel) and save the plans for `berth apply`. Exit 0 no changes, 2 changes pending, 1 error.')
+    .description('Plan every stack of an environment (dependency order, independent stacks in parallel) and save the plans for `berth apply`.\n' + exitHelp('plan'))
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('--markdown <file>', 'also write a summary fit for a pull-request comment to this file')
-    .option('-p, --parallelism <n>', 'stacks planned at once', '4')
-    .option('--lock-timeout <duration>', 'how long to wait for a held state lock (terraform -lock-timeout)', '0s')
+    .option('-p, --parallelism <n>', `stacks planned at once (1-32)`, String(FLAG_DEFAULTS.parallelism))
+    .option('--lock-timeout <duration>', 'how long to wait for a held state lock (terraform -lock-timeout; 0s to 1h)', FLAG_DEFAULTS.lockTimeout)
     .option('--json', 'machine-readable output')
     .action(
       action<{ env: string; markdown?: string; parallelism?: string; lockTimeout?: string; json?: boolean }>(async (opts, out) => {
-        const { loadEnvironment } = await import('../../src/config/load.js');
-        const env = loadEnvironment(opts.env);
         const { runSettings, withInterrupt } = await import('../../src/terraform/command.js');
         const settings = runSettings(opts, out);
+        const { claimOutputFile, recordOwnedFile } = await import('../../src/config/owned-dir.js');
+        const markdown = opts.markdown !== undefined ? claimOutputFile(opts.markdown, '--markdown') : undefined;
+        const { loadEnvironment } = await import('../../src/config/load.js');
+        const env = loadEnvironment(opts.env);
         const { planEnvironment } = await import('../../src/terraform/orchestrate.js');
         const res = await withInterrupt(out, (signal) => planEnvironment(env, { ...settings, signal }));
         const { renderPlanText, renderPlanMarkdown } = await import('../../src/terraform/render.js');
-        if (opts.markdown) {
+        if (markdown) {
           const { writeFileSync } = await import('node:fs');
-          writeFileSync(opts.markdown, renderPlanMarkdown(res));
+          writeFileSync(markdown, renderPlanMarkdown(res));
+          recordOwnedFile(markdown);
         }
         out.result(res, () => renderPlanText(res));
         return res.exitCode;

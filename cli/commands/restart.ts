@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
 import { addWatchOptions, type WatchOpts } from './watch-options.js';
 
@@ -6,20 +7,18 @@ type Opts = WatchOpts;
 
 export function register(program: Command): void {
   addWatchOptions(
-      program
+    program
       .command('restart')
-      .description(
-        'Replace every task of the service (UpdateService forceNewDeployment) and watch it like a deploy.\n' +
-          'Exit codes: 0 succeeded, 12 failed, 13 timed out, 14 superseded, 2 bad input.',
-      )
+      .description('Replace every task of the service (UpdateService forceNewDeployment) and watch it like a deploy.\n' + exitHelp('restart'))
       .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
-      .option('-s, --service <name>', 'the service (required when the environment has several)')
+      .option('-s, --service <name>', 'the service (required when the environment has several)'),
   )
     .option('--json', 'machine-readable output')
     .action(
       action<Opts>(async (opts, out) => {
-        const { openOp, watchSettings } = await import('../../src/rollout/cli-support.js');
+        const { watchSettings } = await import('../../src/cli-args/watch.js');
         const settings = watchSettings(opts);
+        const { openOp } = await import('../../src/rollout/open-op.js');
         const op = openOp(opts.env, opts.service, out);
         const { restart, renderOp } = await import('../../src/rollout/operate.js');
         const res = await restart(op, settings);

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
+import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
 
 export function register(program: Command): void {
   program
     .command('runbook')
-    .description('List the runbooks (incidents and checklists from operating this platform), or print one with the doctor check or command for each step. Exit 0, or 2 for an unknown name.')
+    .description('List the runbooks (incidents and checklists from operating this platform), or print one with the doctor check or command for each step.\n' + exitHelp('runbook'))
     .argument('[name]', 'the runbook to print (default: list them)')
     .option('--json', 'machine-readable output')
     .action(
@@ -19,7 +20,7 @@ export function register(program: Command): void {
         const r = runbook(name);
         if (!r) {
           const { UsageError } = await import('../../src/output/errors.js');
-          throw new UsageError(`no runbook "${name}"; runbooks: ${RUNBOOKS.map((x) => x.name).join(', ')}`);
+          throw new UsageError(`no runbook "${name}"; expected one of ${RUNBOOKS.map((x) => x.name).join(', ')}`, { code: 'usage.unknown-name' });
         }
         out.result(r, () => renderRunbook(r, paint));
         return 0;

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { FLAG_DEFAULTS } from '../../src/cli-args/defaults.js';
+import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
 
 interface UpOpts {
@@ -14,11 +16,6 @@ interface StatusOpts {
   json?: boolean;
 }
 
-function parallelism(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  return Number.isInteger(n) && n > 0 ? n : undefined;
-}
 
 export function register(program: Command): void {
   const sandbox = program
@@ -29,15 +26,17 @@ export function register(program: Command): void {
     .command('up')
     .description(
       'Start the emulator (or reuse the running one) and apply every stack of the built-in sandbox environment to it; then wait until every service runs its desired count, healthy.\n' +
-        'A second up over a live emulator plans no change. Exit codes: 0 up, 1 failed, 3 moto or terraform missing, 124 a terraform run hit its time limit.',
+        'A second up over a live emulator plans no change. ' + exitHelp('sandbox up'),
     )
     .option('--no-apply', 'start (or reuse) the emulator only')
-    .option('--parallelism <n>', 'stacks applied at once', '4')
+    .option('--parallelism <n>', 'stacks applied at once (1-32)', String(FLAG_DEFAULTS.parallelism))
     .option('--json', 'machine-readable output')
     .action(
       action<UpOpts>(async (opts, out) => {
+        const { parseParallelism } = await import('../../src/cli-args/terraform.js');
+        const parallelism = parseParallelism(opts.parallelism);
         const { sandboxUp } = await import('../../src/sandbox/lifecycle.js');
-        const r = await sandboxUp({ reporter: out, apply: opts.apply !== false, parallelism: parallelism(opts.parallelism) });
+        const r = await sandboxUp({ reporter: out, apply: opts.apply !== false, parallelism });
         out.result(r, () => {
           const lines = [
             out.paint('bold', `Sandbox up in ${(r.durationMs / 1000).toFixed(1)} s`) +
@@ -59,7 +58,7 @@ export function register(program: Command): void {
 
   sandbox
     .command('down')
-    .description('Destroy every stack, stop the emulator berth started (by its PID) and remove the sandbox record and state. Exit codes: 0 down (or nothing was running), 1 destroy failed (the emulator is stopped anyway).')
+    .description('Destroy every stack, stop the emulator berth started (by its PID) and remove the sandbox record and state. ' + exitHelp('sandbox down'))
     .option('--no-destroy', 'skip terraform destroy: stop the emulator (its in-memory data goes with it) and forget the state')
     .option('--json', 'machine-readable output')
     .action(
@@ -76,7 +75,7 @@ export function register(program: Command): void {
 
   sandbox
     .command('status')
-    .description('Is a sandbox running here? Its endpoint, region, public URL and services. Exit codes: 0 running, 1 not running.')
+    .description('Is a sandbox running here? Its endpoint, region, public URL and services. ' + exitHelp('sandbox status'))
     .option('--json', 'machine-readable output')
     .action(
       action<StatusOpts>(async (opts, out) => {

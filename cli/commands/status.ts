@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { describeDurationBound, FLAG_BOUNDS, FLAG_DEFAULTS } from '../../src/cli-args/defaults.js';
+import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
 
 interface Opts {
@@ -15,21 +17,18 @@ export function register(program: Command): void {
     .command('status')
     .description(
       'Each service: desired/running/pending, deployments (revision, image, rollout state, age), autoscaling range, last events, target health; alarms in ALARM.\n' +
-        'Exit codes: 0 shown, 1 a service is not deployed or AWS refused, 2 bad input.',
+        exitHelp('status'),
     )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('-s, --service <name>', 'only this service (default: all)')
     .option('-w, --watch', 'refresh until interrupted (a TTY redraws; otherwise one block per change)')
-    .option('--interval <duration>', 'refresh interval with --watch', '2s')
-    .option('--for <duration>', 'with --watch: stop after this long')
+    .option('--interval <duration>', `refresh interval with --watch (${describeDurationBound(FLAG_BOUNDS.statusInterval)})`, FLAG_DEFAULTS.statusInterval)
+    .option('--for <duration>', `with --watch: stop after this long (${describeDurationBound(FLAG_BOUNDS.forDuration)})`)
     .option('--json', 'machine-readable output (not with --watch)')
     .action(
       action<Opts>(async (opts, out) => {
-        const { UsageError } = await import('../../src/output/errors.js');
-        const { parseDuration } = await import('../../src/rollout/duration.js');
-        if (opts.watch && opts.json) throw new UsageError('--watch and --json do not combine: poll `berth status --json` instead.');
-        const intervalMs = parseDuration(opts.interval ?? '2s', '--interval');
-        const forMs = opts.for ? parseDuration(opts.for, '--for') : undefined;
+        const { statusSettings } = await import('../../src/cli-args/status.js');
+        const { intervalMs, forMs } = statusSettings(opts);
         const { loadEnvironment } = await import('../../src/config/load.js');
         const { selectServices } = await import('../../src/rollout/target.js');
         const { awsContext } = await import('../../src/aws/context.js');
@@ -52,7 +51,7 @@ export function register(program: Command): void {
           while (!stop && (deadline === undefined || Date.now() < deadline)) {
             const report = await once();
             const text = renderStatus(report, (s, x) => out.paint(s, x));
-            if (out.rich) process.stdout.write('\x1b[2J\x1b[H' + text + '\n');
+            if (out.rich) out.raw('\x1b[2J\x1b[H' + text + '\n');
             else if (statusKey(report) !== lastKey) out.print(text + '\n');
             lastKey = statusKey(report);
             await new Promise((r) => setTimeout(r, intervalMs));

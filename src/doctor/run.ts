@@ -56,6 +56,7 @@ export function parseSelection(select: string[] = []): { groups: GroupName[]; ch
   }
   if (bad.length)
     throw new UsageError(`unknown check group${bad.length > 1 ? 's' : ''} ${bad.join(', ')}; valid groups: ${GROUP_NAMES.join(', ')}`, {
+      code: 'usage.unknown-name',
       hint: `Run every group with \`berth doctor --env <env>\`, or name some: \`berth doctor --env <env> network security-groups\`. Single checks work too, e.g. network.private-route (${CHECKS.length} in all; \`berth doctor --list\`).`,
     });
   return { groups: groups.size ? GROUP_NAMES.filter((g) => groups.has(g)) : [...GROUP_NAMES], checks };

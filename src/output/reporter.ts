@@ -71,6 +71,16 @@ export class Reporter {
     (this.json ? this.err : this.out).write(redact(text) + '\n');
   }
 
+  /** The stream results go to (a streaming command writes to it directly). */
+  get stdout(): NodeJS.WritableStream {
+    return this.out;
+  }
+
+  /** Raw text on stdout (a terminal redraw); redacted like everything else. */
+  raw(text: string): void {
+    this.out.write(redact(text));
+  }
+
   info(text: string): void {
     if (!this.quiet) this.err.write(redact(text) + '\n');
   }

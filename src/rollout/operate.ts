@@ -3,6 +3,8 @@
  * must, hands the change to watch() (which asks the pure verdict), and on failure rolls back and
  * watches that too. Results carry everything a script needs; exit codes are in output/exit-codes.ts.
  */
+import { FLAG_DEFAULTS } from '../cli-args/defaults.js';
+import { parseDurationText } from '../cli-args/duration.js';
 import type { AwsContext } from '../aws/context.js';
 import { autoscaling, ecr, ecs } from '../aws/clients.js';
 import type { EnvironmentConfig, ServiceConfig } from '../config/types.js';
@@ -142,7 +144,7 @@ async function watchWithProgress(op: Op, id: Identity, s: WatchSettings, title: 
       now: s.now ?? Date.now,
       onProgress: (line) => step.update(`${title} — ${line} (${fmtDuration((s.now ?? Date.now)() - started)})`),
     },
-    { pollMs: s.pollMs ?? (op.ctx.sandbox ? 1000 : 3000) },
+    { pollMs: s.pollMs ?? parseDurationText(op.ctx.sandbox ? FLAG_DEFAULTS.sandboxPollInterval : FLAG_DEFAULTS.pollInterval, '--poll-interval') },
   );
   const j = res.judgement;
   const summary = `${title}: ${j.verdict} after ${fmtDuration(j.evidence.elapsedMs)}`;

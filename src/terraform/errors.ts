@@ -85,14 +85,15 @@ export class TerraformFailedError extends BerthError {
   constructor(
     readonly stackName: string,
     readonly command: string,
-    readonly code: number,
+    readonly terraformExit: number,
     readonly errorText: string,
     hint?: string,
   ) {
-    super(`terraform ${command} of stack ${stackName} failed (exit ${code}):\n${errorText}`, {
+    super(`terraform ${command} of stack ${stackName} failed (exit ${terraformExit}):\n${errorText}`, {
       exitCode: EXIT.FAILED,
       hint,
-      details: { stack: stackName, command, code, error: errorText },
+      code: 'terraform.failed',
+      details: { stack: stackName, command, code: terraformExit, error: errorText },
     });
     this.name = 'TerraformFailedError';
   }

@@ -22,6 +22,7 @@
  * terraformAwsEnv(env), its own TF_DATA_DIR, `-lock-timeout` (default 0s: a held lock fails at once
  * with who holds it) and a hard time limit.
  */
+import { FLAG_DEFAULTS } from '../cli-args/defaults.js';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { paths, projectDir } from '../config/paths.js';
@@ -42,8 +43,8 @@ import { isYes, type Ask } from './prompt.js';
 import { findTerraform } from './tool.js';
 import { configHash, defaultSynth, initArgs, markInitialised, needsInit, readWorkspace, type StackWork, type SynthFn, type Workspace } from './workspace.js';
 
-export const DEFAULT_PARALLELISM = 4;
-export const DEFAULT_LOCK_TIMEOUT = '0s';
+export const DEFAULT_PARALLELISM = FLAG_DEFAULTS.parallelism;
+export const DEFAULT_LOCK_TIMEOUT = FLAG_DEFAULTS.lockTimeout;
 /** Hard limits per terraform command (ms). Aurora and ElastiCache take 10-20 minutes on AWS. */
 export const DEFAULT_TIMEOUTS = { init: 5 * 60_000, plan: 15 * 60_000, apply: 90 * 60_000, destroy: 90 * 60_000, read: 3 * 60_000 };
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../../src/sandbox/emulator.js';
 import type { AwsContext } from '../../src/aws/context.js';
 import { FAKE_CREDENTIALS } from '../../src/sandbox/state.js';
+import { runCli, type CliRun } from '../helpers/cli.js';
 
 export interface MotoSandbox {
   emulator: Emulator;
@@ -49,35 +50,11 @@ export async function startSandbox(opts: { env?: NodeJS.ProcessEnv; environment?
   };
 }
 
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { CliRun } from '../helpers/cli.js';
 
-/** Run berth in-process (cli/index.ts main) and capture what it writes. */
+/** Run berth in-process (the one harness, test/helpers/cli.ts) and capture what it writes. */
 export async function berth(...args: string[]): Promise<CliRun> {
-  const { main } = await import('../../cli/index.js');
-  const out: string[] = [];
-  const err: string[] = [];
-  const ow = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  const capture = (sink: string[]) =>
-    ((chunk: string | Uint8Array, enc?: unknown, cb?: unknown) => {
-      sink.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      const done = typeof enc === 'function' ? enc : cb;
-      if (typeof done === 'function') (done as () => void)();
-      return true;
-    }) as typeof process.stdout.write;
-  process.stdout.write = capture(out);
-  process.stderr.write = capture(err);
-  try {
-    const code = await main(['node', 'berth', ...args]);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
+  return runCli(args);
 }
 
 const MANIFEST = (tag: string) =>

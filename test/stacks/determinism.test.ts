@@ -39,7 +39,7 @@ describe('synth determinism', () => {
       const ta = tree(a.outdir);
       const tb = tree(b.outdir);
       expect([...ta.keys()]).toEqual([...tb.keys()]);
-      expect(ta.size).toBe(10); // manifest.json + 9 stacks
+      expect(ta.size).toBe(11); // manifest.json + .berth-owned.json + 9 stacks
       for (const [f, bytes] of ta) expect(bytes.equals(tb.get(f)!), `${name}: ${f}`).toBe(true);
       expect(a.stacks).toEqual(b.stacks);
     }
@@ -71,17 +71,19 @@ describe('synth determinism', () => {
     }
   });
 
-  it('removes stale stack folders first but keeps a stack\'s terraform working data', async () => {
+  it('removes the stack folders it wrote before that no longer belong, keeps terraform working data and files it did not write', async () => {
     const out = join(tmp, 'stale');
+    await synthEnvironment(environment('platform', (e) => (e.app = 'oldapp')), { outdir: out });
     const env = environment('platform');
-    await synthEnvironment(env, { outdir: out });
-    mkdirSync(join(out, 'stacks', 'chatbot-platform-old'), { recursive: true });
-    writeFileSync(join(out, 'stacks', 'chatbot-platform-old', 'cdk.tf.json'), '{}');
+    mkdirSync(join(out, 'stacks', 'someone-elses'), { recursive: true });
+    writeFileSync(join(out, 'stacks', 'someone-elses', 'notes.txt'), 'mine');
+    const r = await synthEnvironment(env, { outdir: out });
     mkdirSync(join(out, 'stacks', 'chatbot-platform-network', '.terraform'), { recursive: true });
     writeFileSync(join(out, 'stacks', 'chatbot-platform-network', '.terraform', 'keep'), 'x');
-    const r = await synthEnvironment(env, { outdir: out });
-    expect(existsSync(join(out, 'stacks', 'chatbot-platform-old'))).toBe(false);
-    expect(readdirSync(join(out, 'stacks')).sort()).toEqual(r.stacks.map((s) => s.name).sort());
+    await synthEnvironment(env, { outdir: out });
+    expect(existsSync(join(out, 'stacks', 'oldapp-platform-network'))).toBe(false);
+    expect(readdirSync(join(out, 'stacks')).sort()).toEqual([...r.stacks.map((s) => s.name), 'someone-elses'].sort());
+    expect(readFileSync(join(out, 'stacks', 'someone-elses', 'notes.txt'), 'utf8')).toBe('mine');
     expect(existsSync(join(out, 'stacks', 'chatbot-platform-network', '.terraform', 'keep'))).toBe(true);
   });
 

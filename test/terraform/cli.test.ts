@@ -106,7 +106,7 @@ describe('berth plan / apply / outputs / destroy without a TTY', { timeout: 300_
   it('a bad --parallelism is bad input (exit 2)', async () => {
     const r = await run('plan', '--env', 'ci', '--parallelism', '0');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--parallelism 0: expected a whole number/);
+    expect(r.stderr).toMatch(/--parallelism "0" is out of range: expected a whole number from 1 to 32/);
   });
 
   it('destroy of an unprotected environment without a TTY needs --yes: exit 2, then 0', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../src/rollout/duration.js';
+import { parseDuration } from '../../src/cli-args/duration.js';
 import { fmtDuration } from '../../src/rollout/verdict.js';
 
 describe('durations', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSince } from '../../src/logs/since.js';
+import { parseSince } from '../../src/cli-args/since.js';
 
 const NOW = Date.parse('2025-05-01T12:00:00Z');
 

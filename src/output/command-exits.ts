@@ -1,0 +1,104 @@
+/**
+ * Which exit codes each command returns, and what each means for that command. The numbers come
+ * from EXIT (src/output/exit-codes.ts), the one table; the help texts (`exitHelp`) and the README's
+ * exit-code table (test/output/exit-codes.test.ts keeps it current) are derived from this list.
+ *
+ * A command marked `aws: true` talks to AWS; every code that src/output/exit-codes.ts defines in the
+ * AWS-conditions range (20-29) applies to it automatically, so a new AWS condition needs no edit here.
+ */
+import { EXIT } from './exit-codes.js';
+
+export type ExitList = ReadonlyArray<readonly [code: number, meaning: string]>;
+export interface CommandExits {
+  aws: boolean;
+  codes: ExitList;
+}
+
+const BAD_INPUT = [EXIT.USAGE, 'bad input (a flag, an argument or the environment file; nothing changed)'] as const;
+const TOOL = [EXIT.MISSING_TOOL, 'terraform is missing'] as const;
+const TF_TIMEOUT = [EXIT.TIMED_OUT, 'a terraform run hit its time limit'] as const;
+const LOCKED = [EXIT.STATE_LOCKED, 'the state lock is held by another run'] as const;
+const ROLLOUT_TAIL = [
+  [EXIT.DEPLOY_TIMED_OUT, 'timed out (--timeout)'],
+  [EXIT.DEPLOY_SUPERSEDED, 'superseded by another deployment'],
+] as const;
+
+export const COMMAND_EXITS: Record<string, CommandExits> = {
+  init: { aws: false, codes: [[EXIT.OK, 'written'], BAD_INPUT] },
+  'config validate': { aws: false, codes: [[EXIT.OK, 'valid'], BAD_INPUT] },
+  'config docs': { aws: false, codes: [[EXIT.OK, 'printed']] },
+  synth: { aws: false, codes: [[EXIT.OK, 'synthesized'], BAD_INPUT] },
+  check: { aws: false, codes: [[EXIT.OK, 'no unwaived finding'], [EXIT.FAILED, 'a finding'], BAD_INPUT] },
+  plan: {
+    aws: true,
+    codes: [[EXIT.PLAN_NO_CHANGES, 'no changes'], [EXIT.PLAN_ERROR, 'error'], [EXIT.PLAN_CHANGES, 'changes pending (also bad input: nothing planned)'], TOOL, LOCKED, TF_TIMEOUT],
+  },
+  apply: {
+    aws: true,
+    codes: [[EXIT.OK, 'applied'], [EXIT.FAILED, 'failed'], [EXIT.NOT_CONFIRMED, 'not confirmed, or bad input (nothing changed)'], TOOL, LOCKED, [EXIT.PLAN_STALE, 'a saved plan is stale'], TF_TIMEOUT],
+  },
+  destroy: { aws: true, codes: [[EXIT.OK, 'destroyed'], [EXIT.FAILED, 'failed'], [EXIT.NOT_CONFIRMED, 'refused or bad input (nothing destroyed)'], TOOL, LOCKED, TF_TIMEOUT] },
+  outputs: { aws: true, codes: [[EXIT.OK, 'printed'], [EXIT.FAILED, 'failed'], BAD_INPUT, TOOL, TF_TIMEOUT] },
+  deploy: {
+    aws: true,
+    codes: [
+      [EXIT.DEPLOY_SUCCEEDED, 'succeeded'],
+      [EXIT.FAILED, 'AWS refused a call'],
+      BAD_INPUT,
+      [EXIT.DEPLOY_FAILED_ROLLED_BACK, "failed and rolled back (by berth, or by ECS's circuit breaker, verified)"],
+      [EXIT.DEPLOY_FAILED_ROLLBACK_FAILED, 'failed and the rollback failed'],
+      [EXIT.DEPLOY_FAILED_NO_ROLLBACK, 'failed (--no-rollback)'],
+      ...ROLLOUT_TAIL,
+    ],
+  },
+  rollback: {
+    aws: true,
+    codes: [
+      [EXIT.OK, 'succeeded'],
+      [EXIT.FAILED, 'AWS refused a call'],
+      [EXIT.USAGE, 'bad input, or no --yes without a terminal (nothing changed)'],
+      [EXIT.DEPLOY_FAILED_ROLLBACK_FAILED, 'the rollback failed'],
+      ...ROLLOUT_TAIL,
+    ],
+  },
+  restart: { aws: true, codes: [[EXIT.OK, 'succeeded'], [EXIT.FAILED, 'AWS refused a call'], BAD_INPUT, [EXIT.DEPLOY_FAILED_NO_ROLLBACK, 'failed'], ...ROLLOUT_TAIL] },
+  scale: {
+    aws: true,
+    codes: [[EXIT.OK, 'succeeded'], [EXIT.FAILED, 'AWS refused a call'], [EXIT.USAGE, 'bad input or a count outside the range (nothing changed)'], [EXIT.DEPLOY_FAILED_NO_ROLLBACK, 'failed'], ...ROLLOUT_TAIL],
+  },
+  status: { aws: true, codes: [[EXIT.OK, 'shown'], [EXIT.FAILED, 'a service is not deployed, or AWS refused'], BAD_INPUT] },
+  health: { aws: true, codes: [[EXIT.OK, 'every service healthy'], [EXIT.FAILED, 'not healthy'], BAD_INPUT] },
+  logs: { aws: true, codes: [[EXIT.OK, 'done (or --follow ended)'], [EXIT.FAILED, 'the log group is missing or AWS refused'], BAD_INPUT] },
+  doctor: { aws: true, codes: [[EXIT.OK, 'no check failed (warnings allowed)'], [EXIT.DOCTOR_FAILED, 'a check failed'], [EXIT.USAGE, 'bad input (unknown group or check, unknown service)']] },
+  runbook: { aws: false, codes: [[EXIT.OK, 'printed'], [EXIT.USAGE, 'unknown runbook']] },
+  'sandbox up': { aws: false, codes: [[EXIT.OK, 'up'], [EXIT.FAILED, 'failed'], BAD_INPUT, [EXIT.MISSING_TOOL, 'moto_server or terraform is missing'], TF_TIMEOUT] },
+  'sandbox down': { aws: false, codes: [[EXIT.OK, 'down, or nothing was running'], [EXIT.FAILED, 'destroy failed (the emulator is stopped anyway)']] },
+  'sandbox status': { aws: false, codes: [[EXIT.OK, 'running'], [EXIT.FAILED, 'not running']] },
+  help: { aws: false, codes: [[EXIT.OK, 'printed'], [EXIT.USAGE, 'unknown command']] },
+};
+
+/** EXIT entries in the AWS-conditions range (20-29), in number order: they apply to every AWS command. */
+export function awsConditionCodes(): Array<[number, string]> {
+  const seen = new Map<number, string>();
+  for (const [name, code] of Object.entries(EXIT)) if (code >= 20 && code <= 29 && !seen.has(code)) seen.set(code, humanize(name));
+  return [...seen.entries()].sort((a, b) => a[0] - b[0]);
+}
+
+function humanize(constName: string): string {
+  return constName.toLowerCase().replace(/_/g, ' ');
+}
+
+/** Every code a command returns, with its meaning for that command, in number order. */
+export function commandExitCodes(command: string): Array<[number, string]> {
+  const c = COMMAND_EXITS[command];
+  if (!c) throw new Error(`no exit-code list for command "${command}"`);
+  const all = new Map<number, string>();
+  for (const [code, meaning] of c.codes) all.set(code, all.has(code) ? `${all.get(code)}; ${meaning}` : meaning);
+  if (c.aws) for (const [code, meaning] of awsConditionCodes()) if (!all.has(code)) all.set(code, meaning);
+  return [...all.entries()].sort((a, b) => a[0] - b[0]);
+}
+
+/** "Exit codes: 0 succeeded, 2 bad input, ..." for a command's --help. */
+export function exitHelp(command: string): string {
+  return 'Exit codes: ' + commandExitCodes(command).map(([c, m]) => `${c} ${m}`).join(', ') + '.';
+}
