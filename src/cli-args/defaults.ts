@@ -33,12 +33,12 @@ const D = 24 * H;
 
 /** Accepted ranges, in milliseconds for durations. */
 export const FLAG_BOUNDS = {
-  timeout: { min: 10 * S, max: 24 * H },
-  pollInterval: { min: 500, max: 5 * MIN },
+  timeout: { min: 1 * S, max: 24 * H },
+  pollInterval: { min: 50, max: 5 * MIN },
   maxFailedTasks: { min: 1, max: 100 },
-  statusInterval: { min: 1 * S, max: 1 * H },
+  statusInterval: { min: 100, max: 1 * H },
   /** status --watch --for / logs --follow --for */
-  forDuration: { min: 1 * S, max: 7 * D },
+  forDuration: { min: 100, max: 7 * D },
   healthTimeout: { min: 100, max: 2 * MIN },
   /** logs --since/--until as a duration back: CloudWatch Logs keeps at most 10 years. */
   logsLookback: { min: 1, max: 3653 * D },

@@ -2,9 +2,10 @@
  * Loading an environment: read the file, validate it against the schema, fill defaults, then check
  * the rules that span fields. Every problem is collected and reported at once (exit code 2).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { UsageError } from '../output/errors.js';
+import { ERROR_CODES, UsageError } from '../output/errors.js';
+import { decodeUtf8, JsonTextError, MAX_FILE_BYTES, parseStrictJson } from './json-text.js';
 import { isNetworkAddress } from './network.js';
 import { paths } from './paths.js';
 import { environmentSpec } from './schema.js';
@@ -16,7 +17,8 @@ export class ConfigError extends UsageError {
   readonly issues: Issue[];
   constructor(file: string, issues: Issue[]) {
     super(`${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'} in the environment config:\n` + issues.map(formatIssue).join('\n'), {
-      details: { file, issues },
+      details: { file, issues: issues.map((i) => ({ ...i, value: shortValue(i.value) })) },
+      code: issues.some((i) => i.line !== undefined) ? ERROR_CODES.configSyntax : ERROR_CODES.configInvalid,
     });
     this.name = 'ConfigError';
     this.file = file;
@@ -25,8 +27,25 @@ export class ConfigError extends UsageError {
 }
 
 export function formatIssue(i: Issue): string {
-  const found = i.value === undefined ? 'nothing' : JSON.stringify(i.value);
-  return `  - ${i.path || '(root)'}: found ${found}; expected ${i.expected}`;
+  const where = i.line !== undefined ? ` (line ${i.line}, column ${i.column})` : '';
+  if (i.path === '(file)') return `  - line ${i.line}, column ${i.column}: ${i.expected}`;
+  const found = i.value === undefined ? 'nothing' : showValue(i.value);
+  return `  - ${i.path || '(root)'}${where}: found ${found}; expected ${i.expected}`;
+}
+
+/** A value as shown in a message: JSON, cut to 80 characters (a 10 MB string is not echoed back). */
+function showValue(v: unknown): string {
+  let s: string;
+  try {
+    s = JSON.stringify(v, (_k, x) => (typeof x === 'string' && x.length > 80 ? x.slice(0, 80) + '…' : x)) ?? String(v);
+  } catch {
+    s = String(v);
+  }
+  return s.length > 80 ? s.slice(0, 80) + '…' : s;
+}
+
+function shortValue(v: unknown): unknown {
+  return v !== null && typeof v === 'object' ? showValue(v) : typeof v === 'string' && v.length > 200 ? v.slice(0, 200) + '…' : v;
 }
 
 const FARGATE: Record<number, number[]> = (() => {
@@ -122,21 +141,13 @@ function summarise(xs: number[]): string {
   return xs.length > 4 ? `${xs[0]} to ${xs[xs.length - 1]} in steps of ${xs[1]! - xs[0]!}` : xs.join(', ');
 }
 
-/** Parse JSON text, turning a syntax error into a config error with line and column. */
-export function parseJsonText(text: string, file: string): unknown {
+/** Parse JSON text strictly (src/config/json-text.ts), turning a problem into a config error with line and column. */
+export function parseJsonText(text: string | Uint8Array, file: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseStrictJson(typeof text === 'string' ? text : decodeUtf8(text));
   } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    let where = '';
-    if (pos) {
-      const upto = text.slice(0, Number(pos[1]));
-      const line = upto.split('\n').length;
-      const col = Number(pos[1]) - upto.lastIndexOf('\n');
-      where = ` at line ${line}, column ${col}`;
-    }
-    throw new ConfigError(file, [{ path: '(file)', value: undefined, expected: `valid JSON; the parser stopped${where}: ${msg.replace(/^.*?:\s*/, '')}` }]);
+    if (!(e instanceof JsonTextError)) throw e;
+    throw new ConfigError(file, [{ path: e.path ?? '(file)', value: undefined, expected: e.problem, line: e.line, column: e.column }]);
   }
 }
 
@@ -145,28 +156,34 @@ export function parseJsonText(text: string, file: string): unknown {
  * `sandbox` falls back to berth's built-in sandbox environment when the project has none.
  */
 export function resolveEnvironmentFile(env: string): string {
-  if (!env) throw new UsageError('--env is required: the name of an environment (environments/<name>.json) or a path to one.');
+  if (!env) throw new UsageError('--env is empty; expected the name of an environment (environments/<name>.json) or a path to one.', { code: ERROR_CODES.flagFormat });
   if (env.endsWith('.json')) {
-    if (!existsSync(env)) throw new UsageError(`--env ${env}: no such file.`);
+    if (!existsSync(env)) throw new UsageError(`--env ${env}: no such file; expected an environment .json file.`, { code: ERROR_CODES.configNotFound });
     return env;
   }
   if (!/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/.test(env))
-    throw new UsageError(`--env "${env}": expected an environment name (lowercase letters, digits, dashes) or a path to a .json file.`);
+    throw new UsageError(`--env "${env}": expected an environment name (lowercase letters, digits, dashes) or a path to a .json file.`, { code: ERROR_CODES.flagFormat });
   const file = paths.environmentFile(env);
   if (existsSync(file)) return file;
   if (env === 'sandbox' && existsSync(paths.templateEnvironment('sandbox'))) return paths.templateEnvironment('sandbox');
-  throw new UsageError(`--env ${env}: no environment file ${file}.`, {
+  throw new UsageError(`--env ${env}: no environment file ${file}; expected an existing environment.`, {
+    code: ERROR_CODES.configNotFound,
     hint: `Create one with \`berth init ${env} --template <platform|two-service>\`, or pass a path to a .json file.`,
   });
 }
 
 export function loadEnvironment(env: string): EnvironmentConfig {
   const file = resolveEnvironmentFile(env);
-  let text: string;
+  let text: Uint8Array;
   try {
-    text = readFileSync(file, 'utf8');
+    const st = statSync(file);
+    if (!st.isFile()) throw new UsageError(`--env ${env}: ${file} is not a regular file; expected an environment .json file.`, { code: ERROR_CODES.configNotFound });
+    if (st.size > MAX_FILE_BYTES)
+      throw new ConfigError(file, [{ path: '(file)', value: undefined, expected: `an environment file of at most ${MAX_FILE_BYTES} bytes; this one has ${st.size}`, line: 1, column: 1 }]);
+    text = readFileSync(file);
   } catch (e) {
-    throw new UsageError(`${file}: cannot read the environment file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${file}: cannot read the environment file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, { code: ERROR_CODES.configNotFound });
   }
   const base = basename(file, '.json');
   return parseEnvironment(parseJsonText(text, file), file, file === paths.templateEnvironment('sandbox') ? 'sandbox' : base);

@@ -9,6 +9,9 @@ export interface Issue {
   value: unknown;
   /** What was expected, in words. */
   expected: string;
+  /** Where in the file, for problems found while reading the text (syntax, duplicate keys). */
+  line?: number;
+  column?: number;
 }
 
 export type Spec =

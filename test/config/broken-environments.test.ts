@@ -28,7 +28,7 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'syntax', content: '{ "name": "syntax", "app": "x", ', expect: ['valid JSON', 'line 1'] },
+  { name: 'syntax', content: '{ "name": "syntax", "app": "x", ', expect: ['line 1, column', 'the end of the file; expected a key in double quotes'] },
   { name: 'not-object', content: '[1, 2, 3]', expect: ['(root)', 'found [1,2,3]', 'expected an object'] },
   {
     name: 'bad-port',
