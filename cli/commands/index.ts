@@ -10,6 +10,7 @@ export const COMMAND_MODULES: Array<() => Promise<{ register: Register }>> = [
   () => import('./init.js'),
   () => import('./config.js'),
   () => import('./synth.js'),
+  () => import('./diagram.js'),
   () => import('./check.js'),
   () => import('./plan.js'),
   () => import('./apply.js'),
