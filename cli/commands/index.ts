@@ -11,6 +11,8 @@ export const COMMAND_MODULES: Array<() => Promise<{ register: Register }>> = [
   () => import('./config.js'),
   () => import('./synth.js'),
   () => import('./diagram.js'),
+  () => import('./dashboard.js'),
+  () => import('./cost.js'),
   () => import('./check.js'),
   () => import('./plan.js'),
   () => import('./apply.js'),

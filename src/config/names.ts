@@ -48,6 +48,8 @@ export function names(env: EnvironmentConfig) {
     alarmTopic: `${p}-alarms`,
     /** KMS key (alias) that encrypts the alarm topic; CloudWatch alarms cannot use aws/sns. */
     alarmKeyAlias: `alias/${p}-alarms`,
+    /** The environment's CloudWatch dashboard. */
+    dashboard: p,
     alb5xxAlarm: `${p}-alb-5xx-rate`,
     albLatencyAlarm: `${p}-alb-p95-latency`,
     flowLogGroup: `/vpc/${p}/flow-logs`,

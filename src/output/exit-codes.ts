@@ -41,6 +41,12 @@ export const EXIT = {
   // doctor: 0 when no check FAILs (WARNs allowed), 1 when any does; 2 for an unknown check group.
   DOCTOR_FAILED: 1,
 
+  // see-platform: cost and insights (50-59).
+  /** cost --refresh: AWS's price list could not be read (offline, refused, timed out). The price table is unchanged. */
+  COST_PRICE_LIST_UNAVAILABLE: 50,
+  /** logs --insights: the Logs Insights query failed, was cancelled or did not finish within --timeout. */
+  INSIGHTS_QUERY_FAILED: 51,
+
   /** A terraform run exceeded its hard time limit. */
   TIMED_OUT: 124,
 } as const;

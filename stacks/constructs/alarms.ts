@@ -13,6 +13,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy/index.js';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription/index.js';
 import { names, serviceNames } from '../../src/config/names.js';
+import { Dashboard } from './dashboard.js';
 import type { EnvironmentConfig } from '../../src/config/types.js';
 
 export interface AlarmsProps {
@@ -205,5 +206,7 @@ export class Alarms extends Construct {
       threshold: a.p95LatencySeconds,
       comparisonOperator: 'GreaterThanThreshold',
     });
+    const alarmArn = (name: string) => `arn:${partition.partition}:cloudwatch:${env.region}:${account.accountId}:alarm:${name}`;
+    new Dashboard(this, 'dashboard', { ...props, alarmArns: this.alarmNames.map(alarmArn) });
   }
 }
