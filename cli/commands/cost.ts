@@ -45,7 +45,7 @@ export function register(program: Command): void {
 }
 
 async function refresh(opts: Opts, out: import('../../src/output/reporter.js').Reporter): Promise<void> {
-  const { parseDuration } = await import('../../src/rollout/duration.js');
+  const { parseDuration } = await import('../../src/cli-args/duration.js');
   const { loadPriceTable } = await import('../../src/cost/prices.js');
   const timeoutMs = parseDuration(opts.timeout ?? '2m', '--timeout');
   const { table } = loadPriceTable();

@@ -1,31 +1,23 @@
 /**
- * Writing a diagram to a file the user named: a new file, or one berth diagram wrote before (it
- * carries berth's mark). Anything else is refused before a byte is written.
+ * Writing a diagram to a file the user named: a new file, or one berth wrote before (listed in
+ * .berth/owned-files.json, or carrying berth diagram's mark). Anything else is refused, exit 2,
+ * before a byte is written (src/config/owned-dir.ts).
  */
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { UsageError } from '../output/errors.js';
+import { existsSync, lstatSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { claimOutputFile, recordOwnedFile } from '../config/owned-dir.js';
 import { isBerthDiagram } from './render.js';
 
 export function checkDiagramTarget(file: string): string {
   const path = resolve(file);
-  if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory()) {
-    throw new UsageError(`--out "${file}": the folder ${dirname(path)} does not exist.`, { hint: 'Name a file in an existing folder.' });
-  }
-  if (existsSync(path)) {
-    if (!statSync(path).isFile()) throw new UsageError(`--out "${file}" is not a file.`);
-    if (!isBerthDiagram(readFileSync(path, 'utf8'))) {
-      throw new UsageError(`--out "${file}" exists and was not written by berth diagram; berth never overwrites a file it did not write.`, {
-        hint: 'Name a new file, or remove that one yourself.',
-      });
-    }
-  }
-  return path;
+  if (existsSync(path) && lstatSync(path).isFile() && isBerthDiagram(readFileSync(path, 'utf8').slice(0, 400))) return path;
+  return claimOutputFile(file, '--out');
 }
 
-/** Write through a temporary file and a rename: a reader never sees half a diagram. */
+/** Write through a temporary file and a rename (a reader never sees half a diagram); remember it as berth's. */
 export function writeDiagram(path: string, text: string): void {
   const tmp = `${path}.berth-tmp-${process.pid}`;
   writeFileSync(tmp, text);
   renameSync(tmp, path);
+  recordOwnedFile(path);
 }
