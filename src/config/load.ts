@@ -6,6 +6,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ERROR_CODES, UsageError } from '../output/errors.js';
 import { decodeUtf8, JsonTextError, MAX_FILE_BYTES, parseStrictJson } from './json-text.js';
+import { checkDerivedNames } from './aws-names.js';
+import { isAwsRegion } from './aws-regions.js';
+import { auroraVersionProblem, vpcCidrProblem } from './aws-rules.js';
+import { looksLikeCredential } from './credential-like.js';
 import { isNetworkAddress } from './network.js';
 import { paths } from './paths.js';
 import { environmentSpec } from './schema.js';
@@ -69,7 +73,14 @@ const REDIS_KEYS = ['url', 'host', 'port', 'password'];
 export function parseEnvironment(raw: unknown, file: string, expectedName?: string): EnvironmentConfig {
   const issues: Issue[] = [];
   const env = check(environmentSpec, raw, '', issues) as EnvironmentConfig | undefined;
-  if (env && typeof env === 'object') crossChecks(env, expectedName, issues);
+  if (env && typeof env === 'object') {
+    crossChecks(env, expectedName, issues);
+    awsChecks(env, issues);
+    // Derived names need every field they are made of; checked once the rest is sound.
+    if (!issues.length) checkDerivedNames(env, issues);
+  }
+  // Never echo back what looks like a credential, whatever the problem with it.
+  for (const i of issues) if (typeof i.value === 'string' && looksLikeCredential(i.value)) i.value = '(hidden)';
   if (issues.length) throw new ConfigError(file, issues);
   return env!;
 }
@@ -133,6 +144,36 @@ function crossChecks(env: EnvironmentConfig, expectedName: string | undefined, i
         issues.push({ path: `${at}.secrets.${k}`, value: ref, expected: 'no Redis password reference when cache.authToken is false' });
       if (k in (s.environment ?? {}))
         issues.push({ path: `${at}.secrets.${k}`, value: ref, expected: `a name not also set in services[${i}].environment` });
+    }
+  });
+}
+
+/** What AWS itself would refuse: unknown regions, private CIDRs, engine versions, credentials pasted as names. */
+function awsChecks(env: EnvironmentConfig, issues: Issue[]): void {
+  const regionDoc = 'an AWS region that exists, such as "us-east-1" or "ap-northeast-2"';
+  if (typeof env.region === 'string' && !isAwsRegion(env.region)) issues.push({ path: 'region', value: env.region, expected: regionDoc });
+  if (typeof env.state?.region === 'string' && !isAwsRegion(env.state.region)) issues.push({ path: 'state.region', value: env.state.region, expected: regionDoc });
+  if (typeof env.network?.cidr === 'string' && isNetworkAddress(env.network.cidr)) {
+    const p = vpcCidrProblem(env.network.cidr);
+    if (p) issues.push({ path: 'network.cidr', value: env.network.cidr, expected: p });
+  }
+  const db = env.database;
+  if (db && typeof db.version === 'string' && (db.engine === 'postgresql' || db.engine === 'mysql')) {
+    const p = auroraVersionProblem(db.engine, db.version);
+    if (p) issues.push({ path: 'database.version', value: db.version, expected: p });
+  }
+  const svcs = Array.isArray(env.services) ? env.services : [];
+  svcs.forEach((s, i) => {
+    if (!s || typeof s !== 'object') return;
+    for (const [k, ref] of Object.entries(s.secrets ?? {})) {
+      const like = typeof ref === 'string' ? looksLikeCredential(ref) : undefined;
+      if (like)
+        issues.push({ path: `services[${i}].secrets.${k}`, value: '(hidden)', expected: `the NAME of a Secrets Manager secret ("<name>[:<json key>]"); this looks like ${like} itself. Store the value in Secrets Manager and put its name here` });
+    }
+    for (const [k, v] of Object.entries(s.environment ?? {})) {
+      const like = typeof v === 'string' ? looksLikeCredential(v) : undefined;
+      if (like)
+        issues.push({ path: `services[${i}].environment.${k}`, value: '(hidden)', expected: `no credential in plain environment variables; this looks like ${like}. Put it in Secrets Manager and reference it under services[${i}].secrets` });
     }
   });
 }

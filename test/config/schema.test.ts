@@ -76,8 +76,12 @@ describe('network plan and names', () => {
   });
 
   it('derives resource names within AWS limits', () => {
-    const env = parseEnvironment({ ...read('two-service'), app: 'averyveryverylongapp', name: 'two-service' }, 'x', 'two-service');
+    const env = parseEnvironment({ ...read('two-service'), app: 'averyverylongapp', name: 'two-service' }, 'x', 'two-service');
     for (const s of env.services) expect(serviceNames(env, s).targetGroup.length).toBeLessThanOrEqual(32);
+    // 20 + 1 + 11 characters of prefix: both services' target groups are cut to the same 32 characters.
+    expect(() => parseEnvironment({ ...read('two-service'), app: 'averyveryverylongapp', name: 'two-service' }, 'x', 'two-service')).toThrow(
+      /services\[1\]\.name: found "api"; expected a name whose target group name differs from services\[0\]\.name's: both become "averyveryverylongapp-two-service"/,
+    );
     expect(names(env).alb.length).toBeLessThanOrEqual(32);
     expect(names(env).fqdn).toBe('app.example.org');
   });
