@@ -7,7 +7,7 @@ import { ERROR_CODES, UsageError } from '../src/output/errors.js';
 import { COMMAND_MODULES } from './commands/index.js';
 import { commanderFailure } from './commander-errors.js';
 import { processIO, setCurrentIO, type CliIO } from './io.js';
-import { lastExitCode, reportError, reporterFor, resetExitCode } from './run.js';
+import { lastExitCode, reportError, reporterFor, resetExitCode, setJsonRequested } from './run.js';
 
 export async function buildProgram(io: CliIO = processIO()): Promise<Command> {
   const program = new Command();
@@ -51,6 +51,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   // not something an operator can act on mid-incident. berth's README states the requirement instead.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const json = argv.slice(2).includes('--json');
+  setJsonRequested(json);
   try {
     const program = await buildProgram(io);
     checkHelpTopic(program, argv.slice(2));

@@ -18,6 +18,11 @@ export interface GlobalOpts {
 export type Action<O> = (opts: O, reporter: Reporter, args: string[]) => Promise<number | void>;
 
 let exitCode: number = EXIT.OK;
+let jsonRequested = false;
+/** main() records whether --json appears anywhere on the command line. */
+export function setJsonRequested(v: boolean): void {
+  jsonRequested = v;
+}
 export function lastExitCode(): number {
   return exitCode;
 }
@@ -36,7 +41,8 @@ export function action<O extends GlobalOpts>(fn: Action<O>) {
     const cmd = params[params.length - 1] as { opts(): O };
     const opts = cmd.opts();
     const args = params.slice(0, -2).flat().filter((a): a is string => typeof a === 'string');
-    const reporter = await reporterFor(Boolean(opts.json)).init();
+    // `--env --json`: commander took --json as the value of --env; the person still asked for JSON.
+    const reporter = await reporterFor(Boolean(opts.json) || jsonRequested).init();
     try {
       const code = await fn(opts, reporter, args);
       exitCode = typeof code === 'number' ? code : EXIT.OK;

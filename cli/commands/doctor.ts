@@ -36,7 +36,7 @@ export function register(program: Command): void {
           return 0;
         }
         const { UsageError } = await import('../../src/output/errors.js');
-        if (!opts.env) throw new UsageError('--env is required: the environment to examine (or --list to see the checks).');
+        if (!opts.env) throw new UsageError('--env is required: expected the environment to examine (or --list to see the checks).', { code: 'usage.missing-option' });
         const { parseSelection, runDoctor } = await import('../../src/doctor/run.js');
         parseSelection(args); // unknown groups: usage error before any AWS call
         const { loadEnvironment } = await import('../../src/config/load.js');

@@ -31,7 +31,7 @@ export function register(program: Command): void {
         const canPrompt = out.caps.canPrompt && !out.json;
         if (!opts.yes && !canPrompt) {
           const { ERROR_CODES, UsageError } = await import('../../src/output/errors.js');
-          throw new UsageError('rollback changes a running service: pass --yes to confirm (no terminal to ask on); nothing changed.', {
+          throw new UsageError('rollback changes a running service and there is no terminal to ask on: expected --yes to confirm; nothing changed.', {
             code: ERROR_CODES.notConfirmed,
             hint: 'Add --yes in scripts and with --json.',
           });

@@ -2,6 +2,7 @@
  * Where AWS calls go for an environment: its region, and for a sandbox environment the local
  * emulator's endpoint with fake credentials. Everything else uses the SDK's own credential chain.
  */
+import { endpointUrlFromEnv } from '../cli-args/env-vars.js';
 import type { EnvironmentConfig } from '../config/types.js';
 import { BerthError } from '../output/errors.js';
 import { FAKE_CREDENTIALS, readSandboxRecord } from '../sandbox/state.js';
@@ -27,6 +28,6 @@ export function awsContext(env: EnvironmentConfig, processEnv: NodeJS.ProcessEnv
     }
     return { region: rec.region, endpoint: rec.endpoint, credentials: { ...FAKE_CREDENTIALS }, sandbox: true, publicUrlOverride: rec.publicUrl };
   }
-  const endpoint = processEnv.BERTH_AWS_ENDPOINT_URL || undefined;
+  const endpoint = endpointUrlFromEnv(processEnv);
   return { region: env.region, endpoint, sandbox: false, expectedAccount: env.account };
 }

@@ -23,5 +23,5 @@ export function parseSince(text: string, now: number = Date.now(), flag = '--sin
       return t;
     }
   }
-  throw new UsageError(`${flag} "${s}" is neither a duration nor an ISO time.`, { code: ERROR_CODES.flagFormat, hint: HINT });
+  throw new UsageError(`${flag} "${s}" is neither a duration nor an ISO time; expected e.g. 10m, 2h, 1d or 2025-05-01T10:00:00Z.`, { code: ERROR_CODES.flagFormat, hint: HINT });
 }

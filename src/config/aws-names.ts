@@ -93,7 +93,7 @@ function derivedNames(env: EnvironmentConfig): Derived[] {
     const at = `services[${i}].name`;
     const own = (rule: NameRule, name: string, kind: string): Derived => ({ rule, name, from: at, value: svc.name, kind });
     out.push(
-      { rule: R.ecrRepository, name: s.repository, from: svc.repository === `${env.app}/${svc.name}` ? 'app' : `services[${i}].repository`, value: svc.repository, kind: 'ecrRepository' },
+      repositoryName(env, svc, i),
       own(R.targetGroup, s.targetGroup, 'targetGroup'), own(R.iamRole, s.executionRole, 'executionRole'), own(R.iamRole, s.taskRole, 'taskRole'),
       own(R.logGroup, s.logGroup, 'logGroup'), own(R.taskFamily, s.taskFamily, 'taskFamily'), own(R.ecsService, s.service, 'ecsService'),
     );
@@ -103,6 +103,14 @@ function derivedNames(env: EnvironmentConfig): Derived[] {
     }
   });
   return out;
+}
+
+/** The ECR repository, blamed on the field that breaks it: services[i].repository when set, else the app or the service name. */
+function repositoryName(env: EnvironmentConfig, svc: EnvironmentConfig['services'][number], i: number): Derived {
+  const isDefault = svc.repository === `${env.app}/${svc.name}`;
+  const from = !isDefault ? `services[${i}].repository` : nameProblem(NAME_RULES.ecrRepository, `${env.app}/x`) ? 'app' : `services[${i}].name`;
+  const value = from === 'app' ? env.app : from.endsWith('.name') ? svc.name : svc.repository;
+  return { rule: NAME_RULES.ecrRepository, name: svc.repository, from, value, kind: 'ecrRepository' };
 }
 
 /** Push an issue for every derived name AWS would refuse, and every pair that collides (after truncation). */

@@ -15,14 +15,14 @@ export function templateNames(): string[] {
 
 export function initEnvironment(name: string, template: string, opts: { force: boolean }) {
   if (!/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/.test(name))
-    throw new UsageError(`name "${name}": expected a lowercase name of 2-20 letters, digits and dashes, starting with a letter.`);
+    throw new UsageError(`name "${name}": expected a lowercase name of 2-20 letters, digits and dashes, starting with a letter.`, { code: ERROR_CODES.flagFormat });
   const known = templateNames();
-  if (!known.includes(template)) throw new UsageError(`--template "${template}": expected one of ${known.join(', ')}.`);
+  if (!known.includes(template)) throw new UsageError(`--template "${template}": expected one of ${known.join(', ')}.`, { code: ERROR_CODES.unknownName });
   const file = paths.environmentFile(name);
   if (existsSync(file) && !opts.force)
     throw new UsageError(`${file} exists already; expected a new environment name.`, { code: ERROR_CODES.outputNotOwned, hint: 'Pass --force to overwrite it (only a file berth init wrote).' });
   if (existsSync(file) && !isOwnedFile(file))
-    throw new UsageError(`${file} exists and berth did not write it: --force replaces only a file berth init wrote.`, {
+    throw new UsageError(`${file} exists and berth did not write it: --force replaces only a file berth init wrote; expected a new environment name.`, {
       code: ERROR_CODES.outputNotOwned,
       hint: 'Move or delete it yourself first, or choose another name; nothing was written.',
     });

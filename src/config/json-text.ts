@@ -82,14 +82,14 @@ class Parser {
       const c = t[this.pos];
       if (c === ' ' || c === '\t' || c === '\n' || c === '\r') this.pos++;
       else if (c === '/' && (t[this.pos + 1] === '/' || t[this.pos + 1] === '*'))
-        this.fail('a comment; JSON has no comments (put a note in a "$comment" field instead)');
-      else if (c === '#') this.fail('a comment ("#"); JSON has no comments (put a note in a "$comment" field instead)');
+        this.fail('a comment; expected JSON, which has no comments (put a note in a "$comment" field instead)');
+      else if (c === '#') this.fail('a comment ("#"); expected JSON, which has no comments (put a note in a "$comment" field instead)');
       else return;
     }
   }
 
   value(path: string, depth: number): unknown {
-    if (depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels; an environment file needs at most a few`);
+    if (depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels; expected at most ${MAX_DEPTH} (an environment file needs a few)`);
     const c = this.text[this.pos];
     if (c === '{') return this.object(path, depth);
     if (c === '[') return this.array(path, depth);

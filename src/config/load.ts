@@ -220,7 +220,7 @@ export function loadEnvironment(env: string): EnvironmentConfig {
     const st = statSync(file);
     if (!st.isFile()) throw new UsageError(`--env ${env}: ${file} is not a regular file; expected an environment .json file.`, { code: ERROR_CODES.configNotFound });
     if (st.size > MAX_FILE_BYTES)
-      throw new ConfigError(file, [{ path: '(file)', value: undefined, expected: `an environment file of at most ${MAX_FILE_BYTES} bytes; this one has ${st.size}`, line: 1, column: 1 }]);
+      throw new ConfigError(file, [{ path: '(file)', value: undefined, expected: `a file of ${st.size} bytes; expected at most ${MAX_FILE_BYTES} bytes for an environment file`, line: 1, column: 1 }]);
     text = readFileSync(file);
   } catch (e) {
     if (e instanceof UsageError) throw e;

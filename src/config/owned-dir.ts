@@ -45,7 +45,7 @@ export function claimOutputDir(target: string, flag: string, project = projectDi
   if (!target.trim()) refuse(ERROR_CODES.flagFormat, `${flag} "${target}": expected a folder name, found an empty string.`);
   const dir = resolve(target);
   const berths = isBerthDirectory(dir, project);
-  if (within(project, dir)) refuse(ERROR_CODES.outputNotOwned, `${flag} "${target}" is the project folder (or holds it): berth writes only into a folder of its own or a new or empty one.`);
+  if (within(project, dir)) refuse(ERROR_CODES.outputNotOwned, `${flag} "${target}" is the project folder (or holds it); expected a new or empty folder (berth writes only into a folder of its own or one like that).`);
   if (!existsSync(dir) && !isLink(dir)) {
     createDirs(dir, flag, target);
     return { dir, berths };

@@ -14,11 +14,11 @@ export function selectService(env: EnvironmentConfig, name?: string): ServiceCon
   const valid = env.services.map((s) => s.name);
   if (name) {
     const svc = env.services.find((s) => s.name === name);
-    if (!svc) throw new UsageError(`--service ${name}: environment ${env.name} has no such service; valid: ${valid.join(', ')}.`, { details: { valid } });
+    if (!svc) throw new UsageError(`--service ${name}: environment ${env.name} has no such service; expected one of ${valid.join(', ')}.`, { details: { valid }, code: 'usage.unknown-name' });
     return svc;
   }
   if (env.services.length === 1) return env.services[0]!;
-  throw new UsageError(`--service is required: environment ${env.name} has ${valid.length} services (${valid.join(', ')}).`, { details: { valid } });
+  throw new UsageError(`--service is required: environment ${env.name} has ${valid.length} services (${valid.join(', ')}); expected one of them.`, { details: { valid }, code: 'usage.missing-option' });
 }
 
 /** `--service` for commands that default to every service (status, health). */
