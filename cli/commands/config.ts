@@ -18,7 +18,7 @@ export function register(program: Command): void {
     );
   config
     .command('docs')
-    .description('Print every environment field with its default, as Markdown.')
+    .description('Print every environment field with its default, as Markdown.\n' + exitHelp('config docs'))
     .option('--json', 'machine-readable output')
     .action(
       action<{ json?: boolean }>(async (_opts, out) => {

@@ -1,8 +1,10 @@
 /**
- * Every exit code berth uses, in one place. Commands document which of these they return
- * (README, "Exit codes"). Keep the numbers stable: scripts depend on them.
+ * Every exit code berth uses, in one place. Each entry's doc comment (or its group's `//` comment)
+ * becomes its row in the README's exit-code table (src/output/exit-table.ts); which command returns
+ * which code is in src/output/command-exits.ts. Keep the numbers stable: scripts depend on them.
  */
 export const EXIT = {
+  /** Success: the command did what it says. */
   OK: 0,
   /** Generic failure: a check failed, terraform failed, AWS refused. */
   FAILED: 1,
@@ -12,8 +14,11 @@ export const EXIT = {
   MISSING_TOOL: 3,
 
   // plan: terraform's -detailed-exitcode convention.
+  /** plan: no changes. */
   PLAN_NO_CHANGES: 0,
+  /** plan: an error. */
   PLAN_ERROR: 1,
+  /** plan: changes pending (terraform's -detailed-exitcode 2). */
   PLAN_CHANGES: 2,
 
   // plan / apply / destroy / outputs (terraform).
@@ -39,6 +44,7 @@ export const EXIT = {
   DEPLOY_SUPERSEDED: 14,
 
   // doctor: 0 when no check FAILs (WARNs allowed), 1 when any does; 2 for an unknown check group.
+  /** doctor: a check FAILed. */
   DOCTOR_FAILED: 1,
 
   // see-platform: cost and insights (50-59).
