@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
 
 interface Opts {
@@ -17,7 +18,7 @@ export function register(program: Command): void {
     .command('cost')
     .description(
       "The environment's monthly estimate, line by line, from berth's price table (offline). --refresh rebuilds the table from AWS's price list (online).\n" +
-        'Exit codes: 0 printed (or refreshed), 2 bad input, 50 the price list could not be read (--refresh).',
+        exitHelp('cost'),
     )
     .option('-e, --env <env>', 'environment name or path to a .json file')
     .option('--assume <key=value>', 'override a usage assumption (repeatable); see the README for the keys', collect, [])

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
 
 export function register(program: Command): void {
@@ -6,7 +7,7 @@ export function register(program: Command): void {
     .command('dashboard')
     .description(
       "The console URL of the environment's CloudWatch dashboard (created by the alarms stack). No AWS call.\n" +
-        'Exit codes: 0 printed, 2 bad input.',
+        exitHelp('dashboard'),
     )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('--json', 'machine-readable output: {name, region, url}')

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
 
 interface Opts {
@@ -14,7 +15,7 @@ export function register(program: Command): void {
     .description(
       "The platform's picture from its synthesized stacks: internet, DNS and certificate, the ALB's listeners and path rules, services, subnets, " +
         'NAT, Aurora, Redis, secrets (names only), alarms, and the security-group chain with ports.\n' +
-        'Exit codes: 0 written, 2 bad input (unknown format, an --out file berth did not write).',
+        exitHelp('diagram'),
     )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('-f, --format <format>', 'mermaid | drawio | svg | html', 'mermaid')

@@ -28,6 +28,9 @@ export const COMMAND_EXITS: Record<string, CommandExits> = {
   'config validate': { aws: false, codes: [[EXIT.OK, 'valid'], BAD_INPUT] },
   'config docs': { aws: false, codes: [[EXIT.OK, 'printed']] },
   synth: { aws: false, codes: [[EXIT.OK, 'synthesized'], BAD_INPUT] },
+  diagram: { aws: false, codes: [[EXIT.OK, 'written'], [EXIT.USAGE, 'bad input (unknown format, an --out file berth did not write)']] },
+  dashboard: { aws: false, codes: [[EXIT.OK, 'printed'], BAD_INPUT] },
+  cost: { aws: false, codes: [[EXIT.OK, 'printed (or refreshed)'], BAD_INPUT, [EXIT.COST_PRICE_LIST_UNAVAILABLE, 'the price list could not be read (--refresh)']] },
   check: { aws: false, codes: [[EXIT.OK, 'no unwaived finding'], [EXIT.FAILED, 'a finding'], BAD_INPUT] },
   plan: {
     aws: true,
@@ -68,7 +71,10 @@ export const COMMAND_EXITS: Record<string, CommandExits> = {
   },
   status: { aws: true, codes: [[EXIT.OK, 'shown'], [EXIT.FAILED, 'a service is not deployed, or AWS refused'], BAD_INPUT] },
   health: { aws: true, codes: [[EXIT.OK, 'every service healthy'], [EXIT.FAILED, 'not healthy'], BAD_INPUT] },
-  logs: { aws: true, codes: [[EXIT.OK, 'done (or --follow ended)'], [EXIT.FAILED, 'the log group is missing or AWS refused'], BAD_INPUT] },
+  logs: {
+    aws: true,
+    codes: [[EXIT.OK, 'done (or --follow ended)'], [EXIT.FAILED, 'the log group is missing or AWS refused'], BAD_INPUT, [EXIT.INSIGHTS_QUERY_FAILED, 'the --insights query failed or timed out']],
+  },
   doctor: { aws: true, codes: [[EXIT.OK, 'no check failed (warnings allowed)'], [EXIT.DOCTOR_FAILED, 'a check failed'], [EXIT.USAGE, 'bad input (unknown group or check, unknown service)']] },
   runbook: { aws: false, codes: [[EXIT.OK, 'printed'], [EXIT.USAGE, 'unknown runbook']] },
   'sandbox up': { aws: false, codes: [[EXIT.OK, 'up'], [EXIT.FAILED, 'failed'], BAD_INPUT, [EXIT.MISSING_TOOL, 'moto_server or terraform is missing'], TF_TIMEOUT] },
