@@ -181,7 +181,7 @@ export interface OutputsResult {
 /** apply / destroy refused for want of a confirmation. Nothing changed. */
 export class NotConfirmedError extends BerthError {
   constructor(message: string, hint: string) {
-    super(message, { exitCode: EXIT.NOT_CONFIRMED, hint });
+    super(message, { exitCode: EXIT.NOT_CONFIRMED, hint, code: 'usage.not-confirmed' });
     this.name = 'NotConfirmedError';
   }
 }
