@@ -25,5 +25,9 @@ export function commanderFailure(e: CommanderError, args: string[]): UsageError 
     return undefined;
   }
   const message = e.message.replace(/^error:\s*/, '');
-  return new UsageError(message, { code: IDS[e.code] ?? ERROR_CODES.usage, hint: 'Run with --help for usage.', details: { commander: e.code, args } });
+  return new UsageError(message, {
+    code: IDS[e.code] ?? ERROR_CODES.usage,
+    hint: 'Run with --help for usage.',
+    details: { commander: e.code, args },
+  });
 }

@@ -38,7 +38,10 @@ function checkHelpTopic(program: Command, args: string[]): void {
     cmd = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
     if (!cmd) {
       const known = program.commands.map((c) => c.name()).join(', ');
-      throw new UsageError(`help ${args.slice(1).join(' ')}: no such command; commands: ${known}`, { code: ERROR_CODES.unknownCommand, hint: 'Run `berth --help` for the list.' });
+      throw new UsageError(`help ${args.slice(1).join(' ')}: no such command; commands: ${known}`, {
+        code: ERROR_CODES.unknownCommand,
+        hint: 'Run `berth --help` for the list.',
+      });
     }
   }
 }

@@ -40,7 +40,10 @@ export function action<O extends GlobalOpts>(fn: Action<O>) {
     // commander passes (...positional args, options, command)
     const cmd = params[params.length - 1] as { opts(): O };
     const opts = cmd.opts();
-    const args = params.slice(0, -2).flat().filter((a): a is string => typeof a === 'string');
+    const args = params
+      .slice(0, -2)
+      .flat()
+      .filter((a): a is string => typeof a === 'string');
     // `--env --json`: commander took --json as the value of --env; the person still asked for JSON.
     const reporter = await reporterFor(Boolean(opts.json) || jsonRequested).init();
     try {

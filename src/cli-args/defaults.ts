@@ -56,6 +56,12 @@ export function describeDurationBound(b: Bound): string {
 }
 
 function fmt(ms: number): string {
-  for (const [unit, size] of [['d', D], ['h', H], ['m', MIN], ['s', S]] as const) if (ms >= size && ms % size === 0 && (unit !== 'd' || ms > D)) return `${ms / size}${unit}`;
+  for (const [unit, size] of [
+    ['d', D],
+    ['h', H],
+    ['m', MIN],
+    ['s', S],
+  ] as const)
+    if (ms >= size && ms % size === 0 && (unit !== 'd' || ms > D)) return `${ms / size}${unit}`;
   return `${ms}ms`;
 }

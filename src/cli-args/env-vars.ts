@@ -12,9 +12,12 @@ export function endpointUrlFromEnv(processEnv: NodeJS.ProcessEnv): string | unde
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname)
-    throw new UsageError(`BERTH_AWS_ENDPOINT_URL "${raw.slice(0, 200)}" is not a URL; expected http(s)://host[:port], e.g. http://127.0.0.1:5000.`, {
-      code: 'usage.env-var',
-      hint: 'Unset it to talk to AWS itself.',
-    });
+    throw new UsageError(
+      `BERTH_AWS_ENDPOINT_URL "${raw.slice(0, 200)}" is not a URL; expected http(s)://host[:port], e.g. http://127.0.0.1:5000.`,
+      {
+        code: 'usage.env-var',
+        hint: 'Unset it to talk to AWS itself.',
+      },
+    );
   return raw;
 }

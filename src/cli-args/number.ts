@@ -7,6 +7,7 @@ export function parseWholeNumber(text: string, flag: string, bound: Bound): numb
   const expected = `a whole number from ${bound.min} to ${bound.max}`;
   if (!/^\d+$/.test(s)) throw new UsageError(`${flag} "${text}": expected ${expected}.`, { code: ERROR_CODES.flagFormat });
   const n = Number(s);
-  if (s.length > 15 || n < bound.min || n > bound.max) throw new UsageError(`${flag} "${text}" is out of range: expected ${expected}.`, { code: ERROR_CODES.flagRange });
+  if (s.length > 15 || n < bound.min || n > bound.max)
+    throw new UsageError(`${flag} "${text}" is out of range: expected ${expected}.`, { code: ERROR_CODES.flagRange });
   return n;
 }

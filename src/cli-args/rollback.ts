@@ -12,7 +12,11 @@ const HINT = 'Use a revision number (e.g. 41), family:revision, a task-definitio
 export function checkRollbackTo(to: string | undefined): string | undefined {
   if (to === undefined) return undefined;
   const s = to.trim();
-  if (!s) throw new UsageError('--to is empty; expected a revision number, family:revision, an ARN or an image.', { code: ERROR_CODES.flagFormat, hint: HINT });
+  if (!s)
+    throw new UsageError('--to is empty; expected a revision number, family:revision, an ARN or an image.', {
+      code: ERROR_CODES.flagFormat,
+      hint: HINT,
+    });
   if (/^\d+$/.test(s)) return String(parseWholeNumber(s, '--to', FLAG_BOUNDS.revision));
   const rev = FAMILY_REV.exec(s)?.[2] ?? (s.startsWith('arn:') ? TD_ARN.exec(s)?.[1] : undefined);
   if (rev !== undefined) {
@@ -20,14 +24,20 @@ export function checkRollbackTo(to: string | undefined): string | undefined {
     return s;
   }
   if (s.startsWith('arn:'))
-    throw new UsageError(`--to "${s}" is not a task-definition ARN; expected arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>.`, { code: ERROR_CODES.flagFormat, hint: HINT });
+    throw new UsageError(
+      `--to "${s}" is not a task-definition ARN; expected arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>.`,
+      { code: ERROR_CODES.flagFormat, hint: HINT },
+    );
   try {
     checkImage(s);
   } catch (e) {
-    throw new UsageError(`--to "${s}": expected a revision number, family:revision, a task-definition ARN, or an image reference with a tag.`, {
-      code: ERROR_CODES.flagFormat,
-      hint: (e as UsageError).hint ?? HINT,
-    });
+    throw new UsageError(
+      `--to "${s}": expected a revision number, family:revision, a task-definition ARN, or an image reference with a tag.`,
+      {
+        code: ERROR_CODES.flagFormat,
+        hint: (e as UsageError).hint ?? HINT,
+      },
+    );
   }
   return s;
 }

@@ -19,9 +19,15 @@ export function parseSince(text: string, now: number = Date.now(), flag = '--sin
     if (!Number.isNaN(t)) {
       if (t > now) throw new UsageError(`${flag} ${s} is in the future; expected a time before now.`, { code: ERROR_CODES.flagRange });
       if (now - t > FLAG_BOUNDS.logsLookback.max)
-        throw new UsageError(`${flag} ${s} is out of range: expected a time within the last 3653 days (CloudWatch Logs keeps at most 10 years).`, { code: ERROR_CODES.flagRange });
+        throw new UsageError(
+          `${flag} ${s} is out of range: expected a time within the last 3653 days (CloudWatch Logs keeps at most 10 years).`,
+          { code: ERROR_CODES.flagRange },
+        );
       return t;
     }
   }
-  throw new UsageError(`${flag} "${s}" is neither a duration nor an ISO time; expected e.g. 10m, 2h, 1d or 2025-05-01T10:00:00Z.`, { code: ERROR_CODES.flagFormat, hint: HINT });
+  throw new UsageError(`${flag} "${s}" is neither a duration nor an ISO time; expected e.g. 10m, 2h, 1d or 2025-05-01T10:00:00Z.`, {
+    code: ERROR_CODES.flagFormat,
+    hint: HINT,
+  });
 }

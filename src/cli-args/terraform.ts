@@ -17,9 +17,13 @@ export function parseParallelism(text: string | undefined): number {
 export function parseLockTimeout(text: string | undefined): string {
   const s = text ?? FLAG_DEFAULTS.lockTimeout;
   const b = FLAG_BOUNDS.lockTimeout;
-  if (!/^\d{1,9}(ms|s|m|h)$/.test(s)) throw new UsageError(`--lock-timeout "${s}": expected a duration such as 0s, 30s or 5m.`, { code: ERROR_CODES.flagFormat });
+  if (!/^\d{1,9}(ms|s|m|h)$/.test(s))
+    throw new UsageError(`--lock-timeout "${s}": expected a duration such as 0s, 30s or 5m.`, { code: ERROR_CODES.flagFormat });
   const ms = parseDurationText(s, '--lock-timeout');
-  if (ms > b.max) throw new UsageError(`--lock-timeout "${s}" is out of range: expected 0s to ${describeDurationBound(b).split(' to ')[1]}.`, { code: ERROR_CODES.flagRange });
+  if (ms > b.max)
+    throw new UsageError(`--lock-timeout "${s}" is out of range: expected 0s to ${describeDurationBound(b).split(' to ')[1]}.`, {
+      code: ERROR_CODES.flagRange,
+    });
   return s;
 }
 

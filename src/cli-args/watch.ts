@@ -22,10 +22,17 @@ export interface WatchSettings {
 /** Validate every flag before touching AWS: bad input exits 2 with nothing changed. */
 export function watchSettings(f: WatchFlags): WatchSettings {
   const timeoutMs = parseDuration(f.timeout ?? FLAG_DEFAULTS.timeout, '--timeout', FLAG_BOUNDS.timeout);
-  const maxFailedTasks = f.maxFailedTasks === undefined ? FLAG_DEFAULTS.maxFailedTasks : parseWholeNumber(f.maxFailedTasks, '--max-failed-tasks', FLAG_BOUNDS.maxFailedTasks);
+  const maxFailedTasks =
+    f.maxFailedTasks === undefined
+      ? FLAG_DEFAULTS.maxFailedTasks
+      : parseWholeNumber(f.maxFailedTasks, '--max-failed-tasks', FLAG_BOUNDS.maxFailedTasks);
   const pollMs = f.pollInterval !== undefined ? parseDuration(f.pollInterval, '--poll-interval', FLAG_BOUNDS.pollInterval) : undefined;
   if (pollMs !== undefined && pollMs >= timeoutMs) {
-    throw new UsageError(`--poll-interval "${f.pollInterval}" must be shorter than --timeout (${f.timeout ?? FLAG_DEFAULTS.timeout}); expected a shorter interval or a longer timeout.`, { code: ERROR_CODES.flagCombination });
+    throw new UsageError(
+      `--poll-interval "${f.pollInterval}" must be shorter than --timeout (${f.timeout ?? FLAG_DEFAULTS.timeout}); ` +
+        'expected a shorter interval or a longer timeout.',
+      { code: ERROR_CODES.flagCombination },
+    );
   }
   return { timeoutMs, maxFailedTasks, smoke: f.smoke !== false, pollMs };
 }

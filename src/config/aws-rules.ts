@@ -14,7 +14,8 @@ const PG_MIN_MINOR: Record<number, number> = { 13: 6, 14: 3, 15: 2, 16: 1, 17: 4
 export function auroraVersionProblem(engine: 'postgresql' | 'mysql', version: string): string | undefined {
   if (engine === 'postgresql') {
     const m = /^(\d+)\.(\d+)$/.exec(version);
-    if (!m) return `an Aurora PostgreSQL version such as "16.6" (engine is postgresql${/mysql/.test(version) ? '; this is a MySQL version' : ''})`;
+    if (!m)
+      return 'an Aurora PostgreSQL version such as "16.6" ' + `(engine is postgresql${/mysql/.test(version) ? '; this is a MySQL version' : ''})`;
     const [major, minor] = [Number(m[1]), Number(m[2])];
     const min = PG_MIN_MINOR[major];
     if (min === undefined) return `an Aurora PostgreSQL major version that Serverless v2 runs: ${Object.keys(PG_MIN_MINOR).join(', ')}`;
@@ -23,7 +24,11 @@ export function auroraVersionProblem(engine: 'postgresql' | 'mysql', version: st
   }
   const m3 = /^8\.0\.mysql_aurora\.3\.(\d{2})\.(\d+)$/.exec(version);
   const m4 = /^8\.4\.mysql_aurora\.4\.(\d{2})\.(\d+)$/.exec(version);
-  if (!m3 && !m4) return `an Aurora MySQL version such as "8.0.mysql_aurora.3.08.0" (engine is mysql${/^\d+\.\d+$/.test(version) ? '; this looks like a PostgreSQL version' : ''})`;
+  if (!m3 && !m4)
+    return (
+      'an Aurora MySQL version such as "8.0.mysql_aurora.3.08.0" ' +
+      `(engine is mysql${/^\d+\.\d+$/.test(version) ? '; this looks like a PostgreSQL version' : ''})`
+    );
   if (m3 && Number(m3[1]) < 2) return 'Aurora MySQL 3.02.0 or later (8.0.mysql_aurora.3.02.0) for Serverless v2';
   return undefined;
 }
@@ -46,9 +51,20 @@ export function vpcCidrProblem(cidr: string): string | undefined {
   const p = parseCidr(cidr);
   if (!p) return 'an IPv4 CIDR such as "10.0.0.0/16"';
   const n = toInt(p.octets);
-  const inPrivate = PRIVATE.find((r) => p.prefix >= r.prefix && ((n & maskOf(r.prefix)) >>> 0) === toInt(r.base));
+  const inPrivate = PRIVATE.find((r) => p.prefix >= r.prefix && (n & maskOf(r.prefix)) >>> 0 === toInt(r.base));
   if (!inPrivate) {
-    const what = p.octets[0] === 127 ? 'a loopback range' : p.octets[0]! >= 224 && p.octets[0]! <= 239 ? 'a multicast range' : p.octets[0]! >= 240 ? 'a reserved range' : p.octets[0] === 169 && p.octets[1] === 254 ? 'a link-local range' : p.octets[0] === 0 ? 'the "this network" range' : 'a public range';
+    const what =
+      p.octets[0] === 127
+        ? 'a loopback range'
+        : p.octets[0]! >= 224 && p.octets[0]! <= 239
+          ? 'a multicast range'
+          : p.octets[0]! >= 240
+            ? 'a reserved range'
+            : p.octets[0] === 169 && p.octets[1] === 254
+              ? 'a link-local range'
+              : p.octets[0] === 0
+                ? 'the "this network" range'
+                : 'a public range';
     return `a private RFC 1918 range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16); ${cidr} is ${what}`;
   }
   if (p.prefix < 16 || p.prefix > 28) return 'a block size AWS accepts for a VPC: /16 to /28';

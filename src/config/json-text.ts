@@ -23,10 +23,12 @@ export class JsonTextError extends Error {
 
 /** Decode bytes as UTF-8, refusing a BOM, UTF-16 and invalid sequences. */
 export function decodeUtf8(bytes: Uint8Array): string {
-  if (bytes.length > MAX_FILE_BYTES) throw new JsonTextError(1, 1, `the file is ${bytes.length} bytes; expected at most ${MAX_FILE_BYTES} bytes for an environment file`);
+  if (bytes.length > MAX_FILE_BYTES)
+    throw new JsonTextError(1, 1, `the file is ${bytes.length} bytes; expected at most ${MAX_FILE_BYTES} bytes for an environment file`);
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
     throw new JsonTextError(1, 1, 'the file is UTF-16 (it starts with a UTF-16 byte order mark); expected UTF-8 without a byte order mark');
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) throw new JsonTextError(1, 1, 'a byte order mark (EF BB BF); expected UTF-8 without a byte order mark');
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    throw new JsonTextError(1, 1, 'a byte order mark (EF BB BF); expected UTF-8 without a byte order mark');
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -58,7 +60,8 @@ const describeChar = (c: string | undefined) => (c === undefined ? 'the end of t
 /** Parse `text` strictly; throws JsonTextError with line and column. */
 export function parseStrictJson(text: string): unknown {
   if (text.charCodeAt(0) === 0xfeff) throw new JsonTextError(1, 1, 'a byte order mark; expected UTF-8 without a byte order mark');
-  if (text.length > MAX_FILE_BYTES) throw new JsonTextError(1, 1, `the file has ${text.length} characters; expected at most ${MAX_FILE_BYTES}`);
+  if (text.length > MAX_FILE_BYTES)
+    throw new JsonTextError(1, 1, `the file has ${text.length} characters; expected at most ${MAX_FILE_BYTES}`);
   const p = new Parser(text);
   p.ws();
   const value = p.value('', 0);
@@ -89,21 +92,27 @@ class Parser {
   }
 
   value(path: string, depth: number): unknown {
-    if (depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels; expected at most ${MAX_DEPTH} (an environment file needs a few)`);
+    if (depth > MAX_DEPTH)
+      this.fail(`nesting deeper than ${MAX_DEPTH} levels; expected at most ${MAX_DEPTH} (an environment file needs a few)`);
     const c = this.text[this.pos];
     if (c === '{') return this.object(path, depth);
     if (c === '[') return this.array(path, depth);
     if (c === '"') return this.string();
-    if (c === "'") this.fail("a single-quoted string; expected double quotes");
+    if (c === "'") this.fail('a single-quoted string; expected double quotes');
     if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number();
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (this.text.startsWith(word, this.pos)) {
         this.pos += word.length;
         return v;
       }
     }
     const word = /^[A-Za-z_$][\w$]*/.exec(this.text.slice(this.pos, this.pos + 40))?.[0];
-    if (word) this.fail(`${JSON.stringify(word)}; expected a value (a string in double quotes, a number, true, false, null, an object or a list)`);
+    if (word)
+      this.fail(`${JSON.stringify(word)}; expected a value (a string in double quotes, a number, true, false, null, an object or a list)`);
     return this.fail(`${describeChar(c)}; expected a value`);
   }
 
@@ -123,7 +132,12 @@ class Parser {
       const keyPath = path ? `${path}.${key}` : key;
       if (seen.has(key)) {
         const first = lineCol(this.text, seen.get(key)!);
-        this.fail(`duplicate key "${key}" (first at line ${first.line}, column ${first.column}); expected each key once (the last one would silently win)`, keyAt, keyPath);
+        this.fail(
+          `duplicate key "${key}" (first at line ${first.line}, column ${first.column}); ` +
+            'expected each key once (the last one would silently win)',
+          keyAt,
+          keyPath,
+        );
       }
       seen.set(key, keyAt);
       this.ws();
@@ -165,7 +179,10 @@ class Parser {
       const c = this.text[this.pos];
       if (c === undefined) this.fail('a string that never ends; expected a closing double quote', start);
       if (c === '"') return this.pos++, out;
-      if (c < ' ') this.fail(`a control character (U+${c.charCodeAt(0).toString(16).padStart(4, '0')}) inside a string; expected it escaped (\\n, \\t, ...)`);
+      if (c < ' ')
+        this.fail(
+          `a control character (U+${c.charCodeAt(0).toString(16).padStart(4, '0')}) inside a string; expected it escaped (\\n, \\t, ...)`,
+        );
       if (c === '\\') {
         const e = this.text[this.pos + 1];
         const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
@@ -189,7 +206,8 @@ class Parser {
     const n = Number(m[0]);
     if (!Number.isFinite(n)) this.fail(`the number ${m[0].slice(0, 30)} is too large; expected a finite number`);
     const next = this.text[this.pos + m[0].length];
-    if (next !== undefined && /[\w.]/.test(next)) this.fail(`${describeChar(next)} inside the number ${m[0]}; expected a plain decimal number`, this.pos + m[0].length);
+    if (next !== undefined && /[\w.]/.test(next))
+      this.fail(`${describeChar(next)} inside the number ${m[0]}; expected a plain decimal number`, this.pos + m[0].length);
     this.pos += m[0].length;
     return n;
   }

@@ -37,7 +37,10 @@ export function isBerthDirectory(dir: string, project = projectDir()): boolean {
 }
 
 function refuse(code: string, message: string, hint?: string): never {
-  throw new UsageError(message, { code, hint: hint ?? 'Name a new or empty folder (or leave the option out for berth\'s own folder); nothing was written.' });
+  throw new UsageError(message, {
+    code,
+    hint: hint ?? "Name a new or empty folder (or leave the option out for berth's own folder); nothing was written.",
+  });
 }
 
 /** Check (and create) an output folder before anything is written into it. */
@@ -45,21 +48,28 @@ export function claimOutputDir(target: string, flag: string, project = projectDi
   if (!target.trim()) refuse(ERROR_CODES.flagFormat, `${flag} "${target}": expected a folder name, found an empty string.`);
   const dir = resolve(target);
   const berths = isBerthDirectory(dir, project);
-  if (within(project, dir)) refuse(ERROR_CODES.outputNotOwned, `${flag} "${target}" is the project folder (or holds it); expected a new or empty folder (berth writes only into a folder of its own or one like that).`);
+  if (within(project, dir))
+    refuse(
+      ERROR_CODES.outputNotOwned,
+      `${flag} "${target}" is the project folder (or holds it); ` +
+        'expected a new or empty folder (berth writes only into a folder of its own or one like that).',
+    );
   if (!existsSync(dir) && !isLink(dir)) {
     createDirs(dir, flag, target);
     return { dir, berths };
   }
   const st = lstatSync(dir);
   if (st.isSymbolicLink()) refuse(ERROR_CODES.outputNotDirectory, `${flag} "${target}" is a symbolic link: expected a real folder.`);
-  if (!st.isDirectory()) refuse(ERROR_CODES.outputNotDirectory, `${flag} "${target}" is not a folder (it is ${kindOf(st)}); expected a new or empty folder.`);
+  if (!st.isDirectory())
+    refuse(ERROR_CODES.outputNotDirectory, `${flag} "${target}" is not a folder (it is ${kindOf(st)}); expected a new or empty folder.`);
   mustWrite(dir, flag, target);
   const entries = readdirSync(dir);
   if (entries.includes(OWNER_FILE)) return { dir, previous: readOwner(dir), berths };
   if (entries.length === 0 || berths) return { dir, berths };
   return refuse(
     ERROR_CODES.outputNotOwned,
-    `${flag} "${target}" holds ${entries.length} file${entries.length === 1 ? '' : 's'} berth did not write (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}); expected a new or empty folder.`,
+    `${flag} "${target}" holds ${entries.length} file${entries.length === 1 ? '' : 's'} berth did not write ` +
+      `(${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}); expected a new or empty folder.`,
   );
 }
 
@@ -104,7 +114,11 @@ function mustWrite(dir: string, flag: string, target: string): void {
   try {
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch {
-    refuse(ERROR_CODES.outputNotWritable, `${flag} "${target}": berth may not write into ${dir}; expected a folder it can write.`, 'Check its permissions, or name another folder; nothing was written.');
+    refuse(
+      ERROR_CODES.outputNotWritable,
+      `${flag} "${target}": berth may not write into ${dir}; expected a folder it can write.`,
+      'Check its permissions, or name another folder; nothing was written.',
+    );
   }
 }
 
@@ -120,13 +134,20 @@ function createDirs(dir: string, flag: string, target: string): void {
     cur = up;
   }
   const st = lstatSync(cur);
-  if (!st.isDirectory()) refuse(ERROR_CODES.outputNotDirectory, `${flag} "${target}": ${cur} is not a folder (it is ${kindOf(st)}); expected a folder to create ${target} in.`);
+  if (!st.isDirectory())
+    refuse(
+      ERROR_CODES.outputNotDirectory,
+      `${flag} "${target}": ${cur} is not a folder (it is ${kindOf(st)}); expected a folder to create ${target} in.`,
+    );
   mustWrite(cur, flag, target);
   for (const d of missing) {
     try {
       mkdirSync(d);
     } catch (e) {
-      refuse(ERROR_CODES.outputNotWritable, `${flag} "${target}": cannot create ${d} (${(e as NodeJS.ErrnoException).code ?? 'error'}); expected a folder berth can create.`);
+      refuse(
+        ERROR_CODES.outputNotWritable,
+        `${flag} "${target}": cannot create ${d} (${(e as NodeJS.ErrnoException).code ?? 'error'}); expected a folder berth can create.`,
+      );
     }
   }
 }
@@ -140,12 +161,24 @@ export function claimOutputFile(target: string, flag: string, project = projectD
   const file = resolve(target);
   if (existsSync(file) || isLink(file)) {
     const st = lstatSync(file);
-    if (!st.isFile()) refuse(ERROR_CODES.outputNotDirectory, `${flag} "${target}" is not a regular file (it is ${st.isDirectory() ? 'a folder' : kindOf(st)}); expected a new file.`);
+    if (!st.isFile())
+      refuse(
+        ERROR_CODES.outputNotDirectory,
+        `${flag} "${target}" is not a regular file (it is ${st.isDirectory() ? 'a folder' : kindOf(st)}); expected a new file.`,
+      );
     if (!ownedFiles(project).includes(file) && !isBerthDirectory(dirname(file), project))
-      refuse(ERROR_CODES.outputNotOwned, `${flag} "${target}" exists and berth did not write it; expected a new file.`, 'Name a new file, or remove this one yourself; nothing was written.');
+      refuse(
+        ERROR_CODES.outputNotOwned,
+        `${flag} "${target}" exists and berth did not write it; expected a new file.`,
+        'Name a new file, or remove this one yourself; nothing was written.',
+      );
   }
   const parent = dirname(file);
-  if (!existsSync(parent)) refuse(ERROR_CODES.outputNotDirectory, `${flag} "${target}": the folder ${parent} does not exist; expected a file in an existing folder.`);
+  if (!existsSync(parent))
+    refuse(
+      ERROR_CODES.outputNotDirectory,
+      `${flag} "${target}": the folder ${parent} does not exist; expected a file in an existing folder.`,
+    );
   if (!lstatSync(parent).isDirectory()) refuse(ERROR_CODES.outputNotDirectory, `${flag} "${target}": ${parent} is not a folder.`);
   mustWrite(parent, flag, target);
   return file;

@@ -28,19 +28,57 @@ export const COMMAND_EXITS: Record<string, CommandExits> = {
   'config validate': { aws: false, codes: [[EXIT.OK, 'valid'], BAD_INPUT] },
   'config docs': { aws: false, codes: [[EXIT.OK, 'printed']] },
   synth: { aws: false, codes: [[EXIT.OK, 'synthesized'], BAD_INPUT] },
-  diagram: { aws: false, codes: [[EXIT.OK, 'written'], [EXIT.USAGE, 'bad input (unknown format, an --out file berth did not write)']] },
+  diagram: {
+    aws: false,
+    codes: [
+      [EXIT.OK, 'written'],
+      [EXIT.USAGE, 'bad input (unknown format, an --out file berth did not write)'],
+    ],
+  },
   dashboard: { aws: false, codes: [[EXIT.OK, 'printed'], BAD_INPUT] },
-  cost: { aws: false, codes: [[EXIT.OK, 'printed (or refreshed)'], BAD_INPUT, [EXIT.COST_PRICE_LIST_UNAVAILABLE, 'the price list could not be read (--refresh)']] },
+  cost: {
+    aws: false,
+    codes: [
+      [EXIT.OK, 'printed (or refreshed)'],
+      BAD_INPUT,
+      [EXIT.COST_PRICE_LIST_UNAVAILABLE, 'the price list could not be read (--refresh)'],
+    ],
+  },
   check: { aws: false, codes: [[EXIT.OK, 'no unwaived finding'], [EXIT.FAILED, 'a finding'], BAD_INPUT] },
   plan: {
     aws: true,
-    codes: [[EXIT.PLAN_NO_CHANGES, 'no changes'], [EXIT.PLAN_ERROR, 'error'], [EXIT.PLAN_CHANGES, 'changes pending (also bad input: nothing planned)'], TOOL, LOCKED, TF_TIMEOUT],
+    codes: [
+      [EXIT.PLAN_NO_CHANGES, 'no changes'],
+      [EXIT.PLAN_ERROR, 'error'],
+      [EXIT.PLAN_CHANGES, 'changes pending (also bad input: nothing planned)'],
+      TOOL,
+      LOCKED,
+      TF_TIMEOUT,
+    ],
   },
   apply: {
     aws: true,
-    codes: [[EXIT.OK, 'applied'], [EXIT.FAILED, 'failed'], [EXIT.NOT_CONFIRMED, 'not confirmed, or bad input (nothing changed)'], TOOL, LOCKED, [EXIT.PLAN_STALE, 'a saved plan is stale'], TF_TIMEOUT],
+    codes: [
+      [EXIT.OK, 'applied'],
+      [EXIT.FAILED, 'failed'],
+      [EXIT.NOT_CONFIRMED, 'not confirmed, or bad input (nothing changed)'],
+      TOOL,
+      LOCKED,
+      [EXIT.PLAN_STALE, 'a saved plan is stale'],
+      TF_TIMEOUT,
+    ],
   },
-  destroy: { aws: true, codes: [[EXIT.OK, 'destroyed'], [EXIT.FAILED, 'failed'], [EXIT.NOT_CONFIRMED, 'refused or bad input (nothing destroyed)'], TOOL, LOCKED, TF_TIMEOUT] },
+  destroy: {
+    aws: true,
+    codes: [
+      [EXIT.OK, 'destroyed'],
+      [EXIT.FAILED, 'failed'],
+      [EXIT.NOT_CONFIRMED, 'refused or bad input (nothing destroyed)'],
+      TOOL,
+      LOCKED,
+      TF_TIMEOUT,
+    ],
+  },
   outputs: { aws: true, codes: [[EXIT.OK, 'printed'], [EXIT.FAILED, 'failed'], BAD_INPUT, TOOL, TF_TIMEOUT] },
   deploy: {
     aws: true,
@@ -64,23 +102,77 @@ export const COMMAND_EXITS: Record<string, CommandExits> = {
       ...ROLLOUT_TAIL,
     ],
   },
-  restart: { aws: true, codes: [[EXIT.OK, 'succeeded'], [EXIT.FAILED, 'AWS refused a call'], BAD_INPUT, [EXIT.DEPLOY_FAILED_NO_ROLLBACK, 'failed'], ...ROLLOUT_TAIL] },
+  restart: {
+    aws: true,
+    codes: [
+      [EXIT.OK, 'succeeded'],
+      [EXIT.FAILED, 'AWS refused a call'],
+      BAD_INPUT,
+      [EXIT.DEPLOY_FAILED_NO_ROLLBACK, 'failed'],
+      ...ROLLOUT_TAIL,
+    ],
+  },
   scale: {
     aws: true,
-    codes: [[EXIT.OK, 'succeeded'], [EXIT.FAILED, 'AWS refused a call'], [EXIT.USAGE, 'bad input or a count outside the range (nothing changed)'], [EXIT.DEPLOY_FAILED_NO_ROLLBACK, 'failed'], ...ROLLOUT_TAIL],
+    codes: [
+      [EXIT.OK, 'succeeded'],
+      [EXIT.FAILED, 'AWS refused a call'],
+      [EXIT.USAGE, 'bad input or a count outside the range (nothing changed)'],
+      [EXIT.DEPLOY_FAILED_NO_ROLLBACK, 'failed'],
+      ...ROLLOUT_TAIL,
+    ],
   },
   status: { aws: true, codes: [[EXIT.OK, 'shown'], [EXIT.FAILED, 'a service is not deployed, or AWS refused'], BAD_INPUT] },
   health: { aws: true, codes: [[EXIT.OK, 'every service healthy'], [EXIT.FAILED, 'not healthy'], BAD_INPUT] },
   logs: {
     aws: true,
-    codes: [[EXIT.OK, 'done (or --follow ended)'], [EXIT.FAILED, 'the log group is missing or AWS refused'], BAD_INPUT, [EXIT.INSIGHTS_QUERY_FAILED, 'the --insights query failed or timed out']],
+    codes: [
+      [EXIT.OK, 'done (or --follow ended)'],
+      [EXIT.FAILED, 'the log group is missing or AWS refused'],
+      BAD_INPUT,
+      [EXIT.INSIGHTS_QUERY_FAILED, 'the --insights query failed or timed out'],
+    ],
   },
-  doctor: { aws: true, codes: [[EXIT.OK, 'no check failed (warnings allowed)'], [EXIT.DOCTOR_FAILED, 'a check failed'], [EXIT.USAGE, 'bad input (unknown group or check, unknown service)']] },
-  runbook: { aws: false, codes: [[EXIT.OK, 'printed'], [EXIT.USAGE, 'unknown runbook']] },
-  'sandbox up': { aws: false, codes: [[EXIT.OK, 'up'], [EXIT.FAILED, 'failed'], BAD_INPUT, [EXIT.MISSING_TOOL, 'moto_server or terraform is missing'], TF_TIMEOUT] },
-  'sandbox down': { aws: false, codes: [[EXIT.OK, 'down, or nothing was running'], [EXIT.FAILED, 'destroy failed (the emulator is stopped anyway)']] },
-  'sandbox status': { aws: false, codes: [[EXIT.OK, 'running'], [EXIT.FAILED, 'not running']] },
-  help: { aws: false, codes: [[EXIT.OK, 'printed'], [EXIT.USAGE, 'unknown command']] },
+  doctor: {
+    aws: true,
+    codes: [
+      [EXIT.OK, 'no check failed (warnings allowed)'],
+      [EXIT.DOCTOR_FAILED, 'a check failed'],
+      [EXIT.USAGE, 'bad input (unknown group or check, unknown service)'],
+    ],
+  },
+  runbook: {
+    aws: false,
+    codes: [
+      [EXIT.OK, 'printed'],
+      [EXIT.USAGE, 'unknown runbook'],
+    ],
+  },
+  'sandbox up': {
+    aws: false,
+    codes: [[EXIT.OK, 'up'], [EXIT.FAILED, 'failed'], BAD_INPUT, [EXIT.MISSING_TOOL, 'moto_server or terraform is missing'], TF_TIMEOUT],
+  },
+  'sandbox down': {
+    aws: false,
+    codes: [
+      [EXIT.OK, 'down, or nothing was running'],
+      [EXIT.FAILED, 'destroy failed (the emulator is stopped anyway)'],
+    ],
+  },
+  'sandbox status': {
+    aws: false,
+    codes: [
+      [EXIT.OK, 'running'],
+      [EXIT.FAILED, 'not running'],
+    ],
+  },
+  help: {
+    aws: false,
+    codes: [
+      [EXIT.OK, 'printed'],
+      [EXIT.USAGE, 'unknown command'],
+    ],
+  },
 };
 
 /** EXIT entries in the AWS-conditions range (20-29), in number order: they apply to every AWS command. */
@@ -106,5 +198,11 @@ export function commandExitCodes(command: string): Array<[number, string]> {
 
 /** "Exit codes: 0 succeeded, 2 bad input, ..." for a command's --help. */
 export function exitHelp(command: string): string {
-  return 'Exit codes: ' + commandExitCodes(command).map(([c, m]) => `${c} ${m}`).join(', ') + '.';
+  return (
+    'Exit codes: ' +
+    commandExitCodes(command)
+      .map(([c, m]) => `${c} ${m}`)
+      .join(', ') +
+    '.'
+  );
 }

@@ -47,9 +47,19 @@ export function exitCodeTables(source: string): string {
   const codes = [...new Set(entries.map((e) => e.code))].sort((a, b) => a - b);
   const byCode = codes.map((c) => {
     const es = entries.filter((e) => e.code === c);
-    return `| ${c} | ${es.map((e) => `\`${e.name}\``).join(', ')} | ${cell(es.map((e) => e.doc).filter((d, i, a) => d && a.indexOf(d) === i).join(' · '))} |`;
+    return `| ${c} | ${es.map((e) => `\`${e.name}\``).join(', ')} | ${cell(
+      es
+        .map((e) => e.doc)
+        .filter((d, i, a) => d && a.indexOf(d) === i)
+        .join(' · '),
+    )} |`;
   });
-  const commands = Object.keys(COMMAND_EXITS).map((cmd) => `| \`berth ${cmd}\` | ${commandExitCodes(cmd).map(([c, m]) => `${c} ${cell(m)}`).join(' · ')} |`);
+  const commands = Object.keys(COMMAND_EXITS).map(
+    (cmd) =>
+      `| \`berth ${cmd}\` | ${commandExitCodes(cmd)
+        .map(([c, m]) => `${c} ${cell(m)}`)
+        .join(' · ')} |`,
+  );
   return [
     '| code | name in `src/output/exit-codes.ts` | meaning |',
     '| --- | --- | --- |',
@@ -61,5 +71,6 @@ export function exitCodeTables(source: string): string {
   ].join('\n');
 }
 
-export const TABLE_BEGIN = '<!-- exit-codes:begin (generated from src/output/exit-codes.ts and src/output/command-exits.ts; test/output/exit-codes.test.ts) -->';
+export const TABLE_BEGIN =
+  '<!-- exit-codes:begin (generated from src/output/exit-codes.ts and src/output/command-exits.ts; test/output/exit-codes.test.ts) -->';
 export const TABLE_END = '<!-- exit-codes:end -->';

@@ -31,21 +31,61 @@ type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 const int = (r: Rand, n: number) => Math.floor(r() * n);
 
-const WEIRD_STRINGS = ['', ' ', '--', 'a--b', 'xn--x', '__proto__', 'constructor', '\u0000', '😀', 'é', 'x'.repeat(300), '10.0.0.0/8', '224.0.0.0/16', 'us-east-9', '16.6',
-  '8.0.mysql_aurora.3.08.0', 'AKIAIOSFODNN7EXAMPLE', 'sk-aaaaaaaaaaaaaaaaaaaaaaaa', 'postgres://u:p@h/d', '@database:password', '@redis:url', '/*', '/api/*', 'api', 'web'];
+const WEIRD_STRINGS = [
+  '',
+  ' ',
+  '--',
+  'a--b',
+  'xn--x',
+  '__proto__',
+  'constructor',
+  '\u0000',
+  '😀',
+  'é',
+  'x'.repeat(300),
+  '10.0.0.0/8',
+  '224.0.0.0/16',
+  'us-east-9',
+  '16.6',
+  '8.0.mysql_aurora.3.08.0',
+  'AKIAIOSFODNN7EXAMPLE',
+  'sk-aaaaaaaaaaaaaaaaaaaaaaaa',
+  'postgres://u:p@h/d',
+  '@database:password',
+  '@redis:url',
+  '/*',
+  '/api/*',
+  'api',
+  'web',
+];
 
 function randomValue(r: Rand, depth = 0): unknown {
   switch (int(r, depth > 3 ? 8 : 11)) {
-    case 0: return null;
-    case 1: return r() < 0.5;
-    case 2: return int(r, 100000) - 50000;
-    case 3: return pick(r, [0, -1, 0.5, 1e308, -1e-308, 2 ** 53 + 1, 65536, 1.5, 256, 512, 4096]);
-    case 4: return pick(r, WEIRD_STRINGS);
-    case 5: return Array.from({ length: int(r, 20) }, () => String.fromCharCode(32 + int(r, 0x2000))).join('');
-    case 6: return String(int(r, 1000));
-    case 7: return pick(r, ['true', 'false', 'null', '[]', '{}']);
-    case 8: return Array.from({ length: int(r, 4) }, () => randomValue(r, depth + 1));
-    case 9: return Object.fromEntries(Array.from({ length: int(r, 4) }, () => [pick(r, WEIRD_STRINGS.concat(['name', 'port', 'cpu', 'secrets'])), randomValue(r, depth + 1)]));
+    case 0:
+      return null;
+    case 1:
+      return r() < 0.5;
+    case 2:
+      return int(r, 100000) - 50000;
+    case 3:
+      return pick(r, [0, -1, 0.5, 1e308, -1e-308, 2 ** 53 + 1, 65536, 1.5, 256, 512, 4096]);
+    case 4:
+      return pick(r, WEIRD_STRINGS);
+    case 5:
+      return Array.from({ length: int(r, 20) }, () => String.fromCharCode(32 + int(r, 0x2000))).join('');
+    case 6:
+      return String(int(r, 1000));
+    case 7:
+      return pick(r, ['true', 'false', 'null', '[]', '{}']);
+    case 8:
+      return Array.from({ length: int(r, 4) }, () => randomValue(r, depth + 1));
+    case 9:
+      return Object.fromEntries(
+        Array.from({ length: int(r, 4) }, () => [
+          pick(r, WEIRD_STRINGS.concat(['name', 'port', 'cpu', 'secrets'])),
+          randomValue(r, depth + 1),
+        ]),
+      );
     default: {
       let v: unknown = randomValue(r, 4);
       for (let i = int(r, 40); i > 0; i--) v = r() < 0.5 ? [v] : { x: v };
@@ -78,21 +118,36 @@ function mutateValue(r: Rand, doc: any): void {
 function mutateText(r: Rand, text: string): Buffer {
   const at = int(r, text.length + 1);
   switch (int(r, 10)) {
-    case 0: return Buffer.from(text.slice(0, at) + String.fromCharCode(int(r, 0x3000)) + text.slice(at));
-    case 1: return Buffer.from(text.slice(0, at) + text.slice(at + 1 + int(r, 20)));
+    case 0:
+      return Buffer.from(text.slice(0, at) + String.fromCharCode(int(r, 0x3000)) + text.slice(at));
+    case 1:
+      return Buffer.from(text.slice(0, at) + text.slice(at + 1 + int(r, 20)));
     case 2: {
       const lines = text.split('\n');
       const i = int(r, lines.length);
       lines.splice(i, 0, lines[i]!); // a duplicated line: duplicate keys, or a missing comma
       return Buffer.from(lines.join('\n'));
     }
-    case 3: return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
-    case 4: return Buffer.from(text, pick(r, ['utf16le', 'latin1'] as const));
-    case 5: return Buffer.from(text.slice(0, at));
-    case 6: return Buffer.from(text.slice(0, at) + pick(r, ['// c\n', '/* c */', ',', ',]', ',}', "'", '#', 'NaN', '\t', '\\u12']) + text.slice(at));
-    case 7: return Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([pick(r, [0xff, 0xc3, 0x80, 0xfe, 0x00])]), Buffer.from(text.slice(at))]);
-    case 8: return Buffer.from('['.repeat(int(r, 5000)) + text);
-    default: return Buffer.from(text.replace(/"(\w+)":/, (_m, k) => `"${k}": 1, "${k}":`));
+    case 3:
+      return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    case 4:
+      return Buffer.from(text, pick(r, ['utf16le', 'latin1'] as const));
+    case 5:
+      return Buffer.from(text.slice(0, at));
+    case 6:
+      return Buffer.from(
+        text.slice(0, at) + pick(r, ['// c\n', '/* c */', ',', ',]', ',}', "'", '#', 'NaN', '\t', '\\u12']) + text.slice(at),
+      );
+    case 7:
+      return Buffer.concat([
+        Buffer.from(text.slice(0, at)),
+        Buffer.from([pick(r, [0xff, 0xc3, 0x80, 0xfe, 0x00])]),
+        Buffer.from(text.slice(at)),
+      ]);
+    case 8:
+      return Buffer.from('['.repeat(int(r, 5000)) + text);
+    default:
+      return Buffer.from(text.replace(/"(\w+)":/, (_m, k) => `"${k}": 1, "${k}":`));
   }
 }
 
@@ -131,7 +186,9 @@ describe(`config loader under random mutation (seed ${SEED})`, () => {
         try {
           seen[attempt(bytes, i % 10 === 0)]++;
         } catch (e) {
-          throw new Error(`mutation ${i} of ${name} (seed ${SEED}) ended in ${(e as Error).name}: ${(e as Error).message}\ninput: ${bytes.toString('utf8').slice(0, 2000)}`);
+          throw new Error(
+            `mutation ${i} of ${name} (seed ${SEED}) ended in ${(e as Error).name}: ${(e as Error).message}\ninput: ${bytes.toString('utf8').slice(0, 2000)}`,
+          );
         }
       }
       // The generator must reach both outcomes, or it proves nothing.

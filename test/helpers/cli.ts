@@ -30,7 +30,10 @@ export interface CliRunOptions {
 
 function sink(): { stream: CliIO['stdout']; text: () => string } {
   const chunks: string[] = [];
-  return { stream: { write: (s: string | Uint8Array) => (chunks.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8')), true) }, text: () => chunks.join('') };
+  return {
+    stream: { write: (s: string | Uint8Array) => (chunks.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8')), true) },
+    text: () => chunks.join(''),
+  };
 }
 
 function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
@@ -53,7 +56,13 @@ export async function runCli(args: string[], opts: CliRunOptions = {}): Promise<
   const out = sink();
   const err = sink();
   return withEnv(vars, async () => {
-    const io: CliIO = { stdout: out.stream, stderr: err.stream, stdoutIsTTY: Boolean(opts.tty), stdinIsTTY: Boolean(opts.stdinTty ?? opts.tty), env: process.env };
+    const io: CliIO = {
+      stdout: out.stream,
+      stderr: err.stream,
+      stdoutIsTTY: Boolean(opts.tty),
+      stdinIsTTY: Boolean(opts.stdinTty ?? opts.tty),
+      env: process.env,
+    };
     const code = await main(['node', 'berth', ...args], io);
     const stdout = out.text();
     let json: unknown;

@@ -58,7 +58,9 @@ describe('bad-input matrix', () => {
       expect(r.json.error.code, context).toBe(c.id);
       expect(r.json.error.exitCode, context).toBe(c.code);
       for (const word of c.says) expect(r.json.error.message, context).toContain(word);
-      expect(r.json.error.message + (r.json.error.hint ?? ''), context).toMatch(/expect|no such|unknown|not specified|argument missing|do not combine|too many|works with|needs|is empty|pass --/i);
+      expect(r.json.error.message + (r.json.error.hint ?? ''), context).toMatch(
+        /expect|no such|unknown|not specified|argument missing|do not combine|too many|works with|needs|is empty|pass --/i,
+      );
       expect(r.stderr, context).toContain('error: ');
       expect(r.stderr + r.stdout, context).not.toMatch(/internal error|This is a bug|\n\s+at .+:\d+:\d+/);
       if (c.never) expect(r.stdout + r.stderr, context).not.toContain(c.never);

@@ -40,7 +40,10 @@ describe('exit codes', () => {
       return;
     }
     expect(begin, 'README has the exit-code markers').toBeGreaterThan(0);
-    expect(text.slice(begin + TABLE_BEGIN.length, end).trim(), 'regenerate: BERTH_UPDATE_DOCS=1 npx vitest run test/output/exit-codes.test.ts').toBe(table);
+    expect(
+      text.slice(begin + TABLE_BEGIN.length, end).trim(),
+      'regenerate: BERTH_UPDATE_DOCS=1 npx vitest run test/output/exit-codes.test.ts',
+    ).toBe(table);
   });
 
   it('every command has an exit-code list, and its --help states it', async () => {
@@ -56,7 +59,8 @@ describe('exit codes', () => {
 
   it('every code a command returns is in EXIT; AWS commands pick up the AWS-condition range (20-29) by themselves', () => {
     const values = new Set<number>(Object.values(EXIT));
-    for (const name of Object.keys(COMMAND_EXITS)) for (const [code] of commandExitCodes(name)) expect(values.has(code), `${name}: ${code}`).toBe(true);
+    for (const name of Object.keys(COMMAND_EXITS))
+      for (const [code] of commandExitCodes(name)) expect(values.has(code), `${name}: ${code}`).toBe(true);
     for (const [code] of awsConditionCodes()) {
       expect(commandExitCodes('deploy').map(([c]) => c)).toContain(code);
       expect(commandExitCodes('synth').map(([c]) => c)).not.toContain(code);
