@@ -70,4 +70,11 @@ describe('bad-input matrix', () => {
     expect(diff(before, snapshot(project.dir)), 'files outside .berth/ and cdktf.out/ changed').toEqual([]);
     expect(aws.requests, 'requests reached the AWS endpoint').toEqual([]);
   });
+
+  it('control: the same project and endpoint, with valid input, does reach the endpoint (the zero above means something)', async () => {
+    const r = await runCli(['status', '--env', 'prod', '--json'], { env: envFor({} as Case) });
+    expect(aws.requests.length, r.stderr).toBeGreaterThan(0);
+    expect(r.code).not.toBe(0);
+    aws.requests.length = 0;
+  });
 });
