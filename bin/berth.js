@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The berth bin: runs the compiled CLI. Build first with `npm run build`.
+// The berth bin: runs the compiled CLI (dist/, built by `npm run build`; a packed berth ships it).
 import { main } from '../dist/cli/index.js';
 
 main(process.argv).then((code) => {

@@ -3,6 +3,7 @@
  * what it needs when it runs, so `berth --help` starts fast.
  */
 import { Command, CommanderError } from 'commander';
+import { berthVersion } from '../src/config/version.js';
 import { ERROR_CODES, UsageError } from '../src/output/errors.js';
 import { COMMAND_MODULES } from './commands/index.js';
 import { commanderFailure } from './commander-errors.js';
@@ -14,7 +15,7 @@ export async function buildProgram(io: CliIO = processIO()): Promise<Command> {
   program
     .name('berth')
     .description('Build, run and troubleshoot a containerised web service on AWS (ECS Fargate, ALB, Aurora, Redis).')
-    .version(io.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .version(berthVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({

@@ -30,4 +30,16 @@ export function register(program: Command): void {
         );
       }),
     );
+  config
+    .command('schema')
+    .description('Print the JSON Schema of environment files (the one shipped as schema/environment.schema.json, for editors).')
+    .option('--json', 'machine-readable output (the schema is JSON either way)')
+    .action(
+      action<{ json?: boolean }>(async (_opts, out) => {
+        const { environmentJsonSchema } = await import('../../src/config/json-schema.js');
+        const { environmentSpec } = await import('../../src/config/schema.js');
+        const doc = environmentJsonSchema(environmentSpec);
+        out.result(doc, () => JSON.stringify(doc, null, 2));
+      }),
+    );
 }
