@@ -32,7 +32,7 @@ export function register(program: Command): void {
     );
   config
     .command('schema')
-    .description('Print the JSON Schema of environment files (the one shipped as schema/environment.schema.json, for editors).')
+    .description('Print the JSON Schema of environment files (the one shipped as schema/environment.schema.json, for editors).\n' + exitHelp('config schema'))
     .option('--json', 'machine-readable output (the schema is JSON either way)')
     .action(
       action<{ json?: boolean }>(async (_opts, out) => {

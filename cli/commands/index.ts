@@ -15,6 +15,7 @@ export const COMMAND_MODULES: Array<() => Promise<{ register: Register }>> = [
   () => import('./cost.js'),
   () => import('./check.js'),
   () => import('./plan.js'),
+  () => import('./drift.js'),
   () => import('./apply.js'),
   () => import('./destroy.js'),
   () => import('./outputs.js'),
@@ -28,4 +29,5 @@ export const COMMAND_MODULES: Array<() => Promise<{ register: Register }>> = [
   () => import('./doctor.js'),
   () => import('./runbook.js'),
   () => import('./sandbox.js'),
+  () => import('./completion.js'),
 ];

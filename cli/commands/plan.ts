@@ -8,7 +8,7 @@ export function register(program: Command): void {
     .command('plan')
     .description('Plan every stack of an environment (dependency order, independent stacks in parallel) and save the plans for `berth apply`.\n' + exitHelp('plan'))
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
-    .option('--markdown <file>', 'also write a summary fit for a pull-request comment to this file')
+    .option('--markdown <file>', 'also write the plan as a pull-request comment to this file (a new file, or one berth wrote before)')
     .option('-p, --parallelism <n>', `stacks planned at once (1-32)`, String(FLAG_DEFAULTS.parallelism))
     .option('--lock-timeout <duration>', 'how long to wait for a held state lock (terraform -lock-timeout; 0s to 1h)', FLAG_DEFAULTS.lockTimeout)
     .option('--json', 'machine-readable output')
@@ -21,7 +21,7 @@ export function register(program: Command): void {
         const { loadEnvironment } = await import('../../src/config/load.js');
         const env = loadEnvironment(opts.env);
         const { planEnvironment } = await import('../../src/terraform/orchestrate.js');
-        const res = await withInterrupt(out, (signal) => planEnvironment(env, { ...settings, signal }));
+        const res = await withInterrupt(out, (signal) => planEnvironment(env, { ...settings, detail: true, signal }));
         const { renderPlanText, renderPlanMarkdown } = await import('../../src/terraform/render.js');
         if (markdown) {
           const { writeFileSync } = await import('node:fs');

@@ -27,6 +27,7 @@ export const COMMAND_EXITS: Record<string, CommandExits> = {
   init: { aws: false, codes: [[EXIT.OK, 'written'], BAD_INPUT] },
   'config validate': { aws: false, codes: [[EXIT.OK, 'valid'], BAD_INPUT] },
   'config docs': { aws: false, codes: [[EXIT.OK, 'printed']] },
+  'config schema': { aws: false, codes: [[EXIT.OK, 'printed']] },
   synth: { aws: false, codes: [[EXIT.OK, 'synthesized'], BAD_INPUT] },
   diagram: {
     aws: false,
@@ -53,6 +54,18 @@ export const COMMAND_EXITS: Record<string, CommandExits> = {
       [EXIT.PLAN_CHANGES, 'changes pending (also bad input: nothing planned)'],
       TOOL,
       LOCKED,
+      TF_TIMEOUT,
+    ],
+  },
+  drift: {
+    aws: true,
+    codes: [
+      [EXIT.OK, 'no drift'],
+      [EXIT.FAILED, 'error'],
+      BAD_INPUT,
+      TOOL,
+      LOCKED,
+      [EXIT.DRIFT_FOUND, 'drift found (nothing changed)'],
       TF_TIMEOUT,
     ],
   },
@@ -166,6 +179,7 @@ export const COMMAND_EXITS: Record<string, CommandExits> = {
       [EXIT.FAILED, 'not running'],
     ],
   },
+  completion: { aws: false, codes: [[EXIT.OK, 'printed'], [EXIT.USAGE, 'unknown shell']] },
   help: {
     aws: false,
     codes: [

@@ -47,6 +47,10 @@ export const EXIT = {
   /** doctor: a check FAILed. */
   DOCTOR_FAILED: 1,
 
+  // drift (package range 30-39).
+  /** drift: a stack's real infrastructure differs from its terraform state (changed outside terraform). Nothing was changed. */
+  DRIFT_FOUND: 30,
+
   // see-platform: cost and insights (50-59).
   /** cost --refresh: AWS's price list could not be read (offline, refused, timed out). The price table is unchanged. */
   COST_PRICE_LIST_UNAVAILABLE: 50,

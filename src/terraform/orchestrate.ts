@@ -36,7 +36,8 @@ import { ensureCliConfig } from './cli-config.js';
 import { StalePlanError, StateLockedError, translateFailure, type StaleStack } from './errors.js';
 import { dependencyOrder, walkGraph } from './graph.js';
 import { NO_STATE, planStateMeta, stateMeta, type StateMeta } from './plan-file.js';
-import { countsLine, diagnosticsText, parseMessages, summarizePlan, type PlanSummary } from './plan-summary.js';
+import { planDetail, type PlanDetail, type ShowJson } from './plan-detail.js';
+import { countsLine, diagnosticsText, parseMessages, planWarnings, summarizePlan, type PlanSummary, type PlanWarning } from './plan-summary.js';
 import { runTerraform, type RunResult } from './process.js';
 import { StackProgress } from './progress.js';
 import { isYes, type Ask } from './prompt.js';
@@ -65,6 +66,8 @@ export interface RunSettings {
   signal?: AbortSignal;
   /** Every line terraform prints (debugging). */
   onLine?: (stack: string, line: string) => void;
+  /** plan: read each plan with changes or drift back (`terraform show -json`) for the attribute-level detail. */
+  detail?: boolean;
 }
 
 export type StackPlanStatus = 'planned' | 'waiting' | 'failed' | 'blocked';
@@ -83,6 +86,10 @@ export interface StackPlan {
   /** planned: terraform reported changes (-detailed-exitcode 2). */
   changes?: boolean;
   summary?: PlanSummary;
+  /** planned, with RunSettings.detail: each change attribute by attribute, and what drifted (values masked). */
+  detail?: PlanDetail;
+  /** terraform's warnings for this stack. */
+  warnings?: PlanWarning[];
   /** waiting: the dependencies whose outputs this stack reads will change; planned after they are applied. */
   waitsOn?: string[];
   /** blocked: dependencies that failed. */
@@ -189,7 +196,7 @@ export class NotConfirmedError extends BerthError {
 // ---------------------------------------------------------------------------------------------
 // Running terraform for a stack
 
-interface Ctx {
+export interface Ctx {
   env: EnvironmentConfig;
   project: string;
   ws: Workspace;
@@ -226,7 +233,7 @@ async function synthWorkspace(env: EnvironmentConfig, s: RunSettings, project: s
   return ws;
 }
 
-async function tf(ctx: Ctx, stack: StackWork, args: string[], limit: number, collect = false): Promise<RunResult & { lines: string[] }> {
+export async function tf(ctx: Ctx, stack: StackWork, args: string[], limit: number, collect = false): Promise<RunResult & { lines: string[] }> {
   const lines: string[] = [];
   const r = await runTerraform({
     cwd: stack.dir,
@@ -243,7 +250,7 @@ async function tf(ctx: Ctx, stack: StackWork, args: string[], limit: number, col
   return { ...r, lines };
 }
 
-async function ensureInit(ctx: Ctx, stack: StackWork): Promise<void> {
+export async function ensureInit(ctx: Ctx, stack: StackWork): Promise<void> {
   const args = initArgs(ctx.env, stack);
   const { needed, marker } = needsInit(stack, args);
   if (!needed) return;
@@ -253,7 +260,7 @@ async function ensureInit(ctx: Ctx, stack: StackWork): Promise<void> {
   markInitialised(stack, marker);
 }
 
-async function currentState(ctx: Ctx, stack: StackWork): Promise<StateMeta & { managed: number }> {
+export async function currentState(ctx: Ctx, stack: StackWork): Promise<StateMeta & { managed: number }> {
   await ensureInit(ctx, stack);
   const r = await tf(ctx, stack, ['state', 'pull'], ctx.s.limits.read, true);
   if (r.code !== 0) throw translateFailure(stack.name, 'state pull', r);
@@ -263,7 +270,7 @@ async function currentState(ctx: Ctx, stack: StackWork): Promise<StateMeta & { m
   return { ...stateMeta(text), managed: (doc.resources ?? []).filter((x) => x.mode === 'managed').length };
 }
 
-function toStackError(e: unknown): StackError {
+export function toStackError(e: unknown): StackError {
   if (isBerthError(e)) return { message: redact(e.message), hint: e.hint ? redact(e.hint) : undefined, exitCode: e.exitCode };
   return { message: redact((e as Error)?.message ?? String(e)), exitCode: EXIT.FAILED };
 }
@@ -296,7 +303,20 @@ async function planStack(ctx: Ctx, stack: StackWork): Promise<StackPlan> {
   // The plan file holds the prior state, sensitive values included: owner-only.
   chmodSync(stack.planFile, 0o600);
   const summary = summarizePlan(messages);
-  return { stack: stack.name, kind: stack.kind, dependencies: stack.dependencies, status: 'planned', changes: r.code === 2, summary, durationMs: Date.now() - started };
+  const warnings = planWarnings(messages);
+  const drifted = messages.some((m) => m.type === 'resource_drift');
+  const detail = ctx.s.detail && (r.code === 2 || drifted) ? await showPlan(ctx, stack, stack.planFile) : undefined;
+  return {
+    stack: stack.name, kind: stack.kind, dependencies: stack.dependencies, status: 'planned', changes: r.code === 2, summary,
+    ...(detail ? { detail } : {}), ...(warnings.length ? { warnings } : {}), durationMs: Date.now() - started,
+  };
+}
+
+/** A saved plan, attribute by attribute (`terraform show -json`; values masked by planDetail). */
+export async function showPlan(ctx: Ctx, stack: StackWork, planFile: string): Promise<PlanDetail> {
+  const r = await tf(ctx, stack, ['show', '-json', '-no-color', planFile], ctx.s.limits.read, true);
+  if (r.code !== 0) throw translateFailure(stack.name, 'show', r);
+  return planDetail(JSON.parse(r.lines.join('\n')) as ShowJson);
 }
 
 async function applyPlanFile(ctx: Ctx, stack: StackWork): Promise<void> {
@@ -472,7 +492,7 @@ async function planWalk(ctx: Ctx): Promise<Map<string, StackPlan>> {
   return final;
 }
 
-async function context(env: EnvironmentConfig, opts: RunSettings): Promise<Ctx> {
+export async function context(env: EnvironmentConfig, opts: RunSettings): Promise<Ctx> {
   const s = settings(opts);
   const project = opts.project ?? projectDir();
   await preflight(s.reporter, project);

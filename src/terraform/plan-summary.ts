@@ -6,6 +6,7 @@
  * Pure. A summary carries addresses and output NAMES only, never a value, so it cannot leak a
  * secret however the plan marks it.
  */
+import { redact } from '../output/redact.js';
 
 export interface PlanSummary {
   add: number;
@@ -84,6 +85,19 @@ export function summarizePlan(messages: readonly PlanMessage[]): PlanSummary {
   for (const k of ['created', 'updated', 'replaced', 'destroyed', 'imported', 'forgotten', 'outputsChanged'] as const) s[k] = [...new Set(s[k])].sort();
   s.hasChanges = s.add + s.change + s.destroy + s.imported.length + s.forgotten.length + s.outputsChanged.length > 0;
   return s;
+}
+
+export interface PlanWarning {
+  summary: string;
+  detail?: string;
+  address?: string;
+}
+
+/** terraform's warnings (deprecated arguments, provider notices), redacted. */
+export function planWarnings(messages: readonly PlanMessage[]): PlanWarning[] {
+  return messages
+    .filter((m) => m.type === 'diagnostic' && m.diagnostic?.severity === 'warning')
+    .map((m) => ({ summary: redact(m.diagnostic!.summary ?? ''), ...(m.diagnostic!.detail ? { detail: redact(m.diagnostic!.detail) } : {}), ...(m.diagnostic!.address ? { address: m.diagnostic!.address } : {}) }));
 }
 
 /** terraform's error diagnostics from the message stream, as the text terraform would print. */

@@ -5,20 +5,8 @@
  */
 import { redact } from '../output/redact.js';
 import type { ApplyResult, DestroyResult, OutputsResult, PlanResult, StackPlan } from './orchestrate.js';
+import { planComment, stackStatus } from './plan-comment.js';
 import { countsLine } from './plan-summary.js';
-
-function stackStatus(p: StackPlan): string {
-  switch (p.status) {
-    case 'planned':
-      return p.changes ? countsLine(p.summary!) + (p.summary!.outputsChanged.length && !(p.summary!.add + p.summary!.change + p.summary!.destroy) ? ' (outputs change)' : '') : 'no changes';
-    case 'waiting':
-      return `waits on ${p.waitsOn!.join(', ')}: planned once that is applied`;
-    case 'blocked':
-      return `not planned: ${p.blockedBy!.join(', ')} failed`;
-    case 'failed':
-      return 'plan failed';
-  }
-}
 
 export function planHeadline(r: PlanResult): string {
   const waiting = r.stacks.filter((x) => x.status === 'waiting').length;
@@ -44,43 +32,9 @@ export function renderPlanText(r: PlanResult): string {
   return redact(lines.join('\n'));
 }
 
-const md = (s: string) => s.replace(/[|`<>]/g, (c) => ({ '|': '\\|', '`': "'", '<': '&lt;', '>': '&gt;' })[c]!);
-
-/** A pull-request comment. The first line is a marker a workflow can find to update its comment. */
-export function renderPlanMarkdown(r: PlanResult, opts: { title?: string } = {}): string {
-  const icon = r.exitCode === 0 ? '✅' : r.exitCode === 2 ? '📝' : '❌';
-  const out = [`<!-- berth-plan:${r.environment} -->`, `### ${icon} ${opts.title ?? 'berth plan'}: \`${r.environment}\``, '', `**${md(planHeadline(r))}**`, ''];
-  out.push('| stack | add | change | destroy | status |', '| --- | ---: | ---: | ---: | --- |');
-  for (const p of r.stacks) {
-    const s = p.summary;
-    const n = (k: 'add' | 'change' | 'destroy') => (p.status === 'planned' && s ? String(s[k]) : '–');
-    out.push(`| \`${p.stack}\` | ${n('add')} | ${n('change')} | ${n('destroy')} | ${md(stackStatus(p))} |`);
-  }
-  const replaced = r.stacks.flatMap((p) => (p.summary?.replaced ?? []).map((a) => `- \`${p.stack}\`: \`${md(a)}\``));
-  const destroyed = r.stacks.flatMap((p) => (p.summary?.destroyed ?? []).map((a) => `- \`${p.stack}\`: \`${md(a)}\``));
-  if (replaced.length) out.push('', '**⚠️ Replaced** (destroyed and created again):', ...replaced);
-  if (destroyed.length) out.push('', '**⚠️ Destroyed:**', ...destroyed);
-  const detail = r.stacks.filter((p) => p.summary && p.changes);
-  if (detail.length) {
-    out.push('', '<details><summary>Every change</summary>', '');
-    for (const p of detail) {
-      const s = p.summary!;
-      out.push(`**${p.stack}**`, '');
-      const group = (sign: string, xs: string[]) => xs.forEach((a) => out.push(`    ${sign} ${a}`));
-      group('+  ', s.created);
-      group('~  ', s.updated);
-      group('-/+', s.replaced);
-      group('-  ', s.destroyed);
-      group('<= ', s.imported.map((a) => `${a} (import)`));
-      const outputs = s.outputsChanged.filter((o) => !o.startsWith('cross-stack-output-'));
-      if (outputs.length) out.push(`    outputs: ${outputs.join(', ')}`);
-      out.push('');
-    }
-    out.push('</details>');
-  }
-  for (const p of r.stacks.filter((x) => x.error)) out.push('', `**${p.stack}** failed:`, '', '```', p.error!.message, '```');
-  out.push('', `<sub>No values are shown: names and addresses only. Exit code ${r.exitCode} (0 no changes, 2 changes, 1 error).</sub>`);
-  return redact(out.join('\n')) + '\n';
+/** A pull-request comment (see plan-comment.ts). The first line is a marker a workflow finds to update its comment. */
+export function renderPlanMarkdown(r: PlanResult, opts: { title?: string; limit?: number } = {}): string {
+  return planComment(r, opts);
 }
 
 export function renderApplyText(r: ApplyResult): string {

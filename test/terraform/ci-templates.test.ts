@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/output/exit-codes.js';
 import { runCli } from '../helpers/cli.js';
+import { berthCalls } from '../helpers/workflow-calls.js';
 
 const DIR = 'templates/ci/github';
 const files = readdirSync(DIR).filter((f) => f.endsWith('.yml'));
@@ -36,19 +37,20 @@ const load = (f: string) => parse(readFileSync(join(DIR, f), 'utf8')) as Workflo
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
 const step = (w: Workflow, id: string) => steps(w).find((s) => s.id === id)!;
 
-/** Every `berth <command> ...flags` in a shell script. */
-function berthCalls(script: string): { command: string; flags: string[] }[] {
-  const out: { command: string; flags: string[] }[] = [];
-  for (const line of script.split('\n')) {
-    const m = /\bberth\s+([a-z][a-z-]*)([^|;&>\n]*)/.exec(line.replace(/#.*$/, ''));
-    if (m) out.push({ command: m[1]!, flags: [...m[2]!.matchAll(/(?:^|\s)(--?[a-z][a-z-]*)/g)].map((x) => x[1]!) });
-  }
-  return out;
-}
-
 describe('the workflow files', () => {
-  it('there are the three workflows', () => {
-    expect(files.sort()).toEqual(['berth-apply.yml', 'berth-deploy.yml', 'berth-plan.yml']);
+  it('there are the four workflows', () => {
+    expect(files.sort()).toEqual(['berth-apply.yml', 'berth-deploy.yml', 'berth-drift.yml', 'berth-plan.yml']);
+  });
+
+  it('they run the berth the user repository installed (npm ci, npx berth), never a checkout of berth', () => {
+    for (const f of files) {
+      const ss = steps(load(f));
+      expect(ss.some((s) => s.run?.trim() === 'npm ci'), f).toBe(true);
+      const runs = ss.map((s) => s.run ?? '').join('\n');
+      expect(runs, f).not.toMatch(/bin\/berth\.js|npm run build|dist\/cli|git clone/);
+      for (const line of runs.split('\n').filter((l) => /\bberth\s+[a-z]/.test(l.replace(/#.*$/, '').replace(/"[^"]*"|'[^']*'/g, ''))))
+        expect(line, f).toMatch(/npx berth /);
+    }
   });
 
   for (const f of files) {
@@ -71,7 +73,7 @@ describe('the workflow files', () => {
     const top = await runCli(['--help']);
     const commands = new Set([...top.stdout.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!));
     const calls = files.flatMap((f) => steps(load(f)).flatMap((s) => berthCalls(s.run ?? '')));
-    expect(calls.map((c) => c.command).sort()).toEqual(expect.arrayContaining(['apply', 'check', 'deploy', 'outputs', 'plan', 'rollback']));
+    expect(calls.map((c) => c.command).sort()).toEqual(expect.arrayContaining(['apply', 'check', 'deploy', 'drift', 'outputs', 'plan', 'rollback']));
     for (const c of calls) {
       expect(commands.has(c.command), `berth ${c.command} is not a command (berth --help lists ${[...commands].join(', ')})`).toBe(true);
       const help = (await runCli([c.command, '--help'])).stdout;
@@ -180,5 +182,36 @@ describe('the deploy steps', () => {
     const bad = runStep(rollback.run!, { rollback: { code: 11, stdout: verdict('failed') } });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/AND the rollback failed \(exit 11\)/);
+  });
+});
+
+describe('the scheduled drift steps', () => {
+  const w = load('berth-drift.yml');
+
+  it('runs on a schedule, may write issues, and nothing else', () => {
+    expect(w.on).toHaveProperty('schedule');
+    expect(w.permissions).toEqual({ contents: 'read', issues: 'write', 'id-token': 'write' });
+  });
+
+  it('no drift (0) and drift found (30) are results; an error (1) or a held lock (4) fails the step', () => {
+    expect(EXIT.DRIFT_FOUND).toBe(30);
+    for (const [code, ok] of [[0, true], [EXIT.DRIFT_FOUND, true], [1, false], [4, false]] as const) {
+      const r = runStep(step(w, 'drift').run!, { code });
+      expect(r.code === 0, `berth drift exit ${code}`).toBe(ok);
+      expect(r.outputs).toContain(`exit=${code}`);
+    }
+  });
+
+  it('drift opens or updates the labelled issue and fails the job; no drift only comments, and closes nothing', () => {
+    const issue = steps(w).find((s) => s.uses?.startsWith('actions/github-script@'))!;
+    expect(issue.if).toContain("steps.drift.outputs.exit == '30'");
+    const script = String(issue.with?.script);
+    expect(script).toMatch(/labels: 'berth-drift'/);
+    expect(script).toMatch(/issues\.update\(/);
+    expect(script).toMatch(/issues\.create\(/);
+    expect(script).not.toMatch(/state: 'closed'|issues\.lock/);
+    const last = steps(w).at(-1)!;
+    expect(last.if).toBe("steps.drift.outputs.exit == '30'");
+    expect(runStep(last.run!, { code: 0 }).code).toBe(1);
   });
 });

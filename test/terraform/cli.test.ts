@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CloudWatchLogsClient, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { startEmulator, type Emulator } from '../../src/sandbox/emulator.js';
 import { runCli, tempProject } from '../helpers/cli.js';
 import { FIXTURE_SECRET, writeSandboxRecord } from './fixture.js';
@@ -101,6 +102,43 @@ describe('berth plan / apply / outputs / destroy without a TTY', { timeout: 300_
     const json = await run('outputs', '--env', 'ci', '--json');
     expect(JSON.parse(json.stdout).outputs.parameter).toEqual({ stack: 'tfci-ci-service', sensitive: false, value: '/tfci-ci/topic' });
     expect(text.stdout + json.stdout).not.toContain(FIXTURE_SECRET);
+  });
+
+  it('drift: exit 0 when nothing changed outside terraform; 30 with each drifted attribute once something did', async () => {
+    const clean = await run('drift', '--env', 'ci', '--json');
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(JSON.parse(clean.stdout)).toMatchObject({ environment: 'ci', drifted: false, exitCode: 0 });
+    const logs = new CloudWatchLogsClient({ endpoint: emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    await logs.send(new PutRetentionPolicyCommand({ logGroupName: '/berth-test/tfci-ci', retentionInDays: 14 }));
+    const md = join(project.dir, 'drift.md');
+    const r = await run('drift', '--env', 'ci', '--json', '--markdown', md);
+    expect(r.code, r.stderr).toBe(30);
+    const doc = JSON.parse(r.stdout);
+    const registry = doc.stacks.find((s: { stack: string }) => s.stack === 'tfci-ci-registry');
+    expect(registry.drift).toEqual([
+      { address: 'aws_cloudwatch_log_group.registry_logs', action: 'update', forcedBy: [], attributes: [{ path: 'retention_in_days', before: '7', after: '14', forcesReplacement: false }] },
+    ]);
+    expect(readFileSync(md, 'utf8').split('\n')[0]).toBe('<!-- berth-drift:ci -->');
+    expect(r.stdout).not.toContain(FIXTURE_SECRET);
+    expect(existsSync(join(project.dir, '.berth', 'work', 'ci', 'tfci-ci-registry.drift.tfplan'))).toBe(false);
+  });
+
+  it('plan after the drift: the change that puts it back, attribute by attribute, and the drift in the comment', async () => {
+    const md = join(project.dir, 'plan.md');
+    const r = await run('plan', '--env', 'ci', '--json', '--markdown', md);
+    expect(r.code, r.stderr).toBe(2);
+    const registry = JSON.parse(r.stdout).stacks.find((s: { stack: string }) => s.stack === 'tfci-ci-registry');
+    expect(registry.detail.changes).toEqual([
+      { address: 'aws_cloudwatch_log_group.registry_logs', action: 'update', forcedBy: [], attributes: [{ path: 'retention_in_days', before: '14', after: '7', forcesReplacement: false }] },
+    ]);
+    expect(registry.detail.drift.map((d: { address: string }) => d.address)).toEqual(['aws_cloudwatch_log_group.registry_logs']);
+    const comment = readFileSync(md, 'utf8');
+    expect(comment).toMatch(/\| retention_in_days \| 14 \| 7 \|/);
+    expect(comment).toMatch(/Changed outside terraform/);
+    writeFileSync(join(project.dir, 'mine.md'), 'my notes\n');
+    const refused = await run('plan', '--env', 'ci', '--markdown', join(project.dir, 'mine.md'));
+    expect(refused.code).toBe(2);
+    expect(readFileSync(join(project.dir, 'mine.md'), 'utf8')).toBe('my notes\n');
   });
 
   it('a bad --parallelism is bad input (exit 2)', async () => {
