@@ -36,4 +36,6 @@ await build({
   sourcemap: false,
   logLevel: 'warning',
 });
-if (!process.argv.includes("--quiet")) console.error(`berth: built ${entryPoints.length} files into dist/ in ${Date.now() - started} ms (esbuild; type check: npm run typecheck)`);
+const took = Date.now() - started;
+const note = `berth: built ${entryPoints.length} files into dist/ in ${took} ms (esbuild; types: npm run typecheck)`;
+if (!process.argv.includes('--quiet')) console.error(note);

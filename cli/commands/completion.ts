@@ -8,7 +8,10 @@ export function completionModel(program: Command): CompletionModel {
   const flags = (c: Command): FlagInfo[] =>
     c.options
       .filter((o: Option) => o.long && !o.hidden)
-      .map((o: Option) => ({ long: o.long!, ...(o.short ? { short: o.short } : {}), takesValue: o.required || o.optional, description: o.description }));
+      .map((o: Option) => {
+        const short = o.short ? { short: o.short } : {};
+        return { long: o.long!, ...short, takesValue: o.required || o.optional, description: o.description };
+      });
   const visible = (c: Command) => c.commands.filter((x) => !(x as unknown as { _hidden?: boolean })._hidden);
   const model: CompletionModel = { commands: [], groups: {}, runnable: [] };
   for (const c of visible(program)) {
@@ -22,17 +25,24 @@ export function completionModel(program: Command): CompletionModel {
   return model;
 }
 
+const USAGE = [
+  '',
+  'bash: source <(berth completion bash)   zsh: source <(berth completion zsh)',
+  'fish: berth completion fish > ~/.config/fish/completions/berth.fish',
+].join('\n');
+
 export function register(program: Command): void {
   const completion = program
     .command('completion')
-    .description('Print the shell completion script for bash, zsh or fish (commands, flags, environment and service names).\n' + exitHelp('completion'))
+    .description(`Print the completion script for bash, zsh or fish (commands, flags, environments, services).\n${exitHelp('completion')}`)
     .argument('<shell>', 'bash, zsh or fish')
-    .addHelpText('after', '\nbash: source <(berth completion bash)   zsh: source <(berth completion zsh)\nfish: berth completion fish > ~/.config/fish/completions/berth.fish')
+    .addHelpText('after', USAGE)
     .action(
       action<Record<string, never>>(async (_opts, _out, [shell]) => {
         const { SHELLS } = await import('../../src/completion/model.js');
         const { UsageError } = await import('../../src/output/errors.js');
-        if (!(SHELLS as readonly string[]).includes(shell!)) throw new UsageError(`shell "${shell}": expected one of ${SHELLS.join(', ')}.`);
+        if (!(SHELLS as readonly string[]).includes(shell!))
+          throw new UsageError(`shell "${shell}": expected one of ${SHELLS.join(', ')}.`);
         const { completionScript } = await import('../../src/completion/scripts.js');
         // The script itself, verbatim (not through the reporter, which would redact and reflow it).
         const { currentIO } = await import('../io.js');

@@ -14,11 +14,14 @@ interface DriftOpts {
 export function register(program: Command): void {
   program
     .command('drift')
-    .description('Find what changed outside terraform: a refresh-only plan of every applied stack, each drifted attribute before -> after. Changes nothing.\n' + exitHelp('drift'))
+    .description(
+      'Find what changed outside terraform: a refresh-only plan of every applied stack, each drifted attribute before -> after. ' +
+        `Changes nothing.\n${exitHelp('drift')}`,
+    )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('--markdown <file>', 'also write the report as Markdown (for an issue) to this file (a new file, or one berth wrote before)')
     .option('-p, --parallelism <n>', 'stacks refreshed at once (1-32)', String(FLAG_DEFAULTS.parallelism))
-    .option('--lock-timeout <duration>', 'how long to wait for a held state lock (terraform -lock-timeout; 0s to 1h)', FLAG_DEFAULTS.lockTimeout)
+    .option('--lock-timeout <duration>', 'how long to wait for a held state lock (0s to 1h)', FLAG_DEFAULTS.lockTimeout)
     .option('--json', 'machine-readable output')
     .action(
       action<DriftOpts>(async (opts, out) => {

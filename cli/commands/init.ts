@@ -13,7 +13,8 @@ export function register(program: Command): void {
   program
     .command('init')
     .description(
-      'Create environments/<name>.json from an example (with a $schema reference for editors), git-ignore .berth/ and cdktf.out/, and optionally add CI workflows. Never overwrites a file berth did not write.\n' +
+      'Create environments/<name>.json from an example (with a $schema reference for editors), git-ignore .berth/ and ' +
+        'cdktf.out/, and optionally add CI workflows. Never overwrites a file berth did not write.\n' +
         exitHelp('init'),
     )
     .argument('<name>', 'the new environment\'s name')

@@ -3,15 +3,16 @@
  * Environment names come from `${BERTH_PROJECT_DIR:-.}/environments/*.json` (plus the built-in
  * `sandbox`) when the user presses Tab; service names from `berth completion services <env>`.
  */
-import { ENV_FLAGS, SERVICE_FLAGS, type CompletionModel, type Shell } from './model.js';
+import { ENV_FLAGS, SERVICE_FLAGS, type CompletionModel, type FlagInfo, type Shell } from './model.js';
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const words = (xs: string[]) => xs.join(' ');
-const valueFlags = (m: CompletionModel) => [...new Set(m.runnable.flatMap((c) => c.flags.filter((f) => f.takesValue).flatMap((f) => [f.long, f.short ?? ''])).filter(Boolean))];
+const names = (f: FlagInfo) => [f.long, ...(f.short ? [f.short] : [])];
+const valueFlags = (m: CompletionModel) => [...new Set(m.runnable.flatMap((c) => c.flags.filter((f) => f.takesValue).flatMap(names)))];
 
 /** Shell functions shared by bash and zsh (POSIX case): flags of a command, subcommands of a group. */
 function sharedTables(m: CompletionModel): string {
-  const flags = m.runnable.map((c) => `    ${q(c.path)}) echo ${q(words(c.flags.flatMap((f) => [f.long, ...(f.short ? [f.short] : [])])))} ;;`);
+  const flags = m.runnable.map((c) => `    ${q(c.path)}) echo ${q(words(c.flags.flatMap(names)))} ;;`);
   const groups = Object.entries(m.groups).map(([g, subs]) => `    ${q(g)}) echo ${q(words(subs.map((s) => s.name)))} ;;`);
   return [
     '__berth_commands() { echo ' + q(words(m.commands.map((c) => c.name))) + '; }',
@@ -36,7 +37,9 @@ function sharedTables(m: CompletionModel): string {
     '      -*) case "$__berth_value_flags" in *" $w "*) expect=value ;; esac; continue ;;',
     '    esac',
     '    if [ -z "$__berth_cmd" ]; then __berth_cmd="$w"',
-    '    elif [ -n "$(__berth_subcommands "$__berth_cmd")" ] && [ "${__berth_cmd#* }" = "$__berth_cmd" ]; then __berth_cmd="$__berth_cmd $w"; fi',
+    '    elif [ -n "$(__berth_subcommands "$__berth_cmd")" ] && [ "${__berth_cmd#* }" = "$__berth_cmd" ]; then',
+    '      __berth_cmd="$__berth_cmd $w"',
+    '    fi',
     '  done',
     '}',
     // What to offer: prints candidates, or "__files__" for a file path.
@@ -87,10 +90,17 @@ function zsh(m: CompletionModel): string {
   ].join('\n');
 }
 
+/** `-l env -s e -r -a '(__berth_envs)'`: the flag, and what its value completes from. */
+function fishFlag(f: FlagInfo): string {
+  const from = ENV_FLAGS.includes(f.long) ? '__berth_envs' : SERVICE_FLAGS.includes(f.long) ? '__berth_services' : undefined;
+  const values = from ? ` -a '(${from})'` : f.takesValue ? ' -F' : '';
+  return `-l ${f.long.slice(2)}${f.short ? ` -s ${f.short.slice(1)}` : ''}${f.takesValue ? ' -r' : ''}${values}`;
+}
+
 function fish(m: CompletionModel): string {
   const groupNames = Object.keys(m.groups);
   const out = [
-    '# berth completion for fish. Save as ~/.config/fish/completions/berth.fish:  berth completion fish > ~/.config/fish/completions/berth.fish',
+    '# berth completion for fish:  berth completion fish > ~/.config/fish/completions/berth.fish',
     'function __berth_envs',
     '    set -l dir .; set -q BERTH_PROJECT_DIR; and set dir $BERTH_PROJECT_DIR',
     '    for f in $dir/environments/*.json; basename $f .json; end',
@@ -106,15 +116,13 @@ function fish(m: CompletionModel): string {
   ];
   for (const g of groupNames) {
     const subs = m.groups[g]!;
-    out.push(...subs.map((s) => `complete -c berth -n ${q(`__fish_seen_subcommand_from ${g}; and not __fish_seen_subcommand_from ${words(subs.map((x) => x.name))}`)} -a ${q(s.name)} -d ${q(s.description.slice(0, 80))}`));
+    const cond = q(`__fish_seen_subcommand_from ${g}; and not __fish_seen_subcommand_from ${words(subs.map((x) => x.name))}`);
+    out.push(...subs.map((s) => `complete -c berth -n ${cond} -a ${q(s.name)} -d ${q(s.description.slice(0, 80))}`));
   }
   for (const c of m.runnable) {
     const [first, sub] = c.path.split(' ');
-    const cond = sub ? `__fish_seen_subcommand_from ${first}; and __fish_seen_subcommand_from ${sub}` : `__fish_seen_subcommand_from ${first}`;
-    for (const f of c.flags) {
-      const values = ENV_FLAGS.includes(f.long) ? " -a '(__berth_envs)'" : SERVICE_FLAGS.includes(f.long) ? " -a '(__berth_services)'" : f.takesValue ? ' -F' : '';
-      out.push(`complete -c berth -n ${q(cond)} -l ${f.long.slice(2)}${f.short ? ` -s ${f.short.slice(1)}` : ''}${f.takesValue ? ' -r' : ''}${values} -d ${q(f.description.slice(0, 80))}`);
-    }
+    const cond = `__fish_seen_subcommand_from ${first}${sub ? `; and __fish_seen_subcommand_from ${sub}` : ''}`;
+    for (const f of c.flags) out.push(`complete -c berth -n ${q(cond)} ${fishFlag(f)} -d ${q(f.description.slice(0, 80))}`);
   }
   return out.join('\n') + '\n';
 }

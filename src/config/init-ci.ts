@@ -18,7 +18,8 @@ export function adaptWorkflow(text: string, envName: string): string {
 
 /** The workflow files `initCi` would write; throws (exit 2) on an unknown provider or a file that exists. */
 export function checkCi(provider: string, project = projectDir()): { src: string; dest: string; names: string[] } {
-  if (!(CI_PROVIDERS as readonly string[]).includes(provider)) throw new UsageError(`--ci "${provider}": expected one of ${CI_PROVIDERS.join(', ')}.`);
+  if (!(CI_PROVIDERS as readonly string[]).includes(provider))
+    throw new UsageError(`--ci "${provider}": expected one of ${CI_PROVIDERS.join(', ')}.`);
   const src = join(paths.templates(), 'ci', provider);
   const dest = join(project, '.github', 'workflows');
   const names = readdirSync(src).filter((f) => f.endsWith('.yml')).sort();

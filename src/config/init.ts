@@ -54,7 +54,10 @@ function environmentDocument(name: string, template: string, file: string): Reco
 function checkTarget(file: string, force: boolean, project: string): void {
   if (!existsSync(file)) return;
   if (!force)
-    throw new UsageError(`${file} exists already; expected a new environment name.`, { code: ERROR_CODES.outputNotOwned, hint: 'Pass --force to overwrite it (only a file berth init wrote).' });
+    throw new UsageError(`${file} exists already; expected a new environment name.`, {
+      code: ERROR_CODES.outputNotOwned,
+      hint: 'Pass --force to overwrite it (only a file berth init wrote).',
+    });
   if (!isOwnedFile(file, project))
     throw new UsageError(`${file} exists and berth did not write it: --force replaces only a file berth init wrote; expected a new environment name.`, {
       code: ERROR_CODES.outputNotOwned,

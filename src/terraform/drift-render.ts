@@ -21,7 +21,8 @@ export function driftHeadline(r: DriftResult): string {
 export function renderDriftText(r: DriftResult): string {
   const lines = [driftHeadline(r), ''];
   for (const s of r.stacks) {
-    const what = s.status === 'not-applied' ? 'not applied yet' : s.status === 'failed' ? 'failed' : s.drift.length ? `${s.drift.length} drifted` : 'no drift';
+    const checked = s.drift.length ? `${s.drift.length} drifted` : 'no drift';
+    const what = s.status === 'not-applied' ? 'not applied yet' : s.status === 'failed' ? 'failed' : checked;
     lines.push(`  ${s.stack}: ${what}`);
     for (const d of s.drift) {
       lines.push(`    ${d.action === 'destroy' ? '- deleted outside terraform:' : '~'} ${d.address}`);
@@ -29,7 +30,10 @@ export function renderDriftText(r: DriftResult): string {
     }
     if (s.error) lines.push(...s.error.message.split('\n').map((l) => `    ${l}`), ...(s.error.hint ? [`    hint: ${s.error.hint}`] : []));
   }
-  if (r.drifted) lines.push('', `Bring it back with \`berth plan --env ${r.environment}\` then \`berth apply\`, or adopt the change in the configuration.`);
+  if (r.drifted) {
+    const how = `Bring it back with \`berth plan --env ${r.environment}\` then \`berth apply\`, or adopt the change in the configuration.`;
+    lines.push('', how);
+  }
   return redact(lines.join('\n'));
 }
 
@@ -40,7 +44,9 @@ export function renderDriftMarkdown(r: DriftResult, limit = COMMENT_LIMIT): stri
     out.push(`#### \`${s.stack}\``, '');
     for (const d of s.drift) {
       out.push(d.action === 'destroy' ? `- \`${md(d.address)}\` was **deleted** outside terraform` : `- \`${md(d.address)}\``);
-      if (d.attributes.length) out.push('', '  | attribute | in state | now |', '  | --- | --- | --- |', ...d.attributes.map((a) => `  | ${md(a.path)} | ${md(a.before)} | ${md(a.after)} |`), '');
+      if (!d.attributes.length) continue;
+      out.push('', '  | attribute | in state | now |', '  | --- | --- | --- |');
+      out.push(...d.attributes.map((a) => `  | ${md(a.path)} | ${md(a.before)} | ${md(a.after)} |`), '');
     }
     if (s.error) out.push('```', s.error.message.replace(/```/g, "'''"), '```');
     out.push('');

@@ -44,9 +44,12 @@ async function driftOfStack(ctx: Ctx, stack: StackWork): Promise<StackDrift> {
   if (!state.managed) return { stack: stack.name, status: 'not-applied', drift: [], durationMs: Date.now() - started };
   const file = driftPlanFile(stack);
   try {
-    const args = ['plan', '-refresh-only', '-json', '-input=false', '-no-color', '-detailed-exitcode', `-lock-timeout=${ctx.s.lockTimeout}`, `-out=${file}`];
-    const r = await tf(ctx, stack, args, ctx.s.limits.plan, true);
-    if (r.code !== 0 && r.code !== 2) throw translateFailure(stack.name, 'plan -refresh-only', { code: r.code, stdout: '', stderr: `${diagnosticsText(parseMessages(r.lines))}\n${r.stderr}` });
+    const args = ['plan', '-refresh-only', '-json', '-input=false', '-no-color', '-detailed-exitcode'];
+    const r = await tf(ctx, stack, [...args, `-lock-timeout=${ctx.s.lockTimeout}`, `-out=${file}`], ctx.s.limits.plan, true);
+    if (r.code !== 0 && r.code !== 2) {
+      const stderr = `${diagnosticsText(parseMessages(r.lines))}\n${r.stderr}`;
+      throw translateFailure(stack.name, 'plan -refresh-only', { code: r.code, stdout: '', stderr });
+    }
     const drift = r.code === 2 ? (await showPlan(ctx, stack, file)).drift : [];
     return { stack: stack.name, status: 'checked', drift, durationMs: Date.now() - started };
   } finally {
@@ -74,7 +77,8 @@ export async function driftEnvironment(env: EnvironmentConfig, opts: RunSettings
       const line = await progress.start(name, `${name}: refreshing`);
       try {
         const d = await driftOfStack(ctx, stack);
-        const what = d.status === 'not-applied' ? 'not applied yet' : d.drift.length ? `${d.drift.length} resource(s) changed outside terraform` : 'no drift';
+        const changed = d.drift.length ? `${d.drift.length} resource(s) changed outside terraform` : 'no drift';
+        const what = d.status === 'not-applied' ? 'not applied yet' : changed;
         if (d.drift.length) line.warn(`${name}: ${what}`);
         else line.succeed(`${name}: ${what}`);
         return d;
@@ -87,5 +91,6 @@ export async function driftEnvironment(env: EnvironmentConfig, opts: RunSettings
   await progress.flush();
   const stacks = ctx.ws.stacks.map((s) => results.get(s.name)!).filter(Boolean);
   const resources = stacks.reduce((n, s) => n + s.drift.length, 0);
-  return { environment: env.name, exitCode: driftExit(stacks), drifted: resources > 0, resources, stacks, durationMs: Date.now() - started };
+  const exitCode = driftExit(stacks);
+  return { environment: env.name, exitCode, drifted: resources > 0, resources, stacks, durationMs: Date.now() - started };
 }

@@ -17,7 +17,10 @@ export const COMMENT_LIMIT = 60_000;
 /** How much detail a rendering keeps: 0 everything ... 3 addresses only. */
 type Level = 0 | 1 | 2 | 3;
 
-export const md = (s: string) => s.replace(/[|`<>\\\n]/g, (c) => ({ '|': '\\|', '`': "'", '<': '&lt;', '>': '&gt;', '\\': '\\\\', '\n': ' ' })[c]!);
+const MD_ESCAPES: Record<string, string> = { '|': '\\|', '`': "'", '<': '&lt;', '>': '&gt;', '\\': '\\\\', '\n': ' ' };
+/** Text safe inside a Markdown table cell or paragraph. */
+export const md = (s: string) => s.replace(/[|`<>\\\n]/g, (c) => MD_ESCAPES[c]!);
+const fence = (s: string) => s.replace(/```/g, "'''");
 const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 
 export function planMarker(env: string): string {
@@ -41,7 +44,8 @@ export function totalLine(r: PlanResult): string {
 function attributeTable(attrs: AttributeChange[], cap: number): string[] {
   if (!attrs.length || cap === 0) return [];
   const shown = attrs.slice(0, cap);
-  const rows = shown.map((a) => `  | ${md(a.path)}${a.forcesReplacement ? ' **(forces replacement)**' : ''} | ${md(a.before)} | ${md(a.after)} |`);
+  const forces = (a: AttributeChange) => (a.forcesReplacement ? ' **(forces replacement)**' : '');
+  const rows = shown.map((a) => `  | ${md(a.path)}${forces(a)} | ${md(a.before)} | ${md(a.after)} |`);
   const more = attrs.length > cap ? [`  | … ${attrs.length - cap} more | | |`] : [];
   return ['', '  | attribute | before | after |', '  | --- | --- | --- |', ...rows, ...more, ''];
 }
@@ -62,7 +66,8 @@ function resourceLines(r: ResourceDetail, level: Level): string[] {
 }
 
 function driftLines(r: ResourceDetail, level: Level): string[] {
-  const head = r.action === 'destroy' ? `- \`${md(r.address)}\` was **deleted** outside terraform` : `- \`${md(r.address)}\` changed outside terraform`;
+  const what = r.action === 'destroy' ? 'was **deleted**' : 'changed';
+  const head = `- \`${md(r.address)}\` ${what} outside terraform`;
   return [head, ...attributeTable(r.attributes, level <= 1 ? 25 : level === 2 ? 3 : 0)];
 }
 
@@ -71,14 +76,22 @@ function stackSection(p: StackPlan, level: Level): string[] {
   if (!d || (!d.changes.length && !d.drift.length && !p.warnings?.length)) return [];
   const out = [`#### \`${p.stack}\` — ${p.summary ? countsLine(p.summary) : ''}`, ''];
   for (const r of d.changes) out.push(...resourceLines(r, level));
-  if (d.drift.length) out.push('', '**Changed outside terraform** (the plan takes these into account):', '', ...d.drift.flatMap((r) => driftLines(r, level)));
+  if (d.drift.length) {
+    out.push('', '**Changed outside terraform** (the plan takes these into account):', '');
+    out.push(...d.drift.flatMap((r) => driftLines(r, level)));
+  }
   const outputs = d.outputs.filter((o) => !o.name.startsWith('cross-stack-output-'));
-  if (outputs.length) out.push('', `Outputs: ${outputs.map((o) => `\`${md(o.name)}\` (${o.action}${o.sensitive ? ', sensitive' : ''})`).join(', ')}`);
+  const output = (o: (typeof outputs)[number]) => `\`${md(o.name)}\` (${o.action}${o.sensitive ? ', sensitive' : ''})`;
+  if (outputs.length) out.push('', `Outputs: ${outputs.map(output).join(', ')}`);
   return [...out, ''];
 }
 
 function warningLines(r: PlanResult): string[] {
-  const ws = r.stacks.flatMap((p) => (p.warnings ?? []).map((w) => `- \`${p.stack}\`${w.address ? ` \`${md(w.address)}\`` : ''}: ${md(w.summary)}${w.detail ? ` — ${md(w.detail.slice(0, 300))}` : ''}`));
+  const line = (stack: string, w: NonNullable<StackPlan['warnings']>[number]) => {
+    const at = w.address ? ` \`${md(w.address)}\`` : '';
+    return `- \`${stack}\`${at}: ${md(w.summary)}${w.detail ? ` — ${md(w.detail.slice(0, 300))}` : ''}`;
+  };
+  const ws = r.stacks.flatMap((p) => (p.warnings ?? []).map((w) => line(p.stack, w)));
   return ws.length ? ['', '**⚠️ Warnings**', '', ...ws] : [];
 }
 
@@ -90,7 +103,10 @@ export function fullPlanText(r: PlanResult): string {
     for (const c of p.detail!.changes) {
       const sign = c.action === 'create' ? '+' : c.action === 'destroy' ? '-' : c.action === 'replace' ? '!' : '~';
       out.push(`${sign} ${c.address} (${c.action}${c.forcedBy.length ? `, forced by ${c.forcedBy.join(', ')}` : ''})`);
-      for (const a of c.attributes) out.push(`${sign}     ${a.path}: ${c.action === 'create' ? a.after : `${a.before} -> ${a.after}`}${a.forcesReplacement ? '  # forces replacement' : ''}`);
+      for (const a of c.attributes) {
+        const value = c.action === 'create' ? a.after : `${a.before} -> ${a.after}`;
+        out.push(`${sign}     ${a.path}: ${value}${a.forcesReplacement ? '  # forces replacement' : ''}`);
+      }
     }
     out.push('');
   }
@@ -100,8 +116,11 @@ export function fullPlanText(r: PlanResult): string {
 /** A stack's state in a word or two (also the text output's column). */
 export function stackStatus(p: StackPlan): string {
   switch (p.status) {
-    case 'planned':
-      return p.changes ? countsLine(p.summary!) + (p.summary!.outputsChanged.length && !(p.summary!.add + p.summary!.change + p.summary!.destroy) ? ' (outputs change)' : '') : 'no changes';
+    case 'planned': {
+      if (!p.changes) return 'no changes';
+      const s = p.summary!;
+      return countsLine(s) + (s.outputsChanged.length && !(s.add + s.change + s.destroy) ? ' (outputs change)' : '');
+    }
     case 'waiting':
       return `waits on ${p.waitsOn!.join(', ')}: planned once that is applied`;
     case 'blocked':
@@ -150,10 +169,14 @@ function render(r: PlanResult, level: Level, title: string): string {
   out.push('', ...alarmLines(r));
   for (const p of r.stacks) out.push(...stackSection(p, level), ...summarySection(p));
   out.push(...warningLines(r));
-  for (const p of r.stacks.filter((x) => x.error)) out.push('', `**${p.stack}** failed:`, '', '```', p.error!.message.replace(/```/g, "'''"), '```');
+  for (const p of r.stacks.filter((x) => x.error)) out.push('', `**${p.stack}** failed:`, '', '```', fence(p.error!.message), '```');
   const full = fullPlanText(r);
-  if (full && level === 0) out.push('', '<details><summary>Full plan</summary>', '', '```diff', full.replace(/```/g, "'''"), '```', '</details>');
-  if (full && level > 0) out.push('', `<sub>Shortened to fit a pull-request comment (${level === 1 ? 'the full plan' : 'the full plan and attribute tables'} left out): \`berth plan --env ${r.environment} --json\` has every detail.</sub>`);
+  if (full && level === 0) out.push('', '<details><summary>Full plan</summary>', '', '```diff', fence(full), '```', '</details>');
+  if (full && level > 0) {
+    const left = level === 1 ? 'the full plan' : 'the full plan and attribute tables';
+    const all = `\`berth plan --env ${r.environment} --json\` has every detail`;
+    out.push('', `<sub>Shortened to fit a pull-request comment (${left} left out): ${all}.</sub>`);
+  }
   out.push('', `<sub>Sensitive and secret-looking values are masked. Exit code ${r.exitCode} (0 no changes, 2 changes, 1 error).</sub>`);
   return redact(out.join('\n')) + '\n';
 }

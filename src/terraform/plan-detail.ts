@@ -72,9 +72,16 @@ export function actionOf(actions: readonly string[] = []): ChangeAction {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** null, {} and [] are one thing to a reader (the provider reads back `tags = {}` for no tags). */
-const isEmpty = (v: unknown) => v === null || v === undefined || (Array.isArray(v) ? v.length === 0 : isObject(v) && Object.keys(v).length === 0);
+const isEmpty = (v: unknown) =>
+  v === null || v === undefined || (Array.isArray(v) ? v.length === 0 : isObject(v) && Object.keys(v).length === 0);
 const same = (a: unknown, b: unknown) => (isEmpty(a) && isEmpty(b)) || JSON.stringify(a) === JSON.stringify(b);
-const child = (v: unknown, k: string | number): unknown => (v === true ? true : Array.isArray(v) || isObject(v) ? (v as Record<string, unknown>)[k as string] : undefined);
+/** The part of a value (or of its sensitivity / unknown marks) at key k; `true` marks everything below. */
+const child = (v: unknown, k: string | number): unknown => {
+  if (v === true) return true;
+  return Array.isArray(v) || isObject(v) ? (v as Record<string, unknown>)[k as string] : undefined;
+};
+const isArn = (v: unknown) => typeof v === 'string' && /^arn:aws[a-z-]*:/.test(v);
+const secretKey = (key: string | number | undefined) => typeof key === 'string' && isSecretKey(key);
 
 export function pathText(parts: readonly (string | number)[]): string {
   return parts.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
@@ -95,7 +102,7 @@ interface Side {
 /** Is this value one to hide: marked sensitive, or under a secret-looking key (an ARN pointer is not a secret). */
 function hidden(side: Side, key: string | number | undefined): boolean {
   if (side.sensitive === true) return true;
-  if (typeof key === 'string' && isSecretKey(key) && !(typeof side.value === 'string' && /^arn:aws[a-z-]*:/.test(side.value))) return !isEmpty(side.value);
+  if (secretKey(key) && !isArn(side.value)) return !isEmpty(side.value);
   return false;
 }
 
@@ -104,13 +111,30 @@ function show(side: Side, key: string | number | undefined): string {
   return hidden(side, key) ? SENSITIVE : formatValue(side.value);
 }
 
+type Path = (string | number)[];
+interface Leaf {
+  path: Path;
+  before: string;
+  after: string;
+}
+
+/** Go down into this value (an object or a list of objects on both sides, nothing masked or unknown)? */
+function descend(b: Side, a: Side, key: string | number | undefined): 'object' | 'list' | undefined {
+  if (a.unknown === true || b.sensitive === true || a.sensitive === true || secretKey(key)) return undefined;
+  const objectLike = (v: unknown) => isObject(v) || isEmpty(v);
+  if (objectLike(b.value) && objectLike(a.value) && !(isEmpty(b.value) && isEmpty(a.value))) return 'object';
+  const lists = Array.isArray(b.value) && Array.isArray(a.value);
+  if (lists && [...(b.value as unknown[]), ...(a.value as unknown[])].some((x) => typeof x === 'object' && x !== null)) return 'list';
+  return undefined;
+}
+
 /** Every leaf that differs between before and after, with its path. */
-function diffLeaves(b: Side, a: Side, path: (string | number)[], out: { path: (string | number)[]; before: string; after: string }[]): void {
+function diffLeaves(b: Side, a: Side, path: Path, out: Leaf[]): void {
   const key = path[path.length - 1];
   if (a.unknown !== true && same(b.value, a.value)) return;
-  const nested = (isObject(b.value) || isEmpty(b.value)) && (isObject(a.value) || isEmpty(a.value)) && !(isEmpty(b.value) && isEmpty(a.value));
-  const bothLists = Array.isArray(b.value) && Array.isArray(a.value) && [...b.value, ...a.value].some((x) => typeof x === 'object' && x !== null);
-  if (a.unknown !== true && b.sensitive !== true && a.sensitive !== true && !(typeof key === 'string' && isSecretKey(key)) && (nested || bothLists)) {
+  const how = descend(b, a, key);
+  if (how) {
+    const bothLists = how === 'list';
     const keys = bothLists
       ? Array.from({ length: Math.max((b.value as unknown[]).length, (a.value as unknown[]).length) }, (_, i) => i)
       : [...new Set([...Object.keys((b.value as object) ?? {}), ...Object.keys((a.value as object) ?? {})])].sort();
@@ -128,12 +152,14 @@ function diffLeaves(b: Side, a: Side, path: (string | number)[], out: { path: (s
 }
 
 export function attributeChanges(c: Change): AttributeChange[] {
-  const leaves: { path: (string | number)[]; before: string; after: string }[] = [];
-  diffLeaves({ value: c.before ?? null, sensitive: c.before_sensitive }, { value: c.after ?? null, sensitive: c.after_sensitive, unknown: c.after_unknown }, [], leaves);
+  const leaves: Leaf[] = [];
+  const before: Side = { value: c.before ?? null, sensitive: c.before_sensitive };
+  diffLeaves(before, { value: c.after ?? null, sensitive: c.after_sensitive, unknown: c.after_unknown }, [], leaves);
   const forcing = (c.replace_paths ?? []).map(pathText);
   return leaves.map((l) => {
     const p = pathText(l.path);
-    return { path: p || '(whole object)', before: l.before, after: l.after, forcesReplacement: forcing.some((f) => p === f || p.startsWith(`${f}.`) || p.startsWith(`${f}[`)) };
+    const forces = forcing.some((f) => p === f || p.startsWith(`${f}.`) || p.startsWith(`${f}[`));
+    return { path: p || '(whole object)', before: l.before, after: l.after, forcesReplacement: forces };
   });
 }
 
@@ -141,17 +167,21 @@ function resourceDetail(rc: ResourceChange): ResourceDetail {
   const c = rc.change ?? {};
   const action = actionOf(c.actions);
   const attributes = action === 'destroy' || action === 'forget' ? [] : attributeChanges(c);
-  return { address: rc.address ?? '?', action, ...(rc.action_reason ? { reason: rc.action_reason } : {}), forcedBy: (c.replace_paths ?? []).map(pathText), attributes };
+  const reason = rc.action_reason ? { reason: rc.action_reason } : {};
+  return { address: rc.address ?? '?', action, ...reason, forcedBy: (c.replace_paths ?? []).map(pathText), attributes };
+}
+
+/** A resource changed outside terraform: updated, or deleted (nothing after). */
+function driftDetail(rc: ResourceChange): ResourceDetail {
+  const deleted = rc.change?.after === null || rc.change?.after === undefined;
+  const r = resourceDetail(rc);
+  return deleted ? { ...r, action: 'destroy', attributes: [] } : { ...r, action: 'update' };
 }
 
 /** The detail of one stack's plan (`terraform show -json` of its saved plan). */
 export function planDetail(doc: ShowJson): PlanDetail {
   const changes = (doc.resource_changes ?? []).map(resourceDetail).filter((r) => r.action !== 'no-op');
-  const drift = (doc.resource_drift ?? [])
-    .map((rc) => ({ ...resourceDetail(rc), action: rc.change?.after === null || rc.change?.after === undefined ? ('destroy' as const) : ('update' as const) }))
-    .map((r, i) => ({ ...r, attributes: r.action === 'destroy' ? [] : r.attributes, _rc: doc.resource_drift![i] }))
-    .filter((r) => r.action === 'destroy' || r.attributes.length > 0)
-    .map(({ _rc, ...r }) => r);
+  const drift = (doc.resource_drift ?? []).map(driftDetail).filter((r) => r.action === 'destroy' || r.attributes.length > 0);
   const outputs = Object.entries(doc.output_changes ?? {})
     .map(([name, c]) => ({ name, action: actionOf(c.actions), sensitive: c.after_sensitive === true || c.before_sensitive === true }))
     .filter((o) => o.action !== 'no-op');
@@ -159,4 +189,12 @@ export function planDetail(doc: ShowJson): PlanDetail {
 }
 
 /** The one-letter sign terraform prints for an action. */
-export const SIGN: Record<ChangeAction, string> = { create: '+', update: '~', replace: '-/+', destroy: '-', read: '<=', forget: '.', 'no-op': ' ' };
+export const SIGN: Record<ChangeAction, string> = {
+  create: '+',
+  update: '~',
+  replace: '-/+',
+  destroy: '-',
+  read: '<=',
+  forget: '.',
+  'no-op': ' ',
+};
