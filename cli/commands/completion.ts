@@ -1,4 +1,4 @@
-import type { Command, Option } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CompletionModel, FlagInfo } from '../../src/completion/model.js';
 import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
@@ -32,35 +32,34 @@ const USAGE = [
 ].join('\n');
 
 export function register(program: Command): void {
-  const completion = program
+  program
     .command('completion')
     .description(`Print the completion script for bash, zsh or fish (commands, flags, environments, services).\n${exitHelp('completion')}`)
-    .argument('<shell>', 'bash, zsh or fish')
+    .argument('[shell]', 'bash, zsh or fish')
+    // Called by the scripts at Tab time: the service names of an environment (nothing on any error).
+    .addOption(new Option('--services <env>').hideHelp())
     .addHelpText('after', USAGE)
     .action(
-      action<Record<string, never>>(async (_opts, _out, [shell]) => {
+      action<{ services?: string; json?: boolean }>(async (opts, _out, [shell]) => {
+        const { currentIO } = await import('../io.js');
+        if (opts.services !== undefined) return void currentIO().stdout.write(await serviceNames(opts.services));
         const { SHELLS } = await import('../../src/completion/model.js');
         const { UsageError } = await import('../../src/output/errors.js');
-        if (!(SHELLS as readonly string[]).includes(shell!))
-          throw new UsageError(`shell "${shell}": expected one of ${SHELLS.join(', ')}.`);
+        if (!(SHELLS as readonly string[]).includes(shell ?? ''))
+          throw new UsageError(`shell "${shell ?? ''}": expected one of ${SHELLS.join(', ')}.`);
         const { completionScript } = await import('../../src/completion/scripts.js');
         // The script itself, verbatim (not through the reporter, which would redact and reflow it).
-        const { currentIO } = await import('../io.js');
         currentIO().stdout.write(completionScript(shell as 'bash', completionModel(program)));
       }),
     );
-  // Called by the scripts at Tab time: the service names of an environment (nothing on any error).
-  completion
-    .command('services', { hidden: true })
-    .argument('<env>')
-    .action(
-      action<Record<string, never>>(async (_opts, out, [env]) => {
-        const { loadEnvironment } = await import('../../src/config/load.js');
-        try {
-          out.result([], () => loadEnvironment(env!).services.map((s) => s.name).join('\n'));
-        } catch {
-          /* completion stays quiet */
-        }
-      }),
-    );
+}
+
+/** One service name a line, or nothing when the environment does not load. */
+async function serviceNames(env: string): Promise<string> {
+  try {
+    const { loadEnvironment } = await import('../../src/config/load.js');
+    return loadEnvironment(env).services.map((s) => `${s.name}\n`).join('');
+  } catch {
+    return '';
+  }
 }

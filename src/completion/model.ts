@@ -2,7 +2,7 @@
  * What shell completion knows about berth: its commands, their subcommands and flags. Built from
  * the commander program at `berth completion <shell>` time (cli/commands/completion.ts), so it can
  * never list a flag that does not exist. Environment names are read at completion time from
- * environments/*.json; service names from `berth completion services <env>`.
+ * environments/*.json; service names from `berth completion --services <env>`.
  */
 export interface FlagInfo {
   /** `--env`, and the short form `-e` when there is one. */

@@ -1,7 +1,7 @@
 /**
  * The completion scripts for bash, zsh and fish, generated from a CompletionModel. Pure.
  * Environment names come from `${BERTH_PROJECT_DIR:-.}/environments/*.json` (plus the built-in
- * `sandbox`) when the user presses Tab; service names from `berth completion services <env>`.
+ * `sandbox`) when the user presses Tab; service names from `berth completion --services <env>`.
  */
 import { ENV_FLAGS, SERVICE_FLAGS, type CompletionModel, type FlagInfo, type Shell } from './model.js';
 
@@ -24,7 +24,7 @@ function sharedTables(m: CompletionModel): string {
     '  for f in "${BERTH_PROJECT_DIR:-.}"/environments/*.json; do [ -e "$f" ] && basename "$f" .json; done',
     '  echo sandbox',
     '}',
-    '__berth_services() { berth completion services "$1" 2>/dev/null; }',
+    '__berth_services() { berth completion --services "$1" 2>/dev/null; }',
     // The command path and the --env value in the words before the cursor.
     '__berth_scan() {',
     '  __berth_cmd=""; __berth_env=""',
@@ -109,7 +109,7 @@ function fish(m: CompletionModel): string {
     'function __berth_services',
     '    set -l words (commandline -opc)',
     '    set -l i (contains -i -- --env $words; or contains -i -- -e $words)',
-    '    test -n "$i"; and berth completion services $words[(math $i + 1)] 2>/dev/null',
+    '    test -n "$i"; and berth completion --services $words[(math $i + 1)] 2>/dev/null',
     'end',
     'complete -c berth -f',
     ...m.commands.map((c) => `complete -c berth -n __fish_use_subcommand -a ${q(c.name)} -d ${q(c.description.slice(0, 80))}`),

@@ -1,7 +1,7 @@
 /**
  * `berth completion <shell>`: the scripts list every command and flag of the commander program
  * (derived, not typed), and the bash one, run for real, completes commands, subcommands, flags,
- * environment names from environments/*.json and service names through `berth completion services`.
+ * environment names from environments/*.json and service names through `berth completion --services`.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,7 +57,8 @@ describe('berth completion', () => {
 
   it('bash: commands, subcommands and flags', () => {
     expect(tab('berth pl')).toEqual(['plan']);
-    expect(tab('berth d')).toEqual(['deploy', 'destroy', 'doctor', 'drift']);
+    expect(tab('berth de')).toEqual(['deploy', 'destroy']);
+    expect(tab('berth dr')).toEqual(['drift']);
     expect(tab('berth sandbox ')).toEqual(['down', 'status', 'up']);
     expect(tab('berth sandbox up --no')).toEqual(['--no-apply']);
     expect(tab('berth plan --m')).toEqual(['--markdown']);
