@@ -15,7 +15,7 @@ import { EXIT } from '../../src/output/exit-codes.js';
 import { ROOT, alive, runProcess, type Run } from '../sandbox/cli.js';
 import { berthCalls, helpHasFlag } from '../helpers/workflow-calls.js';
 
-const SOURCE = ['package.json', 'package-lock.json', 'tsconfig.json', 'LICENSE', 'README.md', 'bin', 'cli', 'src', 'stacks', 'scripts', 'templates', 'schema', 'docs'];
+const SOURCE = ['package.json', 'package-lock.json', 'tsconfig.json', 'LICENSE', 'README.md', 'bin', 'cli', 'src', 'stacks', 'scripts', 'templates', 'schema', 'data', 'docs'];
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 
 let work: string;
@@ -84,7 +84,7 @@ describe('the packed berth', () => {
     const python = pythonFiles(join(ROOT, 'src', 'sandbox', 'moto')).map((f) => relative(ROOT, f));
     expect(python.length).toBeGreaterThan(5);
     const wanted = ['bin/berth.js', 'dist/cli/index.js', 'dist/stacks/synth.js', 'templates/ci/github/berth-plan.yml', 'templates/environments/platform.json'];
-    wanted.push('schema/environment.schema.json', 'docs/environment.md', 'LICENSE', 'README.md', ...python);
+    wanted.push('schema/environment.schema.json', 'data/prices.json', 'docs/environment.md', 'LICENSE', 'README.md', ...python);
     for (const f of wanted) expect(files, f).toContain(f);
     expect(files.filter((f) => /^(test|bench)\//.test(f) || (/\.ts$/.test(f) && !f.endsWith('.d.ts')))).toEqual([]);
     expect(existsSync(join(repo, 'node_modules', pkg.name, 'dist', 'cli', 'index.js'))).toBe(true);
