@@ -6,6 +6,7 @@
 import { redact } from '../output/redact.js';
 import type { ApplyResult, DestroyResult, OutputsResult, PlanResult, StackPlan } from './orchestrate.js';
 import { planComment, stackStatus } from './plan-comment.js';
+import { SIGN, UNKNOWN, type AttributeChange } from './plan-detail.js';
 import { countsLine } from './plan-summary.js';
 
 export function planHeadline(r: PlanResult): string {
@@ -16,6 +17,25 @@ export function planHeadline(r: PlanResult): string {
   return `${r.environment}: ${countsLine(r.totals)}${waiting ? `; ${waiting} stack${waiting === 1 ? '' : 's'} wait${waiting === 1 ? 's' : ''} on others and will be planned during apply` : ''}`;
 }
 
+/** What changes, attribute by attribute (from the plan detail; values already masked), for a terminal. */
+function detailLines(r: PlanResult, cap = 10): string[] {
+  const out: string[] = [];
+  const attrs = (xs: AttributeChange[]) => [
+    ...xs.slice(0, cap).map((a) => `        ${a.path}: ${a.before} -> ${a.after}${a.forcesReplacement ? '  (forces replacement)' : ''}`),
+    ...(xs.length > cap ? [`        ... ${xs.length - cap} more (--json has them all)`] : []),
+  ];
+  for (const p of r.stacks.filter((x) => x.detail?.changes.length || x.detail?.drift.length)) {
+    out.push('', `${p.stack}:`);
+    for (const c of p.detail!.changes) {
+      out.push(`  ${SIGN[c.action].padEnd(3)} ${c.address} (${c.action})`);
+      const shown = c.attributes.filter((a) => a.forcesReplacement || a.after !== UNKNOWN);
+      if (c.action === 'update' || c.action === 'replace') out.push(...attrs(shown));
+    }
+    for (const d of p.detail!.drift) out.push(`  !   ${d.address} (changed outside terraform)`, ...attrs(d.attributes));
+  }
+  return out;
+}
+
 export function renderPlanText(r: PlanResult): string {
   const width = Math.max(...r.stacks.map((x) => x.stack.length), 5);
   const lines = [planHeadline(r), ''];
@@ -24,6 +44,7 @@ export function renderPlanText(r: PlanResult): string {
   const destroyed = r.stacks.flatMap((p) => (p.summary?.destroyed ?? []).map((a) => `${p.stack}: ${a}`));
   if (replaced.length) lines.push('', 'Replaced (destroyed and created again):', ...replaced.map((x) => `  -/+ ${x}`));
   if (destroyed.length) lines.push('', 'Destroyed:', ...destroyed.map((x) => `  - ${x}`));
+  lines.push(...detailLines(r));
   for (const p of r.stacks.filter((x) => x.error)) {
     lines.push('', `${p.stack}:`, ...p.error!.message.split('\n').map((l) => `  ${l}`));
     if (p.error!.hint) lines.push(`  hint: ${p.error!.hint}`);

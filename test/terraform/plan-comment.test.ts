@@ -95,6 +95,11 @@ describe('the plan comment', () => {
     golden('changes.comment.md', text);
   });
 
+  it('the terminal text names each change and its attributes, and what drifted', () => {
+    golden('changes.plan.txt', renderPlanText(plan) + '\n');
+    expect(renderPlanText(plan)).toMatch(/-\/\+ aws_security_group\.app \(replace\)\n\s+description: "app v1" -> "app v2"  \(forces replacement\)/);
+  });
+
   it('matches the golden drift report and text', () => {
     golden('drift.report.md', renderDriftMarkdown(drift));
     golden('drift.report.txt', renderDriftText(drift) + '\n');
