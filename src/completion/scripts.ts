@@ -93,8 +93,9 @@ function zsh(m: CompletionModel): string {
 /** `-l env -s e -r -a '(__berth_envs)'`: the flag, and what its value completes from. */
 function fishFlag(f: FlagInfo): string {
   const from = ENV_FLAGS.includes(f.long) ? '__berth_envs' : SERVICE_FLAGS.includes(f.long) ? '__berth_services' : undefined;
-  const values = from ? ` -a '(${from})'` : f.takesValue ? ' -F' : '';
-  return `-l ${f.long.slice(2)}${f.short ? ` -s ${f.short.slice(1)}` : ''}${f.takesValue ? ' -r' : ''}${values}`;
+  // -x: a value from the list only (no file names); -r -F: any value, file names offered.
+  const values = from ? ` -x -a '(${from})'` : f.takesValue ? ' -r -F' : '';
+  return `-l ${f.long.slice(2)}${f.short ? ` -s ${f.short.slice(1)}` : ''}${values}`;
 }
 
 function fish(m: CompletionModel): string {

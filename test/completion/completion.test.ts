@@ -31,6 +31,10 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Press Tab after `line` in bash; the candidates offered. */
+function shell(cmd: string, args: string[]): { status: number | null; stdout: string; stderr: string; error?: Error } {
+  return spawnSync(cmd, args, { cwd: dir, env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, HOME: dir }, encoding: 'utf8' });
+}
+
 function tab(line: string): string[] {
   const words = line.split(' ');
   const script = `source ${JSON.stringify(bashScript)}; COMP_WORDS=(${words.map((w) => JSON.stringify(w)).join(' ')}); COMP_CWORD=${words.length - 1}; _berth; printf '%s\\n' "\${COMPREPLY[@]}"`;
@@ -73,5 +77,30 @@ describe('berth completion', () => {
   it('bash: service names of the environment named before', () => {
     expect(tab('berth deploy --env sandbox --service ')).toEqual(['api']);
     expect(tab('berth logs --service ')).toEqual([]);
+  });
+
+  it('zsh: the script loads, and completes environments, services, subcommands and flags', async () => {
+    writeFileSync(join(dir, 'berth.zsh'), (await runCli(['completion', 'zsh'])).stdout);
+    const script = [
+      'compdef() { :; }; source ./berth.zsh',
+      '__berth_scan plan --env; __berth_candidates --env ""; echo ---',
+      '__berth_scan deploy --env sandbox --service; __berth_candidates --service ""; echo ---',
+      '__berth_scan sandbox; __berth_candidates sandbox ""',
+    ].join('\n');
+    const r = shell('zsh', ['-f', '-c', script]);
+    expect(r.error, 'zsh is needed for this test (apt-get install zsh; .ci/run installs it)').toBeUndefined();
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split('---').map((x) => x.trim().split(/\s+/).sort())).toEqual([['prod', 'sandbox', 'stage'], ['api'], ['down', 'status', 'up']]);
+  });
+
+  it('fish: real completions of commands, environments, services and flags', async () => {
+    writeFileSync(join(dir, 'berth.fish'), (await runCli(['completion', 'fish'])).stdout);
+    const lines = ['berth pl', 'berth plan --env ', 'berth deploy --env sandbox --service ', 'berth sandbox ', 'berth plan --ma'];
+    const script = ['source berth.fish', ...lines.map((l) => `complete -C ${JSON.stringify(l)} | cut -f1; echo ---`)].join('\n');
+    const r = shell('fish', ['--no-config', '-c', script]);
+    expect(r.error, 'fish is needed for this test (apt-get install fish; .ci/run installs it)').toBeUndefined();
+    expect(r.status, r.stderr).toBe(0);
+    const got = r.stdout.split('---').slice(0, lines.length).map((x) => x.trim().split('\n').filter(Boolean).sort());
+    expect(got).toEqual([['plan'], ['prod', 'sandbox', 'stage'], ['api'], ['down', 'status', 'up'], ['--markdown']]);
   });
 });
