@@ -4,6 +4,8 @@
  * shows a stack trace; an internal error shows one only with BERTH_DEBUG=1. Under --json a failure
  * prints one JSON document `{ ok: false, error: { code, exitCode, message, hint, details } }` on stdout.
  */
+import { closeAwsClients } from '../src/aws/clients.js';
+import { classifyAwsError } from '../src/aws/failures.js';
 import { ERROR_CODES, isBerthError } from '../src/output/errors.js';
 import { EXIT } from '../src/output/exit-codes.js';
 import { Reporter } from '../src/output/reporter.js';
@@ -51,6 +53,10 @@ export function action<O extends GlobalOpts>(fn: Action<O>) {
       exitCode = typeof code === 'number' ? code : EXIT.OK;
     } catch (e) {
       exitCode = reportError(e, reporter);
+    } finally {
+      // Nothing outlives the command: no spinner, no AWS connection, no retry timer.
+      reporter.close();
+      closeAwsClients();
     }
   };
 }
@@ -64,7 +70,9 @@ export interface ErrorDoc {
 }
 
 /** The `error` object of a failed command's JSON document. */
-export function errorDoc(e: unknown): ErrorDoc {
+export function errorDoc(thrown: unknown): ErrorDoc {
+  // An ordinary AWS condition (no credentials, unreachable, throttled...) gets its name and exit code.
+  const e = classifyAwsError(thrown) ?? thrown;
   if (isBerthError(e)) return { code: e.code, exitCode: e.exitCode, message: e.message, hint: e.hint, details: e.details };
   const err = e as Error;
   return {

@@ -16,6 +16,7 @@ export function register(program: Command): void {
     .description(
       'Look at the live account and say what is wrong, with the evidence and the fix: network routes, security groups, why tasks stop, health checks, database, Redis, certificate, IAM.\n' +
         'Groups: network, security-groups, task-start, health, database, redis, certificate, iam (default: all); a single check id works too (network.private-route).\n' +
+        'Ends within 70 s (each group reads for at most 60 s, in parallel; less with a small BERTH_AWS_TIMEOUT).\n' +
         exitHelp('doctor'),
     )
     .argument('[check...]', 'check groups or check ids to run (default: every group)')
@@ -37,13 +38,14 @@ export function register(program: Command): void {
         }
         const { UsageError } = await import('../../src/output/errors.js');
         if (!opts.env) throw new UsageError('--env is required: expected the environment to examine (or --list to see the checks).', { code: 'usage.missing-option' });
-        const { parseSelection, runDoctor } = await import('../../src/doctor/run.js');
+        const { parseSelection, runDoctor, groupTimeoutMs } = await import('../../src/doctor/run.js');
+        const { withDeadline } = await import('../../src/aws/deadline.js');
         parseSelection(args); // unknown groups: usage error before any AWS call
         const { loadEnvironment } = await import('../../src/config/load.js');
         const env = loadEnvironment(opts.env);
         const step = await out.step(`doctor: examining ${env.name}`);
         let done = 0;
-        const report = await runDoctor({
+        const report = await withDeadline(runDoctor({
           env,
           select: args,
           service: opts.service,
@@ -52,8 +54,9 @@ export function register(program: Command): void {
             const bad = findings.filter((f) => f.status === 'FAIL').length;
             step.update(`doctor: ${name} done in ${(ms / 1000).toFixed(1)} s${bad ? ` (${bad} failing)` : ''} [${done}]`);
           },
-        });
-        if (report.summary.fail) step.fail(`doctor: ${report.summary.fail} failing check(s) in ${(report.durationMs / 1000).toFixed(1)} s`);
+        }), groupTimeoutMs() + 10_000, 'doctor');
+        if (report.error) step.fail(`doctor: could not read the account (${report.error.code})`);
+        else if (report.summary.fail) step.fail(`doctor: ${report.summary.fail} failing check(s) in ${(report.durationMs / 1000).toFixed(1)} s`);
         else if (report.summary.warn) step.warn(`doctor: no failure, ${report.summary.warn} warning(s) in ${(report.durationMs / 1000).toFixed(1)} s`);
         else step.succeed(`doctor: all ${report.summary.pass} checks pass in ${(report.durationMs / 1000).toFixed(1)} s`);
         const { renderReport } = await import('../../src/doctor/render.js');

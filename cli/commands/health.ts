@@ -15,6 +15,7 @@ export function register(program: Command): void {
     .command('health')
     .description(
       "ALB target health per target (state, reason code), an HTTP check of each service's public health URL (status, latency, TLS certificate days left).\n" +
+        'Ends within the read bound (default 2 min 11 s; it follows BERTH_AWS_TIMEOUT) plus --timeout.\n' +
         exitHelp('health'),
     )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
@@ -32,7 +33,9 @@ export function register(program: Command): void {
         const services = selectServices(env, opts.service);
         const ctx = awsContext(env);
         const { gatherHealth, renderHealth } = await import('../../src/health/health.js');
-        const report = await gatherHealth(ctx, env, services, { timeoutMs });
+        const { withDeadline } = await import('../../src/aws/deadline.js');
+        const { awsLimits } = await import('../../src/aws/limits.js');
+        const report = await withDeadline(gatherHealth(ctx, env, services, { timeoutMs }), awsLimits().commandBoundMs + timeoutMs, 'health');
         out.result(report, () => renderHealth(report, (s, x) => out.paint(s, x)));
         return report.healthy ? 0 : 1;
       }),

@@ -17,6 +17,7 @@ export function register(program: Command): void {
     .command('status')
     .description(
       'Each service: desired/running/pending, deployments (revision, image, rollout state, age), autoscaling range, last events, target health; alarms in ALARM.\n' +
+        'Ends within the read bound (default 2 min 11 s; it follows BERTH_AWS_TIMEOUT); --watch: until --for or Ctrl-C.\n' +
         exitHelp('status'),
     )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
@@ -36,7 +37,10 @@ export function register(program: Command): void {
         const services = selectServices(env, opts.service);
         const ctx = awsContext(env);
         const { gatherStatus, buildStatus, renderStatus, statusKey } = await import('../../src/status/status.js');
-        const once = async () => buildStatus(await gatherStatus(ctx, env, services), Date.now());
+        const { withDeadline } = await import('../../src/aws/deadline.js');
+        const { awsLimits } = await import('../../src/aws/limits.js');
+        const bound = awsLimits().commandBoundMs;
+        const once = async () => buildStatus(await withDeadline(gatherStatus(ctx, env, services), bound, 'status'), Date.now());
         if (!opts.watch) {
           const report = await once();
           out.result(report, () => renderStatus(report, (s, x) => out.paint(s, x)));

@@ -1,20 +1,79 @@
 /**
  * AWS SDK v3 clients, made lazily: a command loads only the client packages it calls.
- * One client per (service, context), with the SDK's standard retry mode (throttling backs off).
+ * One client per (service, context). Every client is bounded the same way (src/aws/limits.ts):
+ * connection and per-attempt time limits on the SDK's request handler, a bounded number of
+ * attempts with jittered backoff (src/aws/retry.ts), and errors tagged with the call they came
+ * from so that src/aws/failures.ts can name them. closeAwsClients() ends every open connection.
  */
 import { BerthError } from '../output/errors.js';
+import { EXIT } from '../output/exit-codes.js';
 import type { AwsContext } from './context.js';
+import { awsLimits } from './limits.js';
+import { BoundedRetryStrategy } from './retry.js';
 
 const cache = new WeakMap<AwsContext, Map<string, unknown>>();
 
-function config(ctx: AwsContext) {
+interface Destroyable {
+  destroy(): void;
+  middlewareStack: { add(mw: unknown, opts: { step: 'initialize'; name: string; override?: boolean }): void };
+}
+/** Every client made by this process, so that a command can close them all when it ends. */
+const open = new Set<Destroyable>();
+/** Bumped by closeAwsClients: a client made before refuses to retry after. */
+let generation = 0;
+
+function config(ctx: AwsContext, maxAttempts?: number) {
+  const limits = awsLimits();
+  const attempts = maxAttempts ?? limits.maxAttempts;
+  const strategy = new BoundedRetryStrategy(attempts);
+  const born = generation;
   return {
     region: ctx.region,
     ...(ctx.endpoint ? { endpoint: ctx.endpoint } : {}),
     ...(ctx.credentials ? { credentials: ctx.credentials } : {}),
-    maxAttempts: 6,
-    retryMode: 'standard' as const,
+    maxAttempts: attempts,
+    retryStrategy: {
+      mode: strategy.mode,
+      acquireInitialRetryToken: (s: string) => strategy.acquireInitialRetryToken(s),
+      // Once the command has ended (closeAwsClients), nothing is retried.
+      refreshRetryTokenForRetry: (t: never, i: never) => (born !== generation ? Promise.reject(new Error('closed')) : strategy.refreshRetryTokenForRetry(t, i)),
+      recordSuccess: () => undefined,
+    },
+    requestHandler: { connectionTimeout: limits.connectTimeoutMs, requestTimeout: limits.timeoutMs, throwOnRequestTimeout: true, socketTimeout: limits.timeoutMs },
   };
+}
+
+/** Record on any error which call it came from (service, operation, region, endpoint); the error itself is unchanged. */
+function tagged<C extends Destroyable>(client: C, ctx: AwsContext): C {
+  client.middlewareStack.add(
+    (next: (a: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) => async (args: unknown) => {
+      try {
+        return await next(args);
+      } catch (e) {
+        if (e && typeof e === 'object' && !('$berth' in e)) {
+          const service = context.clientName?.replace(/Client$/, '').toLowerCase();
+          Object.defineProperty(e, '$berth', { value: { service, operation: context.commandName?.replace(/Command$/, ''), region: ctx.region, endpoint: ctx.endpoint }, enumerable: false });
+        }
+        throw e;
+      }
+    },
+    { step: 'initialize', name: 'berthErrorContext', override: true },
+  );
+  open.add(client);
+  return client;
+}
+
+/** End every AWS connection this process holds and refuse further retries: nothing outlives the command. */
+export function closeAwsClients(): void {
+  generation++;
+  for (const c of open) {
+    try {
+      c.destroy();
+    } catch {
+      // already gone
+    }
+  }
+  open.clear();
 }
 
 const verified = new WeakMap<AwsContext, Promise<void>>();
@@ -26,10 +85,12 @@ function verifyAccount(ctx: AwsContext): Promise<void> {
   if (!p) {
     p = (async () => {
       const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-      const who = await new STSClient(config(ctx)).send(new GetCallerIdentityCommand({}));
+      const who = await tagged(new STSClient(config(ctx)), ctx).send(new GetCallerIdentityCommand({}));
       if (who.Account !== ctx.expectedAccount)
         throw new BerthError(`the AWS credentials in use belong to account ${who.Account}, but this environment is account ${ctx.expectedAccount}; nothing was done.`, {
           hint: 'Switch to the right profile (AWS_PROFILE) or role, or fix `account` in the environment file.',
+          exitCode: EXIT.AWS_WRONG_ACCOUNT,
+          code: 'aws.wrong-account',
         });
     })();
     verified.set(ctx, p);
@@ -41,7 +102,7 @@ async function memo<T>(ctx: AwsContext, key: string, make: () => Promise<T>): Pr
   await verifyAccount(ctx);
   let m = cache.get(ctx);
   if (!m) cache.set(ctx, (m = new Map()));
-  if (!m.has(key)) m.set(key, await make());
+  if (!m.has(key)) m.set(key, tagged((await make()) as Destroyable, ctx));
   return m.get(key) as T;
 }
 
@@ -54,7 +115,7 @@ export const ec2 = (ctx: AwsContext) => memo(ctx, 'ec2', async () => new (await 
 export const ecr = (ctx: AwsContext) => memo(ctx, 'ecr', async () => new (await import('@aws-sdk/client-ecr')).ECRClient(config(ctx)));
 /** ECR with a single attempt, for reads where an error is itself the answer (doctor's image probe). */
 export const ecrSingleAttempt = (ctx: AwsContext) =>
-  memo(ctx, 'ecr-1', async () => new (await import('@aws-sdk/client-ecr')).ECRClient({ ...config(ctx), maxAttempts: 1 }));
+  memo(ctx, 'ecr-1', async () => new (await import('@aws-sdk/client-ecr')).ECRClient(config(ctx, 1)));
 export const secretsManager = (ctx: AwsContext) =>
   memo(ctx, 'secrets', async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(config(ctx)));
 export const iam = (ctx: AwsContext) => memo(ctx, 'iam', async () => new (await import('@aws-sdk/client-iam')).IAMClient(config(ctx)));

@@ -5,6 +5,7 @@
 import { endpointUrlFromEnv } from '../cli-args/env-vars.js';
 import type { EnvironmentConfig } from '../config/types.js';
 import { BerthError } from '../output/errors.js';
+import { awsLimits } from './limits.js';
 import { FAKE_CREDENTIALS, readSandboxRecord } from '../sandbox/state.js';
 
 export interface AwsContext {
@@ -19,6 +20,7 @@ export interface AwsContext {
 }
 
 export function awsContext(env: EnvironmentConfig, processEnv: NodeJS.ProcessEnv = process.env): AwsContext {
+  awsLimits(processEnv); // a bad BERTH_AWS_TIMEOUT is bad input: refused before any call
   if (env.sandbox) {
     const rec = readSandboxRecord();
     if (!rec) {

@@ -4,6 +4,9 @@
  * FAILs, 0 otherwise (WARN does not fail the run).
  */
 import { awsContext, type AwsContext } from '../aws/context.js';
+import { classifyAwsError, type AwsFailure } from '../aws/failures.js';
+import { withDeadline } from '../aws/deadline.js';
+import { awsLimits } from '../aws/limits.js';
 import type { EnvironmentConfig } from '../config/types.js';
 import { UsageError } from '../output/errors.js';
 import { EXIT } from '../output/exit-codes.js';
@@ -23,7 +26,7 @@ export interface DoctorOptions {
   now?: Date;
   resolveNs?: GatherOptions['resolveNs'];
   fetch?: GatherOptions['fetch'];
-  /** A group still gathering after this long fails (default 60 s). */
+  /** A group still gathering after this long fails (default: 60 s, less with a small BERTH_AWS_TIMEOUT). */
   groupTimeoutMs?: number;
   /** Called as each group finishes (progress). */
   onGroup?: (name: GroupName, findings: Finding[], ms: number) => void;
@@ -41,6 +44,18 @@ export interface DoctorReport {
   summary: Record<Lowercase<Status>, number>;
   durationMs: number;
   findings: Finding[];
+  /** When AWS could not be read at all (unreachable, no credentials...): the named failure; exitCode is its code. */
+  error?: { code: string; message: string; hint?: string; exitCode: number };
+}
+
+/** How long one group may gather: 60 s, or the read-command bound when BERTH_AWS_TIMEOUT makes that shorter. */
+export function groupTimeoutMs(): number {
+  return Math.min(60_000, awsLimits().commandBoundMs);
+}
+
+/** The AWS failure that kept doctor from reading the account, if any (the lowest exit code among them). */
+function blockingFailure(failures: AwsFailure[]): AwsFailure | undefined {
+  return [...failures].sort((a, b) => a.exitCode - b.exitCode)[0];
 }
 
 export function parseSelection(select: string[] = []): { groups: GroupName[]; checks: string[] } {
@@ -62,10 +77,6 @@ export function parseSelection(select: string[] = []): { groups: GroupName[]; ch
   return { groups: groups.size ? GROUP_NAMES.filter((g) => groups.has(g)) : [...GROUP_NAMES], checks };
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t: NodeJS.Timeout;
-  return Promise.race([p, new Promise<T>((_, rej) => (t = setTimeout(() => rej(new Error(`${what} took longer than ${ms / 1000} s`)), ms)))]).finally(() => clearTimeout(t));
-}
 
 export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
   const started = Date.now();
@@ -80,6 +91,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
   const now = o.now ?? new Date();
   const src = new Source({ ctx, env, services, resolveNs: o.resolveNs, fetch: o.fetch });
   const input = { env, services, now };
+  const failures: AwsFailure[] = [];
   const results = await Promise.all(
     groups.map(async (name) => {
       const g = GROUPS.find((x) => x.name === name)!;
@@ -87,9 +99,11 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
       let findings: Finding[];
       let error: string | undefined;
       try {
-        const facts = await withTimeout(g.gather(src), o.groupTimeoutMs ?? 60_000, `reading the ${name} facts`);
+        const facts = await withDeadline(g.gather(src), o.groupTimeoutMs ?? groupTimeoutMs(), `reading the ${name} facts`);
         findings = g.check(facts, input);
       } catch (e) {
+        const named = classifyAwsError(e);
+        if (named) failures.push(named);
         const err = e as { name?: string; message?: string };
         error = redact(`${err?.name && err.name !== 'Error' ? `${err.name}: ` : ''}${err?.message ?? String(e)}`);
         findings = [
@@ -110,9 +124,11 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
   const findings = results.flatMap((r) => r.findings);
   const count = (fs: Finding[], s: Status) => fs.filter((f) => f.status === s).length;
   const summary = { pass: count(findings, 'PASS'), warn: count(findings, 'WARN'), fail: count(findings, 'FAIL') };
+  const blocked = blockingFailure(failures);
   return {
-    ok: summary.fail === 0,
-    exitCode: summary.fail ? EXIT.DOCTOR_FAILED : EXIT.OK,
+    ok: summary.fail === 0 && !blocked,
+    exitCode: blocked ? blocked.exitCode : summary.fail ? EXIT.DOCTOR_FAILED : EXIT.OK,
+    ...(blocked ? { error: { code: blocked.id, message: blocked.message, hint: blocked.hint, exitCode: blocked.exitCode } } : {}),
     environment: env.name,
     app: env.app,
     region: ctx.region,

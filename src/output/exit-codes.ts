@@ -56,6 +56,26 @@ export const EXIT = {
   COST_PRICE_LIST_UNAVAILABLE: 50,
   /** logs --insights: the Logs Insights query failed, was cancelled or did not finish within --timeout. */
   INSIGHTS_QUERY_FAILED: 51,
+  // Any command that calls AWS (src/aws/failures.ts classifies the SDK's error; the JSON error carries its id).
+  // 20-22, 25, 26: AWS answered and refused. 23, 24: berth could not reach AWS. 27, 28: pointed at the wrong place.
+  /** aws.no-credentials: no AWS credentials were found (environment, profile, SSO, instance role). Nothing was sent. */
+  AWS_NO_CREDENTIALS: 20,
+  /** aws.bad-credentials: AWS refused the credentials: expired (session token, SSO) or invalid (unknown key, bad signature). */
+  AWS_BAD_CREDENTIALS: 21,
+  /** aws.access-denied: the identity may not perform the action on the resource AWS named (IAM, SCP, resource policy). */
+  AWS_ACCESS_DENIED: 22,
+  /** aws.unreachable: the endpoint refused or reset the connection, or its name does not resolve. */
+  AWS_UNREACHABLE: 23,
+  /** aws.timeout: the endpoint accepted but did not answer within the time limit (BERTH_AWS_TIMEOUT), after every retry; or the command's own bound passed. */
+  AWS_TIMED_OUT: 24,
+  /** aws.throttled: AWS kept throttling (ThrottlingException, 429, SlowDown) beyond berth's retry budget. */
+  AWS_THROTTLED: 25,
+  /** aws.service-error: AWS kept answering 5xx (internal error, unavailable) beyond berth's retry budget. */
+  AWS_SERVICE_ERROR: 26,
+  /** aws.unknown-region: the region has no endpoint for the service (unknown or not enabled region). */
+  AWS_UNKNOWN_REGION: 27,
+  /** aws.wrong-account: the credentials belong to another account than the environment's `account`. Nothing was done. */
+  AWS_WRONG_ACCOUNT: 28,
 
   /** A terraform run exceeded its hard time limit. */
   TIMED_OUT: 124,

@@ -6,7 +6,7 @@
  * - anything else (CI, a pipe, NO_COLOR): plain lines, one per change, no escape codes.
  */
 import { redact, redactValue } from './redact.js';
-import { terminalCaps, type TerminalCaps } from './terminal.js';
+import { canRedraw, terminalCaps, type TerminalCaps } from './terminal.js';
 
 export interface Step {
   update(text: string): void;
@@ -40,6 +40,8 @@ export class Reporter {
   private readonly err: NodeJS.WritableStream;
   private readonly quiet: boolean;
   private paintFn: Paint = (_s, x) => x;
+  /** Spinners still turning: close() stops them, so none outlives its command. */
+  private readonly spinning = new Set<{ stop(): unknown }>();
 
   constructor(opts: ReporterOptions = {}) {
     this.json = Boolean(opts.json);
@@ -103,17 +105,29 @@ export class Reporter {
     }
   }
 
+  /** The command has ended: stop every spinner still turning (its timer would keep the process alive). */
+  close(): void {
+    for (const s of this.spinning) s.stop();
+    this.spinning.clear();
+  }
+
   /** A unit of progress: a spinner on a rich terminal, plain lines otherwise. */
   async step(text: string): Promise<Step> {
     if (this.quiet) return { update() {}, succeed() {}, fail() {}, warn() {} };
-    if (this.rich) {
+    // The spinner draws on the error stream: only where that stream can hold a redrawn line.
+    if (this.rich && canRedraw(this.err as { isTTY?: boolean; columns?: number })) {
       const { default: ora } = await import('ora');
       const spinner = ora({ text: redact(text), stream: this.err as NodeJS.WriteStream }).start();
+      this.spinning.add(spinner);
+      const end = (how: 'succeed' | 'fail' | 'warn', t?: string) => {
+        this.spinning.delete(spinner);
+        spinner[how](t ? redact(t) : undefined);
+      };
       return {
         update: (t) => (spinner.text = redact(t)),
-        succeed: (t) => spinner.succeed(t ? redact(t) : undefined),
-        fail: (t) => spinner.fail(t ? redact(t) : undefined),
-        warn: (t) => spinner.warn(t ? redact(t) : undefined),
+        succeed: (t) => end('succeed', t),
+        fail: (t) => end('fail', t),
+        warn: (t) => end('warn', t),
       };
     }
     let last = '';
