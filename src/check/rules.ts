@@ -4,6 +4,7 @@
  * with an id `BERTH-<AREA>-NNN`, a title, a severity and the fix. Add a rule: append it to RULES
  * with a fixture test in test/check/ that only it finds.
  */
+import { AWS_RULES } from './rules-aws.js';
 import { blocks, bool, containerDefinitions, embeddedJson, isExpression, list, num, type TfResource, type TfStack } from './tfjson.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
@@ -21,6 +22,8 @@ export interface Rule {
   severity: Severity;
   /** What to change (in the environment config or the stack). */
   fix: string;
+  /** Why it matters: what AWS refuses or fails to do without it, or the public control (FSBP, Checkov, Trivy) it follows. */
+  reason?: string;
   /** Resource types it reads (`data.<type>` for data sources). */
   types: string[];
   /** The problems with this resource; empty when it passes. */
@@ -375,4 +378,5 @@ export const RULES: readonly Rule[] = [
   circuitBreaker,
   privileged,
   iamAdmin,
+  ...AWS_RULES,
 ];

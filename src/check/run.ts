@@ -27,6 +27,8 @@ export interface Finding {
   resource: string;
   message: string;
   fix: string;
+  /** Why the rule matters (what AWS does without it, or the public control it follows). */
+  reason?: string;
   /** Set when a waiver in the environment config accepts this finding. */
   waived?: { reason: string };
 }
@@ -70,7 +72,7 @@ export function checkStacks(
       for (const rule of rules) {
         if (!rule.types.includes(key)) continue;
         for (const message of rule.check(r, ctx))
-          all.push({ rule: rule.id, title: rule.title, severity: rule.severity, stack: st.name, resource: r.address, message, fix: rule.fix });
+          all.push({ rule: rule.id, title: rule.title, severity: rule.severity, stack: st.name, resource: r.address, message, fix: rule.fix, ...(rule.reason ? { reason: rule.reason } : {}) });
       }
     }
   }
@@ -133,7 +135,7 @@ export function renderCheckText(r: CheckReport): string {
     : `${r.environment}: ${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${r.rules.length} rules over ${r.resources} resources in ${r.stacks} stacks)`;
   lines.push(head);
   for (const f of r.findings) {
-    lines.push('', `${f.severity.toUpperCase()} ${f.rule} ${f.title}`, `  ${f.stack} / ${f.resource}: ${f.message}`, `  fix: ${f.fix}`);
+    lines.push('', `${f.severity.toUpperCase()} ${f.rule} ${f.title}`, `  ${f.stack} / ${f.resource}: ${f.message}`, `  fix: ${f.fix}`, ...(f.reason ? [`  why: ${f.reason}`] : []));
   }
   if (r.waived.length) {
     lines.push('', 'Waived:');

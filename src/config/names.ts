@@ -35,6 +35,8 @@ export function names(env: EnvironmentConfig) {
     vpc: `${p}-vpc`,
     cluster: `${p}`,
     alb: truncate(`${p}-alb`, 32),
+    /** S3 bucket_prefix of the ALB access log bucket (terraform adds a unique suffix; at most 37 characters). */
+    albLogBucketPrefix: `${truncate(p, 26)}-alb-logs-`,
     albSecurityGroup: `${p}-alb`,
     serviceSecurityGroup: `${p}-app`,
     databaseSecurityGroup: `${p}-db`,

@@ -130,6 +130,12 @@ export const environmentSpec: Spec = {
         p95LatencySeconds: { kind: 'number', default: 10, doc: 'Target p95 response time (5 minutes).', min: 0.01, max: 600 },
       },
     },
+    accessLogs: {
+      kind: 'object', doc: 'Access logs of the public load balancer, kept in an S3 bucket of the environment (SSE-S3, private).',
+      fields: {
+        retentionDays: { kind: 'number', default: 90, doc: 'Days an access log file is kept before S3 deletes it.', integer: true, min: 1, max: 3650 },
+      },
+    },
     services: { kind: 'array', doc: 'The services behind the load balancer.', items: service, minItems: 1, maxItems: 20 },
     waivers: {
       kind: 'array', default: [], doc: '`berth check` findings accepted on purpose, each with a written reason.',

@@ -62,6 +62,7 @@ export interface EnvironmentConfig {
     snapshotRetentionDays: number;
   };
   state: { backend: 's3' | 'local'; bucket?: string; keyPrefix?: string; region?: string; path?: string };
+  accessLogs: { retentionDays: number };
   alarms: { emails: string[]; cpuPercent: number; memoryPercent: number; http5xxPercent: number; p95LatencySeconds: number };
   services: ServiceConfig[];
   waivers: { rule: string; resource?: string; reason: string }[];

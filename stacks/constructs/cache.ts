@@ -39,8 +39,10 @@ export interface CacheProps {
   /** AUTH token length (16-128). Default: 64. */
   authTokenLength?: number;
   /**
-   * Days Secrets Manager keeps the deleted Redis secret recoverable. Default: 30 (AWS's default);
-   * 0 (delete at once) in a sandbox so that the emulator can be rebuilt under the same name.
+   * Days Secrets Manager keeps the deleted Redis secret recoverable. Default: 0 (deleted for good
+   * on destroy): berth generates everything in it, and the replication group it points at is
+   * destroyed with it, so nothing is lost; and a window would keep the name taken, so that an
+   * environment destroyed and created again the same day would fail to create it.
    */
   secretRecoveryWindowDays?: number;
 }
@@ -108,7 +110,8 @@ export class Cache extends Construct {
     const secret = new SecretsmanagerSecret(this, 'secret', {
       name: n.redisSecret,
       description: `Connection to the Redis of ${n.prefix}: JSON {host, port, password, url}`,
-      recoveryWindowInDays: props.secretRecoveryWindowDays ?? (env.sandbox ? 0 : 30),
+      recoveryWindowInDays: props.secretRecoveryWindowDays ?? 0,
+      tags: { 'berth-secret': 'generated' },
     });
     const scheme = c.transitEncryption ? 'rediss' : 'redis';
     const host = group.primaryEndpointAddress;

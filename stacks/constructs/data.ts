@@ -9,12 +9,44 @@ import { DataResource, Fn, Token } from 'cdktf';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group/index.js';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster/index.js';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance/index.js';
+import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group/index.js';
 import { names } from '../../src/config/names.js';
 import type { EnvironmentConfig } from '../../src/config/types.js';
 import { DB_PORT } from './security.js';
 
 export const AURORA_ENGINE = { postgresql: 'aurora-postgresql', mysql: 'aurora-mysql' } as const;
 export const AURORA_LOG_EXPORTS = { postgresql: ['postgresql'], mysql: ['audit', 'error', 'slowquery'] } as const;
+
+/**
+ * The cluster parameter group family of an engine version (AWS: aurora-mysql8.0 for
+ * 8.0.mysql_aurora.3.x, aurora-mysql5.7 for 5.7.mysql_aurora.2.x, aurora-postgresqlNN by major). Pure.
+ */
+export function parameterGroupFamily(engine: 'postgresql' | 'mysql', version: string): string {
+  if (engine === 'mysql') return `aurora-mysql${/^5\.7/.test(version) ? '5.7' : '8.0'}`;
+  return `aurora-postgresql${version.split('.')[0]}`;
+}
+
+/**
+ * The cluster parameters that make every exported log hold something. Aurora MySQL writes the
+ * `audit` log only with server_audit_logging=1 (Advanced Auditing; the events named in
+ * server_audit_events), the `slowquery` log only with slow_query_log=1 (queries over
+ * long_query_time seconds), both to files (log_output=FILE) that CloudWatch Logs export reads.
+ * The `error` log and PostgreSQL's `postgresql` log are always written; PostgreSQL also logs
+ * statements slower than log_min_duration_statement (ms) and its DDL.
+ */
+export const LOG_PARAMETERS = {
+  mysql: [
+    { name: 'server_audit_logging', value: '1' },
+    { name: 'server_audit_events', value: 'CONNECT,QUERY_DCL,QUERY_DDL' },
+    { name: 'slow_query_log', value: '1' },
+    { name: 'long_query_time', value: '2' },
+    { name: 'log_output', value: 'FILE' },
+  ],
+  postgresql: [
+    { name: 'log_min_duration_statement', value: '2000' },
+    { name: 'log_statement', value: 'ddl' },
+  ],
+} as const;
 
 export interface DataProps {
   env: EnvironmentConfig;
@@ -43,7 +75,8 @@ export interface DataProps {
 
 /**
  * Secure defaults: `storage_encrypted` (the account's aws/rds key), RDS-managed master password,
- * `copy_tags_to_snapshot`, CloudWatch log exports (postgresql, or audit/error/slowquery for MySQL),
+ * `copy_tags_to_snapshot`, CloudWatch log exports (postgresql, or audit/error/slowquery for MySQL)
+ * with the cluster parameters that fill them (LOG_PARAMETERS), IAM database authentication allowed,
  * backups for `env.database.backupRetentionDays` (7), no major version upgrades by terraform,
  * the writer not publicly accessible with minor version upgrades on.
  */
@@ -73,6 +106,14 @@ export class Data extends Construct {
     const created = env.sandbox || props.finalSnapshotIdentifier ? undefined : new DataResource(this, 'cluster-created', { input: { at: Fn.timestamp() }, lifecycle: { ignoreChanges: ['input'] } });
     const finalSnapshot = props.finalSnapshotIdentifier ?? (created ? `${n.dbFinalSnapshot}-${Fn.formatdate('YYYYMMDDhhmm', Token.asString(created.output.lookup('at')))}` : undefined);
 
+    const parameters = new RdsClusterParameterGroup(this, 'parameters', {
+      name: n.dbCluster,
+      family: parameterGroupFamily(db.engine, db.version),
+      description: `Cluster parameters of ${n.prefix}: the settings that produce the exported logs`,
+      parameter: LOG_PARAMETERS[db.engine].map((p) => ({ name: p.name, value: p.value, applyMethod: 'immediate' })),
+      tags: { Name: n.dbCluster },
+    });
+
     const cluster = new RdsCluster(this, 'cluster', {
       clusterIdentifier: n.dbCluster,
       engine,
@@ -83,8 +124,10 @@ export class Data extends Construct {
       manageMasterUserPassword: true,
       port: DB_PORT[db.engine],
       dbSubnetGroupName: subnetGroup.name,
+      dbClusterParameterGroupName: parameters.name,
       vpcSecurityGroupIds: [props.securityGroupId],
       storageEncrypted: true,
+      iamDatabaseAuthenticationEnabled: true,
       serverlessv2ScalingConfiguration: { minCapacity: db.minCapacity, maxCapacity: db.maxCapacity },
       backupRetentionPeriod: db.backupRetentionDays,
       preferredBackupWindow: props.preferredBackupWindow ?? '18:00-19:00',

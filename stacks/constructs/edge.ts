@@ -11,6 +11,7 @@ import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule/index.j
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group/index.js';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
 import { names, serviceNames } from '../../src/config/names.js';
+import { ACCESS_LOG_PREFIX, AccessLogBucket } from './access-logs.js';
 import type { EnvironmentConfig, ServiceConfig } from '../../src/config/types.js';
 
 export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
@@ -51,7 +52,7 @@ export function routeOrder(services: ServiceConfig[]): { service: ServiceConfig;
  * dropped (`drop_invalid_header_fields`, request smuggling); deletion protection outside the
  * sandbox; TLS 1.2+ with the TLS 1.3 policy; target health matcher 200-399; the default action of
  * HTTPS is the `/*` service, or a fixed 404 when no service takes `/*` (never an open default).
- * Access logs are not enabled (they need a log bucket with the ELB account's policy).
+ * access logs to the environment's own encrypted, private log bucket (access-logs.ts).
  */
 export class Edge extends Construct {
   readonly albArn: string;
@@ -69,6 +70,7 @@ export class Edge extends Construct {
     const env = props.env;
     const n = names(env);
 
+    const logs = new AccessLogBucket(this, 'access-logs', { env });
     const alb = new Lb(this, 'alb', {
       name: n.alb,
       internal: false,
@@ -81,7 +83,9 @@ export class Edge extends Construct {
       enableHttp2: true,
       desyncMitigationMode: 'defensive',
       ipAddressType: 'ipv4',
+      accessLogs: { enabled: true, bucket: logs.bucket, prefix: ACCESS_LOG_PREFIX },
       tags: { Name: n.alb },
+      dependsOn: logs.ready,
     });
     this.albArn = alb.arn;
     this.albArnSuffix = alb.arnSuffix;

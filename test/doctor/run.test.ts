@@ -53,10 +53,11 @@ describe('doctor when the account cannot be read', () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  it('each group FAILs with `<group>.gather` and exit 1', async () => {
+  it('each group FAILs with `<group>.gather`; the run exits with the named failure (22 aws.access-denied)', async () => {
     const env = platformEnv();
     const r = await runDoctor({ env, ctx: { region: env.region, endpoint, credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' }, sandbox: false }, select: ['network', 'redis', 'iam'] });
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode).toBe(22);
+    expect(r.error).toMatchObject({ id: 'aws.access-denied', exitCode: 22 });
     expect(r.ok).toBe(false);
     for (const g of ['network', 'redis', 'iam']) {
       const f = r.findings.find((x) => x.check === `${g}.gather`);
