@@ -3,6 +3,7 @@
  * Source), run each group's pure check, and return every finding. Exit code: 1 when any finding
  * FAILs, 0 otherwise (WARN does not fail the run).
  */
+import { sts } from '../aws/clients.js';
 import { awsContext, type AwsContext } from '../aws/context.js';
 import { classifyAwsError, type AwsFailure } from '../aws/failures.js';
 import { withDeadline } from '../aws/deadline.js';
@@ -78,6 +79,20 @@ export function parseSelection(select: string[] = []): { groups: GroupName[]; ch
 }
 
 
+/** The classes in which no check could read anything: doctor says so at once instead of failing every group slowly. */
+const BLOCKING = new Set(['aws.no-credentials', 'aws.bad-credentials', 'aws.unreachable', 'aws.timeout', 'aws.throttled', 'aws.service-error', 'aws.unknown-region']);
+
+/** One cheap call (sts:GetCallerIdentity needs no permission) before the groups: unreachable, bad credentials... end the run with that failure. */
+async function canReachAws(ctx: AwsContext): Promise<void> {
+  try {
+    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    await (await sts(ctx)).send(new GetCallerIdentityCommand({}));
+  } catch (e) {
+    const named = classifyAwsError(e);
+    if (named && BLOCKING.has(named.id)) throw named;
+  }
+}
+
 export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
   const started = Date.now();
   const { env } = o;
@@ -88,6 +103,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
     if (!services.length) throw new UsageError(`--service ${o.service}: no such service in ${env.name} (services: ${env.services.map((s) => s.name).join(', ')})`);
   }
   const ctx = o.ctx ?? awsContext(env);
+  await canReachAws(ctx);
   const now = o.now ?? new Date();
   const src = new Source({ ctx, env, services, resolveNs: o.resolveNs, fetch: o.fetch });
   const input = { env, services, now };

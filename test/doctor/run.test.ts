@@ -57,7 +57,7 @@ describe('doctor when the account cannot be read', () => {
     const env = platformEnv();
     const r = await runDoctor({ env, ctx: { region: env.region, endpoint, credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' }, sandbox: false }, select: ['network', 'redis', 'iam'] });
     expect(r.exitCode).toBe(22);
-    expect(r.error).toMatchObject({ id: 'aws.access-denied', exitCode: 22 });
+    expect(r.error).toMatchObject({ code: 'aws.access-denied', exitCode: 22 });
     expect(r.ok).toBe(false);
     for (const g of ['network', 'redis', 'iam']) {
       const f = r.findings.find((x) => x.check === `${g}.gather`);
