@@ -12,6 +12,8 @@ interface Opts {
   filter?: string;
   task?: string;
   for?: string;
+  insights?: string;
+  timeout?: string;
   json?: boolean;
 }
 
@@ -31,9 +33,12 @@ export function register(program: Command): void {
     .option('--filter <pattern>', 'a CloudWatch Logs filter pattern, e.g. ERROR or "\\"connection refused\\""')
     .option('--task <id>', "only this task's stream (task id or ARN)")
     .option('--for <duration>', `with --follow: stop after this long (${describeDurationBound(FLAG_BOUNDS.forDuration)})`)
-    .option('--json', 'one JSON array of events on stdout, streamed')
+    .option('--insights <name|query>', 'run a CloudWatch Logs Insights query over --since/--until: a built-in name (`--insights list`) or the query text')
+    .option('--timeout <duration>', 'with --insights: how long to wait for the query', '2m')
+    .option('--json', 'one JSON array of events on stdout, streamed (with --insights: one document with the rows)')
     .action(
       action<Opts>(async (opts, out) => {
+        if (opts.insights !== undefined) return (await import('../../src/insights/cli.js')).insightsAction({ ...opts, insights: opts.insights }, out);
         const { logsSettings } = await import('../../src/cli-args/logs.js');
         const settings = logsSettings(opts);
         const { openOp } = await import('../../src/rollout/open-op.js');

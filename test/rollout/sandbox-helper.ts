@@ -20,9 +20,10 @@ export interface MotoSandbox {
   stop(): Promise<void>;
 }
 
-export async function startSandbox(opts: { env?: NodeJS.ProcessEnv; environment?: unknown; publicUrl?: string } = {}): Promise<MotoSandbox> {
-  // Stock moto_server: these tests check what plain moto can show (it records, never runs tasks).
-  const emulator = await startEmulator({ env: opts.env, plain: true });
+export async function startSandbox(opts: { env?: NodeJS.ProcessEnv; environment?: unknown; publicUrl?: string; plain?: boolean } = {}): Promise<MotoSandbox> {
+  // Stock moto_server by default: these tests check what plain moto can show (it records, never runs tasks).
+  // plain: false runs berth's extended moto (set BERTH_SANDBOX_ECS_SIM=0 in env to keep its scheduler off).
+  const emulator = await startEmulator({ env: opts.env, plain: opts.plain ?? true });
   const project = mkdtempSync(join(tmpdir(), 'berth-ops-'));
   mkdirSync(join(project, '.berth', 'sandbox'), { recursive: true });
   writeFileSync(

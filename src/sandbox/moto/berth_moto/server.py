@@ -122,10 +122,11 @@ def main(argv: list[str]) -> None:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import run_simple
 
-    from . import acm_validation, ecs_sim, gaps, public
+    from . import acm_validation, ecs_sim, gaps, logs_insights, public
 
     gaps.install()
     acm_validation.install()
+    logs_insights.install()
     _not_implemented_handler()
     # moto's own knob for fixed ECS numbers (MOTO_ECS_SERVICE_RUNNING) and a scheduler that runs
     # tasks contradict each other: whoever sets it wants moto's ECS as it is.
