@@ -158,7 +158,7 @@ function alarmLines(r: PlanResult): string[] {
   return out;
 }
 
-function render(r: PlanResult, level: Level, title: string): string {
+function render(r: PlanResult, level: Level, title: string, cost?: string): string {
   const icon = r.exitCode === 0 ? '✅' : r.exitCode === 2 ? '📝' : '❌';
   const out = [planMarker(r.environment), `### ${icon} ${title}: ${md(totalLine(r))}`, ''];
   out.push('| stack | add | change | destroy | status |', '| --- | ---: | ---: | ---: | --- |');
@@ -166,6 +166,7 @@ function render(r: PlanResult, level: Level, title: string): string {
     const n = (k: 'add' | 'change' | 'destroy') => (p.status === 'planned' && p.summary ? String(p.summary[k]) : '–');
     out.push(`| \`${p.stack}\` | ${n('add')} | ${n('change')} | ${n('destroy')} | ${md(stackStatus(p))} |`);
   }
+  if (cost) out.push('', cost); // the monthly estimate and what this change moves (src/cost/plan-line.ts)
   out.push('', ...alarmLines(r));
   for (const p of r.stacks) out.push(...stackSection(p, level), ...summarySection(p));
   out.push(...warningLines(r));
@@ -182,13 +183,13 @@ function render(r: PlanResult, level: Level, title: string): string {
 }
 
 /** The comment, at the most detail that fits `limit` characters. */
-export function planComment(r: PlanResult, opts: { title?: string; limit?: number } = {}): string {
+export function planComment(r: PlanResult, opts: { title?: string; limit?: number; cost?: string } = {}): string {
   const limit = opts.limit ?? COMMENT_LIMIT;
   for (const level of [0, 1, 2, 3] as const) {
-    const text = render(r, level, opts.title ?? 'berth plan');
+    const text = render(r, level, opts.title ?? 'berth plan', opts.cost);
     if (text.length <= limit) return text;
   }
-  const text = render(r, 3, opts.title ?? 'berth plan');
+  const text = render(r, 3, opts.title ?? 'berth plan', opts.cost);
   const note = `\n\n**… cut at ${limit} characters.** \`berth plan --env ${r.environment} --json\` has every detail.\n`;
   return text.slice(0, limit - note.length) + note;
 }

@@ -54,7 +54,7 @@ export function renderPlanText(r: PlanResult): string {
 }
 
 /** A pull-request comment (see plan-comment.ts). The first line is a marker a workflow finds to update its comment. */
-export function renderPlanMarkdown(r: PlanResult, opts: { title?: string; limit?: number } = {}): string {
+export function renderPlanMarkdown(r: PlanResult, opts: { title?: string; limit?: number; cost?: string } = {}): string {
   return planComment(r, opts);
 }
 

@@ -98,3 +98,20 @@ describe('berth cost: the monthly estimate', () => {
     }
   });
 });
+
+describe('the plan comment line', () => {
+  it('shows the estimate, and with a base what the change moves, in the Markdown berth plan writes', async () => {
+    const { costLine } = await import('../../src/cost/plan-line.js');
+    const { renderPlanMarkdown } = await import('../../src/terraform/render.js');
+    const before = est('platform');
+    const after = est('platform', (e) => (e.network.nat = 'per-az'));
+    expect(costLine(after)).toBe(`**Monthly estimate** (berth cost): $${after.total.toFixed(2)} a month, up to $${after.totalMax.toFixed(2)} at maximum scale.`);
+    const line = costLine(after, before);
+    expect(line).toContain(`$${before.total.toFixed(2)} → $${after.total.toFixed(2)} (+$46.72 a month`);
+    expect(line).toContain('`ipv4` +$3.65');
+    expect(line).toContain('`nat.hours` +$43.07');
+    expect(costLine(before, est('platform'))).toContain('unchanged');
+    const md = renderPlanMarkdown({ environment: 'platform', exitCode: 0, changes: false, totals: { add: 0, change: 0, destroy: 0 }, stacks: [], planDir: '/p', durationMs: 0 }, { cost: line });
+    expect(md).toContain(line);
+  });
+});

@@ -12,6 +12,8 @@ berth's extension of moto (5.2.x), loaded in-process by launcher.py before moto 
               breaker and its rollback, service events, and log lines in CloudWatch Logs.
 - acm_validation.py  DNS-validated certificates issue only once their validation CNAMEs are in a
               delegated hosted zone of the emulator, else stay PENDING_VALIDATION.
+- logs_insights/  CloudWatch Logs Insights queries answered for real over the logged events (moto
+              answers only fields/sort/limit): filter, parse, stats ... by, bin(), sort, limit.
 - public.py   a local HTTP endpoint that routes by the ALB's listener rules to healthy targets and
               answers as the task's version would.
 

@@ -1,0 +1,70 @@
+/**
+ * See the platform on THE sandbox of the run: a failed deploy's tasks answer `berth logs --insights`
+ * with their error rate, computed by the emulator's Logs Insights engine over the lines those tasks
+ * wrote; the dashboard the alarms stack applied is in the emulator. The service is left as found:
+ * the failed deploy is rolled back, and the test waits until it runs its desired count again.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { names, serviceNames } from '../../src/config/names.js';
+import { sandbox, type RunResult, type Sandbox } from './harness.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let sb: Sandbox;
+beforeAll(async () => {
+  sb = await sandbox();
+});
+
+const why = (r: RunResult) => `exit ${r.code}\nstdout: ${r.stdout.slice(0, 3000)}\nstderr: ${r.stderr.slice(-3000)}`;
+
+async function settled(): Promise<void> {
+  const { DescribeServicesCommand } = await import('@aws-sdk/client-ecs');
+  const ecs = await sb.client('ecs');
+  const svc = serviceNames(sb.env, sb.env.services[0]!).service;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const s = (await ecs.send(new DescribeServicesCommand({ cluster: sb.cluster, services: [svc] }))).services![0]!;
+    if (s.deployments?.length === 1 && s.runningCount === s.desiredCount) return;
+    if (Date.now() > deadline) throw new Error(`service ${svc} not settled: ${JSON.stringify(s.deployments)}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+describe('see the platform on the sandbox', () => {
+  it("logs --insights error-rate: a failed deploy's tasks, by their own log streams, with the share of ERROR lines they wrote", async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const deploy = await sb.berth('deploy', '--env', 'sandbox', '--tag', 'fail-exit', '--json', '--poll-interval', '1s', '--timeout', '3m');
+    expect(deploy.code, why(deploy)).toBe(10);
+    const failed = ((deploy.json as Json).failures as Json[]).flatMap((f) => f.taskIds as string[]);
+    expect(failed.length).toBeGreaterThan(0);
+
+    const r = await sb.berth('logs', '--env', 'sandbox', '--since', since, '--insights', 'error-rate', '--json');
+    expect(r.code, why(r)).toBe(0);
+    const rows = (r.json as Json).rows as Record<string, string>[];
+    for (const id of failed) {
+      const row = rows.find((x) => x['@logStream']!.endsWith(`/${id}`));
+      expect(row, `no row for failed task ${id} in ${JSON.stringify(rows)}`).toBeDefined();
+      expect(Number(row!.errors)).toBeGreaterThanOrEqual(1);
+      expect(Number(row!.error_rate_pct)).toBeCloseTo((100 * Number(row!.errors)) / Number(row!.lines), 3);
+    }
+    // Worst first: the failed tasks (start-up crash) lead the table.
+    expect(failed.some((id) => rows[0]!['@logStream']!.endsWith(`/${id}`))).toBe(true);
+
+    const top = await sb.berth('logs', '--env', 'sandbox', '--since', since, '--insights', 'top-errors', '--json');
+    expect(top.code, why(top)).toBe(0);
+    expect(((top.json as Json).rows as Json[]).map((x) => x.error)).toContain('fatal error during start-up');
+    await settled();
+  });
+
+  it('the dashboard the alarms stack applied is in the emulator, with one widget per panel, and berth dashboard names it', async () => {
+    const { GetDashboardCommand } = await import('@aws-sdk/client-cloudwatch');
+    const cw = await sb.client('cloudwatch');
+    const d = await cw.send(new GetDashboardCommand({ DashboardName: names(sb.env).dashboard }));
+    const widgets = JSON.parse(d.DashboardBody!).widgets as Json[];
+    expect(widgets.map((w) => w.properties.title)).toContain('Alarms');
+    expect(widgets.length).toBe(5 * sb.env.services.length + 5);
+    const link = await sb.berth('dashboard', '--env', 'sandbox', '--json');
+    expect(link.code).toBe(0);
+    expect((link.json as Json).name).toBe(names(sb.env).dashboard);
+  });
+});
