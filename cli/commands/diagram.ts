@@ -38,7 +38,7 @@ export function register(program: Command): void {
         if (target) writeDiagram(target, text);
         if (opts.json) out.result({ ok: true, format, out: target ?? null, diagram, text: target ? undefined : text }, () => '');
         else if (target) out.info(`Wrote the ${format} diagram of ${env.name} to ${target}`);
-        else process.stdout.write(text);
+        else out.stdout.write(text);
       }),
     );
 }

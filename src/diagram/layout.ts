@@ -22,6 +22,8 @@ export interface Laid {
 export const FONT_SIZE = 12;
 export const LINE_HEIGHT = 16;
 const CHAR_WIDTH = 7.2;
+/** The node title: bold, one point larger. */
+const BOLD_CHAR_WIDTH = 8.6;
 const PAD = 12;
 
 export function textWidth(s: string, size = FONT_SIZE): number {
@@ -29,7 +31,7 @@ export function textWidth(s: string, size = FONT_SIZE): number {
 }
 
 export function nodeSize(label: string, lines: string[]): { width: number; height: number } {
-  const width = Math.max(textWidth(label, FONT_SIZE + 1), ...lines.map((l) => textWidth(l))) + 2 * PAD;
+  const width = Math.max(Math.ceil(label.length * BOLD_CHAR_WIDTH), ...lines.map((l) => textWidth(l))) + 2 * PAD;
   return { width: Math.max(width, 110), height: (1 + lines.length) * LINE_HEIGHT + 2 * PAD - 4 };
 }
 

@@ -133,7 +133,7 @@ function addData(d: Diagram, docs: SynthDocs): void {
   for (const [, c] of resourcesOf(docs, 'data', 'aws_rds_cluster')) {
     const sv = c.serverlessv2_scaling_configuration ?? {};
     const group = resourcesOf(docs, 'data', 'aws_db_subnet_group')[0]?.[1];
-    const engine = String(c.engine).replace('aurora-', 'Aurora ');
+    const engine = ({ 'aurora-postgresql': 'Aurora PostgreSQL', 'aurora-mysql': 'Aurora MySQL' } as Record<string, string>)[c.engine] ?? String(c.engine);
     d.nodes.push({ id: 'aurora', kind: 'database', label: c.cluster_identifier, lines: [`${engine} ${c.engine_version}`, `Serverless v2 ${sv.min_capacity}–${sv.max_capacity} ACU`, `port ${c.port}`], parent: `tier_${tierOf(group?.subnet_ids)}` });
   }
   for (const [, r] of resourcesOf(docs, 'cache', 'aws_elasticache_replication_group')) {

@@ -18,7 +18,9 @@ export function renderSvg(d: Diagram, laid: Laid): string {
     '<defs>' + Object.entries(EDGE_COLOURS).map(([k, c]) => arrowMarker(k, c.stroke)).join('') + '</defs>',
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
   ];
-  for (const grp of d.groups) out.push(groupSvg(grp.id, grp.label, laid.groups.get(grp.id)!));
+  for (const grp of d.groups) out.push(groupSvg(grp.id, laid.groups.get(grp.id)!));
+  // Titles after every frame, each on a pad of its frame's colour: a nested frame's border never crosses its parent's title.
+  for (const grp of d.groups) out.push(groupTitle(grp.id, grp.label, laid.groups.get(grp.id)!));
   d.edges.forEach((e, i) => out.push(edgePath(e.kind, laid.edges[i]!.points)));
   for (const n of d.nodes) out.push(nodeSvg(n, laid.nodes.get(n.id)!));
   d.edges.forEach((e, i) => out.push(edgeLabel(e.label, laid.edges[i]!.labelAt)));
@@ -31,10 +33,16 @@ function arrowMarker(kind: string, colour: string): string {
     `<path d="M0,0 L10,5 L0,10 z" fill="${colour}"/></marker>`;
 }
 
-function groupSvg(id: string, label: string, b: Box): string {
-  const depthFill = id === 'vpc' ? '#f6f8fa' : id.startsWith('tier_') ? '#ffffff' : '#fffdf5';
+const groupFill = (id: string) => (id === 'vpc' ? '#f6f8fa' : id.startsWith('tier_') ? '#ffffff' : '#fffdf5');
+
+function groupSvg(id: string, b: Box): string {
   return `<g class="group" data-id="${xmlEscape(id)}"><rect x="${f(b.x)}" y="${f(b.y)}" width="${f(b.width)}" height="${f(b.height)}" rx="10" ` +
-    `fill="${depthFill}" stroke="#8c959f" stroke-dasharray="${id.startsWith('tier_') ? '5 3' : 'none'}"/>` +
+    `fill="${groupFill(id)}" stroke="#8c959f" stroke-dasharray="${id.startsWith('tier_') ? '5 3' : 'none'}"/></g>`;
+}
+
+function groupTitle(id: string, label: string, b: Box): string {
+  const w = textWidth(label) + 12;
+  return `<g class="group-title" data-id="${xmlEscape(id)}"><rect x="${f(b.x + 6)}" y="${f(b.y + 5)}" width="${f(w)}" height="17" rx="3" fill="${groupFill(id)}"/>` +
     `<text x="${f(b.x + 12)}" y="${f(b.y + 18)}" font-weight="bold" fill="#424a53">${xmlEscape(label)}</text></g>`;
 }
 

@@ -77,6 +77,8 @@ const DATA = ${JSON.stringify(data).replace(/</g, '\\u003c')};
   });
 
   it('writes only a new file or one it wrote; refuses another file with exit 2, unchanged', async () => {
+    const stdout = await runCli(['diagram', '--env', envFile('platform')], { project: tmp.dir });
+    expect(stdout.stdout).toBe(out['platform']!.mermaid);
     const mine = join(tmp.dir, 'platform.mermaid');
     const again = await runCli(['diagram', '--env', envFile('platform'), '--out', mine], { project: tmp.dir });
     expect(again.code).toBe(0);

@@ -30,11 +30,29 @@ async function settled(): Promise<void> {
   }
 }
 
+/** Leave the service as found: settled on the revision it ran before the failed deploy. */
+async function restore(old: { arn: string; image: string }): Promise<void> {
+  await settled();
+  const { DescribeServicesCommand } = await import('@aws-sdk/client-ecs');
+  const ecs = await sb.client('ecs');
+  const svc = serviceNames(sb.env, sb.env.services[0]!).service;
+  const s = (await ecs.send(new DescribeServicesCommand({ cluster: sb.cluster, services: [svc] }))).services![0]!;
+  if (s.taskDefinition !== old.arn) {
+    const back = await sb.berth('deploy', '--env', 'sandbox', '--tag', old.image.split(':').pop()!, '--json', '--poll-interval', '1s', '--timeout', '3m');
+    expect(back.code, why(back)).toBe(0);
+  }
+  await settled();
+}
+
 describe('see the platform on the sandbox', () => {
   it("logs --insights error-rate: a failed deploy's tasks, by their own log streams, with the share of ERROR lines they wrote", async () => {
     const since = new Date(Date.now() - 1000).toISOString();
     const deploy = await sb.berth('deploy', '--env', 'sandbox', '--tag', 'fail-exit', '--json', '--poll-interval', '1s', '--timeout', '3m');
-    expect(deploy.code, why(deploy)).toBe(10);
+    // A failed deploy is what this test needs; whether berth's rollback or ECS's circuit breaker wins
+    // the race back to the old revision (10, or 11 when berth reads ECS's rollback as its own failing)
+    // is the deploy tests' concern (test/e2e/operations.test.ts). The service is restored below either way.
+    expect([10, 11], why(deploy)).toContain(deploy.code);
+    const old = (deploy.json as Json).oldRevision as { arn: string; image: string };
     const failed = ((deploy.json as Json).failures as Json[]).flatMap((f) => f.taskIds as string[]);
     expect(failed.length).toBeGreaterThan(0);
 
@@ -53,7 +71,7 @@ describe('see the platform on the sandbox', () => {
     const top = await sb.berth('logs', '--env', 'sandbox', '--since', since, '--insights', 'top-errors', '--json');
     expect(top.code, why(top)).toBe(0);
     expect(((top.json as Json).rows as Json[]).map((x) => x.error)).toContain('fatal error during start-up');
-    await settled();
+    await restore(old);
   });
 
   it('the dashboard the alarms stack applied is in the emulator, with one widget per panel, and berth dashboard names it', async () => {
