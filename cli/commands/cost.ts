@@ -17,13 +17,19 @@ export function register(program: Command): void {
   program
     .command('cost')
     .description(
-      "The environment's monthly estimate, line by line, from berth's price table (offline). --refresh rebuilds the table from AWS's price list (online).\n" +
+      "The environment's monthly estimate, line by line, from berth's price table (offline). " +
+        "--refresh rebuilds the table from AWS's price list (online).\n" +
         exitHelp('cost'),
     )
     .option('-e, --env <env>', 'environment name or path to a .json file')
     .option('--assume <key=value>', 'override a usage assumption (repeatable); see the README for the keys', collect, [])
     .option('--refresh', "rebuild the price table from AWS's public price list files into .berth/cost/prices.json")
-    .option('--region <region>', 'with --refresh: a region to add or refresh (repeatable; default: the regions the table holds)', collect, [])
+    .option(
+      '--region <region>',
+      'with --refresh: a region to add or refresh (repeatable; default: the regions the table holds)',
+      collect,
+      [],
+    )
     .option('--timeout <duration>', 'with --refresh: the limit for each price list download', '2m')
     .option('--json', 'machine-readable output')
     .action(
@@ -40,7 +46,9 @@ export function register(program: Command): void {
         const { monthlyCost } = await import('../../src/cost/estimate.js');
         const { renderCost } = await import('../../src/cost/render.js');
         const estimate = monthlyCost(env, table, assume);
-        out.result({ ok: true, ...estimate, priceTable: { path, generated: table.generated, generatedBy: table.generatedBy } }, () => renderCost(estimate, path));
+        out.result({ ok: true, ...estimate, priceTable: { path, generated: table.generated, generatedBy: table.generatedBy } }, () =>
+          renderCost(estimate, path),
+        );
       }),
     );
 }

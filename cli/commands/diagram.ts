@@ -13,7 +13,8 @@ export function register(program: Command): void {
   program
     .command('diagram')
     .description(
-      "The platform's picture from its synthesized stacks: internet, DNS and certificate, the ALB's listeners and path rules, services, subnets, " +
+      "The platform's picture from its synthesized stacks: internet, DNS and certificate, the ALB's listeners and path rules, " +
+        'services, subnets, ' +
         'NAT, Aurora, Redis, secrets (names only), alarms, and the security-group chain with ports.\n' +
         exitHelp('diagram'),
     )
@@ -26,7 +27,8 @@ export function register(program: Command): void {
         const { DIAGRAM_FORMATS, renderDiagram } = await import('../../src/diagram/render.js');
         const { UsageError } = await import('../../src/output/errors.js');
         const format = opts.format as (typeof DIAGRAM_FORMATS)[number];
-        if (!DIAGRAM_FORMATS.includes(format)) throw new UsageError(`--format "${opts.format}" is not one of ${DIAGRAM_FORMATS.join(', ')}.`);
+        if (!DIAGRAM_FORMATS.includes(format))
+          throw new UsageError(`--format "${opts.format}" is not one of ${DIAGRAM_FORMATS.join(', ')}.`);
         const { checkDiagramTarget, writeDiagram } = await import('../../src/diagram/write.js');
         const target = opts.out ? checkDiagramTarget(opts.out) : undefined;
         const { loadEnvironment } = await import('../../src/config/load.js');

@@ -28,7 +28,8 @@ export function parseAssumptions(items: string[]): Assumptions {
     const m = /^([\w.]+)=(.*)$/.exec(item);
     if (!m) throw new UsageError(`--assume "${item}" is not key=value.`, { hint: `Keys: ${Object.keys(ASSUMPTIONS).join(', ')}.` });
     const key = m[1] as AssumptionKey;
-    if (!(key in ASSUMPTIONS)) throw new UsageError(`--assume "${item}": unknown key "${m[1]}".`, { hint: `Keys: ${Object.keys(ASSUMPTIONS).join(', ')}.` });
+    if (!(key in ASSUMPTIONS))
+      throw new UsageError(`--assume "${item}": unknown key "${m[1]}".`, { hint: `Keys: ${Object.keys(ASSUMPTIONS).join(', ')}.` });
     const v = Number(m[2]);
     const min = key === 'aurora.avgAcu' ? -1 : 0;
     if (m[2] === '' || !Number.isFinite(v) || v < min) throw new UsageError(`--assume "${item}": "${m[2]}" is not a number ≥ ${min}.`);

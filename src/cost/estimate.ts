@@ -99,8 +99,22 @@ function fargateLines(env: EnvironmentConfig, h: number): LineSpec[] {
     const arch = svc.cpuArchitecture;
     const tasks = `${svc.desiredCount} task${svc.desiredCount === 1 ? '' : 's'} (max ${svc.maxCount})`;
     return [
-      { id: `fargate.vcpu:${svc.name}`, group: 'Fargate', item: `${svc.name}: ${vcpu} vCPU × ${tasks}, ${arch}`, priceKey: `fargate.vcpu.${arch}`, quantity: vcpu * svc.desiredCount * h, maxQuantity: vcpu * svc.maxCount * h },
-      { id: `fargate.gb:${svc.name}`, group: 'Fargate', item: `${svc.name}: ${gb} GB × ${tasks}, ${arch}`, priceKey: `fargate.gb.${arch}`, quantity: gb * svc.desiredCount * h, maxQuantity: gb * svc.maxCount * h },
+      {
+        id: `fargate.vcpu:${svc.name}`,
+        group: 'Fargate',
+        item: `${svc.name}: ${vcpu} vCPU × ${tasks}, ${arch}`,
+        priceKey: `fargate.vcpu.${arch}`,
+        quantity: vcpu * svc.desiredCount * h,
+        maxQuantity: vcpu * svc.maxCount * h,
+      },
+      {
+        id: `fargate.gb:${svc.name}`,
+        group: 'Fargate',
+        item: `${svc.name}: ${gb} GB × ${tasks}, ${arch}`,
+        priceKey: `fargate.gb.${arch}`,
+        quantity: gb * svc.desiredCount * h,
+        maxQuantity: gb * svc.maxCount * h,
+      },
     ];
   });
 }
@@ -110,8 +124,22 @@ function dataLines(env: EnvironmentConfig, h: number, a: Assumptions): LineSpec[
   const avg = a['aurora.avgAcu'] >= 0 ? a['aurora.avgAcu'] : db.minCapacity;
   const nodes = 1 + env.cache.replicas;
   return [
-    { id: 'aurora.acu', group: 'Aurora', item: `Serverless v2 writer, ${db.minCapacity}–${db.maxCapacity} ACU${a['aurora.avgAcu'] >= 0 ? ` (average ${avg} assumed)` : ''}`, priceKey: 'aurora.acu', quantity: avg * h, maxQuantity: db.maxCapacity * h, assumes: a['aurora.avgAcu'] >= 0 ? ['aurora.avgAcu'] : [] },
-    { id: 'redis.nodes', group: 'Redis', item: `${nodes} × ${env.cache.nodeType} (primary + ${env.cache.replicas} replica${env.cache.replicas === 1 ? '' : 's'})`, priceKey: `elasticache.node.${env.cache.nodeType}`, quantity: nodes * h },
+    {
+      id: 'aurora.acu',
+      group: 'Aurora',
+      item: `Serverless v2 writer, ${db.minCapacity}–${db.maxCapacity} ACU${a['aurora.avgAcu'] >= 0 ? ` (average ${avg} assumed)` : ''}`,
+      priceKey: 'aurora.acu',
+      quantity: avg * h,
+      maxQuantity: db.maxCapacity * h,
+      assumes: a['aurora.avgAcu'] >= 0 ? ['aurora.avgAcu'] : [],
+    },
+    {
+      id: 'redis.nodes',
+      group: 'Redis',
+      item: `${nodes} × ${env.cache.nodeType} (primary + ${env.cache.replicas} replica${env.cache.replicas === 1 ? '' : 's'})`,
+      priceKey: `elasticache.node.${env.cache.nodeType}`,
+      quantity: nodes * h,
+    },
   ];
 }
 
@@ -120,31 +148,96 @@ function edgeLines(env: EnvironmentConfig, h: number, a: Assumptions): LineSpec[
   const ips = nats + env.network.azCount;
   return [
     { id: 'alb.hours', group: 'Load balancer', item: 'Application Load Balancer', priceKey: 'alb.hour', quantity: h },
-    { id: 'alb.lcu', group: 'Load balancer', item: `${a['alb.lcu']} LCU on average`, priceKey: 'alb.lcu', quantity: a['alb.lcu'] * h, assumes: ['alb.lcu'] },
-    { id: 'nat.hours', group: 'NAT', item: `${nats} NAT gateway${nats === 1 ? '' : 's'} (nat: ${env.network.nat})`, priceKey: 'nat.hour', quantity: nats * h },
+    {
+      id: 'alb.lcu',
+      group: 'Load balancer',
+      item: `${a['alb.lcu']} LCU on average`,
+      priceKey: 'alb.lcu',
+      quantity: a['alb.lcu'] * h,
+      assumes: ['alb.lcu'],
+    },
+    {
+      id: 'nat.hours',
+      group: 'NAT',
+      item: `${nats} NAT gateway${nats === 1 ? '' : 's'} (nat: ${env.network.nat})`,
+      priceKey: 'nat.hour',
+      quantity: nats * h,
+    },
     { id: 'nat.data', group: 'NAT', item: `${a['nat.gb']} GB processed`, priceKey: 'nat.gb', quantity: a['nat.gb'], assumes: ['nat.gb'] },
-    { id: 'ipv4', group: 'Public IPv4', item: `${ips} addresses (${nats} NAT, ${env.network.azCount} load balancer nodes)`, priceKey: 'ipv4.hour', quantity: ips * h },
+    {
+      id: 'ipv4',
+      group: 'Public IPv4',
+      item: `${ips} addresses (${nats} NAT, ${env.network.azCount} load balancer nodes)`,
+      priceKey: 'ipv4.hour',
+      quantity: ips * h,
+    },
   ];
 }
 
 function opsLines(env: EnvironmentConfig, a: Assumptions): LineSpec[] {
-  const operator = new Set(env.services.flatMap((s) => Object.values(s.secrets).filter((v) => !v.startsWith('@')).map((v) => v.split(':')[0]!)));
+  const operator = new Set(
+    env.services.flatMap((s) =>
+      Object.values(s.secrets)
+        .filter((v) => !v.startsWith('@'))
+        .map((v) => v.split(':')[0]!),
+    ),
+  );
   const secrets = 2 + operator.size; // the RDS-managed master secret, the Redis secret, the operator's
   const svcs = env.services.length;
   const logGb = a['logs.gbPerService'] * svcs + a['logs.flowGb'];
   const retention = Math.max(...env.services.map((s) => s.logRetentionDays), env.network.flowLogRetentionDays);
-  const stored = logGb * Math.min(retention, 3650) / 30;
+  const stored = (logGb * Math.min(retention, 3650)) / 30;
   const alarmMetrics = 3 * svcs + 3 + 1; // cpu, memory, unhealthy per service; the 5xx rate reads 3 metrics; p95 latency
   const repos = new Set(env.services.map((s) => s.repository)).size;
   const lines: LineSpec[] = [
-    { id: 'route53.zones', group: 'Route 53', item: env.domain.zone === 'create' ? `hosted zone ${env.domain.name}` : 'existing zone (billed where it lives)', priceKey: 'route53.zone', quantity: env.domain.zone === 'create' ? 1 : 0 },
-    { id: 'secrets', group: 'Secrets Manager', item: `${secrets} secrets (database master, Redis${operator.size ? `, ${[...operator].sort().join(', ')}` : ''})`, priceKey: 'secret.month', quantity: secrets },
+    {
+      id: 'route53.zones',
+      group: 'Route 53',
+      item: env.domain.zone === 'create' ? `hosted zone ${env.domain.name}` : 'existing zone (billed where it lives)',
+      priceKey: 'route53.zone',
+      quantity: env.domain.zone === 'create' ? 1 : 0,
+    },
+    {
+      id: 'secrets',
+      group: 'Secrets Manager',
+      item: `${secrets} secrets (database master, Redis${operator.size ? `, ${[...operator].sort().join(', ')}` : ''})`,
+      priceKey: 'secret.month',
+      quantity: secrets,
+    },
     { id: 'kms.keys', group: 'KMS', item: 'alarm topic key', priceKey: 'kms.key', quantity: 1 },
-    { id: 'logs.ingest', group: 'CloudWatch Logs', item: `${logGb} GB ingested (${svcs} service${svcs === 1 ? '' : 's'} + flow logs)`, priceKey: 'logs.ingest', quantity: logGb, assumes: ['logs.gbPerService', 'logs.flowGb'] },
-    { id: 'logs.storage', group: 'CloudWatch Logs', item: `${round(stored, 1)} GB kept (retention up to ${retention} days)`, priceKey: 'logs.storage', quantity: stored, assumes: ['logs.gbPerService', 'logs.flowGb'] },
-    { id: 'ecr.storage', group: 'ECR', item: `${repos} repositor${repos === 1 ? 'y' : 'ies'} × ${a['ecr.gbPerRepository']} GB`, priceKey: 'ecr.storage', quantity: repos * a['ecr.gbPerRepository'], assumes: ['ecr.gbPerRepository'] },
+    {
+      id: 'logs.ingest',
+      group: 'CloudWatch Logs',
+      item: `${logGb} GB ingested (${svcs} service${svcs === 1 ? '' : 's'} + flow logs)`,
+      priceKey: 'logs.ingest',
+      quantity: logGb,
+      assumes: ['logs.gbPerService', 'logs.flowGb'],
+    },
+    {
+      id: 'logs.storage',
+      group: 'CloudWatch Logs',
+      item: `${round(stored, 1)} GB kept (retention up to ${retention} days)`,
+      priceKey: 'logs.storage',
+      quantity: stored,
+      assumes: ['logs.gbPerService', 'logs.flowGb'],
+    },
+    {
+      id: 'ecr.storage',
+      group: 'ECR',
+      item: `${repos} repositor${repos === 1 ? 'y' : 'ies'} × ${a['ecr.gbPerRepository']} GB`,
+      priceKey: 'ecr.storage',
+      quantity: repos * a['ecr.gbPerRepository'],
+      assumes: ['ecr.gbPerRepository'],
+    },
     { id: 'alarms', group: 'CloudWatch', item: `${alarmMetrics} alarm metrics`, priceKey: 'alarm.metric', quantity: alarmMetrics },
-    { id: 'dashboard', group: 'CloudWatch', item: `dashboard ${names(env).dashboard}`, priceKey: 'dashboard.month', quantity: a['dashboards.free'] > 0 ? 0 : 1, assumes: ['dashboards.free'] },
+    {
+      id: 'dashboard',
+      group: 'CloudWatch',
+      item: `dashboard ${names(env).dashboard}`,
+      priceKey: 'dashboard.month',
+      quantity: a['dashboards.free'] > 0 ? 0 : 1,
+      assumes: ['dashboards.free'],
+    },
   ];
   return lines;
 }
@@ -160,7 +253,12 @@ export function costDelta(before: CostEstimate, after: CostEstimate): CostDelta 
   const ids = [...new Set([...before.lines, ...after.lines].map((l) => l.id))];
   const get = (e: CostEstimate, id: string) => e.lines.find((l) => l.id === id);
   const lines = ids
-    .map((id) => ({ id, item: (get(after, id) ?? get(before, id))!.item, before: get(before, id)?.monthly ?? 0, after: get(after, id)?.monthly ?? 0 }))
+    .map((id) => ({
+      id,
+      item: (get(after, id) ?? get(before, id))!.item,
+      before: get(before, id)?.monthly ?? 0,
+      after: get(after, id)?.monthly ?? 0,
+    }))
     .map((l) => ({ ...l, delta: round(l.after - l.before) }))
     .filter((l) => l.delta !== 0 || get(before, l.id)?.monthlyMax !== get(after, l.id)?.monthlyMax);
   return { total: round(after.total - before.total), totalMax: round(after.totalMax - before.totalMax), lines };

@@ -19,8 +19,18 @@ export const OFFER_PICKS: OfferPick[] = [
   { key: 'fargate.vcpu.ARM64', offer: 'AmazonECS', usagetype: 'Fargate-ARM-vCPU-Hours:perCPU' },
   { key: 'fargate.gb.ARM64', offer: 'AmazonECS', usagetype: 'Fargate-ARM-GB-Hours' },
   { key: 'aurora.acu', offer: 'AmazonRDS', usagetype: 'Aurora:ServerlessV2Usage' },
-  { key: 'elasticache.node.cache.t4g.micro', offer: 'AmazonElastiCache', usagetype: 'NodeUsage:cache.t4g.micro', where: { 'Cache Engine': 'Redis' } },
-  { key: 'elasticache.node.cache.t4g.small', offer: 'AmazonElastiCache', usagetype: 'NodeUsage:cache.t4g.small', where: { 'Cache Engine': 'Redis' } },
+  {
+    key: 'elasticache.node.cache.t4g.micro',
+    offer: 'AmazonElastiCache',
+    usagetype: 'NodeUsage:cache.t4g.micro',
+    where: { 'Cache Engine': 'Redis' },
+  },
+  {
+    key: 'elasticache.node.cache.t4g.small',
+    offer: 'AmazonElastiCache',
+    usagetype: 'NodeUsage:cache.t4g.small',
+    where: { 'Cache Engine': 'Redis' },
+  },
   { key: 'alb.hour', offer: 'AWSELB', usagetype: 'LoadBalancerUsage', where: { 'Product Family': 'Load Balancer-Application' } },
   { key: 'alb.lcu', offer: 'AWSELB', usagetype: 'LCUUsage', where: { 'Product Family': 'Load Balancer-Application' } },
   { key: 'nat.hour', offer: 'AmazonEC2', usagetype: 'NatGateway-Hours' },
@@ -81,7 +91,11 @@ export interface PickedPrice {
  * Read an offer CSV's lines (metadata lines, then the header, then rows) and return the on-demand,
  * first-tier price of each pick of this offer found.
  */
-export async function pickFromOfferCsv(lines: AsyncIterable<string> | Iterable<string>, offer: string, region: string): Promise<{ meta: OfferMeta; prices: PickedPrice[] }> {
+export async function pickFromOfferCsv(
+  lines: AsyncIterable<string> | Iterable<string>,
+  offer: string,
+  region: string,
+): Promise<{ meta: OfferMeta; prices: PickedPrice[] }> {
   const picks = OFFER_PICKS.filter((p) => p.offer === offer);
   const prefix = REGION_PREFIX[region];
   const meta: OfferMeta = {};

@@ -14,5 +14,6 @@ export function costLine(after: CostEstimate, before?: CostEstimate): string {
   const d = costDelta(before, after);
   if (!d.lines.length) return `**Monthly estimate** (berth cost): ${usd(after.total)} a month, unchanged by this change.`;
   const moved = d.lines.map((l) => `\`${l.id}\` ${signed(l.delta)}`).join(', ');
-  return `**Monthly estimate** (berth cost): ${usd(before.total)} → ${usd(after.total)} (${signed(d.total)} a month; at maximum scale ${signed(d.totalMax)}): ${moved}.`;
+  const change = `${signed(d.total)} a month; at maximum scale ${signed(d.totalMax)}`;
+  return `**Monthly estimate** (berth cost): ${usd(before.total)} → ${usd(after.total)} (${change}): ${moved}.`;
 }

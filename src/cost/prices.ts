@@ -39,7 +39,7 @@ export function regionPrices(table: PriceTable, region: string): Record<string, 
   const r = table.regions[region];
   if (!r) {
     throw new UsageError(`region "${region}" is not in berth's price table (it holds ${Object.keys(table.regions).sort().join(', ')}).`, {
-      hint: 'Run `berth cost --refresh --region <region>` online to add it from AWS\'s price list.',
+      hint: "Run `berth cost --refresh --region <region>` online to add it from AWS's price list.",
     });
   }
   return r;

@@ -36,7 +36,10 @@ async function fetchOffer(offer: string, region: string, fetchFn: Fetch, timeout
   try {
     res = await fetchFn(url, { signal });
   } catch (e) {
-    throw new PriceListUnavailableError(url, signal.aborted ? `no answer within ${timeoutMs / 1000} s` : String((e as Error).cause ?? (e as Error).message));
+    throw new PriceListUnavailableError(
+      url,
+      signal.aborted ? `no answer within ${timeoutMs / 1000} s` : String((e as Error).cause ?? (e as Error).message),
+    );
   }
   if (!res.ok || !res.body) throw new PriceListUnavailableError(url, `HTTP ${res.status}`);
   try {
@@ -50,7 +53,11 @@ async function fetchOffer(offer: string, region: string, fetchFn: Fetch, timeout
 }
 
 /** Fetch every offer for each region (offers in parallel per region) and merge into a new table. */
-export async function refreshPriceTable(base: PriceTable, regions: string[], opts: { fetchFn?: Fetch; timeoutMs?: number; today?: string } = {}): Promise<PriceTable> {
+export async function refreshPriceTable(
+  base: PriceTable,
+  regions: string[],
+  opts: { fetchFn?: Fetch; timeoutMs?: number; today?: string } = {},
+): Promise<PriceTable> {
   const fetchFn = opts.fetchFn ?? ((u, i) => fetch(u, i));
   const today = opts.today ?? new Date().toISOString().slice(0, 10);
   const table: PriceTable = structuredClone(base);
@@ -62,8 +69,17 @@ export async function refreshPriceTable(base: PriceTable, regions: string[], opt
     const prices: Record<string, Price> = { ...(table.regions[region] ?? {}) };
     for (const r of results) {
       for (const p of r.prices) {
-        prices[p.key] = { ...(prices[p.key] ?? {}), price: p.price, unit: prices[p.key]?.unit ?? p.unit, offer: r.offer, usagetype: p.usagetype, source: r.url,
-          evidence: `read from the offer file (publication ${r.meta.publicationDate ?? 'unknown'})`, checked: today, status: 'confirmed' };
+        prices[p.key] = {
+          ...(prices[p.key] ?? {}),
+          price: p.price,
+          unit: prices[p.key]?.unit ?? p.unit,
+          offer: r.offer,
+          usagetype: p.usagetype,
+          source: r.url,
+          evidence: `read from the offer file (publication ${r.meta.publicationDate ?? 'unknown'})`,
+          checked: today,
+          status: 'confirmed',
+        };
       }
     }
     table.regions[region] = prices;

@@ -18,20 +18,27 @@ const LEGEND: Record<keyof typeof EDGE_COLOURS, string> = {
 export function renderHtml(d: Diagram, laid: Laid): string {
   const svg = renderSvg(d, laid).split('\n').slice(1).join('\n');
   const legend = Object.entries(EDGE_COLOURS)
-    .map(([k, c]) => `<li><svg width="34" height="10"><line x1="0" y1="5" x2="34" y2="5" stroke="${c.stroke}" stroke-width="2"${c.dashed ? ' stroke-dasharray="5 4"' : ''}/></svg> ${xmlEscape(LEGEND[k as keyof typeof LEGEND])}</li>`)
+    .map(
+      ([k, c]) =>
+        `<li><svg width="34" height="10"><line x1="0" y1="5" x2="34" y2="5" stroke="${c.stroke}" stroke-width="2"` +
+        `${c.dashed ? ' stroke-dasharray="5 4"' : ''}/></svg> ${xmlEscape(LEGEND[k as keyof typeof LEGEND])}</li>`,
+    )
     .join('');
-  return [
-    '<!DOCTYPE html>',
-    HTML_MARK,
-    '<html lang="en"><head><meta charset="utf-8">',
-    `<title>${xmlEscape(d.title)}</title>`,
-    '<style>body{margin:0;padding:20px;font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;color:#1f2328;background:#fff}' +
-      'h1{font-size:18px;margin:0 0 6px}ul.legend{list-style:none;display:flex;flex-wrap:wrap;gap:18px;padding:0;margin:0 0 14px;font-size:12px;color:#424a53}' +
-      'ul.legend svg{vertical-align:middle}</style>',
-    '</head><body>',
-    `<h1>${xmlEscape(d.title)}</h1>`,
-    `<ul class="legend">${legend}</ul>`,
-    svg,
-    '</body></html>',
-  ].join('\n') + '\n';
+  return (
+    [
+      '<!DOCTYPE html>',
+      HTML_MARK,
+      '<html lang="en"><head><meta charset="utf-8">',
+      `<title>${xmlEscape(d.title)}</title>`,
+      '<style>body{margin:0;padding:20px;font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;color:#1f2328;background:#fff}' +
+        'h1{font-size:18px;margin:0 0 6px}' +
+        'ul.legend{list-style:none;display:flex;flex-wrap:wrap;gap:18px;padding:0;margin:0 0 14px;font-size:12px;color:#424a53}' +
+        'ul.legend svg{vertical-align:middle}</style>',
+      '</head><body>',
+      `<h1>${xmlEscape(d.title)}</h1>`,
+      `<ul class="legend">${legend}</ul>`,
+      svg,
+      '</body></html>',
+    ].join('\n') + '\n'
+  );
 }

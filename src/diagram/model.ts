@@ -5,7 +5,19 @@
  */
 import { resourcesAll, resourcesOf, refersTo, subnetTier, type SynthDocs, type TfResource } from './tfjson.js';
 
-export type NodeKind = 'internet' | 'dns' | 'certificate' | 'listener' | 'service' | 'subnet' | 'nat' | 'database' | 'cache' | 'secret' | 'alarms' | 'topic';
+export type NodeKind =
+  | 'internet'
+  | 'dns'
+  | 'certificate'
+  | 'listener'
+  | 'service'
+  | 'subnet'
+  | 'nat'
+  | 'database'
+  | 'cache'
+  | 'secret'
+  | 'alarms'
+  | 'topic';
 export type EdgeKind = 'traffic' | 'dns' | 'tls' | 'egress' | 'notify' | 'secret';
 
 export interface DiagramNode {
@@ -58,20 +70,42 @@ function addNetwork(d: Diagram, docs: SynthDocs): void {
   for (const tier of TIERS) {
     const subnets = resourcesOf(docs, 'network', 'aws_subnet').filter(([name]) => subnetTier(name)?.tier === tier);
     const lines = subnets.map(([name, s]) => `AZ ${subnetTier(name)!.az + 1} · ${s.cidr_block} · ${s.tags?.Name ?? name}`);
-    d.nodes.push({ id: `subnets_${tier}`, kind: 'subnet', label: `${subnets.length} ${tier} subnet${subnets.length === 1 ? '' : 's'}`, lines, parent: `tier_${tier}` });
+    d.nodes.push({
+      id: `subnets_${tier}`,
+      kind: 'subnet',
+      label: `${subnets.length} ${tier} subnet${subnets.length === 1 ? '' : 's'}`,
+      lines,
+      parent: `tier_${tier}`,
+    });
   }
   for (const [name, nat] of resourcesOf(docs, 'network', 'aws_nat_gateway')) {
     const t = subnetTier(nat.subnet_id);
-    d.nodes.push({ id: `nat_${t?.az ?? name}`, kind: 'nat', label: `${nat.tags?.Name ?? name}`, lines: [`NAT gateway · AZ ${(t?.az ?? 0) + 1}`, 'Elastic IP'], parent: 'tier_public' });
+    d.nodes.push({
+      id: `nat_${t?.az ?? name}`,
+      kind: 'nat',
+      label: `${nat.tags?.Name ?? name}`,
+      lines: [`NAT gateway · AZ ${(t?.az ?? 0) + 1}`, 'Elastic IP'],
+      parent: 'tier_public',
+    });
   }
 }
 
 function addDns(d: Diagram, docs: SynthDocs): void {
   const zone = resourcesOf(docs, 'dns', 'aws_route53_zone')[0]?.[1];
   const alias = resourcesOf(docs, 'edge', 'aws_route53_record')[0]?.[1];
-  d.nodes.push({ id: 'route53', kind: 'dns', label: `Route 53 ${zone?.name ?? '(existing zone)'}`, lines: alias ? [`${alias.name} ${alias.type} alias`] : [] });
+  d.nodes.push({
+    id: 'route53',
+    kind: 'dns',
+    label: `Route 53 ${zone?.name ?? '(existing zone)'}`,
+    lines: alias ? [`${alias.name} ${alias.type} alias`] : [],
+  });
   for (const [, cert] of resourcesOf(docs, 'dns', 'aws_acm_certificate')) {
-    d.nodes.push({ id: 'certificate', kind: 'certificate', label: `ACM ${cert.domain_name}`, lines: [`${cert.validation_method}-validated, auto-renewed`] });
+    d.nodes.push({
+      id: 'certificate',
+      kind: 'certificate',
+      label: `ACM ${cert.domain_name}`,
+      lines: [`${cert.validation_method}-validated, auto-renewed`],
+    });
     d.edges.push({ from: 'route53', to: 'certificate', label: 'validation CNAME', kind: 'dns' });
   }
   d.edges.push({ from: 'internet', to: 'route53', label: 'DNS', kind: 'dns' });
@@ -83,12 +117,18 @@ function addEdge(d: Diagram, docs: SynthDocs): void {
   d.groups.push({ id: 'alb', label: `ALB ${alb.name}`, parent: 'tier_public' });
   for (const [name, l] of resourcesOf(docs, 'edge', 'aws_lb_listener')) {
     const action = l.default_action?.[0] ?? {};
-    const what = action.type === 'redirect' ? `redirect to ${action.redirect?.protocol}:${action.redirect?.port}` : (l.ssl_policy ?? action.type);
+    const what =
+      action.type === 'redirect' ? `redirect to ${action.redirect?.protocol}:${action.redirect?.port}` : (l.ssl_policy ?? action.type);
     d.nodes.push({ id: listenerId(name), kind: 'listener', label: `${l.protocol} :${l.port}`, lines: [what], parent: 'alb' });
     if (action.type === 'redirect') d.edges.push({ from: listenerId(name), to: 'listener_https', label: '301', kind: 'traffic' });
     if (l.certificate_arn) d.edges.push({ from: 'certificate', to: listenerId(name), label: 'certificate', kind: 'tls' });
   }
-  d.edges.push({ from: 'route53', to: 'listener_https', label: `${docs.edge.resource?.aws_route53_record ? 'alias A' : 'DNS'}`, kind: 'dns' });
+  d.edges.push({
+    from: 'route53',
+    to: 'listener_https',
+    label: `${docs.edge.resource?.aws_route53_record ? 'alias A' : 'DNS'}`,
+    kind: 'dns',
+  });
 }
 
 const listenerId = (name: string) => `listener_${name.replace(/^edge_/, '')}`;
@@ -106,13 +146,21 @@ function addServices(d: Diagram, docs: SynthDocs): void {
       id: `svc_${svc.name}`,
       kind: 'service',
       label: `${svc.name}`,
-      lines: [taskSize(td), `tasks ${svc.desired_count} (${scale?.min_capacity ?? svc.desired_count}–${scale?.max_capacity ?? svc.desired_count})`, `port ${lb.container_port}`],
+      lines: [
+        taskSize(td),
+        `tasks ${svc.desired_count} (${scale?.min_capacity ?? svc.desired_count}–${scale?.max_capacity ?? svc.desired_count})`,
+        `port ${lb.container_port}`,
+      ],
       parent: 'tier_private',
     });
     const tgName = lb.target_group_arn ? tgLogical(docs, lb.target_group_arn) : undefined;
     const rule = rules.find(([, r]) => tgName && refersTo(r.action?.[0]?.target_group_arn, 'aws_lb_target_group', tgName))?.[1];
     const isDefault = tgName && refersTo(https?.default_action?.[0]?.target_group_arn, 'aws_lb_target_group', tgName);
-    const path = rule ? `${rule.condition?.[0]?.path_pattern?.values?.join(', ')} (priority ${rule.priority})` : isDefault ? 'default' : undefined;
+    const path = rule
+      ? `${rule.condition?.[0]?.path_pattern?.values?.join(', ')} (priority ${rule.priority})`
+      : isDefault
+        ? 'default'
+        : undefined;
     if (path) d.edges.push({ from: 'listener_https', to: `svc_${svc.name}`, label: `${path} → :${lb.container_port}`, kind: 'traffic' });
   }
 }
@@ -133,13 +181,27 @@ function addData(d: Diagram, docs: SynthDocs): void {
   for (const [, c] of resourcesOf(docs, 'data', 'aws_rds_cluster')) {
     const sv = c.serverlessv2_scaling_configuration ?? {};
     const group = resourcesOf(docs, 'data', 'aws_db_subnet_group')[0]?.[1];
-    const engine = ({ 'aurora-postgresql': 'Aurora PostgreSQL', 'aurora-mysql': 'Aurora MySQL' } as Record<string, string>)[c.engine] ?? String(c.engine);
-    d.nodes.push({ id: 'aurora', kind: 'database', label: c.cluster_identifier, lines: [`${engine} ${c.engine_version}`, `Serverless v2 ${sv.min_capacity}–${sv.max_capacity} ACU`, `port ${c.port}`], parent: `tier_${tierOf(group?.subnet_ids)}` });
+    const engine =
+      ({ 'aurora-postgresql': 'Aurora PostgreSQL', 'aurora-mysql': 'Aurora MySQL' } as Record<string, string>)[c.engine] ??
+      String(c.engine);
+    d.nodes.push({
+      id: 'aurora',
+      kind: 'database',
+      label: c.cluster_identifier,
+      lines: [`${engine} ${c.engine_version}`, `Serverless v2 ${sv.min_capacity}–${sv.max_capacity} ACU`, `port ${c.port}`],
+      parent: `tier_${tierOf(group?.subnet_ids)}`,
+    });
   }
   for (const [, r] of resourcesOf(docs, 'cache', 'aws_elasticache_replication_group')) {
     const group = resourcesOf(docs, 'cache', 'aws_elasticache_subnet_group')[0]?.[1];
     const tls = r.transit_encryption_enabled === true || r.transit_encryption_enabled === 'true';
-    d.nodes.push({ id: 'redis', kind: 'cache', label: r.replication_group_id, lines: [`Redis ${r.engine_version} · ${r.node_type} × ${r.num_cache_clusters}`, `port ${r.port}${tls ? ' · TLS' : ''}`], parent: `tier_${tierOf(group?.subnet_ids)}` });
+    d.nodes.push({
+      id: 'redis',
+      kind: 'cache',
+      label: r.replication_group_id,
+      lines: [`Redis ${r.engine_version} · ${r.node_type} × ${r.num_cache_clusters}`, `port ${r.port}${tls ? ' · TLS' : ''}`],
+      parent: `tier_${tierOf(group?.subnet_ids)}`,
+    });
   }
 }
 
@@ -152,9 +214,11 @@ function sgMembers(d: Diagram, docs: SynthDocs): Map<string, string[]> {
     }
   };
   for (const [, alb] of resourcesOf(docs, 'edge', 'aws_lb')) for (const r of alb.security_groups ?? []) add(r, 'listener_https');
-  for (const [, s] of resourcesOf(docs, 'service', 'aws_ecs_service')) for (const r of s.network_configuration?.security_groups ?? []) add(r, `svc_${s.name}`);
+  for (const [, s] of resourcesOf(docs, 'service', 'aws_ecs_service'))
+    for (const r of s.network_configuration?.security_groups ?? []) add(r, `svc_${s.name}`);
   for (const [, c] of resourcesOf(docs, 'data', 'aws_rds_cluster')) for (const r of c.vpc_security_group_ids ?? []) add(r, 'aurora');
-  for (const [, c] of resourcesOf(docs, 'cache', 'aws_elasticache_replication_group')) for (const r of c.security_group_ids ?? []) add(r, 'redis');
+  for (const [, c] of resourcesOf(docs, 'cache', 'aws_elasticache_replication_group'))
+    for (const r of c.security_group_ids ?? []) add(r, 'redis');
   void d;
   return members;
 }
@@ -165,7 +229,9 @@ function addSecurityChain(d: Diagram, docs: SynthDocs): void {
   const labels = new Map<string, { from: string; to: string; ports: string[] }>();
   for (const [, rule] of resourcesOf(docs, 'security', 'aws_vpc_security_group_ingress_rule')) {
     const target = [...members].find(([sg]) => refersTo(rule.security_group_id, 'aws_security_group', sg));
-    const source = rule.cidr_ipv4 ? [rule.cidr_ipv4 === '0.0.0.0/0' ? 'internet' : rule.cidr_ipv4] : [...members].find(([sg]) => refersTo(rule.referenced_security_group_id, 'aws_security_group', sg))?.[1];
+    const source = rule.cidr_ipv4
+      ? [rule.cidr_ipv4 === '0.0.0.0/0' ? 'internet' : rule.cidr_ipv4]
+      : [...members].find(([sg]) => refersTo(rule.referenced_security_group_id, 'aws_security_group', sg))?.[1];
     for (const from of source ?? []) {
       for (const to of target?.[1] ?? []) {
         if (to.startsWith('svc_') && !d.nodes.find((n) => n.id === to)?.lines.includes(`port ${rule.from_port}`)) continue;
@@ -179,7 +245,8 @@ function addSecurityChain(d: Diagram, docs: SynthDocs): void {
   }
   for (const e of [...labels.values()].sort((a, b) => `${a.from}>${a.to}`.localeCompare(`${b.from}>${b.to}`))) {
     const routed = d.edges.find((x) => x.from === e.from && x.to === e.to);
-    if (routed) routed.label += ` · SG ${e.ports.join(', ')}`; // the path rule's edge carries the port the SG allows
+    if (routed)
+      routed.label += ` · SG ${e.ports.join(', ')}`; // the path rule's edge carries the port the SG allows
     else d.edges.push({ from: e.from, to: e.to, label: `SG ${e.ports.join(', ')}`, kind: 'traffic' });
   }
   addEgress(d, docs, members);
@@ -202,10 +269,23 @@ function addEgress(d: Diagram, docs: SynthDocs, members: Map<string, string[]>):
 function addSecrets(d: Diagram, docs: SynthDocs): void {
   d.groups.push({ id: 'secrets', label: 'Secrets Manager' });
   for (const { name, res } of resourcesAll(docs, 'aws_secretsmanager_secret')) {
-    d.nodes.push({ id: `secret_${name}`, kind: 'secret', label: res.name, lines: [res.tags?.['berth-secret'] === 'operator-filled' ? 'filled by the operator' : 'written by berth'], parent: 'secrets' });
+    d.nodes.push({
+      id: `secret_${name}`,
+      kind: 'secret',
+      label: res.name,
+      lines: [res.tags?.['berth-secret'] === 'operator-filled' ? 'filled by the operator' : 'written by berth'],
+      parent: 'secrets',
+    });
   }
   for (const [, c] of resourcesOf(docs, 'data', 'aws_rds_cluster')) {
-    if (c.manage_master_user_password) d.nodes.push({ id: 'secret_rds_master', kind: 'secret', label: `${c.cluster_identifier} master user`, lines: ['managed by RDS'], parent: 'secrets' });
+    if (c.manage_master_user_password)
+      d.nodes.push({
+        id: 'secret_rds_master',
+        kind: 'secret',
+        label: `${c.cluster_identifier} master user`,
+        lines: ['managed by RDS'],
+        parent: 'secrets',
+      });
   }
   for (const [, td] of resourcesOf(docs, 'service', 'aws_ecs_task_definition')) {
     const svc = JSON.parse(td.container_definitions ?? '[]')[0] ?? {};
@@ -222,9 +302,19 @@ function addAlarms(d: Diagram, docs: SynthDocs): void {
   const alarms = resourcesOf(docs, 'alarms', 'aws_cloudwatch_metric_alarm').map(([, a]) => a);
   const topic = resourcesOf(docs, 'alarms', 'aws_sns_topic')[0]?.[1];
   const subs = resourcesOf(docs, 'alarms', 'aws_sns_topic_subscription').length;
-  d.nodes.push({ id: 'alarms', kind: 'alarms', label: `CloudWatch alarms (${alarms.length})`, lines: alarms.map((a) => `${a.alarm_name} > ${a.threshold}`) });
+  d.nodes.push({
+    id: 'alarms',
+    kind: 'alarms',
+    label: `CloudWatch alarms (${alarms.length})`,
+    lines: alarms.map((a) => `${a.alarm_name} > ${a.threshold}`),
+  });
   if (topic) {
-    d.nodes.push({ id: 'topic', kind: 'topic', label: `SNS ${topic.name}`, lines: [`${subs} e-mail subscription${subs === 1 ? '' : 's'}`] });
+    d.nodes.push({
+      id: 'topic',
+      kind: 'topic',
+      label: `SNS ${topic.name}`,
+      lines: [`${subs} e-mail subscription${subs === 1 ? '' : 's'}`],
+    });
     d.edges.push({ from: 'alarms', to: 'topic', label: 'ALARM / OK', kind: 'notify' });
   }
 }

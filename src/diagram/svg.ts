@@ -15,7 +15,11 @@ export function renderSvg(d: Diagram, laid: Laid): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${laid.width}" height="${laid.height}" viewBox="0 0 ${laid.width} ${laid.height}" ` +
       `font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="${FONT_SIZE}" role="img" aria-label="${xmlEscape(d.title)}">`,
     `<title>${xmlEscape(d.title)}</title>`,
-    '<defs>' + Object.entries(EDGE_COLOURS).map(([k, c]) => arrowMarker(k, c.stroke)).join('') + '</defs>',
+    '<defs>' +
+      Object.entries(EDGE_COLOURS)
+        .map(([k, c]) => arrowMarker(k, c.stroke))
+        .join('') +
+      '</defs>',
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
   ];
   for (const grp of d.groups) out.push(groupSvg(grp.id, laid.groups.get(grp.id)!));
@@ -29,21 +33,28 @@ export function renderSvg(d: Diagram, laid: Laid): string {
 }
 
 function arrowMarker(kind: string, colour: string): string {
-  return `<marker id="arrow-${kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">` +
-    `<path d="M0,0 L10,5 L0,10 z" fill="${colour}"/></marker>`;
+  return (
+    `<marker id="arrow-${kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">` +
+    `<path d="M0,0 L10,5 L0,10 z" fill="${colour}"/></marker>`
+  );
 }
 
 const groupFill = (id: string) => (id === 'vpc' ? '#f6f8fa' : id.startsWith('tier_') ? '#ffffff' : '#fffdf5');
 
 function groupSvg(id: string, b: Box): string {
-  return `<g class="group" data-id="${xmlEscape(id)}"><rect x="${f(b.x)}" y="${f(b.y)}" width="${f(b.width)}" height="${f(b.height)}" rx="10" ` +
-    `fill="${groupFill(id)}" stroke="#8c959f" stroke-dasharray="${id.startsWith('tier_') ? '5 3' : 'none'}"/></g>`;
+  return (
+    `<g class="group" data-id="${xmlEscape(id)}"><rect x="${f(b.x)}" y="${f(b.y)}" width="${f(b.width)}" height="${f(b.height)}" rx="10" ` +
+    `fill="${groupFill(id)}" stroke="#8c959f" stroke-dasharray="${id.startsWith('tier_') ? '5 3' : 'none'}"/></g>`
+  );
 }
 
 function groupTitle(id: string, label: string, b: Box): string {
   const w = textWidth(label) + 12;
-  return `<g class="group-title" data-id="${xmlEscape(id)}"><rect x="${f(b.x + 6)}" y="${f(b.y + 5)}" width="${f(w)}" height="17" rx="3" fill="${groupFill(id)}"/>` +
-    `<text x="${f(b.x + 12)}" y="${f(b.y + 18)}" font-weight="bold" fill="#424a53">${xmlEscape(label)}</text></g>`;
+  return (
+    `<g class="group-title" data-id="${xmlEscape(id)}">` +
+    `<rect x="${f(b.x + 6)}" y="${f(b.y + 5)}" width="${f(w)}" height="17" rx="3" fill="${groupFill(id)}"/>` +
+    `<text x="${f(b.x + 12)}" y="${f(b.y + 18)}" font-weight="bold" fill="#424a53">${xmlEscape(label)}</text></g>`
+  );
 }
 
 function nodeSvg(n: DiagramNode, b: Box): string {
@@ -51,20 +62,28 @@ function nodeSvg(n: DiagramNode, b: Box): string {
   const rx = n.kind === 'internet' ? b.height / 2 : n.kind === 'database' || n.kind === 'cache' ? 14 : 6;
   const lines = [`<tspan x="${f(b.x + 12)}" dy="0" font-weight="bold" font-size="${FONT_SIZE + 1}">${xmlEscape(n.label)}</tspan>`];
   for (const l of n.lines) lines.push(`<tspan x="${f(b.x + 12)}" dy="${LINE_HEIGHT}" fill="#424a53">${xmlEscape(l)}</tspan>`);
-  return `<g class="node ${n.kind}" data-id="${xmlEscape(n.id)}"><rect x="${f(b.x)}" y="${f(b.y)}" width="${f(b.width)}" height="${f(b.height)}" ` +
+  return (
+    `<g class="node ${n.kind}" data-id="${xmlEscape(n.id)}">` +
+    `<rect x="${f(b.x)}" y="${f(b.y)}" width="${f(b.width)}" height="${f(b.height)}" ` +
     `rx="${f(rx)}" fill="${c.fill}" stroke="${c.stroke}" stroke-width="1.5"/>` +
-    `<text class="node-text" x="${f(b.x + 12)}" y="${f(b.y + 24)}" fill="#1f2328">${lines.join('')}</text></g>`;
+    `<text class="node-text" x="${f(b.x + 12)}" y="${f(b.y + 24)}" fill="#1f2328">${lines.join('')}</text></g>`
+  );
 }
 
 function edgePath(kind: keyof typeof EDGE_COLOURS, pts: { x: number; y: number }[]): string {
   const c = EDGE_COLOURS[kind];
   const d = pts.map((p, i) => `${i ? 'L' : 'M'}${f(p.x)},${f(p.y)}`).join(' ');
-  return `<path class="edge ${kind}" d="${d}" fill="none" stroke="${c.stroke}" stroke-width="1.4"${c.dashed ? ' stroke-dasharray="5 4"' : ''} marker-end="url(#arrow-${kind})"/>`;
+  const dash = c.dashed ? ' stroke-dasharray="5 4"' : '';
+  return `<path class="edge ${kind}" d="${d}" fill="none" stroke="${c.stroke}" stroke-width="1.4"${dash}` +
+    ` marker-end="url(#arrow-${kind})"/>`;
 }
 
 function edgeLabel(label: string, at: { x: number; y: number } | undefined): string {
   if (!at || !label) return '';
   const w = textWidth(label, 11) + 6;
-  return `<g class="edge-label"><rect x="${f(at.x - w / 2)}" y="${f(at.y - 8)}" width="${f(w)}" height="15" rx="3" fill="#ffffff" fill-opacity="0.9"/>` +
-    `<text x="${f(at.x)}" y="${f(at.y + 3.5)}" text-anchor="middle" font-size="11" fill="#424a53">${xmlEscape(label)}</text></g>`;
+  return (
+    '<g class="edge-label">' +
+    `<rect x="${f(at.x - w / 2)}" y="${f(at.y - 8)}" width="${f(w)}" height="15" rx="3" fill="#ffffff" fill-opacity="0.9"/>` +
+    `<text x="${f(at.x)}" y="${f(at.y + 3.5)}" text-anchor="middle" font-size="11" fill="#424a53">${xmlEscape(label)}</text></g>`
+  );
 }

@@ -21,7 +21,7 @@ export const BUILT_IN_QUERIES: InsightsQuery[] = [
   },
   {
     name: 'processing-time',
-    description: 'Average and p95 of the processing_time field of JSON log lines (the seeds\' structured query log)',
+    description: "Average and p95 of the processing_time field of JSON log lines (the seeds' structured query log)",
     query: [
       'filter ispresent(processing_time)',
       'stats avg(processing_time) as avg_time, pct(processing_time, 95) as p95_time, count(*) as queries',
@@ -41,7 +41,12 @@ export const BUILT_IN_QUERIES: InsightsQuery[] = [
   {
     name: 'status-codes',
     description: 'Requests by HTTP status, from the access log lines',
-    query: ["parse @message '\"* * HTTP/*\" * ' as method, path, protocol, status", 'filter ispresent(status)', 'stats count(*) as requests by status', 'sort requests desc'].join('\n| '),
+    query: [
+      'parse @message \'"* * HTTP/*" * \' as method, path, protocol, status',
+      'filter ispresent(status)',
+      'stats count(*) as requests by status',
+      'sort requests desc',
+    ].join('\n| '),
   },
 ];
 

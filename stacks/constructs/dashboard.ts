@@ -44,7 +44,10 @@ export class Dashboard extends Construct {
     }
     for (const w of this.widgets) if (w.type === 'metric') (w.properties as Record<string, unknown>).region = region;
     this.dashboardName = names(props.env).dashboard;
-    new CloudwatchDashboard(this, 'dashboard', { dashboardName: this.dashboardName, dashboardBody: JSON.stringify({ widgets: this.widgets }) });
+    new CloudwatchDashboard(this, 'dashboard', {
+      dashboardName: this.dashboardName,
+      dashboardBody: JSON.stringify({ widgets: this.widgets }),
+    });
   }
 }
 
@@ -62,10 +65,14 @@ function serviceRow(p: DashboardProps): Widget[] {
         ['ECS/ContainerInsights', 'RunningTaskCount', ...dims, { stat: 'Average', label: 'running' }],
         ['ECS/ContainerInsights', 'DesiredTaskCount', ...dims, { stat: 'Average', label: 'desired' }],
       ]),
-      metric(`${svc.name}: CPU and memory (%)`, [
-        ['AWS/ECS', 'CPUUtilization', ...dims, { stat: 'Average', label: 'CPU' }],
-        ['AWS/ECS', 'MemoryUtilization', ...dims, { stat: 'Average', label: 'memory' }],
-      ], { yAxis: { left: { min: 0, max: 100 } } }),
+      metric(
+        `${svc.name}: CPU and memory (%)`,
+        [
+          ['AWS/ECS', 'CPUUtilization', ...dims, { stat: 'Average', label: 'CPU' }],
+          ['AWS/ECS', 'MemoryUtilization', ...dims, { stat: 'Average', label: 'memory' }],
+        ],
+        { yAxis: { left: { min: 0, max: 100 } } },
+      ),
     ];
   });
 }
@@ -97,12 +104,21 @@ function backendRow(p: DashboardProps): Widget[] {
     }),
     metric('Aurora: connections', [['AWS/RDS', 'DatabaseConnections', ...db, { stat: 'Average', label: 'connections' }]]),
     metric('Redis: hits and misses', [...perNode('CacheHits'), ...perNode('CacheMisses')]),
-    metric('Redis: memory used (%)', nodes.map((id) => ['AWS/ElastiCache', 'DatabaseMemoryUsagePercentage', 'CacheClusterId', id, { stat: 'Average', label: id }]), {
-      yAxis: { left: { min: 0, max: 100 } },
-    }),
+    metric(
+      'Redis: memory used (%)',
+      nodes.map((id) => ['AWS/ElastiCache', 'DatabaseMemoryUsagePercentage', 'CacheClusterId', id, { stat: 'Average', label: id }]),
+      {
+        yAxis: { left: { min: 0, max: 100 } },
+      },
+    ),
   ];
 }
 
 function alarmWidget(p: DashboardProps): Widget {
-  return { type: 'alarm', width: 24, height: 4, properties: { title: 'Alarms', alarms: [...p.alarmArns].sort(), sortBy: 'stateUpdatedTimestamp' } };
+  return {
+    type: 'alarm',
+    width: 24,
+    height: 4,
+    properties: { title: 'Alarms', alarms: [...p.alarmArns].sort(), sortBy: 'stateUpdatedTimestamp' },
+  };
 }

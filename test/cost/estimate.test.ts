@@ -6,8 +6,12 @@ import { runCli, tempProject } from '../helpers/cli.js';
 import { environment, type Json } from '../stacks/helpers.js';
 
 const { table } = loadPriceTable('/nonexistent-project');
-const est = (name: string, mutate?: (raw: Json) => void, assume = defaultAssumptions()) => monthlyCost(environment(name, mutate), table, assume);
-const moved = (a: CostEstimate, b: CostEstimate) => costDelta(a, b).lines.map((l) => l.id).sort();
+const est = (name: string, mutate?: (raw: Json) => void, assume = defaultAssumptions()) =>
+  monthlyCost(environment(name, mutate), table, assume);
+const moved = (a: CostEstimate, b: CostEstimate) =>
+  costDelta(a, b)
+    .lines.map((l) => l.id)
+    .sort();
 
 describe('berth cost: the monthly estimate', () => {
   it('prices every line with its quantity, unit price, source and date; the totals are the sums', () => {
@@ -20,16 +24,37 @@ describe('berth cost: the monthly estimate', () => {
         expect(l.checked).toMatch(/^\d{4}-\d{2}-\d{2}$/);
         expect(l.monthly).toBeCloseTo(l.unitPrice! * l.quantity, 1);
       }
-      expect(e.total).toBeCloseTo(e.lines.reduce((a, l) => a + l.monthly, 0), 1);
+      expect(e.total).toBeCloseTo(
+        e.lines.reduce((a, l) => a + l.monthly, 0),
+        1,
+      );
       expect(e.totalMax).toBeGreaterThan(e.total);
     }
     const ids = est('platform').lines.map((l) => l.id);
-    for (const id of ['fargate.vcpu:api', 'fargate.gb:api', 'aurora.acu', 'redis.nodes', 'alb.hours', 'alb.lcu', 'nat.hours', 'nat.data', 'ipv4', 'route53.zones', 'secrets', 'kms.keys', 'logs.ingest', 'logs.storage', 'ecr.storage', 'alarms', 'dashboard']) {
+    for (const id of [
+      'fargate.vcpu:api',
+      'fargate.gb:api',
+      'aurora.acu',
+      'redis.nodes',
+      'alb.hours',
+      'alb.lcu',
+      'nat.hours',
+      'nat.data',
+      'ipv4',
+      'route53.zones',
+      'secrets',
+      'kms.keys',
+      'logs.ingest',
+      'logs.storage',
+      'ecr.storage',
+      'alarms',
+      'dashboard',
+    ]) {
       expect(ids).toContain(id);
     }
   });
 
-  it('a task count change moves exactly that service\'s Fargate lines', () => {
+  it("a task count change moves exactly that service's Fargate lines", () => {
     const a = est('two-service');
     const b = est('two-service', (e) => (e.services[1].desiredCount = 3));
     expect(moved(a, b)).toEqual(['fargate.gb:api', 'fargate.vcpu:api']);
@@ -58,7 +83,9 @@ describe('berth cost: the monthly estimate', () => {
 
   it('prices ARM64 tasks at the ARM rates, and a region by its own table', () => {
     const arm = est('platform', (e) => (e.services[0].cpuArchitecture = 'ARM64'));
-    expect(arm.lines.find((l) => l.id === 'fargate.vcpu:api')!.unitPrice).toBe(table.regions['ap-northeast-2']!['fargate.vcpu.ARM64']!.price);
+    expect(arm.lines.find((l) => l.id === 'fargate.vcpu:api')!.unitPrice).toBe(
+      table.regions['ap-northeast-2']!['fargate.vcpu.ARM64']!.price,
+    );
     const us = est('platform', (e) => (e.region = 'us-east-1'));
     expect(us.lines.find((l) => l.id === 'aurora.acu')!.unitPrice).toBe(0.12);
   });
@@ -105,13 +132,26 @@ describe('the plan comment line', () => {
     const { renderPlanMarkdown } = await import('../../src/terraform/render.js');
     const before = est('platform');
     const after = est('platform', (e) => (e.network.nat = 'per-az'));
-    expect(costLine(after)).toBe(`**Monthly estimate** (berth cost): $${after.total.toFixed(2)} a month, up to $${after.totalMax.toFixed(2)} at maximum scale.`);
+    expect(costLine(after)).toBe(
+      `**Monthly estimate** (berth cost): $${after.total.toFixed(2)} a month, up to $${after.totalMax.toFixed(2)} at maximum scale.`,
+    );
     const line = costLine(after, before);
     expect(line).toContain(`$${before.total.toFixed(2)} → $${after.total.toFixed(2)} (+$46.72 a month`);
     expect(line).toContain('`ipv4` +$3.65');
     expect(line).toContain('`nat.hours` +$43.07');
     expect(costLine(before, est('platform'))).toContain('unchanged');
-    const md = renderPlanMarkdown({ environment: 'platform', exitCode: 0, changes: false, totals: { add: 0, change: 0, destroy: 0 }, stacks: [], planDir: '/p', durationMs: 0 }, { cost: line });
+    const md = renderPlanMarkdown(
+      {
+        environment: 'platform',
+        exitCode: 0,
+        changes: false,
+        totals: { add: 0, change: 0, destroy: 0 },
+        stacks: [],
+        planDir: '/p',
+        durationMs: 0,
+      },
+      { cost: line },
+    );
     expect(md).toContain(line);
   });
 });

@@ -21,7 +21,8 @@ const asked: string[] = [];
 beforeAll(async () => {
   server = createServer((req, res) => {
     asked.push(req.url!);
-    if (req.url === '/offers/v1.0/aws/AmazonECS/current/ap-northeast-2/index.csv') return res.end(ecs.replace('0.0465600000', '0.0470000000'));
+    if (req.url === '/offers/v1.0/aws/AmazonECS/current/ap-northeast-2/index.csv')
+      return res.end(ecs.replace('0.0465600000', '0.0470000000'));
     if (/^\/offers\/v1\.0\/aws\/\w+\/current\/[\w-]+\/index\.csv$/.test(req.url!)) return res.end(header);
     res.statusCode = 404;
     res.end();
@@ -32,7 +33,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe('berth cost --refresh', () => {
-  it("picks the on-demand Linux Fargate prices out of an offer file excerpt, skipping Windows and storage rows", async () => {
+  it('picks the on-demand Linux Fargate prices out of an offer file excerpt, skipping Windows and storage rows', async () => {
     const { meta, prices } = await pickFromOfferCsv(ecs.split('\n'), 'AmazonECS', 'ap-northeast-2');
     expect(meta.publicationDate).toBe('2026-08-31T18:21:44Z');
     expect(Object.fromEntries(prices.map((p) => [p.key, [p.price, p.usagetype]]))).toEqual({
@@ -46,14 +47,23 @@ describe('berth cost --refresh', () => {
   it('rebuilds the table into .berth/cost/prices.json from the price list, and berth cost then uses it', async () => {
     const p = tempProject();
     try {
-      const r = await runCli(['cost', '--refresh', '--region', 'ap-northeast-2', '--json'], { project: p.dir, env: { BERTH_PRICE_LIST_HOST: host } });
+      const r = await runCli(['cost', '--refresh', '--region', 'ap-northeast-2', '--json'], {
+        project: p.dir,
+        env: { BERTH_PRICE_LIST_HOST: host },
+      });
       expect(r.code, r.stderr).toBe(0);
       const table = JSON.parse(readFileSync(refreshedTablePath(p.dir), 'utf8'));
       expect(table.generatedBy).toBe('berth cost --refresh');
-      expect(table.regions['ap-northeast-2']['fargate.vcpu.X86_64']).toMatchObject({ price: 0.047, status: 'confirmed', source: `${host}/offers/v1.0/aws/AmazonECS/current/ap-northeast-2/index.csv` });
+      expect(table.regions['ap-northeast-2']['fargate.vcpu.X86_64']).toMatchObject({
+        price: 0.047,
+        status: 'confirmed',
+        source: `${host}/offers/v1.0/aws/AmazonECS/current/ap-northeast-2/index.csv`,
+      });
       expect(table.regions['us-east-1']).toBeDefined();
       expect(asked).toContain('/offers/v1.0/aws/AmazonEC2/current/ap-northeast-2/index.csv');
-      const cost = JSON.parse((await runCli(['cost', '--env', `${process.cwd()}/templates/environments/platform.json`, '--json'], { project: p.dir })).stdout);
+      const cost = JSON.parse(
+        (await runCli(['cost', '--env', `${process.cwd()}/templates/environments/platform.json`, '--json'], { project: p.dir })).stdout,
+      );
       expect(cost.lines[0].unitPrice).toBe(0.047);
       expect(cost.priceTable.path).toBe(refreshedTablePath(p.dir));
     } finally {
@@ -68,7 +78,10 @@ describe('berth cost --refresh', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
     try {
-      const r = await runCli(['cost', '--refresh', '--json', '--timeout', '5s'], { project: p.dir, env: { BERTH_PRICE_LIST_HOST: `http://127.0.0.1:${port}` } });
+      const r = await runCli(['cost', '--refresh', '--json', '--timeout', '5s'], {
+        project: p.dir,
+        env: { BERTH_PRICE_LIST_HOST: `http://127.0.0.1:${port}` },
+      });
       expect(r.code).toBe(50);
       expect(JSON.parse(r.stdout).error.details.code).toBe('PRICE_LIST_UNAVAILABLE');
       expect(existsSync(refreshedTablePath(p.dir))).toBe(false);

@@ -8,7 +8,9 @@ describe('berth dashboard', () => {
     expect(dashboardLink(environment('platform')).url).toBe(
       'https://ap-northeast-2.console.aws.amazon.com/cloudwatch/home?region=ap-northeast-2#dashboards/dashboard/chatbot-platform',
     );
-    expect(dashboardLink(environment('platform', (e) => (e.region = 'cn-north-1'))).url).toMatch(/^https:\/\/cn-north-1\.console\.amazonaws\.cn\//);
+    expect(dashboardLink(environment('platform', (e) => (e.region = 'cn-north-1'))).url).toMatch(
+      /^https:\/\/cn-north-1\.console\.amazonaws\.cn\//,
+    );
   });
 
   it('prints the URL, --json as {name, region, url}; a bad environment exits 2 with an error document', async () => {

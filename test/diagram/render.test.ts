@@ -31,7 +31,9 @@ afterAll(() => tmp.cleanup());
 describe('berth diagram output', () => {
   it("Mermaid's parser accepts every flowchart, and the browser parses every draw.io file as well-formed XML", async () => {
     const mermaidJs = pathToFileURL(join(process.cwd(), 'node_modules', 'mermaid', 'dist', 'mermaid.min.js')).href;
-    const data: Record<string, { mermaid: string; drawio: string }> = Object.fromEntries(ENVS.map((n) => [n, { mermaid: out[n]!.mermaid, drawio: out[n]!.drawio }]));
+    const data: Record<string, { mermaid: string; drawio: string }> = Object.fromEntries(
+      ENVS.map((n) => [n, { mermaid: out[n]!.mermaid, drawio: out[n]!.drawio }]),
+    );
     // The checks can fail: a broken flowchart and a broken XML file are rejected by the same page.
     data['broken'] = { mermaid: 'flowchart TB\n  a["x"] -->|"unclosed| b\n  subgraph', drawio: '<mxfile><diagram></mxfile>' };
     const page = join(tmp.dir, 'parse.html');
@@ -42,7 +44,8 @@ const DATA = ${JSON.stringify(data).replace(/</g, '\\u003c')};
 (async () => {
   const res = {};
   for (const [name, d] of Object.entries(DATA)) {
-    try { const ok = await mermaid.parse(d.mermaid); res[name + ':mermaid'] = ok ? 'ok' : 'rejected'; } catch (e) { res[name + ':mermaid'] = String(e.message || e); }
+    try { res[name + ':mermaid'] = (await mermaid.parse(d.mermaid)) ? 'ok' : 'rejected'; }
+    catch (e) { res[name + ':mermaid'] = String(e.message || e); }
     const doc = new DOMParser().parseFromString(d.drawio, 'application/xml');
     res[name + ':drawio'] = doc.getElementsByTagName('parsererror').length ? doc.getElementsByTagName('parsererror')[0].textContent
       : doc.documentElement.nodeName + ' ' + doc.getElementsByTagName('mxCell').length;
@@ -85,7 +88,9 @@ const DATA = ${JSON.stringify(data).replace(/</g, '\\u003c')};
     const foreign = join(tmp.dir, 'notes.md');
     writeFileSync(foreign, '# my notes\n');
     for (const json of [false, true]) {
-      const r = await runCli(['diagram', '--env', envFile('platform'), '--out', foreign, ...(json ? ['--json'] : [])], { project: tmp.dir });
+      const r = await runCli(['diagram', '--env', envFile('platform'), '--out', foreign, ...(json ? ['--json'] : [])], {
+        project: tmp.dir,
+      });
       expect(r.code).toBe(2);
       expect(readFileSync(foreign, 'utf8')).toBe('# my notes\n');
       if (json) expect(JSON.parse(r.stdout).error.exitCode).toBe(2);

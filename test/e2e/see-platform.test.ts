@@ -38,14 +38,25 @@ async function restore(old: { arn: string; image: string }): Promise<void> {
   const svc = serviceNames(sb.env, sb.env.services[0]!).service;
   const s = (await ecs.send(new DescribeServicesCommand({ cluster: sb.cluster, services: [svc] }))).services![0]!;
   if (s.taskDefinition !== old.arn) {
-    const back = await sb.berth('deploy', '--env', 'sandbox', '--tag', old.image.split(':').pop()!, '--json', '--poll-interval', '1s', '--timeout', '3m');
+    const back = await sb.berth(
+      'deploy',
+      '--env',
+      'sandbox',
+      '--tag',
+      old.image.split(':').pop()!,
+      '--json',
+      '--poll-interval',
+      '1s',
+      '--timeout',
+      '3m',
+    );
     expect(back.code, why(back)).toBe(0);
   }
   await settled();
 }
 
 describe('see the platform on the sandbox', () => {
-  it("logs --insights error-rate: a failed deploy's tasks, by their own log streams, with the share of ERROR lines they wrote", async () => {
+  it("logs --insights error-rate: a failed deploy's tasks, by their own log streams, with their share of ERROR lines", async () => {
     const since = new Date(Date.now() - 1000).toISOString();
     const deploy = await sb.berth('deploy', '--env', 'sandbox', '--tag', 'fail-exit', '--json', '--poll-interval', '1s', '--timeout', '3m');
     // A failed deploy is what this test needs; whether berth's rollback or ECS's circuit breaker wins

@@ -15,7 +15,8 @@ const BAD = '9a8b7c6d5e4f30211203f4e5d6c7b8a9';
 let sb: MotoSandbox;
 
 const app = (level: string, msg: string) => `2026-11-26T10:00:00Z ${level.padEnd(5)} ${msg}`;
-const access = (status: number) => `10.0.1.10 - - [26/Nov/2026:10:00:00 +0000] "GET /health HTTP/1.1" ${status} 17 "-" "ELB-HealthChecker/2.0"`;
+const access = (status: number) =>
+  `10.0.1.10 - - [26/Nov/2026:10:00:00 +0000] "GET /health HTTP/1.1" ${status} 17 "-" "ELB-HealthChecker/2.0"`;
 
 beforeAll(async () => {
   // berth's extended moto (its Logs Insights engine), the ECS scheduler off: only the events put here.
@@ -23,11 +24,32 @@ beforeAll(async () => {
   await seedService(sb);
   const logs = new CloudWatchLogsClient(sb.cfg);
   const t0 = Date.now() - 20 * 60_000;
-  const good = [app('INFO', 'Starting api'), ...[1, 2, 3, 4, 5, 6, 7, 8].map((t) => JSON.stringify({ query: 'q', processing_time: t })), access(200), access(200), access(500), app('ERROR', 'redis command timed out after 2.0s; retrying')];
-  const bad = [app('INFO', 'Starting api'), app('ERROR', 'fatal error during start-up'), 'Traceback (most recent call last):', app('ERROR', 'fatal error during start-up')];
-  for (const [task, lines] of [[GOOD, good], [BAD, bad]] as const) {
+  const good = [
+    app('INFO', 'Starting api'),
+    ...[1, 2, 3, 4, 5, 6, 7, 8].map((t) => JSON.stringify({ query: 'q', processing_time: t })),
+    access(200),
+    access(200),
+    access(500),
+    app('ERROR', 'redis command timed out after 2.0s; retrying'),
+  ];
+  const bad = [
+    app('INFO', 'Starting api'),
+    app('ERROR', 'fatal error during start-up'),
+    'Traceback (most recent call last):',
+    app('ERROR', 'fatal error during start-up'),
+  ];
+  for (const [task, lines] of [
+    [GOOD, good],
+    [BAD, bad],
+  ] as const) {
     await logs.send(new CreateLogStreamCommand({ logGroupName: GROUP, logStreamName: `api/api/${task}` }));
-    await logs.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: `api/api/${task}`, logEvents: lines.map((message, i) => ({ timestamp: t0 + i * 1000, message })) }));
+    await logs.send(
+      new PutLogEventsCommand({
+        logGroupName: GROUP,
+        logStreamName: `api/api/${task}`,
+        logEvents: lines.map((message, i) => ({ timestamp: t0 + i * 1000, message })),
+      }),
+    );
   }
 });
 afterAll(async () => {
@@ -52,9 +74,15 @@ describe('berth logs --insights on the emulator', () => {
   it('processing-time: average and p95 of the JSON field; top-errors and status-codes by count', async () => {
     expect(await rows('processing-time')).toEqual([{ avg_time: '4.5', p95_time: '8', queries: '8' }]);
     const top = await rows('top-errors');
-    expect(top.map((x) => [x.error, x.occurrences])).toEqual([['fatal error during start-up', '2'], ['redis command timed out after 2.0s; retrying', '1']]);
+    expect(top.map((x) => [x.error, x.occurrences])).toEqual([
+      ['fatal error during start-up', '2'],
+      ['redis command timed out after 2.0s; retrying', '1'],
+    ]);
     expect(top[0]!.last_seen).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
-    expect(await rows('status-codes')).toEqual([{ status: '200', requests: '2' }, { status: '500', requests: '1' }]);
+    expect(await rows('status-codes')).toEqual([
+      { status: '200', requests: '2' },
+      { status: '500', requests: '1' },
+    ]);
   });
 
   it("a query of the user's own, and the human table", async () => {
@@ -68,7 +96,7 @@ describe('berth logs --insights on the emulator', () => {
     expect(human.stdout).toContain('2 rows');
   });
 
-  it('list, and bad input before any AWS call: unknown name, flags that do not combine; a malformed query is exit 2 with AWS\'s reason', async () => {
+  it("list; bad input before any AWS call (unknown name, flags that do not combine); a malformed query: exit 2, AWS's reason", async () => {
     const list = await berth('logs', '--env', 'sandbox', '--insights', 'list', '--json');
     expect(JSON.parse(list.stdout).queries.map((q: { name: string }) => q.name)).toEqual(BUILT_IN_QUERIES.map((q) => q.name));
     const unknown = await berth('logs', '--env', 'sandbox', '--insights', 'error-rates', '--json');

@@ -77,7 +77,11 @@ def cmd_filter(st: State, args: str) -> None:
     st.rows = [r for r in st.rows if truthy(evaluate(node, r))]
 
 
-_PARSE = re.compile(r"^(?P<field>[@\w.]+)\s+(?:(?P<re>/.*/[ims]*)|(?P<glob>\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*')\s+as\s+(?P<names>.+))$", re.S)
+_PARSE = re.compile(
+    r"^(?P<field>[@\w.]+)\s+"
+    r"(?:(?P<re>/.*/[ims]*)|(?P<glob>\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*')\s+as\s+(?P<names>.+))$",
+    re.S,
+)
 
 
 def cmd_parse(st: State, args: str) -> None:
