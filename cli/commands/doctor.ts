@@ -55,9 +55,10 @@ export function register(program: Command): void {
             step.update(`doctor: ${name} done in ${(ms / 1000).toFixed(1)} s${bad ? ` (${bad} failing)` : ''} [${done}]`);
           },
         }), groupTimeoutMs() + 10_000, 'doctor');
+        const secs = (report.durationMs / 1000).toFixed(1);
         if (report.error) step.fail(`doctor: could not read the account (${report.error.code})`);
-        else if (report.summary.fail) step.fail(`doctor: ${report.summary.fail} failing check(s) in ${(report.durationMs / 1000).toFixed(1)} s`);
-        else if (report.summary.warn) step.warn(`doctor: no failure, ${report.summary.warn} warning(s) in ${(report.durationMs / 1000).toFixed(1)} s`);
+        else if (report.summary.fail) step.fail(`doctor: ${report.summary.fail} failing check(s) in ${secs} s`);
+        else if (report.summary.warn) step.warn(`doctor: no failure, ${report.summary.warn} warning(s) in ${secs} s`);
         else step.succeed(`doctor: all ${report.summary.pass} checks pass in ${(report.durationMs / 1000).toFixed(1)} s`);
         const { renderReport } = await import('../../src/doctor/render.js');
         out.result(report, () => renderReport(report, (s, x) => out.paint(s, x), { verbose: opts.verbose }));

@@ -35,7 +35,8 @@ export function register(program: Command): void {
         const { gatherHealth, renderHealth } = await import('../../src/health/health.js');
         const { withDeadline } = await import('../../src/aws/deadline.js');
         const { awsLimits } = await import('../../src/aws/limits.js');
-        const report = await withDeadline(gatherHealth(ctx, env, services, { timeoutMs }), awsLimits().commandBoundMs + timeoutMs, 'health');
+        const bound = awsLimits().commandBoundMs + timeoutMs;
+        const report = await withDeadline(gatherHealth(ctx, env, services, { timeoutMs }), bound, 'health');
         out.result(report, () => renderHealth(report, (s, x) => out.paint(s, x)));
         return report.healthy ? 0 : 1;
       }),

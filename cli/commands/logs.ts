@@ -22,7 +22,8 @@ export function register(program: Command): void {
     .command('logs')
     .description(
       "The service's log events in time order, all tasks interleaved (one colour per task on a terminal). Streams: constant memory.\n" +
-        'Each request is bounded (BERTH_AWS_TIMEOUT per attempt, 4 attempts); without --follow it ends when the range is read; --follow: until --for or Ctrl-C.\n' +
+        'Each request is bounded (BERTH_AWS_TIMEOUT per attempt, 4 attempts); without --follow it ends when the range is read; ' +
+          '--follow: until --for or Ctrl-C.\n' +
         exitHelp('logs'),
     )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')

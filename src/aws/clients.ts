@@ -36,10 +36,16 @@ function config(ctx: AwsContext, maxAttempts?: number) {
       mode: strategy.mode,
       acquireInitialRetryToken: (s: string) => strategy.acquireInitialRetryToken(s),
       // Once the command has ended (closeAwsClients), nothing is retried.
-      refreshRetryTokenForRetry: (t: never, i: never) => (born !== generation ? Promise.reject(new Error('closed')) : strategy.refreshRetryTokenForRetry(t, i)),
+      refreshRetryTokenForRetry: (t: never, i: never) =>
+        born !== generation ? Promise.reject(new Error('closed')) : strategy.refreshRetryTokenForRetry(t, i),
       recordSuccess: () => undefined,
     },
-    requestHandler: { connectionTimeout: limits.connectTimeoutMs, requestTimeout: limits.timeoutMs, throwOnRequestTimeout: true, socketTimeout: limits.timeoutMs },
+    requestHandler: {
+      connectionTimeout: limits.connectTimeoutMs,
+      requestTimeout: limits.timeoutMs,
+      throwOnRequestTimeout: true,
+      socketTimeout: limits.timeoutMs,
+    },
   };
 }
 
@@ -52,7 +58,10 @@ function tagged<C extends Destroyable>(client: C, ctx: AwsContext): C {
       } catch (e) {
         if (e && typeof e === 'object' && !('$berth' in e)) {
           const service = context.clientName?.replace(/Client$/, '').toLowerCase();
-          Object.defineProperty(e, '$berth', { value: { service, operation: context.commandName?.replace(/Command$/, ''), region: ctx.region, endpoint: ctx.endpoint }, enumerable: false });
+          Object.defineProperty(e, '$berth', {
+            value: { service, operation: context.commandName?.replace(/Command$/, ''), region: ctx.region, endpoint: ctx.endpoint },
+            enumerable: false,
+          });
         }
         throw e;
       }
@@ -87,11 +96,15 @@ function verifyAccount(ctx: AwsContext): Promise<void> {
       const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
       const who = await tagged(new STSClient(config(ctx)), ctx).send(new GetCallerIdentityCommand({}));
       if (who.Account !== ctx.expectedAccount)
-        throw new BerthError(`the AWS credentials in use belong to account ${who.Account}, but this environment is account ${ctx.expectedAccount}; nothing was done.`, {
-          hint: 'Switch to the right profile (AWS_PROFILE) or role, or fix `account` in the environment file.',
-          exitCode: EXIT.AWS_WRONG_ACCOUNT,
-          code: 'aws.wrong-account',
-        });
+        throw new BerthError(
+          `the AWS credentials in use belong to account ${who.Account}, ` +
+            `but this environment is account ${ctx.expectedAccount}; nothing was done.`,
+          {
+            hint: 'Switch to the right profile (AWS_PROFILE) or role, or fix `account` in the environment file.',
+            exitCode: EXIT.AWS_WRONG_ACCOUNT,
+            code: 'aws.wrong-account',
+          },
+        );
     })();
     verified.set(ctx, p);
   }
@@ -109,8 +122,10 @@ async function memo<T>(ctx: AwsContext, key: string, make: () => Promise<T>): Pr
 export const ecs = (ctx: AwsContext) => memo(ctx, 'ecs', async () => new (await import('@aws-sdk/client-ecs')).ECSClient(config(ctx)));
 export const elbv2 = (ctx: AwsContext) =>
   memo(ctx, 'elbv2', async () => new (await import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client(config(ctx)));
-export const logs = (ctx: AwsContext) => memo(ctx, 'logs', async () => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(config(ctx)));
-export const cloudwatch = (ctx: AwsContext) => memo(ctx, 'cloudwatch', async () => new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(config(ctx)));
+export const logs = (ctx: AwsContext) =>
+  memo(ctx, 'logs', async () => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(config(ctx)));
+export const cloudwatch = (ctx: AwsContext) =>
+  memo(ctx, 'cloudwatch', async () => new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(config(ctx)));
 export const ec2 = (ctx: AwsContext) => memo(ctx, 'ec2', async () => new (await import('@aws-sdk/client-ec2')).EC2Client(config(ctx)));
 export const ecr = (ctx: AwsContext) => memo(ctx, 'ecr', async () => new (await import('@aws-sdk/client-ecr')).ECRClient(config(ctx)));
 /** ECR with a single attempt, for reads where an error is itself the answer (doctor's image probe). */
@@ -120,11 +135,18 @@ export const secretsManager = (ctx: AwsContext) =>
   memo(ctx, 'secrets', async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(config(ctx)));
 export const iam = (ctx: AwsContext) => memo(ctx, 'iam', async () => new (await import('@aws-sdk/client-iam')).IAMClient(config(ctx)));
 export const acm = (ctx: AwsContext) => memo(ctx, 'acm', async () => new (await import('@aws-sdk/client-acm')).ACMClient(config(ctx)));
-export const route53 = (ctx: AwsContext) => memo(ctx, 'route53', async () => new (await import('@aws-sdk/client-route-53')).Route53Client(config(ctx)));
+export const route53 = (ctx: AwsContext) =>
+  memo(ctx, 'route53', async () => new (await import('@aws-sdk/client-route-53')).Route53Client(config(ctx)));
 export const rds = (ctx: AwsContext) => memo(ctx, 'rds', async () => new (await import('@aws-sdk/client-rds')).RDSClient(config(ctx)));
-export const elasticache = (ctx: AwsContext) => memo(ctx, 'elasticache', async () => new (await import('@aws-sdk/client-elasticache')).ElastiCacheClient(config(ctx)));
+export const elasticache = (ctx: AwsContext) =>
+  memo(ctx, 'elasticache', async () => new (await import('@aws-sdk/client-elasticache')).ElastiCacheClient(config(ctx)));
 export const autoscaling = (ctx: AwsContext) =>
-  memo(ctx, 'autoscaling', async () => new (await import('@aws-sdk/client-application-auto-scaling')).ApplicationAutoScalingClient(config(ctx)));
+  memo(
+    ctx,
+    'autoscaling',
+    async () => new (await import('@aws-sdk/client-application-auto-scaling')).ApplicationAutoScalingClient(config(ctx)),
+  );
 export const sts = (ctx: AwsContext) => memo(ctx, 'sts', async () => new (await import('@aws-sdk/client-sts')).STSClient(config(ctx)));
-export const s3 = (ctx: AwsContext) => memo(ctx, 's3', async () => new (await import('@aws-sdk/client-s3')).S3Client({ ...config(ctx), forcePathStyle: Boolean(ctx.endpoint) }));
+export const s3 = (ctx: AwsContext) =>
+  memo(ctx, 's3', async () => new (await import('@aws-sdk/client-s3')).S3Client({ ...config(ctx), forcePathStyle: Boolean(ctx.endpoint) }));
 export const sns = (ctx: AwsContext) => memo(ctx, 'sns', async () => new (await import('@aws-sdk/client-sns')).SNSClient(config(ctx)));

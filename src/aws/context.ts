@@ -28,7 +28,13 @@ export function awsContext(env: EnvironmentConfig, processEnv: NodeJS.ProcessEnv
         hint: 'Start it with `berth sandbox up`.',
       });
     }
-    return { region: rec.region, endpoint: rec.endpoint, credentials: { ...FAKE_CREDENTIALS }, sandbox: true, publicUrlOverride: rec.publicUrl };
+    return {
+      region: rec.region,
+      endpoint: rec.endpoint,
+      credentials: { ...FAKE_CREDENTIALS },
+      sandbox: true,
+      publicUrlOverride: rec.publicUrl,
+    };
   }
   const endpoint = endpointUrlFromEnv(processEnv);
   return { region: env.region, endpoint, sandbox: false, expectedAccount: env.account };

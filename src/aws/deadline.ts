@@ -13,7 +13,13 @@ export function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promis
     timer = setTimeout(
       () =>
         reject(
-          new AwsFailure('aws.timeout', EXIT.AWS_TIMED_OUT, `${what} did not finish within its bound of ${fmtBound(ms)}.`, 'AWS is slow or not answering: re-run later, or raise BERTH_AWS_TIMEOUT (seconds per request; the bound follows it).', {}),
+          new AwsFailure(
+            'aws.timeout',
+            EXIT.AWS_TIMED_OUT,
+            `${what} did not finish within its bound of ${fmtBound(ms)}.`,
+            'AWS is slow or not answering: re-run later, or raise BERTH_AWS_TIMEOUT (seconds per request; the bound follows it).',
+            {},
+          ),
         ),
       ms,
     );

@@ -38,10 +38,14 @@ export function awsLimits(processEnv: NodeJS.ProcessEnv = process.env): AwsLimit
     const m = /^\s*(\d+(?:\.\d+)?)\s*s?\s*$/.exec(raw);
     const v = m ? Number(m[1]) : NaN;
     if (!Number.isFinite(v) || v < 0.1 || v > MAX_TIMEOUT_S)
-      throw new UsageError(`BERTH_AWS_TIMEOUT "${raw}": expected the seconds one AWS request may take, a number from 0.1 to ${MAX_TIMEOUT_S} (default ${DEFAULT_TIMEOUT_S}).`, {
-        hint: 'Unset it for the default, or e.g. BERTH_AWS_TIMEOUT=30 on a slow link.',
-        code: 'usage.env-var',
-      });
+      throw new UsageError(
+        `BERTH_AWS_TIMEOUT "${raw}": expected the seconds one AWS request may take, ` +
+          `a number from 0.1 to ${MAX_TIMEOUT_S} (default ${DEFAULT_TIMEOUT_S}).`,
+        {
+          hint: 'Unset it for the default, or e.g. BERTH_AWS_TIMEOUT=30 on a slow link.',
+          code: 'usage.env-var',
+        },
+      );
     seconds = v;
   }
   const timeoutMs = Math.round(seconds * 1000);

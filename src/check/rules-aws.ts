@@ -41,21 +41,34 @@ const dbLogsProduced: Rule = {
   id: 'BERTH-DB-003',
   title: 'Every exported database log is turned on by the cluster parameter group',
   severity: 'medium',
-  fix: 'Give the cluster a parameter group (aws_rds_cluster_parameter_group, family aurora-mysql8.0) with server_audit_logging=1 and server_audit_events for `audit`, slow_query_log=1 (and long_query_time) for `slowquery`, general_log=1 for `general`.',
-  reason: 'Aurora MySQL only writes the audit, slow query and general logs when the parameters enable them; exported without them, the CloudWatch log groups stay empty (AWS, "Publishing Aurora MySQL logs to CloudWatch Logs").',
+  fix: 'Give the cluster a parameter group (aws_rds_cluster_parameter_group, family aurora-mysql8.0) with server_audit_logging=1 ' +
+    'and server_audit_events for `audit`, slow_query_log=1 (and long_query_time) for `slowquery`, general_log=1 for `general`.',
+  reason:
+    'Aurora MySQL only writes the audit, slow query and general logs when the parameters enable them; exported without them, the ' +
+      'CloudWatch log groups stay empty (AWS, "Publishing Aurora MySQL logs to CloudWatch Logs").',
   types: ['aws_rds_cluster'],
   check(r, ctx) {
     if (!isMysql(r)) return [];
-    const exported = list(r.body.enabled_cloudwatch_logs_exports).map(String).filter((l) => LOG_SWITCHES[l]);
+    const exported = list(r.body.enabled_cloudwatch_logs_exports)
+      .map(String)
+      .filter((l) => LOG_SWITCHES[l]);
     if (!exported.length) return [];
     const pg = referenced(ctx, r, r.body.db_cluster_parameter_group_name, 'aws_rds_cluster_parameter_group');
     const params = new Map(blocks(pg?.body.parameter).map((p) => [String(p.name), String(p.value ?? '')]));
     const empty = exported
-      .map((log) => ({ log, off: [LOG_SWITCHES[log]!, ...(LOG_SWITCHES[log]!.also ? [LOG_SWITCHES[log]!.also!] : [])].filter((x) => !x.value.test(params.get(x.param) ?? '')) }))
+      .map((log) => ({
+        log,
+        off: [LOG_SWITCHES[log]!, ...(LOG_SWITCHES[log]!.also ? [LOG_SWITCHES[log]!.also!] : [])].filter(
+          (x) => !x.value.test(params.get(x.param) ?? ''),
+        ),
+      }))
       .filter((x) => x.off.length);
     if (!empty.length) return [];
     const what = empty.map((x) => `${x.log} (${x.off.map((o) => o.param).join(', ')})`).join(' and ');
-    return [`exports logs that nothing turns on, so their log groups stay empty: ${what} ${pg ? 'not set in its parameter group' : 'with no parameter group of the stacks'}`];
+    return [
+      `exports logs that nothing turns on, so their log groups stay empty: ${what} ` +
+        (pg ? 'not set in its parameter group' : 'with no parameter group of the stacks'),
+    ];
   },
 };
 
@@ -74,7 +87,9 @@ const dbCopyTags: Rule = {
   title: 'Snapshots inherit the database tags',
   severity: 'low',
   fix: 'Set copy_tags_to_snapshot = true on the cluster and its instances.',
-  reason: 'FSBP RDS.16 / Checkov CKV_AWS_313: untagged snapshots lose their owner and environment, and escape tag-based access and cost controls.',
+  reason:
+    'FSBP RDS.16 / Checkov CKV_AWS_313: untagged snapshots lose their owner and environment, and escape tag-based access and cost ' +
+      'controls.',
   types: ['aws_rds_cluster', 'aws_rds_cluster_instance', 'aws_db_instance'],
   check: (r) => (bool(r.body.copy_tags_to_snapshot) === true ? [] : ['copy_tags_to_snapshot is not true']),
 };
@@ -84,7 +99,9 @@ const dbLogExports: Rule = {
   title: 'The database publishes its logs to CloudWatch Logs',
   severity: 'medium',
   fix: 'Set enabled_cloudwatch_logs_exports: ["postgresql"] for Aurora PostgreSQL, ["audit", "error", "slowquery"] for Aurora MySQL.',
-  reason: 'FSBP RDS.34 (Aurora MySQL audit logs) and RDS.36/RDS.37 / Checkov CKV_AWS_324: without them there is no record of who connected and what failed.',
+  reason:
+    'FSBP RDS.34 (Aurora MySQL audit logs) and RDS.36/RDS.37 / Checkov CKV_AWS_324: without them there is no record of who ' +
+      'connected and what failed.',
   types: ['aws_rds_cluster'],
   check(r) {
     const logs = list(r.body.enabled_cloudwatch_logs_exports).map(String);
@@ -121,14 +138,22 @@ const generatedSecretsDeleted: Rule = {
   id: 'BERTH-SECRET-002',
   title: 'Secrets terraform fills in are deleted for good on destroy',
   severity: 'medium',
-  fix: 'Set recovery_window_in_days = 0 on a secret whose value the stack writes (aws_secretsmanager_secret_version): it can be generated again, and a recovery window keeps its name taken.',
-  reason: 'A deleted secret keeps its name for its recovery window (7-30 days, 30 by default): creating the environment again in that time fails with "a secret with this name is already scheduled for deletion" (Secrets Manager DeleteSecret).',
+  fix: 'Set recovery_window_in_days = 0 on a secret whose value the stack writes (aws_secretsmanager_secret_version): it can be ' +
+    'generated again, and a recovery window keeps its name taken.',
+  reason:
+    'A deleted secret keeps its name for its recovery window (7-30 days, 30 by default): creating the environment again in that ' +
+      'time fails with "a secret with this name is already scheduled for deletion" (Secrets Manager DeleteSecret).',
   types: ['aws_secretsmanager_secret'],
   check(r, ctx) {
     if (r.body.name === undefined || r.body.name_prefix !== undefined) return [];
     if (!companions(ctx, r, 'aws_secretsmanager_secret_version', 'secret_id').length) return [];
     const w = num(r.body.recovery_window_in_days);
-    return w === 0 ? [] : [`recovery_window_in_days is ${w ?? '30 (the default)'}: destroying and re-creating the environment within that time fails on the name ${String(r.body.name)}`];
+    return w === 0
+      ? []
+      : [
+          `recovery_window_in_days is ${w ?? '30 (the default)'}: ` +
+            `destroying and re-creating the environment within that time fails on the name ${String(r.body.name)}`,
+        ];
   },
 };
 
@@ -138,7 +163,8 @@ const albAccessLogs: Rule = {
   id: 'BERTH-LB-005',
   title: 'The load balancer writes access logs to S3',
   severity: 'medium',
-  fix: 'Set access_logs { enabled = true, bucket = <the log bucket>, prefix = "alb" } on the load balancer, with a log bucket the ELB log delivery may write to.',
+  fix: 'Set access_logs { enabled = true, bucket = <the log bucket>, prefix = "alb" } on the load balancer, with a log bucket the ' +
+    'ELB log delivery may write to.',
   reason: 'FSBP ELB.5 / Checkov CKV_AWS_91 / Trivy AVD-AWS-0052: without access logs there is no record of who called what.',
   types: ['aws_lb', 'aws_alb'],
   check(r) {
@@ -153,10 +179,21 @@ function deliveryProblems(ctx: RuleContext, bucket: TfResource): string[] {
   const out: string[] = [];
   const sse = companions(ctx, bucket, 'aws_s3_bucket_server_side_encryption_configuration').flatMap((c) => blocks(c.body.rule));
   const algos = sse.flatMap((x) => blocks(x.apply_server_side_encryption_by_default)).map((d) => String(d.sse_algorithm ?? ''));
-  if (algos.some((a) => /kms/i.test(a))) out.push('the log bucket is encrypted with SSE-KMS: ALB access log delivery supports SSE-S3 (AES256) only');
-  const policies = companions(ctx, bucket, 'aws_s3_bucket_policy').map((p) => JSON.stringify(embeddedJson(p.body.policy) ?? p.body.policy ?? ''));
-  const grants = policies.some((p) => /logdelivery\.elasticloadbalancing\.amazonaws\.com|aws_elb_service_account|arn:aws[a-z-]*:iam::\d{12}:root/.test(p) && /s3:PutObject/.test(p));
-  if (!grants) out.push('the log bucket policy does not let ELB log delivery write (s3:PutObject for logdelivery.elasticloadbalancing.amazonaws.com or the regional ELB account)');
+  if (algos.some((a) => /kms/i.test(a)))
+    out.push('the log bucket is encrypted with SSE-KMS: ALB access log delivery supports SSE-S3 (AES256) only');
+  const policies = companions(ctx, bucket, 'aws_s3_bucket_policy').map((p) =>
+    JSON.stringify(embeddedJson(p.body.policy) ?? p.body.policy ?? ''),
+  );
+  const grants = policies.some(
+    (p) =>
+      /logdelivery\.elasticloadbalancing\.amazonaws\.com|aws_elb_service_account|arn:aws[a-z-]*:iam::\d{12}:root/.test(p) &&
+      /s3:PutObject/.test(p),
+  );
+  if (!grants)
+    out.push(
+      'the log bucket policy does not let ELB log delivery write (s3:PutObject for logdelivery.elasticloadbalancing.amazonaws.com ' +
+        'or the regional ELB account)',
+    );
   return out;
 }
 
@@ -164,8 +201,12 @@ const albLogBucket: Rule = {
   id: 'BERTH-LB-006',
   title: 'The access log bucket accepts ELB log delivery',
   severity: 'medium',
-  fix: 'Encrypt the log bucket with SSE-S3 (AES256) and give it a bucket policy granting s3:PutObject on <prefix>/AWSLogs/<account>/* to logdelivery.elasticloadbalancing.amazonaws.com (and the regional ELB account in regions opened before August 2022).',
-  reason: 'AWS refuses to enable access logs (or delivery fails) when the bucket policy lacks the grant, and ALB log delivery does not support SSE-KMS (AWS, "Enable access logs for your Application Load Balancer").',
+  fix: 'Encrypt the log bucket with SSE-S3 (AES256) and give it a bucket policy granting s3:PutObject on ' +
+    '<prefix>/AWSLogs/<account>/* to logdelivery.elasticloadbalancing.amazonaws.com (and the regional ELB account in regions ' +
+      'opened before August 2022).',
+  reason:
+    'AWS refuses to enable access logs (or delivery fails) when the bucket policy lacks the grant, and ALB log delivery does not ' +
+      'support SSE-KMS (AWS, "Enable access logs for your Application Load Balancer").',
   types: ['aws_lb', 'aws_alb'],
   check(r, ctx) {
     const a = blocks(r.body.access_logs)[0];
@@ -184,20 +225,27 @@ const s3Encrypted: Rule = {
   fix: 'Add aws_s3_bucket_server_side_encryption_configuration with sse_algorithm "AES256" (or "aws:kms" where nothing forbids it).',
   reason: 'Checkov CKV_AWS_145 / Trivy AVD-AWS-0088 / FSBP S3.17: the encryption is stated, not left to account defaults.',
   types: ['aws_s3_bucket'],
-  check: (r, ctx) => (companions(ctx, r, 'aws_s3_bucket_server_side_encryption_configuration').length || blocks(r.body.server_side_encryption_configuration).length ? [] : ['no server-side encryption configuration']),
+  check: (r, ctx) =>
+    companions(ctx, r, 'aws_s3_bucket_server_side_encryption_configuration').length ||
+    blocks(r.body.server_side_encryption_configuration).length
+      ? []
+      : ['no server-side encryption configuration'],
 };
 
 const s3PublicBlock: Rule = {
   id: 'BERTH-BUCKET-002',
   title: 'S3 buckets block public access',
   severity: 'high',
-  fix: 'Add aws_s3_bucket_public_access_block with block_public_acls, block_public_policy, ignore_public_acls and restrict_public_buckets all true.',
+  fix: 'Add aws_s3_bucket_public_access_block with block_public_acls, block_public_policy, ignore_public_acls and ' +
+    'restrict_public_buckets all true.',
   reason: 'FSBP S3.8 / Checkov CKV2_AWS_6 / Trivy AVD-AWS-0086..0094.',
   types: ['aws_s3_bucket'],
   check(r, ctx) {
     const b = companions(ctx, r, 'aws_s3_bucket_public_access_block')[0];
     if (!b) return ['no public access block'];
-    const off = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].filter((k) => bool(b.body[k]) !== true);
+    const off = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].filter(
+      (k) => bool(b.body[k]) !== true,
+    );
     return off.length ? [`public access block leaves ${off.join(', ')} off`] : [];
   },
 };
@@ -210,8 +258,12 @@ const s3TlsOnly: Rule = {
   reason: 'FSBP S3.5 / Checkov CKV_AWS_379-family: requests over plain HTTP are refused.',
   types: ['aws_s3_bucket'],
   check(r, ctx) {
-    const policies = companions(ctx, r, 'aws_s3_bucket_policy').map((p) => JSON.stringify(embeddedJson(p.body.policy) ?? p.body.policy ?? ''));
-    return policies.some((p) => /aws:SecureTransport/.test(p) && /Deny/.test(p)) ? [] : ['no policy denies requests without TLS (aws:SecureTransport)'];
+    const policies = companions(ctx, r, 'aws_s3_bucket_policy').map((p) =>
+      JSON.stringify(embeddedJson(p.body.policy) ?? p.body.policy ?? ''),
+    );
+    return policies.some((p) => /aws:SecureTransport/.test(p) && /Deny/.test(p))
+      ? []
+      : ['no policy denies requests without TLS (aws:SecureTransport)'];
   },
 };
 
@@ -224,7 +276,9 @@ const s3Retention: Rule = {
   types: ['aws_s3_bucket'],
   check(r, ctx) {
     const rules = companions(ctx, r, 'aws_s3_bucket_lifecycle_configuration').flatMap((l) => blocks(l.body.rule));
-    return rules.some((x) => String(x.status) === 'Enabled' && blocks(x.expiration).some((e) => num(e.days) !== undefined)) ? [] : ['no lifecycle rule expires its objects'];
+    return rules.some((x) => String(x.status) === 'Enabled' && blocks(x.expiration).some((e) => num(e.days) !== undefined))
+      ? []
+      : ['no lifecycle rule expires its objects'];
   },
 };
 
@@ -260,7 +314,10 @@ const cacheBackups: Rule = {
   fix: 'Set cache.snapshotRetentionDays to 1 or more in the environment config.',
   reason: 'FSBP ElastiCache.1 / Checkov CKV_AWS_134.',
   types: ['aws_elasticache_replication_group'],
-  check: (r, ctx) => (ctx.sandbox || (num(r.body.snapshot_retention_limit) ?? 0) >= 1 || isExpression(r.body.snapshot_retention_limit) ? [] : ['snapshot_retention_limit is 0: no automatic backups']),
+  check: (r, ctx) =>
+    ctx.sandbox || (num(r.body.snapshot_retention_limit) ?? 0) >= 1 || isExpression(r.body.snapshot_retention_limit)
+      ? []
+      : ['snapshot_retention_limit is 0: no automatic backups'],
 };
 
 const ecsNoPublicIp: Rule = {

@@ -72,7 +72,10 @@ export function checkStacks(
       for (const rule of rules) {
         if (!rule.types.includes(key)) continue;
         for (const message of rule.check(r, ctx))
-          all.push({ rule: rule.id, title: rule.title, severity: rule.severity, stack: st.name, resource: r.address, message, fix: rule.fix, ...(rule.reason ? { reason: rule.reason } : {}) });
+          all.push({
+            ...{ rule: rule.id, title: rule.title, severity: rule.severity, stack: st.name, resource: r.address, message, fix: rule.fix },
+            ...(rule.reason ? { reason: rule.reason } : {}),
+          });
       }
     }
   }
@@ -135,7 +138,8 @@ export function renderCheckText(r: CheckReport): string {
     : `${r.environment}: ${r.findings.length} finding${r.findings.length === 1 ? '' : 's'} (${r.rules.length} rules over ${r.resources} resources in ${r.stacks} stacks)`;
   lines.push(head);
   for (const f of r.findings) {
-    lines.push('', `${f.severity.toUpperCase()} ${f.rule} ${f.title}`, `  ${f.stack} / ${f.resource}: ${f.message}`, `  fix: ${f.fix}`, ...(f.reason ? [`  why: ${f.reason}`] : []));
+    lines.push('', `${f.severity.toUpperCase()} ${f.rule} ${f.title}`, `  ${f.stack} / ${f.resource}: ${f.message}`, `  fix: ${f.fix}`);
+    if (f.reason) lines.push(`  why: ${f.reason}`);
   }
   if (r.waived.length) {
     lines.push('', 'Waived:');

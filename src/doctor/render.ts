@@ -53,7 +53,10 @@ export function renderReport(r: DoctorReport, paint: Paint, opts: { verbose?: bo
   const tally = `${paint('green', `${s.pass} PASS`)}  ${paint('yellow', `${s.warn} WARN`)}  ${paint('red', `${s.fail} FAIL`)}`;
   lines.push(`${tally}  in ${(r.durationMs / 1000).toFixed(1)} s${s.fail ? `  (exit ${r.exitCode})` : ''}`);
   if (s.fail) lines.push(paint('dim', 'Runbooks that walk through these: berth runbook'));
-  if (r.error) lines.push(paint('red', `could not read the account (${r.error.code}, exit ${r.error.exitCode}): ${r.error.message}`), ...(r.error.hint ? [paint('dim', `hint: ${r.error.hint}`)] : []));
+  if (r.error) {
+    lines.push(paint('red', `could not read the account (${r.error.code}, exit ${r.error.exitCode}): ${r.error.message}`));
+    if (r.error.hint) lines.push(paint('dim', `hint: ${r.error.hint}`));
+  }
   const awsFix = r.findings.some((f) => f.status !== 'PASS' && f.fix?.commands?.some((c) => c.startsWith('aws ')));
   if (r.endpoint && awsFix) lines.push(paint('dim', `The aws fixes above, against this emulator: add --endpoint-url ${r.endpoint} (credentials: the sandbox's fake ones, as \`berth sandbox up\` printed them).`));
   return lines.join('\n');

@@ -80,9 +80,20 @@ export function parseSelection(select: string[] = []): { groups: GroupName[]; ch
 
 
 /** The classes in which no check could read anything: doctor says so at once instead of failing every group slowly. */
-const BLOCKING = new Set(['aws.no-credentials', 'aws.bad-credentials', 'aws.unreachable', 'aws.timeout', 'aws.throttled', 'aws.service-error', 'aws.unknown-region']);
+const BLOCKING = new Set([
+  'aws.no-credentials',
+  'aws.bad-credentials',
+  'aws.unreachable',
+  'aws.timeout',
+  'aws.throttled',
+  'aws.service-error',
+  'aws.unknown-region',
+]);
 
-/** One cheap call (sts:GetCallerIdentity needs no permission) before the groups: unreachable, bad credentials... end the run with that failure. */
+/**
+ * One cheap call (sts:GetCallerIdentity needs no permission) before the groups: unreachable, bad
+ * credentials, throttling... end the run with that failure.
+ */
 async function canReachAws(ctx: AwsContext): Promise<void> {
   try {
     const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');

@@ -66,7 +66,7 @@ export const EXIT = {
   AWS_ACCESS_DENIED: 22,
   /** aws.unreachable: the endpoint refused or reset the connection, or its name does not resolve. */
   AWS_UNREACHABLE: 23,
-  /** aws.timeout: the endpoint accepted but did not answer within the time limit (BERTH_AWS_TIMEOUT), after every retry; or the command's own bound passed. */
+  /** aws.timeout: the endpoint accepted but did not answer in time (BERTH_AWS_TIMEOUT), after every retry; or the command's bound passed. */
   AWS_TIMED_OUT: 24,
   /** aws.throttled: AWS kept throttling (ThrottlingException, 429, SlowDown) beyond berth's retry budget. */
   AWS_THROTTLED: 25,

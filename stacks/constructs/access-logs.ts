@@ -20,7 +20,9 @@ import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucke
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls/index.js';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy/index.js';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
-import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
+import {
+  S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration,
+} from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
 import { Fn, type ITerraformDependable } from 'cdktf';
 import { names } from '../../src/config/names.js';
 import type { EnvironmentConfig } from '../../src/config/types.js';
@@ -29,9 +31,29 @@ export const ACCESS_LOG_PREFIX = 'alb';
 
 /** Regions opened before August 2022: log delivery writes as the regional ELB account there. */
 export const ELB_ACCOUNT_REGIONS = new Set([
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2',
-  'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2', 'ca-central-1', 'eu-central-1', 'eu-west-1', 'eu-west-2', 'eu-west-3',
-  'eu-south-1', 'eu-north-1', 'me-south-1', 'sa-east-1', 'us-gov-west-1', 'us-gov-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'af-south-1',
+  'ap-east-1',
+  'ap-south-1',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ca-central-1',
+  'eu-central-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-south-1',
+  'eu-north-1',
+  'me-south-1',
+  'sa-east-1',
+  'us-gov-west-1',
+  'us-gov-east-1',
 ]);
 
 export class AccessLogBucket extends Construct {
@@ -43,12 +65,22 @@ export class AccessLogBucket extends Construct {
     super(scope, id);
     const env = props.env;
     const n = names(env);
-    const bucket = new S3Bucket(this, 'bucket', { bucketPrefix: n.albLogBucketPrefix, forceDestroy: true, tags: { Name: `${n.prefix}-alb-logs` } });
+    const bucket = new S3Bucket(this, 'bucket', {
+      bucketPrefix: n.albLogBucketPrefix,
+      forceDestroy: true,
+      tags: { Name: `${n.prefix}-alb-logs` },
+    });
     const sse = new S3BucketServerSideEncryptionConfiguration(this, 'encryption', {
       bucket: bucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
     });
-    const block = new S3BucketPublicAccessBlock(this, 'public-access', { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    const block = new S3BucketPublicAccessBlock(this, 'public-access', {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
     const owner = new S3BucketOwnershipControls(this, 'ownership', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
     new S3BucketLifecycleConfiguration(this, 'retention', {
       bucket: bucket.id,
@@ -65,7 +97,13 @@ export class AccessLogBucket extends Construct {
     const me = new DataAwsCallerIdentity(this, 'account');
     const logs = `${bucket.arn}/${ACCESS_LOG_PREFIX}/AWSLogs/${me.accountId}/*`;
     const writers: { Effect: string; Principal: Record<string, string>; Action: string; Resource: string; Sid: string }[] = [
-      { Sid: 'LogDeliveryWrite', Effect: 'Allow', Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' }, Action: 's3:PutObject', Resource: logs },
+      {
+        Sid: 'LogDeliveryWrite',
+        Effect: 'Allow',
+        Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: logs,
+      },
     ];
     if (ELB_ACCOUNT_REGIONS.has(env.region)) {
       const elb = new DataAwsElbServiceAccount(this, 'elb-account', {});

@@ -1,4 +1,7 @@
-/** One function names every AWS failure from the SDK's error (src/aws/failures.ts); retries and limits are bounded (retry.ts, limits.ts). */
+/**
+ * One function names every AWS failure from the SDK's error (src/aws/failures.ts);
+ * retries and limits are bounded (retry.ts, limits.ts).
+ */
 import { describe, expect, it } from 'vitest';
 import { classifyAwsError, deniedAction } from '../../src/aws/failures.js';
 import { awsLimits, fmtBound, MAX_ATTEMPTS } from '../../src/aws/limits.js';
@@ -6,13 +9,24 @@ import { backoffDelay, BoundedRetryStrategy } from '../../src/aws/retry.js';
 import { BerthError } from '../../src/output/errors.js';
 
 const call = { service: 'ecs', operation: 'UpdateService', region: 'eu-west-1' };
-const sdk = (name: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(extra.message ? String(extra.message) : name), { name, $berth: call, ...extra });
+const sdk = (name: string, extra: Record<string, unknown> = {}) =>
+  Object.assign(new Error(extra.message ? String(extra.message) : name), { name, $berth: call, ...extra });
 const http = (status: number, fault = 'client') => ({ $metadata: { httpStatusCode: status, attempts: 4 }, $fault: fault });
 
 describe('classifyAwsError', () => {
   const cases: [string, unknown, string, number][] = [
-    ['no credentials', sdk('CredentialsProviderError', { message: 'Could not load credentials from any providers' }), 'aws.no-credentials', 20],
-    ['expired SSO session', sdk('CredentialsProviderError', { message: 'The SSO session token associated with this profile has expired' }), 'aws.bad-credentials', 21],
+    [
+      'no credentials',
+      sdk('CredentialsProviderError', { message: 'Could not load credentials from any providers' }),
+      'aws.no-credentials',
+      20,
+    ],
+    [
+      'expired SSO session',
+      sdk('CredentialsProviderError', { message: 'The SSO session token associated with this profile has expired' }),
+      'aws.bad-credentials',
+      21,
+    ],
     ['expired token', sdk('ExpiredTokenException', http(400)), 'aws.bad-credentials', 21],
     ['unknown key', sdk('UnrecognizedClientException', http(400)), 'aws.bad-credentials', 21],
     ['bad signature (query API)', sdk('SignatureDoesNotMatch', http(403)), 'aws.bad-credentials', 21],
@@ -20,8 +34,20 @@ describe('classifyAwsError', () => {
     ['EC2 unauthorized', sdk('UnauthorizedOperation', http(403)), 'aws.access-denied', 22],
     ['refused (renamed TimeoutError by the SDK)', sdk('TimeoutError', { code: 'ECONNREFUSED' }), 'aws.unreachable', 23],
     ['reset', sdk('TimeoutError', { code: 'ECONNRESET' }), 'aws.unreachable', 23],
-    ['refused inside an AggregateError', Object.assign(new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:1'), { code: 'ECONNREFUSED' })]), { $berth: call }), 'aws.unreachable', 23],
-    ['DNS of a custom endpoint', sdk('Error', { code: 'ENOTFOUND', hostname: 'emulator.local', $berth: { ...call, endpoint: 'http://emulator.local:5000' } }), 'aws.unreachable', 23],
+    [
+      'refused inside an AggregateError',
+      Object.assign(new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:1'), { code: 'ECONNREFUSED' })]), {
+        $berth: call,
+      }),
+      'aws.unreachable',
+      23,
+    ],
+    [
+      'DNS of a custom endpoint',
+      sdk('Error', { code: 'ENOTFOUND', hostname: 'emulator.local', $berth: { ...call, endpoint: 'http://emulator.local:5000' } }),
+      'aws.unreachable',
+      23,
+    ],
     ['silent: request time limit', sdk('TimeoutError', { code: 'ETIMEDOUT' }), 'aws.timeout', 24],
     ['silent: socket inactivity', sdk('TimeoutError'), 'aws.timeout', 24],
     ['throttled', sdk('ThrottlingException', http(400)), 'aws.throttled', 25],
@@ -29,7 +55,12 @@ describe('classifyAwsError', () => {
     ['S3 SlowDown', sdk('SlowDown', http(503, 'server')), 'aws.throttled', 25],
     ['503', sdk('ServiceUnavailableException', http(503, 'server')), 'aws.service-error', 26],
     ['500', sdk('InternalFailure', http(500, 'server')), 'aws.service-error', 26],
-    ['region with no endpoint', sdk('Error', { code: 'ENOTFOUND', hostname: 'ecs.xx-fake-1.amazonaws.com', $berth: { ...call, region: 'xx-fake-1' } }), 'aws.unknown-region', 27],
+    [
+      'region with no endpoint',
+      sdk('Error', { code: 'ENOTFOUND', hostname: 'ecs.xx-fake-1.amazonaws.com', $berth: { ...call, region: 'xx-fake-1' } }),
+      'aws.unknown-region',
+      27,
+    ],
     ['region missing', sdk('Error', { message: 'Region is missing' }), 'aws.unknown-region', 27],
   ];
   for (const [what, err, id, code] of cases)
@@ -48,14 +79,20 @@ describe('classifyAwsError', () => {
   });
 
   it('access denied names the action and the resource AWS named', () => {
-    const msg = 'User: arn:aws:sts::123456789012:assumed-role/ci/x is not authorized to perform: ecs:UpdateService on resource: arn:aws:ecs:eu-west-1:123456789012:service/c/api because no identity-based policy allows the ecs:UpdateService action';
-    expect(deniedAction(msg)).toEqual({ principal: 'arn:aws:sts::123456789012:assumed-role/ci/x', action: 'ecs:UpdateService', resource: 'arn:aws:ecs:eu-west-1:123456789012:service/c/api' });
+    const msg =
+      'User: arn:aws:sts::123456789012:assumed-role/ci/x is not authorized to perform: ecs:UpdateService on resource: ' +
+        'arn:aws:ecs:eu-west-1:123456789012:service/c/api because no identity-based policy allows the ecs:UpdateService action';
+    expect(deniedAction(msg)).toEqual({
+      principal: 'arn:aws:sts::123456789012:assumed-role/ci/x',
+      action: 'ecs:UpdateService',
+      resource: 'arn:aws:ecs:eu-west-1:123456789012:service/c/api',
+    });
     const f = classifyAwsError(sdk('AccessDeniedException', { ...http(400), message: msg }))!;
     expect(f.message).toContain('ecs:UpdateService on arn:aws:ecs:eu-west-1:123456789012:service/c/api');
     expect(f.details).toMatchObject({ action: 'ecs:UpdateService', resource: 'arn:aws:ecs:eu-west-1:123456789012:service/c/api' });
   });
 
-  it('a real bug and berth\'s own errors are left alone', () => {
+  it("a real bug and berth's own errors are left alone", () => {
     expect(classifyAwsError(new TypeError("Cannot read properties of undefined (reading 'x')"))).toBeUndefined();
     expect(classifyAwsError(new BerthError('cluster not found'))).toBeUndefined();
     expect(classifyAwsError(undefined)).toBeUndefined();
@@ -93,6 +130,8 @@ describe('time limits: one override', () => {
     expect(awsLimits({ BERTH_AWS_TIMEOUT: '2' })).toMatchObject({ timeoutMs: 2000, connectTimeoutMs: 2000, callBoundMs: 11_500 });
     expect(awsLimits({ BERTH_AWS_TIMEOUT: '30s' }).timeoutMs).toBe(30_000);
     for (const bad of ['0', 'abc', '-1', '1e9', '301'])
-      expect(() => awsLimits({ BERTH_AWS_TIMEOUT: bad })).toThrow(expect.objectContaining({ exitCode: 2, code: 'usage.env-var', message: expect.stringContaining(`BERTH_AWS_TIMEOUT "${bad}"`) }));
+      expect(() => awsLimits({ BERTH_AWS_TIMEOUT: bad })).toThrow(
+        expect.objectContaining({ exitCode: 2, code: 'usage.env-var', message: expect.stringContaining(`BERTH_AWS_TIMEOUT "${bad}"`) }),
+      );
   });
 });

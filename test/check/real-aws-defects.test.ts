@@ -27,8 +27,13 @@ beforeAll(async () => {
   const synth: SynthFn = async (e, o) => {
     const { synthEnvironment } = await import('../../stacks/synth.js');
     const res = await synthEnvironment(e, o);
-    const manifest = JSON.parse(readFileSync(`${res.outdir}/manifest.json`, 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
-    stacks = Object.entries(manifest.stacks).map(([name, s]) => ({ name, json: JSON.parse(readFileSync(`${res.outdir}/${s.synthesizedStackPath}`, 'utf8')) }));
+    const manifest = JSON.parse(readFileSync(`${res.outdir}/manifest.json`, 'utf8')) as {
+      stacks: Record<string, { synthesizedStackPath: string }>;
+    };
+    stacks = Object.entries(manifest.stacks).map(([name, s]) => ({
+      name,
+      json: JSON.parse(readFileSync(`${res.outdir}/${s.synthesizedStackPath}`, 'utf8')),
+    }));
     return res;
   };
   const now = await checkEnvironment(env, { synth, project: project.dir });
@@ -73,7 +78,9 @@ describe('berth check catches each real-AWS defect in the old shape', () => {
   it('access logs to a bucket log delivery cannot write to, or encrypted with KMS: BERTH-LB-006', () => {
     const found = checkOld((m) => {
       const edge = m.get('chatbot-mysql-edge')!;
-      const sse = one(edge.aws_s3_bucket_server_side_encryption_configuration) as { rule: { apply_server_side_encryption_by_default: { sse_algorithm: string } }[] };
+      const sse = one(edge.aws_s3_bucket_server_side_encryption_configuration) as {
+        rule: { apply_server_side_encryption_by_default: { sse_algorithm: string } }[];
+      };
       sse.rule[0]!.apply_server_side_encryption_by_default.sse_algorithm = 'aws:kms';
     });
     expect(found).toEqual(['BERTH-LB-006 chatbot-mysql-edge/aws_lb']);

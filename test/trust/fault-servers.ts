@@ -79,7 +79,10 @@ export function awsError(req: IncomingMessage, res: ServerResponse, status: numb
     res.end(JSON.stringify({ __type: code, message }));
   } else {
     res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': 'fault-1' });
-    res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-1</RequestId></ErrorResponse>`);
+    res.end(
+      `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error>` +
+        '<RequestId>fault-1</RequestId></ErrorResponse>',
+    );
   }
 }
 
@@ -121,10 +124,13 @@ export async function throttlingProxy(target: string, windows: { from: number; c
         return awsError(req, res, 400, 'ThrottlingException', 'Rate exceeded');
       }
       f.forwarded++;
-      const up = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host } }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
+      const up = request(
+        { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host } },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
       up.on('error', (e) => res.writeHead(502).end(String(e)));
       up.end(Buffer.concat(chunks));
     });

@@ -27,7 +27,10 @@ afterEach(async () => {
   await proxy?.stop();
   await aws?.stop();
   proxy = aws = undefined;
-  for (const [k, v] of [['BERTH_PROJECT_DIR', saved.project], ['BERTH_AWS_TIMEOUT', saved.timeout]] as const) {
+  for (const [k, v] of [
+    ['BERTH_PROJECT_DIR', saved.project],
+    ['BERTH_AWS_TIMEOUT', saved.timeout],
+  ] as const) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
@@ -39,7 +42,14 @@ async function behindProxy(windows: { from: number; count: number }[]) {
   aws = await new ScriptedAws({ fixture: loadFixture('clean-rollout') }).start();
   proxy = await throttlingProxy(aws.endpoint, windows);
   mkdirSync(join(project, '.berth', 'sandbox'), { recursive: true });
-  const rec = { endpoint: proxy.endpoint, region: 'us-east-1', pid: process.pid, port: 0, publicUrl: aws.endpoint, startedAt: new Date().toISOString() };
+  const rec = {
+    endpoint: proxy.endpoint,
+    region: 'us-east-1',
+    pid: process.pid,
+    port: 0,
+    publicUrl: aws.endpoint,
+    startedAt: new Date().toISOString(),
+  };
   writeFileSync(join(project, '.berth', 'sandbox', 'sandbox.json'), JSON.stringify(rec));
   return { aws, proxy };
 }

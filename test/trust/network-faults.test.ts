@@ -17,7 +17,14 @@ import { cannedServer, refusedEndpoint, resetServer, silentServer, type Fault } 
 
 const T = '1';
 /** An environment on real AWS (not the sandbox): the SDK's own credential chain applies. */
-const REAL_ENV = JSON.stringify({ name: 'real', app: 'demo', region: 'us-east-1', domain: { name: 'example.com' }, state: { backend: 's3', bucket: 'demo-tfstate-example' }, services: [{ name: 'api', port: 8001 }] });
+const REAL_ENV = JSON.stringify({
+  name: 'real',
+  app: 'demo',
+  region: 'us-east-1',
+  domain: { name: 'example.com' },
+  state: { backend: 's3', bucket: 'demo-tfstate-example' },
+  services: [{ name: 'api', port: 8001 }],
+});
 const limits = awsLimits({ BERTH_AWS_TIMEOUT: T });
 /** Far past every stated bound with T = 1 s (status 23 s, doctor 33 s): only a command that hangs is killed. */
 const KILL_AFTER = 60_000;
@@ -44,7 +51,10 @@ function projectFor(endpoint: string): string {
   const project = mkdtempSync(join(tmpdir(), 'berth-netfault-'));
   mkdirSync(join(project, '.berth', 'sandbox'), { recursive: true });
   const port = Number(new URL(endpoint).port);
-  writeFileSync(join(project, '.berth', 'sandbox', 'sandbox.json'), JSON.stringify({ endpoint, region: 'us-east-1', pid: process.pid, port, publicUrl: endpoint, startedAt: new Date().toISOString() }));
+  writeFileSync(
+    join(project, '.berth', 'sandbox', 'sandbox.json'),
+    JSON.stringify({ endpoint, region: 'us-east-1', pid: process.pid, port, publicUrl: endpoint, startedAt: new Date().toISOString() }),
+  );
   return project;
 }
 
@@ -76,7 +86,9 @@ const FAULTS: Record<string, () => Promise<Fault>> = {
     cannedServer(
       400,
       'AccessDeniedException',
-      'User: arn:aws:sts::123456789012:assumed-role/oncall/jo is not authorized to perform: ecs:DescribeServices on resource: arn:aws:ecs:us-east-1:123456789012:service/demo-sandbox/api because no identity-based policy allows the ecs:DescribeServices action',
+      'User: arn:aws:sts::123456789012:assumed-role/oncall/jo is not authorized to perform: ecs:DescribeServices on resource: ' +
+        'arn:aws:ecs:us-east-1:123456789012:service/demo-sandbox/api because no identity-based policy allows the ' +
+          'ecs:DescribeServices action',
     ),
   expired: () => cannedServer(400, 'ExpiredTokenException', 'The security token included in the request is expired'),
   /** Throttles too, for counting the attempts of one command alone. */
@@ -140,7 +152,10 @@ describe.concurrent('AWS refused: named, told apart from unreachable', () => {
 
   it('access denied names the action and the resource AWS named', async () => {
     const r = await run('denied', COMMANDS.status!);
-    expect(r.json.error.details).toMatchObject({ action: 'ecs:DescribeServices', resource: 'arn:aws:ecs:us-east-1:123456789012:service/demo-sandbox/api' });
+    expect(r.json.error.details).toMatchObject({
+      action: 'ecs:DescribeServices',
+      resource: 'arn:aws:ecs:us-east-1:123456789012:service/demo-sandbox/api',
+    });
     expect(r.stderr).toContain('ecs:DescribeServices');
   });
 
