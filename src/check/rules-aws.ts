@@ -157,6 +157,21 @@ const generatedSecretsDeleted: Rule = {
   },
 };
 
+const operatorSecretsKept: Rule = {
+  id: 'BERTH-SECRET-003',
+  title: 'Secrets operators fill in stay recoverable after destroy (outside the sandbox)',
+  severity: 'medium',
+  fix: 'Leave recovery_window_in_days at 7-30 (berth: 30) on a secret whose value the stack does not write: destroy then only schedules it.',
+  reason:
+    'Nothing in terraform can recreate a value an operator put: with a recovery window of 0 a destroy deletes it for good, ' +
+    'with 7-30 days `aws secretsmanager restore-secret` brings it back.',
+  types: ['aws_secretsmanager_secret'],
+  check(r, ctx) {
+    if (ctx.sandbox || companions(ctx, r, 'aws_secretsmanager_secret_version', 'secret_id').length) return [];
+    return num(r.body.recovery_window_in_days) === 0 ? ['recovery_window_in_days is 0: a destroy deletes the value for good'] : [];
+  },
+};
+
 // ---- load balancer access logs ----------------------------------------------------------------
 
 const albAccessLogs: Rule = {
@@ -339,6 +354,7 @@ export const AWS_RULES: readonly Rule[] = [
   dbNotPublic,
   dbMinorUpgrades,
   generatedSecretsDeleted,
+  operatorSecretsKept,
   albAccessLogs,
   albLogBucket,
   s3Encrypted,

@@ -53,7 +53,7 @@ function baseline(): { resource: Resources; data: Resources } {
         db: { name: 'app-prod-db', family: 'aurora-mysql8.0', parameter: ['server_audit_logging=1', 'server_audit_events=CONNECT', 'slow_query_log=1'].map((p) => ({ name: p.split('=')[0], value: p.split('=')[1] })) },
       },
       aws_rds_cluster_instance: { writer: { cluster_identifier: '${aws_rds_cluster.db.id}', publicly_accessible: false, auto_minor_version_upgrade: true, copy_tags_to_snapshot: true } },
-      aws_secretsmanager_secret: { redis: { name: 'app/prod/redis', recovery_window_in_days: 0 } },
+      aws_secretsmanager_secret: { redis: { name: 'app/prod/redis', recovery_window_in_days: 0 }, apikey: { name: 'app/prod/api-key', recovery_window_in_days: 30 } },
       aws_secretsmanager_secret_version: { redis: { secret_id: '${aws_secretsmanager_secret.redis.id}', secret_string: '${jsonencode({"url" = "x"})}' } },
       aws_elasticache_replication_group: {
         redis: { engine: 'redis', at_rest_encryption_enabled: true, transit_encryption_enabled: true, port: 6379, auto_minor_version_upgrade: 'true', snapshot_retention_limit: 1 },
@@ -121,7 +121,7 @@ describe('the baseline', () => {
     for (const r of RULES) {
       expect(r.id).toMatch(/^BERTH-[A-Z]+-\d{3}$/);
       expect(r.fix.length).toBeGreaterThan(20);
-      if (r.id.match(/^BERTH-(DB-00[3-8]|SECRET-002|LB-00[56]|BUCKET|CACHE-00[34]|ECS-003)/)) expect(r.reason?.length ?? 0).toBeGreaterThan(20);
+      if (r.id.match(/^BERTH-(DB-00[3-8]|SECRET-00[23]|LB-00[56]|BUCKET|CACHE-00[34]|ECS-003)/)) expect(r.reason?.length ?? 0).toBeGreaterThan(20);
       expect(['critical', 'high', 'medium', 'low']).toContain(r.severity);
     }
   });
@@ -169,6 +169,7 @@ const CASES: [string, string, (b: ReturnType<typeof baseline>) => void, string][
   ['BERTH-DB-008', 'a writer without minor upgrades', set(['resource', 'aws_rds_cluster_instance', 'writer', 'auto_minor_version_upgrade'], false), 'aws_rds_cluster_instance.writer'],
   ['BERTH-SECRET-002', 'a generated secret with the default 30-day recovery window (the old shape)', set(['resource', 'aws_secretsmanager_secret', 'redis', 'recovery_window_in_days'], undefined), 'aws_secretsmanager_secret.redis'],
   ['BERTH-SECRET-002', 'a generated secret kept 7 days', set(['resource', 'aws_secretsmanager_secret', 'redis', 'recovery_window_in_days'], 7), 'aws_secretsmanager_secret.redis'],
+  ['BERTH-SECRET-003', 'an operator-filled secret deleted for good on destroy', set(['resource', 'aws_secretsmanager_secret', 'apikey', 'recovery_window_in_days'], 0), 'aws_secretsmanager_secret.apikey'],
   ['BERTH-LB-005', 'an ALB without access logs (the old shape)', set(['resource', 'aws_lb', 'alb', 'access_logs'], undefined), 'aws_lb.alb'],
   ['BERTH-LB-005', 'access logs switched off', set(['resource', 'aws_lb', 'alb', 'access_logs'], { enabled: false, bucket: '${aws_s3_bucket.logs.id}' }), 'aws_lb.alb'],
   ['BERTH-LB-006', 'a log bucket encrypted with SSE-KMS', set(['resource', 'aws_s3_bucket_server_side_encryption_configuration', 'logs', 'rule'], [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms' } }]), 'aws_lb.alb'],
