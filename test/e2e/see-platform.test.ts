@@ -76,8 +76,9 @@ describe('see the platform on the sandbox', () => {
       expect(Number(row!.errors)).toBeGreaterThanOrEqual(1);
       expect(Number(row!.error_rate_pct)).toBeCloseTo((100 * Number(row!.errors)) / Number(row!.lines), 3);
     }
-    // Worst first: the failed tasks (start-up crash) lead the table.
-    expect(failed.some((id) => rows[0]!['@logStream']!.endsWith(`/${id}`))).toBe(true);
+    // Worst first (a healthy task with one background ERROR among few lines may outrank the crashed ones).
+    const rates = rows.map((x) => Number(x.error_rate_pct));
+    expect(rates).toEqual([...rates].sort((a, b) => b - a));
 
     const top = await sb.berth('logs', '--env', 'sandbox', '--since', since, '--insights', 'top-errors', '--json');
     expect(top.code, why(top)).toBe(0);
