@@ -105,8 +105,8 @@ describe('operations on the emulator', () => {
       const r = await berth(...args);
       expect(r.code, args.join(' ')).toBe(2);
     }
-    const unknown = await berth('deploy', '--env', 'sandbox', '--service', 'web', '--tag', 'v2');
-    expect(unknown.stderr).toContain('--service web: environment sandbox has no such service; valid: api.');
+    const unknown = await berth('deploy', '--env', 'sandbox', '--service', 'web', '--tag', 'v2', '--json');
+    expect(JSON.parse(unknown.stdout).error).toMatchObject({ code: 'usage.unknown-name', exitCode: 2, details: { valid: ['api'] } });
     const missing = await berth('deploy', '--env', 'sandbox', '--tag', 'v9', '--json');
     expect(JSON.parse(missing.stdout).error.message).toMatch(/demo\/api:v9 is not in ECR: nothing was changed/);
     expect(await revisions()).toEqual(before);
@@ -148,7 +148,9 @@ describe('operations on the emulator', () => {
   it('rollback without --yes and without a terminal, or --to a revision that does not exist: exit 2, nothing changed', async () => {
     const r = await berth('rollback', '--env', 'sandbox');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/pass --yes to confirm/);
+    expect(r.stderr).toMatch(/--yes/);
+    const json = await berth('rollback', '--env', 'sandbox', '--json');
+    expect(JSON.parse(json.stdout).error).toMatchObject({ code: 'usage.not-confirmed', exitCode: 2 });
     const missing = await berth('rollback', '--env', 'sandbox', '--yes', '--to', '99');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/task definition demo-sandbox-api:99 not found/);
