@@ -122,9 +122,10 @@ def main(argv: list[str]) -> None:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import run_simple
 
-    from . import acm_validation, ecs_sim, gaps, logs_insights, public
+    from . import acm_validation, ecs_sim, gaps, logs_insights, one_off_tasks, public, rds_snapshots
 
     gaps.install()
+    rds_snapshots.install()
     acm_validation.install()
     logs_insights.install()
     _not_implemented_handler()
@@ -132,6 +133,7 @@ def main(argv: list[str]) -> None:
     # tasks contradict each other: whoever sets it wants moto's ECS as it is.
     if os.environ.get("BERTH_SANDBOX_ECS_SIM", "1") != "0" and "MOTO_ECS_SERVICE_RUNNING" not in os.environ:
         ecs_sim.install()
+        one_off_tasks.install()
     else:
         sys.stderr.write("berth-sandbox: ECS simulation off (BERTH_SANDBOX_ECS_SIM=0 or MOTO_ECS_SERVICE_RUNNING set)\n")
     if args.public_port:

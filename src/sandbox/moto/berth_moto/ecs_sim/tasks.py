@@ -67,6 +67,9 @@ def go_running(t: SimTask) -> None:
     set_status(t, "RUNNING")
     for c in t.containers:
         c.last_status = "RUNNING"
+    if t._sim.get("on_running"):  # one-off tasks (one_off_tasks.py)
+        t._sim["on_running"](t)
+        return
     mode = t._sim["mode"]
     if mode == "fail-arch":
         write_logs(t, ["exec /usr/local/bin/docker-entrypoint.sh: exec format error"])
@@ -156,6 +159,9 @@ def start_or_fail(t: SimTask) -> None:
 
 def tick_running(t: SimTask, now: float) -> None:
     s = t._sim
+    if s.get("on_tick"):  # one-off tasks (one_off_tasks.py)
+        s["on_tick"](t, now)
+        return
     if s.get("crash_at") and now >= s["crash_at"]:
         crash(t)
         return
