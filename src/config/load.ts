@@ -52,7 +52,8 @@ function shortValue(v: unknown): unknown {
   return v !== null && typeof v === 'object' ? showValue(v) : typeof v === 'string' && v.length > 200 ? v.slice(0, 200) + '…' : v;
 }
 
-const FARGATE: Record<number, number[]> = (() => {
+/** Fargate task sizes: valid memory (MiB) for each cpu (units), Linux platform 1.4.0. */
+export const FARGATE: Record<number, number[]> = (() => {
   const r = (a: number, b: number, s: number) => Array.from({ length: (b - a) / s + 1 }, (_, i) => a + i * s);
   return {
     256: [512, 1024, 2048],
@@ -178,7 +179,7 @@ function awsChecks(env: EnvironmentConfig, issues: Issue[]): void {
   });
 }
 
-function summarise(xs: number[]): string {
+export function summarise(xs: number[]): string {
   return xs.length > 4 ? `${xs[0]} to ${xs[xs.length - 1]} in steps of ${xs[1]! - xs[0]!}` : xs.join(', ');
 }
 

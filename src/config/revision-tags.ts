@@ -6,3 +6,7 @@
  */
 export const HEALTHY_TAG = 'berth:healthy-at';
 export const FAILED_TAG = 'berth:failed-at';
+/** Marks a revision registered only to run one-off tasks (berth run --image/--tag): never a release. */
+export const ONE_OFF_TAG = 'berth:one-off';
+/** Marks the revision the service stack's terraform registered (value `terraform`): never pruned. */
+export const TERRAFORM_REVISION_TAG = 'berth:registered-by';

@@ -55,6 +55,17 @@ const service: Spec = {
           '(also the container start period).', integer: true, min: 0, max: 2147483647 },
       },
     },
+    release: {
+      kind: 'object', doc: 'What `berth deploy` does before it moves the service to a new image.',
+      fields: {
+        runFirst: {
+          kind: 'string', optional: true,
+          doc: 'A command run as a one-off task on the NEW image before the service is updated (e.g. "npm run migrate"), as `sh -c`; if it fails, the release stops and no traffic moves (`deploy --run-first` overrides it, `--no-run-first` skips it).',
+          pattern: /^(?=[\s\S]*\S)[\s\S]{1,4096}$/, patternDoc: 'a non-empty command line of at most 4096 characters',
+        },
+        runFirstTimeoutMinutes: { kind: 'number', default: 30, doc: 'How long the runFirst task may take before the release stops.', integer: true, min: 1, max: 1440 },
+      },
+    },
     scaling: {
       kind: 'object', doc: 'Target-tracking autoscaling.',
       fields: {
@@ -114,6 +125,14 @@ export const environmentSpec: Spec = {
         maxCapacity: { kind: 'number', default: 4, doc: 'Maximum Aurora capacity units.', min: 1, max: 256 },
         backupRetentionDays: { kind: 'number', default: 7, doc: 'Automatic backup retention.', integer: true, min: 1, max: 35 },
         deletionProtection: { kind: 'boolean', default: true, doc: 'Refuse deletes of the cluster (forced off in the sandbox).' },
+        snapshotBeforeDeploy: { kind: 'boolean', default: false, doc: 'Take a manual cluster snapshot before every `berth deploy` (as `deploy --snapshot-first`); a failed snapshot stops the release.' },
+        snapshotRetention: {
+          kind: 'object', doc: 'Which manual snapshots berth took `berth db snapshots --prune` deletes (automated ones and ones berth did not take are never deleted unless asked).',
+          fields: {
+            keep: { kind: 'number', default: 10, doc: 'Keep at most this many of the newest berth snapshots; older ones are deleted.', integer: true, min: 1, max: 1000 },
+            maxAgeDays: { kind: 'number', default: 90, doc: 'Delete berth snapshots older than this (the newest one is always kept).', integer: true, min: 1, max: 3650 },
+          },
+        },
       },
     },
     cache: {

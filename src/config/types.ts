@@ -25,6 +25,7 @@ export interface ServiceConfig {
     unhealthyThreshold: number;
     gracePeriodSeconds: number;
   };
+  release: { runFirst?: string; runFirstTimeoutMinutes: number };
   scaling: {
     cpuTargetPercent: number;
     memoryTargetPercent: number;
@@ -52,6 +53,8 @@ export interface EnvironmentConfig {
     maxCapacity: number;
     backupRetentionDays: number;
     deletionProtection: boolean;
+    snapshotBeforeDeploy: boolean;
+    snapshotRetention: { keep: number; maxAgeDays: number };
   };
   cache: {
     nodeType: string;

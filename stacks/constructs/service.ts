@@ -17,7 +17,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { names, serviceNames } from '../../src/config/names.js';
-import { FAILED_TAG, HEALTHY_TAG } from '../../src/config/revision-tags.js';
+import { FAILED_TAG, HEALTHY_TAG, TERRAFORM_REVISION_TAG } from '../../src/config/revision-tags.js';
 import type { EnvironmentConfig, ServiceConfig } from '../../src/config/types.js';
 
 /** A service's secret reference, parsed: `<secret>[:<json key>]`. Pure. */
@@ -255,7 +255,9 @@ export class Service extends Construct {
         taskRoleArn: taskRole.arn,
         containerDefinitions: JSON.stringify([container]),
         skipDestroy: props.keepOldRevisions ?? true,
-        tags: { service: svc.name },
+        // The revision terraform manages: `berth revisions --prune` never deregisters it (a plan would
+        // register it again). Deploys copy only user tags, so later revisions do not carry it.
+        tags: { service: svc.name, [TERRAFORM_REVISION_TAG]: 'terraform' },
         // berth deploy/rollback/restart mark a revision healthy or failed with tags (the rollback
         // target's evidence); on the revision terraform registered they are not drift.
         lifecycle: { ignoreChanges: [HEALTHY_TAG, FAILED_TAG].map((k) => `tags["${k}"]`) },
