@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { FLAG_BOUNDS } from '../../src/cli-args/defaults.js';
 import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
 import { addWatchOptions, type WatchOpts } from './watch-options.js';
@@ -8,6 +9,10 @@ interface Opts extends WatchOpts {
   tag?: string;
   rollback?: boolean;
   imageCheck?: boolean;
+  runFirst?: string | false;
+  runFirstTimeout?: string;
+  snapshotFirst?: boolean;
+  yes?: boolean;
 }
 
 export function register(program: Command): void {
@@ -23,13 +28,20 @@ export function register(program: Command): void {
       .option('--image <uri:tag>', 'full image reference with a tag or @sha256 digest')
       .option('--tag <tag>', "a tag in the service's ECR repository")
       .option('--no-rollback', 'on failure, leave the service on the new revision')
-      .option('--no-image-check', 'do not check that the image exists in ECR before deploying'),
-    'failed tasks of the new revision tolerated before failing (definitive errors fail at once)',
+      .option('--no-image-check', 'do not check that the image exists in ECR before deploying')
+      .option('--run-first <command>', 'run this command (sh -c) as a one-off task on the NEW image before the service moves; a failure stops the release (default: the service\'s release.runFirst)')
+      .option('--no-run-first', "skip the service's release.runFirst")
+      .option('--run-first-timeout <duration>', 'bound on the run-first task (default: release.runFirstTimeoutMinutes, 30m)')
+      .option('--snapshot-first', 'take a manual snapshot of the Aurora cluster first (default: database.snapshotBeforeDeploy)')
+      .option('--no-snapshot-first', 'skip the snapshot database.snapshotBeforeDeploy asks for')
+      .option('-y, --yes', 'on Ctrl-C during the run-first task, stop it without asking'),
+      'failed tasks of the new revision tolerated before failing (definitive errors fail at once)',
   )
     .option('--json', 'machine-readable output')
     .action(
       action<Opts>(async (opts, out) => {
         const { watchSettings } = await import('../../src/cli-args/watch.js');
+        const { confirm } = await import('../../src/rollout/open-op.js');
         const settings = watchSettings(opts);
         const { checkImage, checkTag } = await import('../../src/rollout/taskdef.js');
         if (opts.image) checkImage(opts.image);
@@ -42,9 +54,19 @@ export function register(program: Command): void {
           });
         }
         const { openOp } = await import('../../src/rollout/open-op.js');
+        const { parseDuration } = await import('../../src/cli-args/duration.js');
+        const runFirstTimeout = opts.runFirstTimeout ? parseDuration(opts.runFirstTimeout, '--run-first-timeout', FLAG_BOUNDS.timeout) : undefined;
         const op = openOp(opts.env, opts.service, out);
+        const { runFirstSettings, runFirstHook } = await import('../../src/run/run-first.js');
+        const { snapshotFirstWanted, snapshotFirstHook } = await import('../../src/db/snapshot-first.js');
+        const { releaseSteps } = await import('../../src/run/release-steps.js');
+        const rf = runFirstSettings(op, opts.runFirst, runFirstTimeout);
+        const beforeUpdate = releaseSteps([
+          snapshotFirstWanted(op, opts.snapshotFirst) ? snapshotFirstHook(op) : undefined,
+          rf ? runFirstHook(op, rf, { yes: opts.yes, interactive: out.caps.canPrompt, ask: confirm }) : undefined,
+        ]);
         const { deploy, renderOp } = await import('../../src/rollout/operate.js');
-        const res = await deploy(op, { ...settings, image: opts.image, tag: opts.tag, rollback: opts.rollback !== false, imageCheck: opts.imageCheck !== false });
+        const res = await deploy(op, { ...settings, image: opts.image, tag: opts.tag, rollback: opts.rollback !== false, imageCheck: opts.imageCheck !== false, beforeUpdate });
         out.result(res, () => renderOp(res));
         return res.exitCode;
       }),

@@ -28,6 +28,9 @@ export const COMMAND_MODULES: Array<() => Promise<{ register: Register }>> = [
   () => import('./restart.js'),
   () => import('./doctor.js'),
   () => import('./runbook.js'),
+  () => import('./run.js'),
+  () => import('./revisions.js'),
+  () => import('./db.js'),
   () => import('./sandbox.js'),
   () => import('./completion.js'),
 ];

@@ -103,6 +103,8 @@ export const COMMAND_EXITS: Record<string, CommandExits> = {
       [EXIT.DEPLOY_FAILED_ROLLBACK_FAILED, 'failed and the rollback failed'],
       [EXIT.DEPLOY_FAILED_NO_ROLLBACK, 'failed (--no-rollback)'],
       ...ROLLOUT_TAIL,
+      [EXIT.RUN_FIRST_FAILED, 'the --run-first task failed (the service was not changed)'],
+      [EXIT.SNAPSHOT_FAILED, 'the --snapshot-first snapshot failed (nothing changed)'],
     ],
   },
   rollback: {
@@ -186,6 +188,32 @@ export const COMMAND_EXITS: Record<string, CommandExits> = {
       [EXIT.OK, 'printed'],
       [EXIT.USAGE, 'unknown command'],
     ],
+  },
+  run: {
+    aws: true,
+    codes: [
+      [EXIT.OK, "the command exited 0 (any other code the command's own, 1-255)"],
+      [EXIT.FAILED, 'AWS refused a call'],
+      [EXIT.USAGE, 'bad input (nothing started)'],
+      [EXIT.RUN_NOT_STARTED, 'the task did not start (explained: image pull, secrets, log group, ENI, architecture)'],
+      [EXIT.RUN_STOPPED, 'stopped before its command exited (out of memory, stopped by someone)'],
+      [EXIT.RUN_TIMED_OUT, 'no exit within --timeout (berth stopped it)'],
+      [EXIT.RUN_INTERRUPTED, 'interrupted (Ctrl-C; stopped or left running, as printed)'],
+    ],
+  },
+  revisions: {
+    aws: true,
+    codes: [[EXIT.OK, 'listed (or pruned)'], [EXIT.FAILED, 'a revision could not be removed, or AWS refused'], [EXIT.USAGE, 'bad input, or --prune not confirmed (nothing changed)']],
+  },
+  'db snapshot': { aws: true, codes: [[EXIT.OK, 'available'], [EXIT.FAILED, 'AWS refused a call'], [EXIT.USAGE, 'bad input or the name is taken (nothing done)'], [EXIT.SNAPSHOT_FAILED, 'failed, or not available within --timeout']] },
+  'db snapshots': { aws: true, codes: [[EXIT.OK, 'listed (or pruned)'], [EXIT.FAILED, 'a delete failed, or AWS refused'], [EXIT.USAGE, 'bad input, or --prune not confirmed (nothing deleted)']] },
+  'db restore': {
+    aws: true,
+    codes: [[EXIT.OK, 'the new cluster and its writer are available'], [EXIT.FAILED, 'AWS refused a call'], [EXIT.USAGE, 'bad input: a flag, an existing name, a snapshot or time not found (nothing changed)'], [EXIT.RESTORE_INCOMPLETE, 'not available within --timeout (left as is, named)']],
+  },
+  'db copy-snapshot': {
+    aws: true,
+    codes: [[EXIT.OK, 'the copy is available'], [EXIT.FAILED, 'AWS refused a call'], [EXIT.USAGE, 'bad input, or an encrypted snapshot without --kms-key (nothing copied)'], [EXIT.SNAPSHOT_FAILED, 'not available within --timeout']],
   },
 };
 

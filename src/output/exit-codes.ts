@@ -51,6 +51,23 @@ export const EXIT = {
   /** drift: a stack's real infrastructure differs from its terraform state (changed outside terraform). Nothing was changed. */
   DRIFT_FOUND: 30,
 
+  // run / deploy --run-first / db (releases that touch data). `berth run` otherwise exits with the
+  // container's own exit code (0-255), so these mean something only when the task did not exit on its own.
+  /** run: the one-off task never started (image pull, secrets, log configuration, ENI, architecture); the reason is explained. */
+  RUN_NOT_STARTED: 40,
+  /** run: the task started but was stopped before its command exited (out of memory, StopTask by someone else, Spot); explained. */
+  RUN_STOPPED: 41,
+  /** run: no exit within --timeout; berth stopped the task (its id is printed). */
+  RUN_TIMED_OUT: 42,
+  /** run: interrupted (Ctrl-C); the task was stopped (asked, or --yes) or left running, as printed with its id. */
+  RUN_INTERRUPTED: 43,
+  /** deploy --run-first: the one-off command failed (or never started) on the new image; the service was not changed. */
+  RUN_FIRST_FAILED: 44,
+  /** db snapshot / deploy --snapshot-first: the snapshot failed or was not available within the bound; deploy changed nothing. */
+  SNAPSHOT_FAILED: 45,
+  /** db restore: the new cluster (or its instance) was not available within --timeout; it is left as is and named. */
+  RESTORE_INCOMPLETE: 46,
+
   // see-platform: cost and insights (50-59).
   /** cost --refresh: AWS's price list could not be read (offline, refused, timed out). The price table is unchanged. */
   COST_PRICE_LIST_UNAVAILABLE: 50,

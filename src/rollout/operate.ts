@@ -73,11 +73,13 @@ export interface OpResult {
   rollback: RollbackOutcome | null;
   durations: { startedAt: string; verdictAfterSeconds: number; rollbackSeconds?: number; totalSeconds: number };
   warnings: string[];
+  /** deploy --run-first: the one-off task's result (src/run/run-first.ts). */
+  runFirst?: unknown;
 }
 
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-async function describeTd(ctx: AwsContext, td: string): Promise<{ taskDefinition: TaskDefinitionLike & { taskDefinitionArn?: string; runtimePlatform?: { cpuArchitecture?: string }; memory?: string }; tags: { key?: string; value?: string }[] }> {
+export async function describeTd(ctx: AwsContext, td: string): Promise<{ taskDefinition: TaskDefinitionLike & { taskDefinitionArn?: string; runtimePlatform?: { cpuArchitecture?: string }; memory?: string }; tags: { key?: string; value?: string }[] }> {
   const { DescribeTaskDefinitionCommand } = await import('@aws-sdk/client-ecs');
   const client = await ecs(ctx);
   try {
@@ -89,7 +91,7 @@ async function describeTd(ctx: AwsContext, td: string): Promise<{ taskDefinition
   }
 }
 
-async function tagRevision(op: Op, arn: string, key: string, warnings: string[]): Promise<void> {
+export async function tagRevision(op: Op, arn: string, key: string, warnings: string[]): Promise<void> {
   try {
     const { TagResourceCommand } = await import('@aws-sdk/client-ecs');
     await (await ecs(op.ctx)).send(new TagResourceCommand({ resourceArn: arn, tags: [{ key, value: new Date().toISOString() }] }));
@@ -243,6 +245,18 @@ export interface DeployOptions extends WatchSettings {
   tag?: string;
   rollback: boolean;
   imageCheck?: boolean;
+  /**
+   * Runs once the new revision is registered, before the service is updated (deploy --run-first).
+   * A returned stop ends the release there: the service is not touched, the revision is marked failed.
+   */
+  beforeUpdate?: (newRev: RevisionRef) => Promise<BeforeUpdateStop | undefined>;
+}
+
+export interface BeforeUpdateStop {
+  exitCode: number;
+  reasons: string[];
+  failures: FailureGroup[];
+  detail: unknown;
 }
 
 export async function deploy(op: Op, o: DeployOptions): Promise<OpResult> {
@@ -272,6 +286,13 @@ export async function deploy(op: Op, o: DeployOptions): Promise<OpResult> {
   op.reporter.info(`registered ${shortTd(newArn)} (${image}), was ${shortTd(current)} (${oldImage ?? '?'})`);
   const oldRev: RevisionRef = { arn: current, revision: revisionOf(current), image: oldImage };
   const newRev: RevisionRef = { arn: newArn, revision: revisionOf(newArn), image };
+  const stop = o.beforeUpdate ? await o.beforeUpdate(newRev) : undefined;
+  if (stop) {
+    const result = baseResult(op, 'deploy', now(), oldRev, newRev, warnings);
+    Object.assign(result, { image, verdict: 'failed', exitCode: stop.exitCode, reasons: stop.reasons, failures: stop.failures, runFirst: stop.detail });
+    await tagRevision(op, newArn, FAILED_TAG, warnings);
+    return result;
+  }
 
   const previous = (svc.deployments ?? []).map((d) => d.id!).filter(Boolean);
   const startedAt = now();
@@ -333,7 +354,7 @@ async function recentRevisions(op: Op, family: string, max = 25): Promise<Revisi
 }
 
 /** ECS's own deployment history (ListServiceDeployments); undefined where the API does not answer. */
-async function ecsHistory(op: Op): Promise<HistoryEntry[] | undefined> {
+export async function ecsHistory(op: Op): Promise<HistoryEntry[] | undefined> {
   try {
     const { ListServiceDeploymentsCommand, DescribeServiceRevisionsCommand } = await import('@aws-sdk/client-ecs');
     const client = await ecs(op.ctx);

@@ -11,15 +11,16 @@
  *  3. berth's own marks on task-definition revisions: every deploy, rollback or restart that
  *     berth saw succeed tags its revision `berth:healthy-at=<ISO time>`; one that failed gets
  *     `berth:failed-at=<ISO time>` (the later of the two counts).
- * Revisions marked failed after their last healthy mark, the current revision, and INACTIVE
- * (deregistered) revisions are never chosen.
+ * Revisions marked failed after their last healthy mark, the current revision, INACTIVE
+ * (deregistered) revisions and one-off revisions (`berth:one-off`, registered by `berth run --image`
+ * for a single task, never a service release) are never chosen.
  * Fallback when there is no evidence at all: the highest ACTIVE revision below the current one
  * that is not marked failed, with a warning that nothing shows it ever ran healthy.
  */
 import { BerthError } from '../output/errors.js';
 import type { Deployment, Time } from './types.js';
 import { revisionOf, shortTd } from '../ecs/ids.js';
-import { FAILED_TAG, HEALTHY_TAG } from '../ecs/revisions.js';
+import { FAILED_TAG, HEALTHY_TAG, ONE_OFF_TAG } from '../ecs/revisions.js';
 import { toMs } from '../ecs/time.js';
 
 export interface RevisionInfo {
@@ -72,7 +73,7 @@ export function selectRollbackTarget(input: RollbackInput): RollbackTarget {
     if (sameTd(td, input.current)) return false;
     const r = byTd.get(shortTd(td));
     if (r?.status === 'INACTIVE' || r?.status === 'DELETE_IN_PROGRESS') return false;
-    return true;
+    return !r?.tags?.some((t) => t.key === ONE_OFF_TAG);
   };
   const candidates: { td: string; at: number; source: RollbackSource; why: string }[] = [];
   for (const d of input.deployments) {
