@@ -52,8 +52,8 @@ function snapshotsCmd(db: Command): void {
     .option('--json', 'machine-readable output')
     .action(
       action<Common & { prune?: boolean; includeUnmanaged?: boolean; yes?: boolean }>(async (opts, out) => {
-        const { UsageError } = await import('../../src/output/errors.js');
-        if (opts.includeUnmanaged && !opts.prune) throw new UsageError('--include-unmanaged goes with --prune.');
+        const { ERROR_CODES, UsageError } = await import('../../src/output/errors.js');
+        if (opts.includeUnmanaged && !opts.prune) throw new UsageError('--include-unmanaged goes with --prune.', { code: ERROR_CODES.flagCombination });
         const { env, ctx } = await open(opts.env);
         const { confirm } = await import('../../src/rollout/open-op.js');
         const { snapshots, renderSnapshots } = await import('../../src/db/snapshots.js');

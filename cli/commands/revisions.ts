@@ -32,9 +32,9 @@ export function register(program: Command): void {
     .action(
       action<Opts>(async (opts, out) => {
         const { retentionFlags, revisions, renderRevisions } = await import('../../src/revisions/run.js');
-        const { UsageError } = await import('../../src/output/errors.js');
+        const { ERROR_CODES, UsageError } = await import('../../src/output/errors.js');
         const r = retentionFlags(opts.keep, opts.keepDays);
-        if (opts.delete && !opts.prune) throw new UsageError('--delete goes with --prune.');
+        if (opts.delete && !opts.prune) throw new UsageError('--delete goes with --prune.', { code: ERROR_CODES.flagCombination });
         const { openOp, confirm } = await import('../../src/rollout/open-op.js');
         const op = openOp(opts.env, opts.service, out);
         const res = await revisions(op, { ...r, prune: Boolean(opts.prune), delete: Boolean(opts.delete), yes: Boolean(opts.yes), canPrompt: out.caps.canPrompt && !out.json, confirm });

@@ -40,10 +40,10 @@ export function register(program: Command): void {
         const { parseDuration } = await import('../../src/cli-args/duration.js');
         const { checkImage, checkTag } = await import('../../src/rollout/taskdef.js');
         const { taskSize } = await import('../../src/run/task-size.js');
-        const { UsageError } = await import('../../src/output/errors.js');
+        const { ERROR_CODES, UsageError } = await import('../../src/output/errors.js');
         const command = commandFromWords(args);
         const timeoutMs = parseDuration(opts.timeout ?? '30m', '--timeout');
-        if (opts.image && opts.tag) throw new UsageError('pass either --image or --tag, not both.');
+        if (opts.image && opts.tag) throw new UsageError('--image and --tag do not combine: pass one.', { code: ERROR_CODES.flagCombination });
         if (opts.image) checkImage(opts.image);
         if (opts.tag) checkTag(opts.tag);
         const { openOp, confirm } = await import('../../src/rollout/open-op.js');

@@ -6,7 +6,7 @@
  */
 import type { AwsContext } from '../aws/context.js';
 import { rds } from '../aws/clients.js';
-import { BerthError, UsageError } from '../output/errors.js';
+import { BerthError, ERROR_CODES, UsageError } from '../output/errors.js';
 import { EXIT } from '../output/exit-codes.js';
 import type { Reporter } from '../output/reporter.js';
 import { snapshotStatus, waitFor } from './cluster.js';
@@ -37,14 +37,14 @@ export interface CopyResult {
 
 /** Flags checked before any AWS call. */
 export function checkCopyFlags(o: Pick<CopyOptions, 'toRegion' | 'kmsKey'>, envRegion: string): void {
-  if (!REGION_RE.test(o.toRegion)) throw new UsageError(`--to-region "${o.toRegion}": expected an AWS region such as "us-west-2".`);
-  if (o.toRegion === envRegion) throw new UsageError(`--to-region ${o.toRegion} is the environment's own region: a disaster-recovery copy goes to another region.`);
+  if (!REGION_RE.test(o.toRegion)) throw new UsageError(`--to-region "${o.toRegion}": expected an AWS region such as "us-west-2".`, { code: ERROR_CODES.flagFormat });
+  if (o.toRegion === envRegion) throw new UsageError(`--to-region ${o.toRegion} is the environment's own region: a disaster-recovery copy goes to another region.`, { code: ERROR_CODES.flagCombination });
   if (o.kmsKey === undefined) return;
   const arn = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:(key|alias)\/.+$/.exec(o.kmsKey);
   if (arn && arn[1] !== o.toRegion)
-    throw new UsageError(`--kms-key ${o.kmsKey} is a key of ${arn[1]}; a KMS key is regional, and the copy in ${o.toRegion} needs one of ${o.toRegion}.`);
+    throw new UsageError(`--kms-key ${o.kmsKey} is a key of ${arn[1]}; a KMS key is regional, and the copy in ${o.toRegion} needs one of ${o.toRegion}.`, { code: ERROR_CODES.flagCombination });
   if (!arn && !/^(alias\/[A-Za-z0-9/_-]{1,250}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/.test(o.kmsKey))
-    throw new UsageError(`--kms-key "${o.kmsKey}": expected a KMS key ARN, key id or alias/<name> in ${o.toRegion}.`);
+    throw new UsageError(`--kms-key "${o.kmsKey}": expected a KMS key ARN, key id or alias/<name> in ${o.toRegion}.`, { code: ERROR_CODES.flagFormat });
 }
 
 async function sourceSnapshot(ctx: AwsContext, id: string): Promise<{ arn: string; encrypted: boolean; status?: string; id: string }> {

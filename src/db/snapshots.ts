@@ -6,7 +6,7 @@
 import type { AwsContext } from '../aws/context.js';
 import { names } from '../config/names.js';
 import type { EnvironmentConfig } from '../config/types.js';
-import { UsageError } from '../output/errors.js';
+import { ERROR_CODES, UsageError } from '../output/errors.js';
 import { EXIT } from '../output/exit-codes.js';
 import type { Reporter } from '../output/reporter.js';
 import { deleteSnapshot, listSnapshots, type SnapshotRow } from './list.js';
@@ -44,9 +44,9 @@ export async function snapshots(ctx: AwsContext, env: EnvironmentConfig, o: Snap
   if (!o.prune || !doomed.length) return result;
   const what = `${doomed.length} manual snapshot${doomed.length === 1 ? '' : 's'} of ${cluster} (${doomed.map((s) => s.id).join(', ')})`;
   if (!o.yes) {
-    if (!o.canPrompt || !o.confirm) throw new UsageError(`--prune would delete ${what}; without a terminal to confirm, pass --yes. Nothing was deleted.`, { details: { snapshots: doomed.map((s) => s.id) } });
+    if (!o.canPrompt || !o.confirm) throw new UsageError(`--prune would delete ${what}; without a terminal to confirm, pass --yes. Nothing was deleted.`, { code: ERROR_CODES.notConfirmed, details: { snapshots: doomed.map((s) => s.id) } });
     reporter.print(renderSnapshots(result));
-    if (!(await o.confirm(`Delete ${what}?`))) throw new UsageError('not confirmed; nothing was deleted.');
+    if (!(await o.confirm(`Delete ${what}?`))) throw new UsageError('not confirmed; nothing was deleted.', { code: ERROR_CODES.notConfirmed });
   }
   for (const s of doomed) {
     try {

@@ -2,7 +2,7 @@
  * `berth revisions`: the service's task-definition revisions with what berth knows of each, and
  * which of them `--prune` would remove (revisions/select.ts); with --prune (confirmed), removes them.
  */
-import { UsageError } from '../output/errors.js';
+import { ERROR_CODES, UsageError } from '../output/errors.js';
 import { EXIT } from '../output/exit-codes.js';
 import type { Op } from '../rollout/operate.js';
 import { shortTd } from '../ecs/ids.js';
@@ -43,8 +43,8 @@ export interface RevisionsResult {
 export function retentionFlags(keep: string | undefined, keepDays: string | undefined): { keep: number; keepDays: number } {
   const k = keep ?? String(DEFAULT_KEEP);
   const d = keepDays ?? String(DEFAULT_KEEP_DAYS);
-  if (!/^\d+$/.test(k) || Number(k) < 1 || Number(k) > 1000) throw new UsageError(`--keep "${k}": expected a whole number from 1 to 1000 (revisions kept besides the protected ones).`);
-  if (!/^\d+$/.test(d) || Number(d) > 3650) throw new UsageError(`--keep-days "${d}": expected a whole number of days from 0 to 3650.`);
+  if (!/^\d+$/.test(k) || Number(k) < 1 || Number(k) > 1000) throw new UsageError(`--keep "${k}": expected a whole number from 1 to 1000 (revisions kept besides the protected ones).`, { code: ERROR_CODES.flagRange });
+  if (!/^\d+$/.test(d) || Number(d) > 3650) throw new UsageError(`--keep-days "${d}": expected a whole number of days from 0 to 3650.`, { code: ERROR_CODES.flagRange });
   return { keep: Number(k), keepDays: Number(d) };
 }
 
@@ -60,9 +60,9 @@ export async function revisions(op: Op, o: RevisionsOptions): Promise<RevisionsR
   const what = `${todo.length} revision${todo.length === 1 ? '' : 's'} of ${g.family} (${todo.map((p) => p.revision).join(', ')})`;
   if (!o.yes) {
     if (!o.canPrompt || !o.confirm)
-      throw new UsageError(`--prune would ${o.delete ? 'delete' : 'deregister'} ${what}; without a terminal to confirm, pass --yes. Nothing was changed.`, { details: { revisions: todo.map((p) => p.arn) } });
+      throw new UsageError(`--prune would ${o.delete ? 'delete' : 'deregister'} ${what}; without a terminal to confirm, pass --yes. Nothing was changed.`, { code: ERROR_CODES.notConfirmed, details: { revisions: todo.map((p) => p.arn) } });
     op.reporter.print(renderRevisions(result));
-    if (!(await o.confirm(`${o.delete ? 'Deregister and delete' : 'Deregister'} ${what}?`))) throw new UsageError('not confirmed; nothing was changed.');
+    if (!(await o.confirm(`${o.delete ? 'Deregister and delete' : 'Deregister'} ${what}?`))) throw new UsageError('not confirmed; nothing was changed.', { code: ERROR_CODES.notConfirmed });
   }
   result.pruned = await prune(op.ctx, plan);
   result.ok = result.pruned.failed.length === 0;
