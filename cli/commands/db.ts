@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { FLAG_BOUNDS, FLAG_DEFAULTS } from '../../src/cli-args/defaults.js';
 import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
 
@@ -24,14 +25,14 @@ function snapshotCmd(db: Command): void {
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('--name <id>', 'snapshot identifier (default <cluster>-berth-<UTC time>)')
     .option('--reason <text>', 'why (stored as the berth:reason tag)', 'manual snapshot')
-    .option('--timeout <duration>', 'how long to wait for it to be available', '30m')
+    .option('--timeout <duration>', 'how long to wait for it to be available', FLAG_DEFAULTS.snapshotTimeout)
     .option('--no-wait', 'return once requested')
     .option('--json', 'machine-readable output')
     .action(
       action<Common & { name?: string; reason?: string; timeout?: string; wait?: boolean }>(async (opts, out) => {
         const { parseDuration } = await import('../../src/cli-args/duration.js');
         const { checkSnapshotId } = await import('../../src/db/identifiers.js');
-        const timeoutMs = parseDuration(opts.timeout ?? '30m', '--timeout');
+        const timeoutMs = parseDuration(opts.timeout ?? FLAG_DEFAULTS.snapshotTimeout, '--timeout', FLAG_BOUNDS.timeout);
         const name = opts.name !== undefined ? checkSnapshotId(opts.name, '--name') : undefined;
         const { env, ctx } = await open(opts.env);
         const { takeSnapshot, renderSnapshot } = await import('../../src/db/snapshot.js');
@@ -74,7 +75,7 @@ function restoreCmd(db: Command): void {
     .option('--name <id>', 'the new cluster identifier (default <cluster>-r-<UTC time>)')
     .option('-s, --service <name>', 'name this service in the printed switch steps')
     .option('--reason <text>', 'why (stored as the berth:reason tag)', 'restore')
-    .option('--timeout <duration>', 'how long to wait for the new cluster and its writer', '90m')
+    .option('--timeout <duration>', 'how long to wait for the new cluster and its writer', FLAG_DEFAULTS.restoreTimeout)
     .option('--no-wait', 'return once the restore has started')
     .option('--json', 'machine-readable output')
     .action(
@@ -83,7 +84,7 @@ function restoreCmd(db: Command): void {
         const { parseDuration } = await import('../../src/cli-args/duration.js');
         const { checkClusterId } = await import('../../src/db/identifiers.js');
         const source = restoreSource(opts, Date.now());
-        const timeoutMs = parseDuration(opts.timeout ?? '90m', '--timeout');
+        const timeoutMs = parseDuration(opts.timeout ?? FLAG_DEFAULTS.restoreTimeout, '--timeout', FLAG_BOUNDS.timeout);
         const name = opts.name !== undefined ? checkClusterId(opts.name, '--name') : undefined;
         const { env, ctx } = await open(opts.env);
         if (opts.service) (await import('../../src/rollout/target.js')).selectService(env, opts.service);
@@ -104,7 +105,7 @@ function copyCmd(db: Command): void {
     .option('--kms-key <key>', 'KMS key (ARN, id or alias/<name>) of the destination region; required for encrypted snapshots')
     .option('--name <id>', 'the copy\'s identifier (default: the source\'s)')
     .option('--reason <text>', 'why (stored as the berth:reason tag)', 'disaster recovery copy')
-    .option('--timeout <duration>', 'how long to wait for the copy to be available', '2h')
+    .option('--timeout <duration>', 'how long to wait for the copy to be available', FLAG_DEFAULTS.copyTimeout)
     .option('--no-wait', 'return once the copy has started')
     .option('--json', 'machine-readable output')
     .action(
@@ -112,7 +113,7 @@ function copyCmd(db: Command): void {
         const { parseDuration } = await import('../../src/cli-args/duration.js');
         const { checkSnapshotId } = await import('../../src/db/identifiers.js');
         const { checkCopyFlags, copySnapshot, renderCopy } = await import('../../src/db/copy.js');
-        const timeoutMs = parseDuration(opts.timeout ?? '2h', '--timeout');
+        const timeoutMs = parseDuration(opts.timeout ?? FLAG_DEFAULTS.copyTimeout, '--timeout', FLAG_BOUNDS.timeout);
         const snapshot = checkSnapshotId(opts.snapshot, '--snapshot');
         const name = opts.name !== undefined ? checkSnapshotId(opts.name, '--name') : undefined;
         const { env, ctx } = await open(opts.env);

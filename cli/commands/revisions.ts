@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { FLAG_DEFAULTS } from '../../src/cli-args/defaults.js';
 import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
 
@@ -23,8 +24,8 @@ export function register(program: Command): void {
     )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('-s, --service <name>', 'the service (required when the environment has several)')
-    .option('--keep <n>', 'newest release revisions to keep besides the protected ones', '10')
-    .option('--keep-days <days>', 'keep revisions registered or seen running within this many days', '14')
+    .option('--keep <n>', 'newest release revisions to keep besides the protected ones', String(FLAG_DEFAULTS.revisionsKeep))
+    .option('--keep-days <days>', 'keep revisions registered or seen running within this many days', String(FLAG_DEFAULTS.revisionsKeepDays))
     .option('--prune', 'deregister the revisions not kept (asks on a terminal; --yes without one)')
     .option('--delete', 'with --prune: also delete them (DeleteTaskDefinitions), including already INACTIVE ones not kept')
     .option('-y, --yes', 'prune without asking')

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { FLAG_BOUNDS, FLAG_DEFAULTS } from '../../src/cli-args/defaults.js';
 import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
 
@@ -30,7 +31,7 @@ export function register(program: Command): void {
     .option('--tag <tag>', "like --image, with a tag in the service's ECR repository")
     .option('--cpu <units>', 'task CPU units for this task (Fargate sizes: 256 ... 16384)')
     .option('--memory <MiB>', "task memory for this task (a valid Fargate pair with the cpu)")
-    .option('--timeout <duration>', 'stop the task if it has not exited after this long', '30m')
+    .option('--timeout <duration>', 'stop the task if it has not exited after this long', FLAG_DEFAULTS.runTimeout)
     .option('-d, --detach', 'print the task id and return at once (exit 0); follow with `berth logs --task <id> --follow`')
     .option('-y, --yes', 'on Ctrl-C stop the task without asking (without a terminal, Ctrl-C leaves it running unless --yes)')
     .option('--json', 'one JSON document on stdout (the log lines go to stderr)')
@@ -42,7 +43,7 @@ export function register(program: Command): void {
         const { taskSize } = await import('../../src/run/task-size.js');
         const { ERROR_CODES, UsageError } = await import('../../src/output/errors.js');
         const command = commandFromWords(args);
-        const timeoutMs = parseDuration(opts.timeout ?? '30m', '--timeout');
+        const timeoutMs = parseDuration(opts.timeout ?? FLAG_DEFAULTS.runTimeout, '--timeout', FLAG_BOUNDS.timeout);
         if (opts.image && opts.tag) throw new UsageError('--image and --tag do not combine: pass one.', { code: ERROR_CODES.flagCombination });
         if (opts.image) checkImage(opts.image);
         if (opts.tag) checkTag(opts.tag);

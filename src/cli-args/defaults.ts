@@ -19,6 +19,17 @@ export const FLAG_DEFAULTS = {
   parallelism: 4,
   /** plan / apply / destroy: terraform -lock-timeout. */
   lockTimeout: '0s',
+  /** run: stop the one-off task if it has not exited after this long. */
+  runTimeout: '30m',
+  /** db snapshot: wait this long for the snapshot to be available. */
+  snapshotTimeout: '30m',
+  /** db restore: wait this long for the new cluster and its writer. */
+  restoreTimeout: '90m',
+  /** db copy-snapshot: wait this long for the copy in the other region. */
+  copyTimeout: '2h',
+  /** revisions: the newest release revisions kept, and the days within which any revision is kept. */
+  revisionsKeep: 10,
+  revisionsKeepDays: 14,
 } as const;
 
 export interface Bound {

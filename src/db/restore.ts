@@ -17,7 +17,6 @@ import { defaultRestoreName } from './identifiers.js';
 import { CREATED_BY_TAG, REASON_TAG } from './retention.js';
 import { switchSteps } from './switch-steps.js';
 
-export const DEFAULT_RESTORE_TIMEOUT = '90m';
 
 export type RestoreSource = { snapshot: string } | { toTime: Date } | { latest: true };
 

@@ -15,7 +15,6 @@ import { requireCluster, snapshotStatus, waitFor } from './cluster.js';
 import { defaultSnapshotName } from './identifiers.js';
 import { BY_TAG, CREATED_BY_TAG, REASON_TAG } from './retention.js';
 
-export const DEFAULT_SNAPSHOT_TIMEOUT = '30m';
 
 export interface SnapshotOptions {
   name?: string;

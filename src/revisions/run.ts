@@ -2,6 +2,7 @@
  * `berth revisions`: the service's task-definition revisions with what berth knows of each, and
  * which of them `--prune` would remove (revisions/select.ts); with --prune (confirmed), removes them.
  */
+import { FLAG_DEFAULTS } from '../cli-args/defaults.js';
 import { ERROR_CODES, UsageError } from '../output/errors.js';
 import { EXIT } from '../output/exit-codes.js';
 import type { Op } from '../rollout/operate.js';
@@ -10,8 +11,8 @@ import { gatherRevisions } from './gather.js';
 import { prune, type PruneOutcome } from './prune.js';
 import { planRevisions, type RevisionPlan } from './select.js';
 
-export const DEFAULT_KEEP = 10;
-export const DEFAULT_KEEP_DAYS = 14;
+export const DEFAULT_KEEP = FLAG_DEFAULTS.revisionsKeep;
+export const DEFAULT_KEEP_DAYS = FLAG_DEFAULTS.revisionsKeepDays;
 
 export interface RevisionsOptions {
   keep: number;

@@ -21,7 +21,6 @@ import { runTaskRequest } from './task-input.js';
 import { followTaskLogs, streamPageSource } from './task-logs.js';
 import type { TaskSize } from './task-size.js';
 
-export const DEFAULT_RUN_TIMEOUT = '30m';
 /** How long berth waits for a task it stopped to reach STOPPED. */
 const STOP_WAIT_MS = 60_000;
 const KEEP_LINES = 50;
