@@ -16,12 +16,20 @@ async function open(envName: string) {
 }
 
 function reasonOf(r: string | undefined, dflt: string): string {
-  return (r ?? dflt).replace(/[^\p{L}\p{N} _.:/=+@-]/gu, ' ').trim().slice(0, 256) || dflt;
+  return (
+    (r ?? dflt)
+      .replace(/[^\p{L}\p{N} _.:/=+@-]/gu, ' ')
+      .trim()
+      .slice(0, 256) || dflt
+  );
 }
 
 function snapshotCmd(db: Command): void {
   db.command('snapshot')
-    .description('Take a manual snapshot of the environment\'s Aurora cluster, tagged with who and why, and wait until it is available.\n' + exitHelp('db snapshot'))
+    .description(
+      "Take a manual snapshot of the environment's Aurora cluster, tagged with who and why, and wait until it is available.\n" +
+        exitHelp('db snapshot'),
+    )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('--name <id>', 'snapshot identifier (default <cluster>-berth-<UTC time>)')
     .option('--reason <text>', 'why (stored as the berth:reason tag)', 'manual snapshot')
@@ -36,7 +44,12 @@ function snapshotCmd(db: Command): void {
         const name = opts.name !== undefined ? checkSnapshotId(opts.name, '--name') : undefined;
         const { env, ctx } = await open(opts.env);
         const { takeSnapshot, renderSnapshot } = await import('../../src/db/snapshot.js');
-        const r = await takeSnapshot(ctx, env, { name, reason: reasonOf(opts.reason, 'manual snapshot'), timeoutMs, wait: opts.wait !== false }, out);
+        const r = await takeSnapshot(
+          ctx,
+          env,
+          { name, reason: reasonOf(opts.reason, 'manual snapshot'), timeoutMs, wait: opts.wait !== false },
+          out,
+        );
         out.result(r, () => renderSnapshot(r));
         return r.exitCode;
       }),
@@ -45,7 +58,11 @@ function snapshotCmd(db: Command): void {
 
 function snapshotsCmd(db: Command): void {
   db.command('snapshots')
-    .description("The cluster's snapshots, manual and automated, newest first, with age, size, who and why. --prune deletes berth's manual snapshots beyond the environment's rule (database.snapshotRetention).\n" + exitHelp('db snapshots'))
+    .description(
+      "The cluster's snapshots, manual and automated, newest first, with age, size, who and why. --prune deletes berth's manual " +
+        "snapshots beyond the environment's rule (database.snapshotRetention).\n" +
+        exitHelp('db snapshots'),
+    )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('--prune', 'delete the snapshots marked "would delete" (asks on a terminal; --yes without one)')
     .option('--include-unmanaged', 'with --prune: apply the rule to manual snapshots berth did not take too (never to automated ones)')
@@ -54,11 +71,23 @@ function snapshotsCmd(db: Command): void {
     .action(
       action<Common & { prune?: boolean; includeUnmanaged?: boolean; yes?: boolean }>(async (opts, out) => {
         const { ERROR_CODES, UsageError } = await import('../../src/output/errors.js');
-        if (opts.includeUnmanaged && !opts.prune) throw new UsageError('--include-unmanaged goes with --prune.', { code: ERROR_CODES.flagCombination });
+        if (opts.includeUnmanaged && !opts.prune)
+          throw new UsageError('--include-unmanaged goes with --prune.', { code: ERROR_CODES.flagCombination });
         const { env, ctx } = await open(opts.env);
         const { confirm } = await import('../../src/rollout/open-op.js');
         const { snapshots, renderSnapshots } = await import('../../src/db/snapshots.js');
-        const r = await snapshots(ctx, env, { prune: Boolean(opts.prune), includeUnmanaged: Boolean(opts.includeUnmanaged), yes: Boolean(opts.yes), canPrompt: out.caps.canPrompt && !out.json, confirm }, out);
+        const r = await snapshots(
+          ctx,
+          env,
+          {
+            prune: Boolean(opts.prune),
+            includeUnmanaged: Boolean(opts.includeUnmanaged),
+            yes: Boolean(opts.yes),
+            canPrompt: out.caps.canPrompt && !out.json,
+            confirm,
+          },
+          out,
+        );
         out.result(r, () => renderSnapshots(r));
         return r.exitCode;
       }),
@@ -67,7 +96,11 @@ function snapshotsCmd(db: Command): void {
 
 function restoreCmd(db: Command): void {
   db.command('restore')
-    .description('Restore a snapshot, or a point in time, into a NEW Aurora cluster beside the current one (never over it): same subnet group, security groups, KMS key, serverless v2 scaling, plus a writer instance. Prints how to switch a service to it.\n' + exitHelp('db restore'))
+    .description(
+      'Restore a snapshot, or a point in time, into a NEW Aurora cluster beside the current one (never over it): same subnet ' +
+        'group, security groups, KMS key, serverless v2 scaling, plus a writer instance. Prints how to switch a service to it.\n' +
+        exitHelp('db restore'),
+    )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('--snapshot <id>', 'a cluster snapshot (manual, automated rds:..., or ARN)')
     .option('--to-time <iso>', 'a point in time (ISO 8601 UTC, e.g. 2026-11-26T09:30:00Z) within the restorable window')
@@ -79,7 +112,18 @@ function restoreCmd(db: Command): void {
     .option('--no-wait', 'return once the restore has started')
     .option('--json', 'machine-readable output')
     .action(
-      action<Common & { snapshot?: string; toTime?: string; latest?: boolean; name?: string; service?: string; reason?: string; timeout?: string; wait?: boolean }>(async (opts, out) => {
+      action<
+        Common & {
+          snapshot?: string;
+          toTime?: string;
+          latest?: boolean;
+          name?: string;
+          service?: string;
+          reason?: string;
+          timeout?: string;
+          wait?: boolean;
+        }
+      >(async (opts, out) => {
         const { restoreSource } = await import('../../src/db/restore-flags.js');
         const { parseDuration } = await import('../../src/cli-args/duration.js');
         const { checkClusterId } = await import('../../src/db/identifiers.js');
@@ -89,7 +133,12 @@ function restoreCmd(db: Command): void {
         const { env, ctx } = await open(opts.env);
         if (opts.service) (await import('../../src/rollout/target.js')).selectService(env, opts.service);
         const { restore, renderRestore } = await import('../../src/db/restore.js');
-        const r = await restore(ctx, env, { source, name, reason: reasonOf(opts.reason, 'restore'), timeoutMs, wait: opts.wait !== false, service: opts.service }, out);
+        const r = await restore(
+          ctx,
+          env,
+          { source, name, reason: reasonOf(opts.reason, 'restore'), timeoutMs, wait: opts.wait !== false, service: opts.service },
+          out,
+        );
         out.result(r, () => renderRestore(r));
         return r.exitCode;
       }),
@@ -98,18 +147,24 @@ function restoreCmd(db: Command): void {
 
 function copyCmd(db: Command): void {
   db.command('copy-snapshot')
-    .description('Copy a cluster snapshot to another region (disaster recovery). An encrypted snapshot needs --kms-key, a KMS key of the destination region.\n' + exitHelp('db copy-snapshot'))
+    .description(
+      'Copy a cluster snapshot to another region (disaster recovery). An encrypted snapshot needs --kms-key, a KMS key of the ' +
+        'destination region.\n' +
+        exitHelp('db copy-snapshot'),
+    )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
-    .requiredOption('--snapshot <id>', 'the snapshot to copy (id or ARN, in the environment\'s region)')
+    .requiredOption('--snapshot <id>', "the snapshot to copy (id or ARN, in the environment's region)")
     .requiredOption('--to-region <region>', 'the destination region')
     .option('--kms-key <key>', 'KMS key (ARN, id or alias/<name>) of the destination region; required for encrypted snapshots')
-    .option('--name <id>', 'the copy\'s identifier (default: the source\'s)')
+    .option('--name <id>', "the copy's identifier (default: the source's)")
     .option('--reason <text>', 'why (stored as the berth:reason tag)', 'disaster recovery copy')
     .option('--timeout <duration>', 'how long to wait for the copy to be available', FLAG_DEFAULTS.copyTimeout)
     .option('--no-wait', 'return once the copy has started')
     .option('--json', 'machine-readable output')
     .action(
-      action<Common & { snapshot: string; toRegion: string; kmsKey?: string; name?: string; reason?: string; timeout?: string; wait?: boolean }>(async (opts, out) => {
+      action<
+        Common & { snapshot: string; toRegion: string; kmsKey?: string; name?: string; reason?: string; timeout?: string; wait?: boolean }
+      >(async (opts, out) => {
         const { parseDuration } = await import('../../src/cli-args/duration.js');
         const { checkSnapshotId } = await import('../../src/db/identifiers.js');
         const { checkCopyFlags, copySnapshot, renderCopy } = await import('../../src/db/copy.js');
@@ -118,7 +173,19 @@ function copyCmd(db: Command): void {
         const name = opts.name !== undefined ? checkSnapshotId(opts.name, '--name') : undefined;
         const { env, ctx } = await open(opts.env);
         checkCopyFlags(opts, ctx.region);
-        const r = await copySnapshot(ctx, { snapshot, toRegion: opts.toRegion, kmsKey: opts.kmsKey, name, reason: reasonOf(opts.reason, 'disaster recovery copy'), timeoutMs, wait: opts.wait !== false }, out);
+        const r = await copySnapshot(
+          ctx,
+          {
+            snapshot,
+            toRegion: opts.toRegion,
+            kmsKey: opts.kmsKey,
+            name,
+            reason: reasonOf(opts.reason, 'disaster recovery copy'),
+            timeoutMs,
+            wait: opts.wait !== false,
+          },
+          out,
+        );
         out.result(r, () => renderCopy(r));
         return r.exitCode;
       }),
@@ -126,7 +193,9 @@ function copyCmd(db: Command): void {
 }
 
 export function register(program: Command): void {
-  const db = program.command('db').description("The environment's Aurora cluster: snapshots, retention, restores into a new cluster, cross-region copies.");
+  const db = program
+    .command('db')
+    .description("The environment's Aurora cluster: snapshots, retention, restores into a new cluster, cross-region copies.");
   snapshotCmd(db);
   snapshotsCmd(db);
   restoreCmd(db);

@@ -33,11 +33,23 @@ export async function describeCluster(ctx: AwsContext, id: string): Promise<Clus
     const c = r.DBClusters?.[0];
     if (!c) return undefined;
     return {
-      id: c.DBClusterIdentifier ?? id, arn: c.DBClusterArn, status: c.Status, engine: c.Engine, engineVersion: c.EngineVersion, port: c.Port,
-      endpoint: c.Endpoint, subnetGroup: c.DBSubnetGroup, securityGroups: (c.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId!).filter(Boolean),
-      kmsKeyId: c.KmsKeyId, storageEncrypted: c.StorageEncrypted, serverlessV2: c.ServerlessV2ScalingConfiguration,
-      earliestRestorableTime: c.EarliestRestorableTime, latestRestorableTime: c.LatestRestorableTime, masterUserSecretArn: c.MasterUserSecret?.SecretArn,
-      deletionProtection: c.DeletionProtection, logExports: c.EnabledCloudwatchLogsExports,
+      id: c.DBClusterIdentifier ?? id,
+      arn: c.DBClusterArn,
+      status: c.Status,
+      engine: c.Engine,
+      engineVersion: c.EngineVersion,
+      port: c.Port,
+      endpoint: c.Endpoint,
+      subnetGroup: c.DBSubnetGroup,
+      securityGroups: (c.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId!).filter(Boolean),
+      kmsKeyId: c.KmsKeyId,
+      storageEncrypted: c.StorageEncrypted,
+      serverlessV2: c.ServerlessV2ScalingConfiguration,
+      earliestRestorableTime: c.EarliestRestorableTime,
+      latestRestorableTime: c.LatestRestorableTime,
+      masterUserSecretArn: c.MasterUserSecret?.SecretArn,
+      deletionProtection: c.DeletionProtection,
+      logExports: c.EnabledCloudwatchLogsExports,
     };
   } catch (e) {
     if ((e as Error).name === 'DBClusterNotFoundFault') return undefined;
@@ -47,7 +59,8 @@ export async function describeCluster(ctx: AwsContext, id: string): Promise<Clus
 
 export async function requireCluster(ctx: AwsContext, id: string): Promise<ClusterFacts> {
   const c = await describeCluster(ctx, id);
-  if (!c) throw new BerthError(`Aurora cluster ${id} not found.`, { hint: 'Is the data stack applied? `berth apply --env <env>` creates it.' });
+  if (!c)
+    throw new BerthError(`Aurora cluster ${id} not found.`, { hint: 'Is the data stack applied? `berth apply --env <env>` creates it.' });
   return c;
 }
 
@@ -60,7 +73,17 @@ export interface WaitResult {
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Poll `status()` until it returns one of `done` (ok), one of `failed`, or the time is up. */
-export async function waitFor(status: () => Promise<string | undefined>, o: { done: string[]; failed?: string[]; timeoutMs: number; pollMs: number; onStatus?: (s: string) => void; sleep?: (ms: number) => Promise<void> }): Promise<WaitResult> {
+export async function waitFor(
+  status: () => Promise<string | undefined>,
+  o: {
+    done: string[];
+    failed?: string[];
+    timeoutMs: number;
+    pollMs: number;
+    onStatus?: (s: string) => void;
+    sleep?: (ms: number) => Promise<void>;
+  },
+): Promise<WaitResult> {
   const started = Date.now();
   let last: string | undefined;
   for (;;) {

@@ -11,7 +11,11 @@ const RULE = /^[A-Za-z](?!.*--)[A-Za-z0-9-]*(?<!-)$/;
 
 export function checkClusterId(id: string, flag: string): string {
   if (id.length < 1 || id.length > 63 || !RULE.test(id))
-    throw new UsageError(`${flag} "${id}": expected an Aurora cluster identifier (1-63 letters, digits and hyphens; a letter first; no "--"; no hyphen at the end).`, { code: ERROR_CODES.flagFormat });
+    throw new UsageError(
+      `${flag} "${id}": expected an Aurora cluster identifier (1-63 letters, digits and hyphens; a letter first; no "--"; no ` +
+        `hyphen at the end).`,
+      { code: ERROR_CODES.flagFormat },
+    );
   return id.toLowerCase();
 }
 
@@ -19,7 +23,11 @@ export function checkSnapshotId(id: string, flag: string): string {
   if (id.startsWith('rds:') && RULE.test(id.slice(4))) return id; // an automated snapshot's name
   if (/^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster-snapshot:/.test(id)) return id;
   if (id.length < 1 || id.length > 255 || !RULE.test(id))
-    throw new UsageError(`${flag} "${id}": expected a cluster snapshot identifier (1-255 letters, digits and hyphens; a letter first; no "--"; no hyphen at the end), an rds:... automated snapshot, or its ARN.`, { code: ERROR_CODES.flagFormat });
+    throw new UsageError(
+      `${flag} "${id}": expected a cluster snapshot identifier (1-255 letters, digits and hyphens; a letter first; no "--"; no ` +
+        `hyphen at the end), an rds:... automated snapshot, or its ARN.`,
+      { code: ERROR_CODES.flagFormat },
+    );
   return id;
 }
 

@@ -26,7 +26,9 @@ export async function listSnapshots(ctx: AwsContext, cluster: string, now = Date
     let Marker: string | undefined;
     let pages = 0;
     do {
-      const r = await client.send(new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: cluster, SnapshotType: type, MaxRecords: 100, Marker }));
+      const r = await client.send(
+        new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: cluster, SnapshotType: type, MaxRecords: 100, Marker }),
+      );
       for (const s of r.DBClusterSnapshots ?? []) rows.push(row(s, now));
       Marker = r.Marker;
     } while (Marker && ++pages < 20);
@@ -38,9 +40,19 @@ function row(s: import('@aws-sdk/client-rds').DBClusterSnapshot, now: number): S
   const tag = (k: string) => s.TagList?.find((t) => t.Key === k)?.Value;
   const created = s.SnapshotCreateTime;
   return {
-    id: s.DBClusterSnapshotIdentifier ?? '?', arn: s.DBClusterSnapshotArn, type: s.SnapshotType ?? 'manual', status: s.Status, createdAt: created,
-    ageHours: created ? Math.round(((now - created.getTime()) / 3_600_000) * 10) / 10 : undefined, sizeGiB: s.AllocatedStorage,
-    encrypted: s.StorageEncrypted, kmsKeyId: s.KmsKeyId, tags: s.TagList, byBerth: tag(CREATED_BY_TAG) === 'berth', by: tag(BY_TAG), reason: tag(REASON_TAG),
+    id: s.DBClusterSnapshotIdentifier ?? '?',
+    arn: s.DBClusterSnapshotArn,
+    type: s.SnapshotType ?? 'manual',
+    status: s.Status,
+    createdAt: created,
+    ageHours: created ? Math.round(((now - created.getTime()) / 3_600_000) * 10) / 10 : undefined,
+    sizeGiB: s.AllocatedStorage,
+    encrypted: s.StorageEncrypted,
+    kmsKeyId: s.KmsKeyId,
+    tags: s.TagList,
+    byBerth: tag(CREATED_BY_TAG) === 'berth',
+    by: tag(BY_TAG),
+    reason: tag(REASON_TAG),
   };
 }
 

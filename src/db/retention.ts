@@ -50,7 +50,8 @@ export function selectSnapshotsToDelete(snaps: SnapshotFacts[], rule: RetentionR
     if (s.status && s.status !== 'available') out.push({ id: s.id, delete: false, why: `status ${s.status}` });
     else if (i === 0) out.push({ id: s.id, delete: false, why: 'the newest manual snapshot is always kept' });
     else if (i >= rule.keep) out.push({ id: s.id, delete: true, why: `beyond the ${rule.keep} newest` });
-    else if (ageDays > rule.maxAgeDays) out.push({ id: s.id, delete: true, why: `older than ${rule.maxAgeDays} days (${Math.floor(ageDays)})` });
+    else if (ageDays > rule.maxAgeDays)
+      out.push({ id: s.id, delete: true, why: `older than ${rule.maxAgeDays} days (${Math.floor(ageDays)})` });
     else out.push({ id: s.id, delete: false, why: `within the ${rule.keep} newest and ${rule.maxAgeDays} days` });
   });
   return out;

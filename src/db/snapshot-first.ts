@@ -17,11 +17,19 @@ export function snapshotFirstWanted(op: Pick<Op, 'env'>, flag: boolean | undefin
 
 export function snapshotFirstHook(op: Op, timeoutMs = SNAPSHOT_FIRST_TIMEOUT_MS) {
   return async (newRev: RevisionRef): Promise<BeforeUpdateStop | undefined> => {
-    const r = await takeSnapshot(op.ctx, op.env, { reason: `before deploying ${shortTd(newRev.arn)} (${newRev.image ?? '?'}) to ${op.svc.name}`, timeoutMs, wait: true }, op.reporter);
+    const r = await takeSnapshot(
+      op.ctx,
+      op.env,
+      { reason: `before deploying ${shortTd(newRev.arn)} (${newRev.image ?? '?'}) to ${op.svc.name}`, timeoutMs, wait: true },
+      op.reporter,
+    );
     if (r.ok) return undefined;
     return {
       exitCode: EXIT.SNAPSHOT_FAILED,
-      reasons: [`the snapshot ${r.snapshot} taken before the release is ${r.status ?? 'not available'} after ${r.waitedSeconds}s: the release stopped before any migration and before the service was updated`],
+      reasons: [
+        `the snapshot ${r.snapshot} taken before the release is ${r.status ?? 'not available'} after ${r.waitedSeconds}s: the ` +
+          `release stopped before any migration and before the service was updated`,
+      ],
       failures: [],
       detail: { snapshot: r },
     };

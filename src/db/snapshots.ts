@@ -31,22 +31,40 @@ export interface SnapshotsResult {
   exitCode: number;
 }
 
-export async function snapshots(ctx: AwsContext, env: EnvironmentConfig, o: SnapshotsOptions, reporter: Reporter): Promise<SnapshotsResult> {
+export async function snapshots(
+  ctx: AwsContext,
+  env: EnvironmentConfig,
+  o: SnapshotsOptions,
+  reporter: Reporter,
+): Promise<SnapshotsResult> {
   const cluster = names(env).dbCluster;
   const rows = await listSnapshots(ctx, cluster);
   const rule = env.database.snapshotRetention;
-  const verdicts = new Map<string, SnapshotVerdict>(selectSnapshotsToDelete(rows, rule, Date.now(), o.includeUnmanaged).map((v) => [v.id, v]));
+  const verdicts = new Map<string, SnapshotVerdict>(
+    selectSnapshotsToDelete(rows, rule, Date.now(), o.includeUnmanaged).map((v) => [v.id, v]),
+  );
   const result: SnapshotsResult = {
-    ok: true, command: 'db snapshots', cluster, rule, deleted: [], failed: [], exitCode: EXIT.OK,
+    ok: true,
+    command: 'db snapshots',
+    cluster,
+    rule,
+    deleted: [],
+    failed: [],
+    exitCode: EXIT.OK,
     snapshots: rows.map((r) => ({ ...r, prune: Boolean(verdicts.get(r.id)?.delete), why: verdicts.get(r.id)?.why ?? '' })),
   };
   const doomed = result.snapshots.filter((s) => s.prune);
   if (!o.prune || !doomed.length) return result;
   const what = `${doomed.length} manual snapshot${doomed.length === 1 ? '' : 's'} of ${cluster} (${doomed.map((s) => s.id).join(', ')})`;
   if (!o.yes) {
-    if (!o.canPrompt || !o.confirm) throw new UsageError(`--prune would delete ${what}; without a terminal to confirm, pass --yes. Nothing was deleted.`, { code: ERROR_CODES.notConfirmed, details: { snapshots: doomed.map((s) => s.id) } });
+    if (!o.canPrompt || !o.confirm)
+      throw new UsageError(`--prune would delete ${what}; without a terminal to confirm, pass --yes. Nothing was deleted.`, {
+        code: ERROR_CODES.notConfirmed,
+        details: { snapshots: doomed.map((s) => s.id) },
+      });
     reporter.print(renderSnapshots(result));
-    if (!(await o.confirm(`Delete ${what}?`))) throw new UsageError('not confirmed; nothing was deleted.', { code: ERROR_CODES.notConfirmed });
+    if (!(await o.confirm(`Delete ${what}?`)))
+      throw new UsageError('not confirmed; nothing was deleted.', { code: ERROR_CODES.notConfirmed });
   }
   for (const s of doomed) {
     try {
@@ -67,10 +85,16 @@ function age(h: number | undefined): string {
 }
 
 export function renderSnapshots(r: SnapshotsResult): string {
-  const lines = [`${r.cluster}: ${r.snapshots.length} snapshot${r.snapshots.length === 1 ? '' : 's'} (retention of berth's manual snapshots: keep ${r.rule.keep} newest, at most ${r.rule.maxAgeDays} days)`];
+  const lines = [
+    `${r.cluster}: ${r.snapshots.length} snapshot${r.snapshots.length === 1 ? '' : 's'} (retention of berth's manual snapshots: ` +
+      `keep ${r.rule.keep} newest, at most ${r.rule.maxAgeDays} days)`,
+  ];
   for (const s of r.snapshots) {
     const mark = r.deleted.includes(s.id) ? 'DELETED' : s.prune ? 'would delete' : '';
-    lines.push(`  ${s.id.padEnd(44)} ${s.type.padEnd(9)} ${(s.status ?? '?').padEnd(10)} ${age(s.ageHours).padStart(6)} ${s.sizeGiB ?? '?'} GiB${s.byBerth ? `  by ${s.by ?? '?'}: ${s.reason ?? ''}` : ''}${mark ? `  [${mark}: ${s.why}]` : ''}`);
+    lines.push(
+      `  ${s.id.padEnd(44)} ${s.type.padEnd(9)} ${(s.status ?? '?').padEnd(10)} ${age(s.ageHours).padStart(6)} ` +
+        `${s.sizeGiB ?? '?'} GiB${s.byBerth ? `  by ${s.by ?? '?'}: ${s.reason ?? ''}` : ''}${mark ? `  [${mark}: ${s.why}]` : ''}`,
+    );
   }
   for (const f of r.failed) lines.push(`  FAILED to delete ${f.id}: ${f.error}`);
   return lines.join('\n');

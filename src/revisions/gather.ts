@@ -40,7 +40,9 @@ async function listFamily(op: Op, family: string, status: 'ACTIVE' | 'INACTIVE')
 async function runningTaskDefinitions(op: Op, family: string): Promise<string[]> {
   const { ListTasksCommand, DescribeTasksCommand } = await import('@aws-sdk/client-ecs');
   const client = await ecs(op.ctx);
-  const arns = (await client.send(new ListTasksCommand({ cluster: op.loc.cluster, family, desiredStatus: 'RUNNING', maxResults: 100 }))).taskArns ?? [];
+  const arns =
+    (await client.send(new ListTasksCommand({ cluster: op.loc.cluster, family, desiredStatus: 'RUNNING', maxResults: 100 }))).taskArns ??
+    [];
   if (!arns.length) return [];
   const r = await client.send(new DescribeTasksCommand({ cluster: op.loc.cluster, tasks: arns }));
   return (r.tasks ?? []).map((t) => t.taskDefinitionArn).filter((x): x is string => Boolean(x));
@@ -64,7 +66,12 @@ export async function gatherRevisions(op: Op, withInactive: boolean): Promise<Ga
   const running = [...new Set([current, ...(svc.deployments ?? []).map((d) => d.taskDefinition ?? ''), ...tasks].filter(Boolean))];
   let rollbackTarget: string | undefined;
   try {
-    rollbackTarget = selectRollbackTarget({ current, deployments: svc.deployments ?? [], history, revisions: revisions.map((r) => ({ ...r, revision: revisionOf(r.arn) })) }).arn;
+    rollbackTarget = selectRollbackTarget({
+      current,
+      deployments: svc.deployments ?? [],
+      history,
+      revisions: revisions.map((r) => ({ ...r, revision: revisionOf(r.arn) })),
+    }).arn;
   } catch {
     rollbackTarget = undefined;
   }
@@ -74,5 +81,11 @@ export async function gatherRevisions(op: Op, withInactive: boolean): Promise<Ga
 async function facts(op: Op, arn: string): Promise<RevisionFacts> {
   const d = await describeTd(op.ctx, arn);
   const td = d.taskDefinition as { status?: string; registeredAt?: Date };
-  return { arn: d.taskDefinition.taskDefinitionArn ?? arn, status: td.status, registeredAt: td.registeredAt, tags: d.tags, image: imageOf(d.taskDefinition, op.loc.container) };
+  return {
+    arn: d.taskDefinition.taskDefinitionArn ?? arn,
+    status: td.status,
+    registeredAt: td.registeredAt,
+    tags: d.tags,
+    image: imageOf(d.taskDefinition, op.loc.container),
+  };
 }

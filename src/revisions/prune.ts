@@ -33,7 +33,8 @@ export async function prune(ctx: AwsContext, plan: RevisionPlan[]): Promise<Prun
     const batch = toDelete.slice(i, i + 10);
     try {
       const r = await client.send(new DeleteTaskDefinitionsCommand({ taskDefinitions: batch }));
-      for (const f of r.failures ?? []) out.failed.push({ arn: f.arn ?? '?', error: `${f.reason ?? 'failed'}${f.detail ? `: ${f.detail}` : ''}` });
+      for (const f of r.failures ?? [])
+        out.failed.push({ arn: f.arn ?? '?', error: `${f.reason ?? 'failed'}${f.detail ? `: ${f.detail}` : ''}` });
       const bad = new Set((r.failures ?? []).map((f) => f.arn));
       out.deleted.push(...batch.filter((a) => !bad.has(a)));
     } catch (e) {

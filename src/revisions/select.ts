@@ -81,9 +81,18 @@ export function planRevisions(input: SelectInput): RevisionPlan[] {
     const keep = reasons.length > 0;
     const action: RevisionPlan['action'] = keep ? 'keep' : input.delete ? 'delete' : r.status === 'INACTIVE' ? 'keep' : 'deregister';
     return {
-      arn: r.arn, revision: revisionOf(r.arn), status: r.status, image: r.image, oneOff,
-      healthyAt: iso(healthy), failedAt: iso(failed), registeredAt: iso(registered), lastSeenAt: iso(Number.isFinite(lastSeen) ? lastSeen : undefined),
-      keep: keep || action === 'keep', reasons, action,
+      arn: r.arn,
+      revision: revisionOf(r.arn),
+      status: r.status,
+      image: r.image,
+      oneOff,
+      healthyAt: iso(healthy),
+      failedAt: iso(failed),
+      registeredAt: iso(registered),
+      lastSeenAt: iso(Number.isFinite(lastSeen) ? lastSeen : undefined),
+      keep: keep || action === 'keep',
+      reasons,
+      action,
     };
   });
 }

@@ -8,20 +8,29 @@ import { EXIT } from '../output/exit-codes.js';
 import type { TaskSnap } from '../rollout/types.js';
 import type { RunTaskRequest, ServicePlacement } from './task-input.js';
 
-export async function servicePlacement(ctx: AwsContext, cluster: string, service: string): Promise<ServicePlacement & { taskDefinition?: string }> {
+export async function servicePlacement(
+  ctx: AwsContext,
+  cluster: string,
+  service: string,
+): Promise<ServicePlacement & { taskDefinition?: string }> {
   const { DescribeServicesCommand } = await import('@aws-sdk/client-ecs');
   const r = await (await ecs(ctx)).send(new DescribeServicesCommand({ cluster, services: [service] }));
   const s = r.services?.[0];
   if (!s || s.status === 'INACTIVE')
-    throw new BerthError(`service ${service} not found in cluster ${cluster}.`, { hint: 'Is the environment deployed? `berth apply --env <env>` creates the service stack.' });
+    throw new BerthError(`service ${service} not found in cluster ${cluster}.`, {
+      hint: 'Is the environment deployed? `berth apply --env <env>` creates the service stack.',
+    });
   return s as ServicePlacement & { taskDefinition?: string };
 }
 
 /** Why RunTask placed no task (its `failures`), in words an on-call engineer can act on. */
 export function explainRunFailure(reason: string | undefined, detail: string | undefined): string {
   const r = reason ?? 'unknown';
-  if (/ENI|IP/i.test(r)) return `RunTask placed no task (${r}): the service's subnets have no free IP address or the account's ENI limit is reached — free addresses or add subnets`;
-  if (/MISSING/.test(r)) return `RunTask placed no task (${r}${detail ? `: ${detail}` : ''}): a resource the task definition needs is missing`;
+  if (/ENI|IP/i.test(r))
+    return `RunTask placed no task (${r}): the service's subnets have no free IP address or the account's ENI limit is reached ` +
+      `— free addresses or add subnets`;
+  if (/MISSING/.test(r))
+    return `RunTask placed no task (${r}${detail ? `: ${detail}` : ''}): a resource the task definition needs is missing`;
   return `RunTask placed no task (${r}${detail ? `: ${detail}` : ''})`;
 }
 

@@ -10,7 +10,9 @@ export const MAX_COMMAND_BYTES = 8192;
 
 export function commandFromWords(words: string[]): string[] {
   if (!words.length || words.every((w) => !w.trim()))
-    throw new UsageError('berth run needs a command after `--`, e.g. `berth run --env prod --service api -- ./manage.py migrate`.', { code: ERROR_CODES.missingArgument });
+    throw new UsageError('berth run needs a command after `--`, e.g. `berth run --env prod --service api -- ./manage.py migrate`.', {
+      code: ERROR_CODES.missingArgument,
+    });
   checkSize(words, 'the command');
   return words;
 }
@@ -24,5 +26,8 @@ export function commandFromLine(line: string, flag = '--run-first'): string[] {
 
 function checkSize(cmd: string[], what: string): void {
   const bytes = Buffer.byteLength(JSON.stringify(cmd));
-  if (bytes > MAX_COMMAND_BYTES) throw new UsageError(`${what} is ${bytes} bytes; a one-off task's command override holds at most ${MAX_COMMAND_BYTES}.`, { code: ERROR_CODES.flagRange });
+  if (bytes > MAX_COMMAND_BYTES)
+    throw new UsageError(`${what} is ${bytes} bytes; a one-off task's command override holds at most ${MAX_COMMAND_BYTES}.`, {
+      code: ERROR_CODES.flagRange,
+    });
 }

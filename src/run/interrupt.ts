@@ -5,7 +5,12 @@
  */
 export type InterruptChoice = 'stop' | 'leave';
 
-export async function interruptChoice(p: { yes: boolean; interactive: boolean; taskId: string; ask: (q: string) => Promise<boolean> }): Promise<InterruptChoice> {
+export async function interruptChoice(p: {
+  yes: boolean;
+  interactive: boolean;
+  taskId: string;
+  ask: (q: string) => Promise<boolean>;
+}): Promise<InterruptChoice> {
   if (p.yes) return 'stop';
   if (!p.interactive) return 'leave';
   return (await p.ask(`\nStop the one-off task ${p.taskId}?`)) ? 'stop' : 'leave';

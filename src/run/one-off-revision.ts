@@ -9,7 +9,12 @@ import type { Op } from '../rollout/operate.js';
 import { ONE_OFF_TAG } from '../ecs/revisions.js';
 import { copyWithImage, type TaskDefinitionLike } from '../rollout/taskdef.js';
 
-export async function registerOneOffRevision(op: Op, td: TaskDefinitionLike, tags: { key?: string; value?: string }[], image: string): Promise<string> {
+export async function registerOneOffRevision(
+  op: Op,
+  td: TaskDefinitionLike,
+  tags: { key?: string; value?: string }[],
+  image: string,
+): Promise<string> {
   const { RegisterTaskDefinitionCommand } = await import('@aws-sdk/client-ecs');
   const input = copyWithImage(td, op.loc.container, image, tags) as { tags?: { key?: string; value?: string }[] };
   input.tags = [...(input.tags ?? []), { key: ONE_OFF_TAG, value: new Date().toISOString() }];

@@ -33,7 +33,8 @@ export function runOutcome(t: TaskSnap, logLines: string[], c: OutcomeContext): 
   const base = { stopCode: t.stopCode, stoppedReason: t.stoppedReason, containerExitCode: app?.exitCode };
   const ex = explainStop(t, logLines, { container: c.container, cpuArchitecture: c.cpuArchitecture, memory: c.memory, image: c.image });
   const neverRan = t.stopCode === 'TaskFailedToStart' || !t.startedAt || app?.exitCode === undefined;
-  if (ex.kind === 'arch-mismatch' || neverRan) return { ...base, status: 'not-started', exitCode: EXIT.RUN_NOT_STARTED, kind: ex.kind, explanation: ex.explanation };
+  if (ex.kind === 'arch-mismatch' || neverRan)
+    return { ...base, status: 'not-started', exitCode: EXIT.RUN_NOT_STARTED, kind: ex.kind, explanation: ex.explanation };
   if (ex.kind === 'oom' || (t.stopCode !== undefined && t.stopCode !== 'EssentialContainerExited'))
     return { ...base, status: 'stopped', exitCode: EXIT.RUN_STOPPED, kind: ex.kind, explanation: ex.explanation };
   return { ...base, status: 'exited', exitCode: app?.exitCode ?? EXIT.FAILED };

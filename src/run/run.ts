@@ -67,10 +67,20 @@ export interface RunResult extends Partial<Omit<RunOutcome, 'status'>> {
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Which task definition runs: the service's, the given one, or a new one-off revision with another image. */
-async function chooseTaskDefinition(op: Op, o: RunOptions, current: string): Promise<{ arn: string; oneOff: boolean; image?: string; td: Awaited<ReturnType<typeof describeTd>>['taskDefinition'] }> {
+async function chooseTaskDefinition(
+  op: Op,
+  o: RunOptions,
+  current: string,
+): Promise<{ arn: string; oneOff: boolean; image?: string; td: Awaited<ReturnType<typeof describeTd>>['taskDefinition'] }> {
   const base = await describeTd(op.ctx, o.taskDefinition ?? current);
   op.loc = locateFromTaskDefinition(op.loc, base.taskDefinition);
-  if (!o.image && !o.tag) return { arn: base.taskDefinition.taskDefinitionArn ?? o.taskDefinition ?? current, oneOff: false, image: imageOf(base.taskDefinition, op.loc.container), td: base.taskDefinition };
+  if (!o.image && !o.tag)
+    return {
+      arn: base.taskDefinition.taskDefinitionArn ?? o.taskDefinition ?? current,
+      oneOff: false,
+      image: imageOf(base.taskDefinition, op.loc.container),
+      td: base.taskDefinition,
+    };
   const image = o.image ? checkImage(o.image) : await imageForTag(op, o.tag!);
   const arn = await registerOneOffRevision(op, base.taskDefinition, base.tags, image);
   op.reporter.info(`registered one-off revision ${shortTd(arn)} (${image})`);
@@ -82,27 +92,56 @@ export async function runOneOff(op: Op, o: RunOptions): Promise<RunResult> {
   const placement = await servicePlacement(op.ctx, op.loc.cluster, op.loc.service);
   const chosen = await chooseTaskDefinition(op, o, placement.taskDefinition ?? '');
   const user = safeUser();
-  const req = runTaskRequest({ cluster: op.loc.cluster, taskDefinition: chosen.arn, container: op.loc.container, command: o.command, service: placement, size: o.size, startedByUser: user });
+  const req = runTaskRequest({
+    cluster: op.loc.cluster,
+    taskDefinition: chosen.arn,
+    container: op.loc.container,
+    command: o.command,
+    service: placement,
+    size: o.size,
+    startedByUser: user,
+  });
   const arn = await runTask(op.ctx, req);
   const id = taskId(arn);
   const result: RunResult = {
-    ok: false, command: 'run', service: op.svc.name, cluster: op.loc.cluster, status: 'detached', exitCode: EXIT.OK, taskArn: arn, taskId: id,
-    taskDefinition: chosen.arn, oneOffRevision: chosen.oneOff, image: chosen.image, argv: o.command, logGroup: op.loc.logGroup,
-    logStream: logStreamName(op.loc.streamPrefix, op.loc.container, id), lines: [], durationSeconds: 0, warnings: [],
+    ok: false,
+    command: 'run',
+    service: op.svc.name,
+    cluster: op.loc.cluster,
+    status: 'detached',
+    exitCode: EXIT.OK,
+    taskArn: arn,
+    taskId: id,
+    taskDefinition: chosen.arn,
+    oneOffRevision: chosen.oneOff,
+    image: chosen.image,
+    argv: o.command,
+    logGroup: op.loc.logGroup,
+    logStream: logStreamName(op.loc.streamPrefix, op.loc.container, id),
+    lines: [],
+    durationSeconds: 0,
+    warnings: [],
   };
   op.reporter.info(`started task ${id} of ${shortTd(chosen.arn)} in ${op.loc.cluster}; logs: ${result.logGroup} ${result.logStream}`);
   if (o.detach) {
     result.ok = true;
     return result;
   }
-  await watchTask(op, o, result, { cpuArchitecture: (chosen.td as { runtimePlatform?: { cpuArchitecture?: string } }).runtimePlatform?.cpuArchitecture, memory: Number((chosen.td as { memory?: string }).memory) || undefined });
+  await watchTask(op, o, result, {
+    cpuArchitecture: (chosen.td as { runtimePlatform?: { cpuArchitecture?: string } }).runtimePlatform?.cpuArchitecture,
+    memory: Number((chosen.td as { memory?: string }).memory) || undefined,
+  });
   result.durationSeconds = Math.round((Date.now() - started) / 1000);
   return result;
 }
 
 function safeUser(): string | undefined {
   try {
-    return userInfo().username.replace(/[^\p{L}\p{N} _.:/=+@-]/gu, '').slice(0, 64) || undefined;
+    return (
+      userInfo()
+        .username.replace(/[^\p{L}\p{N} _.:/=+@-]/gu, '')
+        .slice(0, 64) || undefined
+    );
   } catch {
     return undefined;
   }
@@ -155,14 +194,20 @@ async function watchTask(op: Op, o: RunOptions, result: RunResult, facts: { cpuA
 }
 
 async function onCtrlC(op: Op, o: RunOptions, result: RunResult): Promise<void> {
-  const choice = await interruptChoice({ yes: Boolean(o.yes), interactive: Boolean(o.interactive), taskId: result.taskId, ask: o.ask ?? (async () => false) });
+  const choice = await interruptChoice({
+    yes: Boolean(o.yes),
+    interactive: Boolean(o.interactive),
+    taskId: result.taskId,
+    ask: o.ask ?? (async () => false),
+  });
   Object.assign(result, { status: 'interrupted', exitCode: EXIT.RUN_INTERRUPTED, stoppedByBerth: choice === 'stop' });
   if (choice === 'stop') {
     await stopAndWait(op, result, 'berth run: interrupted (Ctrl-C)');
     return;
   }
   result.warnings.push(
-    `task ${result.taskId} was left running (no terminal to ask, and no --yes). Follow it with \`berth logs --env <env> --service ${op.svc.name} --task ${result.taskId} --follow\`; ` +
+    `task ${result.taskId} was left running (no terminal to ask, and no --yes). Follow it with \`berth logs --env <env> ` +
+      `--service ${op.svc.name} --task ${result.taskId} --follow\`; ` +
       `stop it with \`aws ecs stop-task --cluster ${op.loc.cluster} --task ${result.taskId}\``,
   );
 }
@@ -184,14 +229,16 @@ export function renderRun(r: RunResult): string {
   const head: Record<RunResult['status'], string> = {
     exited: `exited with code ${r.containerExitCode}`,
     'not-started': 'did NOT start',
-    stopped: `was STOPPED before its command exited${r.containerExitCode !== undefined ? ` (container exit code ${r.containerExitCode})` : ''}`,
+    stopped: `was STOPPED before its command ` +
+      `exited${r.containerExitCode !== undefined ? ` (container exit code ${r.containerExitCode})` : ''}`,
     'timed-out': `TIMED OUT and was stopped`,
     interrupted: r.stoppedByBerth ? 'interrupted and stopped' : 'interrupted; LEFT RUNNING',
     detached: 'started (detached)',
   };
   lines.push(`run ${r.service}: task ${r.taskId} ${head[r.status]} after ${r.durationSeconds}s (exit ${r.exitCode})`);
   if (r.explanation) lines.push(`  - ${r.explanation}`);
-  if (r.status === 'not-started' && r.stoppedReason && !r.explanation?.includes(r.stoppedReason)) lines.push(`  stopped reason: ${r.stoppedReason}`);
+  if (r.status === 'not-started' && r.stoppedReason && !r.explanation?.includes(r.stoppedReason))
+    lines.push(`  stopped reason: ${r.stoppedReason}`);
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
 }

@@ -34,7 +34,15 @@ export interface RunTaskRequest {
   tags: { key: string; value: string }[];
 }
 
-export function runTaskRequest(p: { cluster: string; taskDefinition: string; container: string; command: string[]; service: ServicePlacement; size?: TaskSize; startedByUser?: string }): RunTaskRequest {
+export function runTaskRequest(p: {
+  cluster: string;
+  taskDefinition: string;
+  container: string;
+  command: string[];
+  service: ServicePlacement;
+  size?: TaskSize;
+  startedByUser?: string;
+}): RunTaskRequest {
   const vpc = p.service.networkConfiguration?.awsvpcConfiguration ?? {};
   const strategy = (p.service.capacityProviderStrategy ?? []).filter((s) => s.capacityProvider);
   const name = p.service.serviceName ?? p.container;
@@ -44,10 +52,16 @@ export function runTaskRequest(p: { cluster: string; taskDefinition: string; con
     count: 1,
     startedBy: STARTED_BY,
     group: `berth-run:${name}`.slice(0, 255),
-    ...(strategy.length ? { capacityProviderStrategy: strategy.map((s) => ({ capacityProvider: s.capacityProvider!, weight: s.weight, base: s.base })) } : { launchType: 'FARGATE' as const }),
+    ...(strategy.length
+      ? { capacityProviderStrategy: strategy.map((s) => ({ capacityProvider: s.capacityProvider!, weight: s.weight, base: s.base })) }
+      : { launchType: 'FARGATE' as const }),
     ...(p.service.platformVersion ? { platformVersion: p.service.platformVersion } : {}),
     networkConfiguration: {
-      awsvpcConfiguration: { subnets: vpc.subnets ?? [], securityGroups: vpc.securityGroups ?? [], assignPublicIp: vpc.assignPublicIp === 'ENABLED' ? 'ENABLED' : 'DISABLED' },
+      awsvpcConfiguration: {
+        subnets: vpc.subnets ?? [],
+        securityGroups: vpc.securityGroups ?? [],
+        assignPublicIp: vpc.assignPublicIp === 'ENABLED' ? 'ENABLED' : 'DISABLED',
+      },
     },
     overrides: {
       containerOverrides: [{ name: p.container, command: p.command }],
@@ -55,6 +69,9 @@ export function runTaskRequest(p: { cluster: string; taskDefinition: string; con
       ...(p.size?.memory !== undefined ? { memory: String(p.size.memory) } : {}),
     },
     propagateTags: 'TASK_DEFINITION',
-    tags: [{ key: ONE_OFF_TASK_TAG, value: name }, ...(p.startedByUser ? [{ key: 'berth:run-by', value: p.startedByUser.slice(0, 256) }] : [])],
+    tags: [
+      { key: ONE_OFF_TASK_TAG, value: name },
+      ...(p.startedByUser ? [{ key: 'berth:run-by', value: p.startedByUser.slice(0, 256) }] : []),
+    ],
   };
 }

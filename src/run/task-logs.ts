@@ -15,10 +15,21 @@ export function streamPageSource(ctx: AwsContext, group: string, stream: string)
     const client = await logsClient(ctx);
     try {
       const r = await client.send(
-        new FilterLogEventsCommand({ logGroupName: group, logStreamNames: [stream], startTime: q.startTime, ...(q.endTime !== undefined ? { endTime: q.endTime } : {}), ...(q.nextToken ? { nextToken: q.nextToken } : {}) }),
+        new FilterLogEventsCommand({
+          logGroupName: group,
+          logStreamNames: [stream],
+          startTime: q.startTime,
+          ...(q.endTime !== undefined ? { endTime: q.endTime } : {}),
+          ...(q.nextToken ? { nextToken: q.nextToken } : {}),
+        }),
       );
       return {
-        events: (r.events ?? []).map((e) => ({ timestamp: e.timestamp ?? 0, message: e.message ?? '', logStreamName: e.logStreamName ?? stream, eventId: e.eventId ?? `${e.timestamp}:${e.message}` })),
+        events: (r.events ?? []).map((e) => ({
+          timestamp: e.timestamp ?? 0,
+          message: e.message ?? '',
+          logStreamName: e.logStreamName ?? stream,
+          eventId: e.eventId ?? `${e.timestamp}:${e.message}`,
+        })),
         nextToken: r.nextToken,
       };
     } catch (e) {

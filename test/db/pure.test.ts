@@ -20,18 +20,28 @@ describe('snapshot retention selection', () => {
     { id: 'b5', type: 'manual', status: 'creating', createdAt: ago(300), tags: berth },
     { id: 'hand-made', type: 'manual', status: 'available', createdAt: ago(400) },
   ];
-  const del = (v: ReturnType<typeof selectSnapshotsToDelete>) => v.filter((x) => x.delete).map((x) => x.id).sort();
+  const del = (v: ReturnType<typeof selectSnapshotsToDelete>) =>
+    v
+      .filter((x) => x.delete)
+      .map((x) => x.id)
+      .sort();
 
-  it('keeps the N newest of berth\'s, deletes older than the max age; never automated or unmanaged ones', () => {
+  it("keeps the N newest of berth's, deletes older than the max age; never automated or unmanaged ones", () => {
     expect(del(selectSnapshotsToDelete(snaps, { keep: 2, maxAgeDays: 90 }, NOW))).toEqual(['b3', 'b4']);
     expect(del(selectSnapshotsToDelete(snaps, { keep: 10, maxAgeDays: 90 }, NOW))).toEqual(['b4']);
     expect(del(selectSnapshotsToDelete(snaps, { keep: 10, maxAgeDays: 90 }, NOW, true))).toEqual(['b4', 'hand-made']);
   });
 
   it('always keeps the newest one, whatever its age, and ones still being created', () => {
-    const old = [{ id: 'x', type: 'manual', status: 'available', createdAt: ago(500), tags: berth }, { id: 'y', type: 'manual', status: 'available', createdAt: ago(600), tags: berth }];
+    const old = [
+      { id: 'x', type: 'manual', status: 'available', createdAt: ago(500), tags: berth },
+      { id: 'y', type: 'manual', status: 'available', createdAt: ago(600), tags: berth },
+    ];
     expect(del(selectSnapshotsToDelete(old, { keep: 5, maxAgeDays: 30 }, NOW))).toEqual(['y']);
-    expect(selectSnapshotsToDelete(snaps, { keep: 1, maxAgeDays: 1 }, NOW).find((v) => v.id === 'b5')).toMatchObject({ delete: false, why: 'status creating' });
+    expect(selectSnapshotsToDelete(snaps, { keep: 1, maxAgeDays: 1 }, NOW).find((v) => v.id === 'b5')).toMatchObject({
+      delete: false,
+      why: 'status creating',
+    });
   });
 });
 
@@ -68,18 +78,36 @@ describe('restore flags', () => {
 
 describe('cross-region copy flags', () => {
   it('another region; a KMS key of the destination region', () => {
-    expect(() => checkCopyFlags({ toRegion: 'us-west-2', kmsKey: 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' }, 'us-east-1')).not.toThrow();
+    expect(() =>
+      checkCopyFlags(
+        { toRegion: 'us-west-2', kmsKey: 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
+        'us-east-1',
+      ),
+    ).not.toThrow();
     expect(() => checkCopyFlags({ toRegion: 'us-west-2', kmsKey: 'alias/dr' }, 'us-east-1')).not.toThrow();
     expect(() => checkCopyFlags({ toRegion: 'us-east-1' }, 'us-east-1')).toThrow(/own region/);
     expect(() => checkCopyFlags({ toRegion: 'mars-1' }, 'us-east-1')).toThrow(/--to-region "mars-1"/);
-    expect(() => checkCopyFlags({ toRegion: 'us-west-2', kmsKey: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' }, 'us-east-1')).toThrow(/is a key of us-east-1/);
+    expect(() =>
+      checkCopyFlags(
+        { toRegion: 'us-west-2', kmsKey: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
+        'us-east-1',
+      ),
+    ).toThrow(/is a key of us-east-1/);
     expect(() => checkCopyFlags({ toRegion: 'us-west-2', kmsKey: 'my key' }, 'us-east-1')).toThrow(/--kms-key/);
   });
 });
 
 describe('switch steps', () => {
   it('name the new endpoint, the secret to turn on and the watched move', () => {
-    const s = switchSteps({ env: 'prod', service: 'api', region: 'us-east-1', oldCluster: 'demo-prod-db', newCluster: 'demo-prod-db-r-1', newEndpoint: 'demo-prod-db-r-1.cluster-x.us-east-1.rds.amazonaws.com', securityGroups: ['sg-db'] });
+    const s = switchSteps({
+      env: 'prod',
+      service: 'api',
+      region: 'us-east-1',
+      oldCluster: 'demo-prod-db',
+      newCluster: 'demo-prod-db-r-1',
+      newEndpoint: 'demo-prod-db-r-1.cluster-x.us-east-1.rds.amazonaws.com',
+      securityGroups: ['sg-db'],
+    });
     expect(s.join('\n')).toContain('--manage-master-user-password');
     expect(s.join('\n')).toContain('DATABASE_HOST=demo-prod-db-r-1.cluster-x');
     expect(s.join('\n')).toContain('berth rollback --env prod --service api --to');

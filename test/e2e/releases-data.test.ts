@@ -38,7 +38,8 @@ const why = (r: RunResult) => `exit ${r.code}\nstdout: ${r.stdout.slice(0, 3000)
 
 async function service() {
   const ecs = await sb.client('ecs');
-  return (await ecs.send(new ECS.DescribeServicesCommand({ cluster: sb.cluster, services: [serviceNames(sb.env, svc).service] }))).services![0]!;
+  return (await ecs.send(new ECS.DescribeServicesCommand({ cluster: sb.cluster, services: [serviceNames(sb.env, svc).service] })))
+    .services![0]!;
 }
 
 async function serving(): Promise<{ status: number; version?: string }> {
@@ -55,15 +56,20 @@ async function describeTask(arn: string) {
 async function deleteCluster(id: string, region?: string) {
   const r = await sb.aws('rds', 'describe-db-instances', ...(region ? ['--region', region] : []));
   const instances = ((r.json as Json)?.DBInstances ?? []).filter((i: Json) => i.DBClusterIdentifier === id);
-  for (const i of instances) await sb.aws('rds', 'delete-db-instance', '--db-instance-identifier', i.DBInstanceIdentifier, '--skip-final-snapshot');
+  for (const i of instances)
+    await sb.aws('rds', 'delete-db-instance', '--db-instance-identifier', i.DBInstanceIdentifier, '--skip-final-snapshot');
   await sb.aws('rds', 'delete-db-cluster', '--db-cluster-identifier', id, '--skip-final-snapshot');
 }
 
 afterAll(async () => {
   if (!sb) return;
   for (const id of created.clusters) await deleteCluster(id).catch(() => undefined);
-  for (const id of created.snapshots) await sb.aws('rds', 'delete-db-cluster-snapshot', '--db-cluster-snapshot-identifier', id).catch(() => undefined);
-  for (const id of created.copies) await sb.aws('rds', 'delete-db-cluster-snapshot', '--region', SECOND_REGION, '--db-cluster-snapshot-identifier', id).catch(() => undefined);
+  for (const id of created.snapshots)
+    await sb.aws('rds', 'delete-db-cluster-snapshot', '--db-cluster-snapshot-identifier', id).catch(() => undefined);
+  for (const id of created.copies)
+    await sb
+      .aws('rds', 'delete-db-cluster-snapshot', '--region', SECOND_REGION, '--db-cluster-snapshot-identifier', id)
+      .catch(() => undefined);
 });
 
 describe('berth run on the sandbox', () => {
@@ -74,17 +80,40 @@ describe('berth run on the sandbox', () => {
     expect(r.stderr).toMatch(/exited with code 3/);
   });
 
-  it("--json: the task ran in the service's subnets and security groups, with the service's task definition, the command overriding the container's", async () => {
-    const r = await berth('run', '--env', 'sandbox', '--service', 'api', '--json', '--', 'sh', '-c', "echo one && echo 'two words'; sleep 0.2; echo three");
+  it("--json: the task ran in the service's subnets and security groups, with the service's task definition, the command " +
+    "overriding the container's", async () => {
+    const r = await berth(
+      'run',
+      '--env',
+      'sandbox',
+      '--service',
+      'api',
+      '--json',
+      '--',
+      'sh',
+      '-c',
+      "echo one && echo 'two words'; sleep 0.2; echo three",
+    );
     expect(r.code, why(r)).toBe(0);
-    expect(r.j).toMatchObject({ ok: true, command: 'run', status: 'exited', exitCode: 0, containerExitCode: 0, lines: ['one', 'two words', 'three'], oneOffRevision: false });
+    expect(r.j).toMatchObject({
+      ok: true,
+      command: 'run',
+      status: 'exited',
+      exitCode: 0,
+      containerExitCode: 0,
+      lines: ['one', 'two words', 'three'],
+      oneOffRevision: false,
+    });
     expect(r.stderr).toContain('two words'); // the lines stream to stderr under --json
     const s = await service();
     expect(r.j.taskDefinition).toBe(s.taskDefinition);
     const t = await describeTask(r.j.taskArn);
     expect(t.lastStatus).toBe('STOPPED');
     expect(t.stopCode).toBe('EssentialContainerExited');
-    expect(t.overrides?.containerOverrides?.[0]).toMatchObject({ name: serviceNames(sb.env, svc).container, command: ['sh', '-c', expect.stringContaining('echo one')] });
+    expect(t.overrides?.containerOverrides?.[0]).toMatchObject({
+      name: serviceNames(sb.env, svc).container,
+      command: ['sh', '-c', expect.stringContaining('echo one')],
+    });
     const subnet = t.attachments?.[0]?.details?.find((d) => d.name === 'subnetId')?.value;
     expect(s.networkConfiguration?.awsvpcConfiguration?.subnets).toContain(subnet);
   });
@@ -126,14 +155,40 @@ describe('berth run on the sandbox', () => {
 });
 
 describe('deploy --run-first on the sandbox', () => {
-  it('a failing migration stops the release before the service moves: exit 44, its lines printed, the service and its traffic untouched', async () => {
+  it('a failing migration stops the release before the service moves: exit 44, its lines printed, the service and its traffic ' +
+    'untouched', async () => {
     const before = await service();
     const servedBefore = await serving();
     expect(servedBefore.status).toBe(200);
-    const r = await berth('deploy', '--env', 'sandbox', '--tag', 'v3', '--run-first', 'echo migrating schema; exit 5', '--json', '--poll-interval', '1s', '--timeout', '3m');
+    const r = await berth(
+      'deploy',
+      '--env',
+      'sandbox',
+      '--tag',
+      'v3',
+      '--run-first',
+      'echo migrating schema; exit 5',
+      '--json',
+      '--poll-interval',
+      '1s',
+      '--timeout',
+      '3m',
+    );
     expect(r.code, why(r)).toBe(44);
-    expect(r.j).toMatchObject({ ok: false, command: 'deploy', verdict: 'failed', exitCode: 44, rollback: null, oldRevision: { arn: before.taskDefinition } });
-    expect(r.j.runFirst).toMatchObject({ status: 'exited', containerExitCode: 5, lines: ['migrating schema'], taskDefinition: r.j.newRevision.arn });
+    expect(r.j).toMatchObject({
+      ok: false,
+      command: 'deploy',
+      verdict: 'failed',
+      exitCode: 44,
+      rollback: null,
+      oldRevision: { arn: before.taskDefinition },
+    });
+    expect(r.j.runFirst).toMatchObject({
+      status: 'exited',
+      containerExitCode: 5,
+      lines: ['migrating schema'],
+      taskDefinition: r.j.newRevision.arn,
+    });
     expect(r.j.failures[0].logLines).toEqual(['migrating schema']);
     expect(r.stderr).toContain('| migrating schema');
 
@@ -142,16 +197,20 @@ describe('deploy --run-first on the sandbox', () => {
     expect(after.deployments?.map((d) => d.id)).toEqual(before.deployments?.map((d) => d.id));
     expect(await serving()).toEqual(servedBefore);
     const ecs = await sb.client('ecs');
-    const tags = (await ecs.send(new ECS.DescribeTaskDefinitionCommand({ taskDefinition: r.j.newRevision.arn, include: ['TAGS'] }))).tags ?? [];
+    const tags =
+      (await ecs.send(new ECS.DescribeTaskDefinitionCommand({ taskDefinition: r.j.newRevision.arn, include: ['TAGS'] }))).tags ?? [];
     expect(tags.map((t) => t.key)).toContain('berth:failed-at');
   });
 });
 
 describe('berth revisions on the sandbox', () => {
-  it("prunes what nothing needs; keeps the running revision, the rollback target, terraform's and the recent ones (AWS API); rollback still works", async () => {
+  it("prunes what nothing needs; keeps the running revision, the rollback target, terraform's and the recent ones (AWS API); " +
+    "rollback still works", async () => {
     // A good deploy first, so that there is a rollback target whatever ran before this file.
     const baseline = await service();
-    const baseImage = (await (await sb.client('ecs')).send(new ECS.DescribeTaskDefinitionCommand({ taskDefinition: baseline.taskDefinition! }))).taskDefinition!.containerDefinitions![0]!.image!;
+    const baseImage = (
+      await (await sb.client('ecs')).send(new ECS.DescribeTaskDefinitionCommand({ taskDefinition: baseline.taskDefinition! }))
+    ).taskDefinition!.containerDefinitions![0]!.image!;
     const next = baseImage.endsWith(':v2') ? 'v3' : 'v2';
     const dep = await berth('deploy', '--env', 'sandbox', '--tag', next, '--json', '--poll-interval', '1s', '--timeout', '3m');
     expect(dep.code, why(dep)).toBe(0);
@@ -169,7 +228,20 @@ describe('berth revisions on the sandbox', () => {
     expect(doomed.length).toBeGreaterThan(0); // at least the revision the failed --run-first registered
 
     // Everything here was registered today: with --keep-days 1 all of it is recent, nothing goes.
-    const recent = await berth('revisions', '--env', 'sandbox', '--service', 'api', '--keep', '1', '--keep-days', '1', '--prune', '--yes', '--json');
+    const recent = await berth(
+      'revisions',
+      '--env',
+      'sandbox',
+      '--service',
+      'api',
+      '--keep',
+      '1',
+      '--keep-days',
+      '1',
+      '--prune',
+      '--yes',
+      '--json',
+    );
     expect(recent.code, why(recent)).toBe(0);
     expect(recent.j.pruned).toBeNull();
     expect((recent.j.revisions as Json[]).every((p) => p.action === 'keep' && p.reasons.includes('recent'))).toBe(true);
@@ -177,18 +249,44 @@ describe('berth revisions on the sandbox', () => {
     const noTty = await berth('revisions', '--env', 'sandbox', '--service', 'api', '--keep', '1', '--keep-days', '0', '--prune', '--json');
     expect(noTty.code, why(noTty)).toBe(2);
 
-    const pruned = await berth('revisions', '--env', 'sandbox', '--service', 'api', '--keep', '1', '--keep-days', '0', '--prune', '--yes', '--json');
+    const pruned = await berth(
+      'revisions',
+      '--env',
+      'sandbox',
+      '--service',
+      'api',
+      '--keep',
+      '1',
+      '--keep-days',
+      '0',
+      '--prune',
+      '--yes',
+      '--json',
+    );
     expect(pruned.code, why(pruned)).toBe(0);
     expect([...pruned.j.pruned.deregistered].sort()).toEqual([...doomed].sort());
     const ecs = await sb.client('ecs');
-    const status = async (arn: string) => (await ecs.send(new ECS.DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition!.status;
+    const status = async (arn: string) =>
+      (await ecs.send(new ECS.DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition!.status;
     for (const arn of doomed) expect(await status(arn)).toBe('INACTIVE');
     for (const p of plan.filter((x) => x.action === 'keep')) expect(await status(p.arn)).toBe('ACTIVE');
     expect(await status(running)).toBe('ACTIVE');
     expect(await status(baseline.taskDefinition!)).toBe('ACTIVE');
 
     // The kept rollback target is where rollback goes: the service ends where it started.
-    const back = await berth('rollback', '--env', 'sandbox', '--service', 'api', '--yes', '--json', '--poll-interval', '1s', '--timeout', '3m');
+    const back = await berth(
+      'rollback',
+      '--env',
+      'sandbox',
+      '--service',
+      'api',
+      '--yes',
+      '--json',
+      '--poll-interval',
+      '1s',
+      '--timeout',
+      '3m',
+    );
     expect(back.code, why(back)).toBe(0);
     expect(back.j.newRevision.arn).toBe(baseline.taskDefinition);
     expect((await service()).taskDefinition).toBe(baseline.taskDefinition);
@@ -207,26 +305,44 @@ describe('berth db on the sandbox', () => {
     created.snapshots.push(snapshot);
     expect(r.j).toMatchObject({ ok: true, cluster: cluster(), status: 'available', reason: 'before the v3 release' });
     const rds = await sb.client('rds');
-    const s = (await rds.send(new RDS.DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: snapshot }))).DBClusterSnapshots![0]!;
+    const s = (await rds.send(new RDS.DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: snapshot })))
+      .DBClusterSnapshots![0]!;
     expect(s.SnapshotType).toBe('manual');
-    expect(s.TagList).toEqual(expect.arrayContaining([{ Key: 'berth:created-by', Value: 'berth' }, { Key: 'berth:reason', Value: 'before the v3 release' }]));
+    expect(s.TagList).toEqual(
+      expect.arrayContaining([
+        { Key: 'berth:created-by', Value: 'berth' },
+        { Key: 'berth:reason', Value: 'before the v3 release' },
+      ]),
+    );
 
     const l = await berth('db', 'snapshots', '--env', 'sandbox', '--json');
     expect(l.code, why(l)).toBe(0);
     const rows = l.j.snapshots as Json[];
-    expect(rows.find((x) => x.id === snapshot)).toMatchObject({ type: 'manual', byBerth: true, reason: 'before the v3 release', prune: false });
+    expect(rows.find((x) => x.id === snapshot)).toMatchObject({
+      type: 'manual',
+      byBerth: true,
+      reason: 'before the v3 release',
+      prune: false,
+    });
     expect(rows.some((x) => x.type === 'automated')).toBe(true);
     expect(rows.every((x) => typeof x.ageHours === 'number')).toBe(true);
   });
 
-  it('db restore --snapshot: a NEW cluster beside the current one, same subnet group and security groups, with a writer; the old cluster untouched', async () => {
+  it('db restore --snapshot: a NEW cluster beside the current one, same subnet group and security groups, with a writer; the ' +
+    'old cluster untouched', async () => {
     const rds = await sb.client('rds');
     const old = (await rds.send(new RDS.DescribeDBClustersCommand({ DBClusterIdentifier: cluster() }))).DBClusters![0]!;
     const name = `${cluster()}-e2e-snap`;
     created.clusters.push(name);
     const r = await berth('db', 'restore', '--env', 'sandbox', '--snapshot', snapshot, '--name', name, '--service', 'api', '--json');
     expect(r.code, why(r)).toBe(0);
-    expect(r.j).toMatchObject({ ok: true, cluster: name, status: 'available', instanceStatus: 'available', source: { cluster: cluster(), snapshot } });
+    expect(r.j).toMatchObject({
+      ok: true,
+      cluster: name,
+      status: 'available',
+      instanceStatus: 'available',
+      source: { cluster: cluster(), snapshot },
+    });
     expect(r.j.switchSteps.join('\n')).toContain('--manage-master-user-password');
     const n = (await rds.send(new RDS.DescribeDBClustersCommand({ DBClusterIdentifier: name }))).DBClusters![0]!;
     expect(n.DBSubnetGroup).toBe(old.DBSubnetGroup);
@@ -236,7 +352,12 @@ describe('berth db on the sandbox', () => {
     const instances = (await rds.send(new RDS.DescribeDBInstancesCommand({}))).DBInstances!.filter((i) => i.DBClusterIdentifier === name);
     expect(instances.map((i) => i.DBInstanceClass)).toEqual(['db.serverless']);
     const still = (await rds.send(new RDS.DescribeDBClustersCommand({ DBClusterIdentifier: cluster() }))).DBClusters![0]!;
-    expect({ id: still.DBClusterIdentifier, status: still.Status, endpoint: still.Endpoint, created: still.ClusterCreateTime }).toEqual({ id: old.DBClusterIdentifier, status: old.Status, endpoint: old.Endpoint, created: old.ClusterCreateTime });
+    expect({ id: still.DBClusterIdentifier, status: still.Status, endpoint: still.Endpoint, created: still.ClusterCreateTime }).toEqual({
+      id: old.DBClusterIdentifier,
+      status: old.Status,
+      endpoint: old.Endpoint,
+      created: old.ClusterCreateTime,
+    });
 
     const again = await berth('db', 'restore', '--env', 'sandbox', '--snapshot', snapshot, '--name', name, '--json');
     expect(again.code, why(again)).toBe(2); // never over an existing cluster
@@ -251,7 +372,9 @@ describe('berth db on the sandbox', () => {
     const r = await berth('db', 'restore', '--env', 'sandbox', '--to-time', at, '--name', name, '--json');
     expect(r.code, why(r)).toBe(0);
     expect(r.j).toMatchObject({ cluster: name, status: 'available', source: { toTime: at } });
-    expect((await rds.send(new RDS.DescribeDBClustersCommand({ DBClusterIdentifier: name }))).DBClusters![0]!.DBSubnetGroup).toBe(old.DBSubnetGroup);
+    expect((await rds.send(new RDS.DescribeDBClustersCommand({ DBClusterIdentifier: name }))).DBClusters![0]!.DBSubnetGroup).toBe(
+      old.DBSubnetGroup,
+    );
 
     const early = new Date(old.EarliestRestorableTime!.getTime() - 3_600_000).toISOString();
     const refused = await berth('db', 'restore', '--env', 'sandbox', '--to-time', early, '--name', `${cluster()}-e2e-early`, '--json');
@@ -266,12 +389,38 @@ describe('berth db on the sandbox', () => {
     const key = await sb.aws('kms', 'create-key', '--region', SECOND_REGION, '--description', 'berth e2e dr copy');
     const keyArn = (key.json as Json).KeyMetadata.Arn as string;
     try {
-      const r = await berth('db', 'copy-snapshot', '--env', 'sandbox', '--snapshot', snapshot, '--to-region', SECOND_REGION, '--kms-key', keyArn, '--json');
+      const r = await berth(
+        'db',
+        'copy-snapshot',
+        '--env',
+        'sandbox',
+        '--snapshot',
+        snapshot,
+        '--to-region',
+        SECOND_REGION,
+        '--kms-key',
+        keyArn,
+        '--json',
+      );
       expect(r.code, why(r)).toBe(0);
       created.copies.push(r.j.target.snapshot);
-      expect(r.j).toMatchObject({ ok: true, source: { region: sb.region, snapshot, encrypted: true }, target: { region: SECOND_REGION, status: 'available', kmsKeyId: keyArn } });
-      const copy = await sb.aws('rds', 'describe-db-cluster-snapshots', '--region', SECOND_REGION, '--db-cluster-snapshot-identifier', r.j.target.snapshot);
-      expect((copy.json as Json).DBClusterSnapshots[0]).toMatchObject({ KmsKeyId: keyArn, DBClusterSnapshotArn: expect.stringContaining(`:rds:${SECOND_REGION}:`) });
+      expect(r.j).toMatchObject({
+        ok: true,
+        source: { region: sb.region, snapshot, encrypted: true },
+        target: { region: SECOND_REGION, status: 'available', kmsKeyId: keyArn },
+      });
+      const copy = await sb.aws(
+        'rds',
+        'describe-db-cluster-snapshots',
+        '--region',
+        SECOND_REGION,
+        '--db-cluster-snapshot-identifier',
+        r.j.target.snapshot,
+      );
+      expect((copy.json as Json).DBClusterSnapshots[0]).toMatchObject({
+        KmsKeyId: keyArn,
+        DBClusterSnapshotArn: expect.stringContaining(`:rds:${SECOND_REGION}:`),
+      });
     } finally {
       await sb.aws('kms', 'schedule-key-deletion', '--region', SECOND_REGION, '--key-id', keyArn, '--pending-window-in-days', '7');
     }

@@ -6,7 +6,10 @@ const TD = (n: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/de
 const NOW = Date.parse('2026-11-26T12:00:00Z');
 const daysAgo = (d: number) => new Date(NOW - d * 86_400_000).toISOString();
 const rev = (n: number, registeredDaysAgo: number, tags: Record<string, string> = {}, status = 'ACTIVE'): RevisionFacts => ({
-  arn: TD(n), status, registeredAt: daysAgo(registeredDaysAgo), tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+  arn: TD(n),
+  status,
+  registeredAt: daysAgo(registeredDaysAgo),
+  tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
 });
 
 describe('revision pruning selection', () => {
@@ -25,7 +28,13 @@ describe('revision pruning selection', () => {
   });
 
   it('a revision berth saw run recently is kept however old it is; one-off revisions do not count towards N', () => {
-    const rs = [rev(10, 0, { 'berth:one-off': daysAgo(0) }), rev(9, 30, { 'berth:one-off': daysAgo(30) }), rev(8, 40), rev(7, 50), rev(6, 60, { 'berth:healthy-at': daysAgo(2) })];
+    const rs = [
+      rev(10, 0, { 'berth:one-off': daysAgo(0) }),
+      rev(9, 30, { 'berth:one-off': daysAgo(30) }),
+      rev(8, 40),
+      rev(7, 50),
+      rev(6, 60, { 'berth:healthy-at': daysAgo(2) }),
+    ];
     const plan = planRevisions({ revisions: rs, running: [TD(8)], keep: 1, keepDays: 7, now: NOW, delete: true });
     const by = (n: number) => plan.find((p) => p.revision === n)!;
     expect(by(10)).toMatchObject({ oneOff: true, reasons: ['recent'] });
@@ -35,17 +44,29 @@ describe('revision pruning selection', () => {
     expect(by(6)).toMatchObject({ reasons: ['recent'], healthyAt: daysAgo(2) });
   });
 
-  it("the revision terraform registered is never pruned", () => {
+  it('the revision terraform registered is never pruned', () => {
     const rs = [rev(3, 0), rev(2, 100), rev(1, 100, { 'berth:registered-by': 'terraform', 'berth:healthy-at': daysAgo(90) })];
     const plan = planRevisions({ revisions: rs, running: [TD(3)], keep: 1, keepDays: 1, now: NOW, delete: true });
-    expect(plan.map((p) => [p.revision, p.action])).toEqual([[3, 'keep'], [2, 'delete'], [1, 'keep']]);
+    expect(plan.map((p) => [p.revision, p.action])).toEqual([
+      [3, 'keep'],
+      [2, 'delete'],
+      [1, 'keep'],
+    ]);
     expect(plan[2]!.reasons).toEqual(['terraform']);
   });
 
   it('INACTIVE revisions are left alone unless --delete', () => {
     const rs = [rev(3, 0), rev(2, 100, {}, 'INACTIVE'), rev(1, 100)];
-    expect(planRevisions({ revisions: rs, running: [TD(3)], keep: 1, keepDays: 1, now: NOW, delete: false }).map((p) => p.action)).toEqual(['keep', 'keep', 'deregister']);
-    expect(planRevisions({ revisions: rs, running: [TD(3)], keep: 1, keepDays: 1, now: NOW, delete: true }).map((p) => p.action)).toEqual(['keep', 'delete', 'delete']);
+    expect(planRevisions({ revisions: rs, running: [TD(3)], keep: 1, keepDays: 1, now: NOW, delete: false }).map((p) => p.action)).toEqual([
+      'keep',
+      'keep',
+      'deregister',
+    ]);
+    expect(planRevisions({ revisions: rs, running: [TD(3)], keep: 1, keepDays: 1, now: NOW, delete: true }).map((p) => p.action)).toEqual([
+      'keep',
+      'delete',
+      'delete',
+    ]);
   });
 
   it('rollback never chooses a one-off revision', () => {
@@ -54,7 +75,15 @@ describe('revision pruning selection', () => {
       deployments: [],
       revisions: [
         { arn: TD(9), revision: 9, status: 'ACTIVE' },
-        { arn: TD(8), revision: 8, status: 'ACTIVE', tags: [{ key: 'berth:one-off', value: daysAgo(0) }, { key: 'berth:healthy-at', value: daysAgo(0) }] },
+        {
+          arn: TD(8),
+          revision: 8,
+          status: 'ACTIVE',
+          tags: [
+            { key: 'berth:one-off', value: daysAgo(0) },
+            { key: 'berth:healthy-at', value: daysAgo(0) },
+          ],
+        },
         { arn: TD(7), revision: 7, status: 'ACTIVE' },
       ],
     });

@@ -26,9 +26,23 @@ describe('run, revisions, db and deploy --run-first refuse bad input before call
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     dir = mkdtempSync(join(tmpdir(), 'berth-bad-input-'));
     envFile = join(dir, 'prod.json');
-    const env = { name: 'prod', app: 'shop', domain: { name: 'shop.example' }, state: { bucket: 'tf-state' }, services: [{ name: 'api', port: 8080, cpu: 512, memory: 1024 }, { name: 'web', port: 3000, pathPattern: '/web/*' }] };
+    const env = {
+      name: 'prod',
+      app: 'shop',
+      domain: { name: 'shop.example' },
+      state: { bucket: 'tf-state' },
+      services: [
+        { name: 'api', port: 8080, cpu: 512, memory: 1024 },
+        { name: 'web', port: 3000, pathPattern: '/web/*' },
+      ],
+    };
     writeFileSync(envFile, JSON.stringify(env));
-    awsEnv = { BERTH_AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, AWS_ACCESS_KEY_ID: 'AKIAFAKE', AWS_SECRET_ACCESS_KEY: 'fake', AWS_REGION: 'us-east-1' };
+    awsEnv = {
+      BERTH_AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      AWS_ACCESS_KEY_ID: 'AKIAFAKE',
+      AWS_SECRET_ACCESS_KEY: 'fake',
+      AWS_REGION: 'us-east-1',
+    };
   });
   afterAll(async () => {
     await new Promise<void>((r) => server.close(() => r()));
@@ -37,10 +51,25 @@ describe('run, revisions, db and deploy --run-first refuse bad input before call
 
   const cases: [string, string[], RegExp, string | undefined][] = [
     ['run: cpu not on the Fargate table', ['run', '--service', 'api', '--cpu', '300', '--', 'echo', 'hi'], /--cpu 300/, 'usage.flag-range'],
-    ['run: cpu/memory pair', ['run', '--service', 'api', '--cpu', '256', '--memory', '4096', '--', 'echo', 'hi'], /--memory 4096 does not go with --cpu 256/, 'usage.flag-combination'],
-    ['run: memory against the task size', ['run', '--service', 'api', '--memory', '512', '--', 'echo'], /does not go with the task definition's cpu 512/, 'usage.flag-combination'],
+    [
+      'run: cpu/memory pair',
+      ['run', '--service', 'api', '--cpu', '256', '--memory', '4096', '--', 'echo', 'hi'],
+      /--memory 4096 does not go with --cpu 256/,
+      'usage.flag-combination',
+    ],
+    [
+      'run: memory against the task size',
+      ['run', '--service', 'api', '--memory', '512', '--', 'echo'],
+      /does not go with the task definition's cpu 512/,
+      'usage.flag-combination',
+    ],
     ['run: no command', ['run', '--service', 'api'], /needs a command after `--`/, 'usage.missing-argument'],
-    ['run: --image and --tag', ['run', '--service', 'api', '--image', 'x/y:1', '--tag', '1', '--', 'echo'], /--image and --tag do not combine/, 'usage.flag-combination'],
+    [
+      'run: --image and --tag',
+      ['run', '--service', 'api', '--image', 'x/y:1', '--tag', '1', '--', 'echo'],
+      /--image and --tag do not combine/,
+      'usage.flag-combination',
+    ],
     ['run: image without a tag', ['run', '--service', 'api', '--image', 'x/y', '--', 'echo'], /has no tag/, undefined],
     ['run: bad timeout', ['run', '--service', 'api', '--timeout', 'soon', '--', 'echo'], /--timeout/, undefined],
     ['run: unknown service', ['run', '--service', 'nope', '--', 'echo'], /--service nope/, undefined],
@@ -57,11 +86,40 @@ describe('run, revisions, db and deploy --run-first refuse bad input before call
     ['db restore: time without zone', ['db', 'restore', '--to-time', '2026-01-01 10:00'], /ISO 8601/, 'usage.flag-format'],
     ['db restore: bad name', ['db', 'restore', '--latest', '--name', '9lives'], /--name "9lives"/, 'usage.flag-format'],
     ['db restore: unknown service', ['db', 'restore', '--latest', '--service', 'nope'], /--service nope/, undefined],
-    ['db copy-snapshot: same region', ['db', 'copy-snapshot', '--snapshot', 's1', '--to-region', 'us-east-1'], /own region/, 'usage.flag-combination'],
-    ['db copy-snapshot: key of another region', ['db', 'copy-snapshot', '--snapshot', 's1', '--to-region', 'eu-west-1', '--kms-key', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'], /is a key of us-east-1/, 'usage.flag-combination'],
-    ['db copy-snapshot: bad snapshot id', ['db', 'copy-snapshot', '--snapshot', 'my snap', '--to-region', 'eu-west-1'], /--snapshot "my snap"/, 'usage.flag-format'],
+    [
+      'db copy-snapshot: same region',
+      ['db', 'copy-snapshot', '--snapshot', 's1', '--to-region', 'us-east-1'],
+      /own region/,
+      'usage.flag-combination',
+    ],
+    [
+      'db copy-snapshot: key of another region',
+      [
+        'db',
+        'copy-snapshot',
+        '--snapshot',
+        's1',
+        '--to-region',
+        'eu-west-1',
+        '--kms-key',
+        'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      ],
+      /is a key of us-east-1/,
+      'usage.flag-combination',
+    ],
+    [
+      'db copy-snapshot: bad snapshot id',
+      ['db', 'copy-snapshot', '--snapshot', 'my snap', '--to-region', 'eu-west-1'],
+      /--snapshot "my snap"/,
+      'usage.flag-format',
+    ],
     ['deploy: empty --run-first', ['deploy', '--service', 'api', '--tag', 'v2', '--run-first', ' '], /--run-first/, 'usage.flag-format'],
-    ['deploy: bad --run-first-timeout', ['deploy', '--service', 'api', '--tag', 'v2', '--run-first', 'x', '--run-first-timeout', 'never'], /--run-first-timeout/, undefined],
+    [
+      'deploy: bad --run-first-timeout',
+      ['deploy', '--service', 'api', '--tag', 'v2', '--run-first', 'x', '--run-first-timeout', 'never'],
+      /--run-first-timeout/,
+      undefined,
+    ],
   ];
 
   it.each(cases)('%s', async (_name, args, message, id) => {

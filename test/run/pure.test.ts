@@ -24,7 +24,9 @@ describe('task size (Fargate table)', () => {
     // memory alone must fit the task definition's cpu
     expect(() => taskSize({ memory: '512' }, { cpu: 1024, memory: 2048 })).toThrow(/does not go with the task definition's cpu 1024/);
     // cpu alone must fit the task definition's memory
-    expect(() => taskSize({ cpu: '4096' }, { cpu: 512, memory: 1024 })).toThrow(/the task definition's memory 1024 does not go with --cpu 4096/);
+    expect(() => taskSize({ cpu: '4096' }, { cpu: 512, memory: 1024 })).toThrow(
+      /the task definition's memory 1024 does not go with --cpu 4096/,
+    );
     expect(() => taskSize({ cpu: '1 vCPU' })).toThrow(UsageError);
     expect(() => taskSize({ memory: '1000' })).toThrow(/no Fargate task size/);
     expect(() => taskSize({ cpu: '8192', memory: '18432' })).toThrow(/16384 to 61440 in steps of 4096/);
@@ -46,11 +48,25 @@ describe('RunTask request', () => {
     serviceName: 'api',
     launchType: 'FARGATE',
     platformVersion: 'LATEST',
-    networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-a', 'subnet-b'], securityGroups: ['sg-app'], assignPublicIp: 'DISABLED' } },
+    networkConfiguration: {
+      awsvpcConfiguration: { subnets: ['subnet-a', 'subnet-b'], securityGroups: ['sg-app'], assignPublicIp: 'DISABLED' },
+    },
   };
   it("uses the service's subnets, security groups and platform, overrides only the app container's command", () => {
-    const r = runTaskRequest({ cluster: 'demo-prod', taskDefinition: 'arn:td:7', container: 'api', command: ['sh', '-c', 'x'], service, size: { memory: 2048 }, startedByUser: 'ops' });
-    expect(r.networkConfiguration.awsvpcConfiguration).toEqual({ subnets: ['subnet-a', 'subnet-b'], securityGroups: ['sg-app'], assignPublicIp: 'DISABLED' });
+    const r = runTaskRequest({
+      cluster: 'demo-prod',
+      taskDefinition: 'arn:td:7',
+      container: 'api',
+      command: ['sh', '-c', 'x'],
+      service,
+      size: { memory: 2048 },
+      startedByUser: 'ops',
+    });
+    expect(r.networkConfiguration.awsvpcConfiguration).toEqual({
+      subnets: ['subnet-a', 'subnet-b'],
+      securityGroups: ['sg-app'],
+      assignPublicIp: 'DISABLED',
+    });
     expect(r.launchType).toBe('FARGATE');
     expect(r.platformVersion).toBe('LATEST');
     expect(r.overrides).toEqual({ containerOverrides: [{ name: 'api', command: ['sh', '-c', 'x'] }], memory: '2048' });
@@ -58,7 +74,13 @@ describe('RunTask request', () => {
     expect(r.tags).toContainEqual({ key: 'berth:one-off-for', value: 'api' });
   });
   it('a service on capacity providers keeps its strategy instead of a launch type', () => {
-    const r = runTaskRequest({ cluster: 'c', taskDefinition: 't', container: 'api', command: ['x'], service: { ...service, launchType: undefined, capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] } });
+    const r = runTaskRequest({
+      cluster: 'c',
+      taskDefinition: 't',
+      container: 'api',
+      command: ['x'],
+      service: { ...service, launchType: undefined, capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] },
+    });
     expect(r.launchType).toBeUndefined();
     expect(r.capacityProviderStrategy).toEqual([{ capacityProvider: 'FARGATE_SPOT', weight: 1, base: undefined }]);
   });
@@ -67,25 +89,53 @@ describe('RunTask request', () => {
 describe('run outcome', () => {
   const ctx = { container: 'api', cpuArchitecture: 'X86_64', memory: 1024 };
   const stopped = (over: Partial<TaskSnap>, container: Record<string, unknown> = {}): TaskSnap => ({
-    lastStatus: 'STOPPED', startedAt: '2026-01-01T00:00:00Z', stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited',
-    containers: [{ name: 'api', exitCode: 0, ...container }], ...over,
+    lastStatus: 'STOPPED',
+    startedAt: '2026-01-01T00:00:00Z',
+    stopCode: 'EssentialContainerExited',
+    stoppedReason: 'Essential container in task exited',
+    containers: [{ name: 'api', exitCode: 0, ...container }],
+    ...over,
   });
   it("the command's exit code is the answer when it ran", () => {
     expect(runOutcome(stopped({}, { exitCode: 3 }), [], ctx)).toMatchObject({ status: 'exited', exitCode: 3, containerExitCode: 3 });
     expect(runOutcome(stopped({}), [], ctx)).toMatchObject({ status: 'exited', exitCode: 0 });
   });
   it('a task that never started is 40, explained by the deploy classifier', () => {
-    const secret = stopped({ stopCode: 'TaskFailedToStart', startedAt: undefined, stoppedReason: 'ResourceInitializationError: unable to pull secrets or registry auth: retrieved secret from Secrets Manager did not contain json key password' }, { exitCode: undefined });
+    const secret = stopped(
+      {
+        stopCode: 'TaskFailedToStart',
+        startedAt: undefined,
+        stoppedReason:
+          'ResourceInitializationError: unable to pull secrets or registry auth: retrieved secret from Secrets Manager did not ' +
+            'contain json key password',
+      },
+      { exitCode: undefined },
+    );
     expect(runOutcome(secret, [], ctx)).toMatchObject({ status: 'not-started', exitCode: EXIT.RUN_NOT_STARTED, kind: 'secrets' });
-    const pull = stopped({ stopCode: 'TaskFailedToStart', startedAt: undefined, stoppedReason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref x: not found' }, { exitCode: undefined });
+    const pull = stopped(
+      {
+        stopCode: 'TaskFailedToStart',
+        startedAt: undefined,
+        stoppedReason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref x: not found',
+      },
+      { exitCode: undefined },
+    );
     expect(runOutcome(pull, [], ctx)).toMatchObject({ exitCode: 40, kind: 'image-not-found' });
     const arch = stopped({}, { exitCode: 255 });
-    expect(runOutcome(arch, ['exec /usr/local/bin/docker-entrypoint.sh: exec format error'], ctx)).toMatchObject({ exitCode: 40, kind: 'arch-mismatch' });
+    expect(runOutcome(arch, ['exec /usr/local/bin/docker-entrypoint.sh: exec format error'], ctx)).toMatchObject({
+      exitCode: 40,
+      kind: 'arch-mismatch',
+    });
   });
   it('stopped before exiting (out of memory, someone else) is 41', () => {
-    const oom = stopped({ stopCode: 'EssentialContainerExited', stoppedReason: 'OutOfMemoryError: Container killed due to memory usage' }, { exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' });
+    const oom = stopped(
+      { stopCode: 'EssentialContainerExited', stoppedReason: 'OutOfMemoryError: Container killed due to memory usage' },
+      { exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' },
+    );
     expect(runOutcome(oom, [], ctx)).toMatchObject({ status: 'stopped', exitCode: EXIT.RUN_STOPPED, kind: 'oom', containerExitCode: 137 });
-    expect(runOutcome(stopped({ stopCode: 'UserInitiated', stoppedReason: 'Task stopped by user' }, { exitCode: 143 }), [], ctx)).toMatchObject({ status: 'stopped', exitCode: 41 });
+    expect(
+      runOutcome(stopped({ stopCode: 'UserInitiated', stoppedReason: 'Task stopped by user' }, { exitCode: 143 }), [], ctx),
+    ).toMatchObject({ status: 'stopped', exitCode: 41 });
   });
 });
 
