@@ -32,6 +32,7 @@ process.env.BERTH_PROJECT_DIR = project;
 const { startEmulator } = await import(join(root, 'dist/src/sandbox/emulator.js'));
 const { loadEnvironment } = await import(join(root, 'dist/src/config/load.js'));
 const { applyEnvironment, planEnvironment } = await import(join(root, 'dist/src/terraform/orchestrate.js'));
+const { sandboxEndpoint } = await import(join(root, 'dist/src/sandbox/context.js'));
 
 const emu = await startEmulator({ plain });
 const stopAll = async () => {
@@ -44,9 +45,10 @@ try {
   writeFileSync(join(project, '.berth', 'sandbox', 'sandbox.json'), JSON.stringify({ endpoint: emu.endpoint, region: 'us-east-1', pid: emu.pid, port: emu.port, startedAt: new Date().toISOString() }));
   const env = loadEnvironment(envName === 'sandbox' ? 'sandbox' : join(root, 'templates', 'environments', `${envName}.json`));
   if (!env.sandbox) throw new Error(`${envName} is not a sandbox environment; the bench runs against the emulator only`);
+  const local = sandboxEndpoint(env, project);
 
   const t0 = Date.now();
-  const applied = await applyEnvironment(env, { autoApprove: true, timeouts: { apply: 5 * 60_000, plan: 5 * 60_000 } });
+  const applied = await applyEnvironment(env, { autoApprove: true, local, timeouts: { apply: 5 * 60_000, plan: 5 * 60_000 } });
   const applySeconds = (Date.now() - t0) / 1000;
   const appliedStacks = applied.stacks.filter((s) => s.status === 'applied').map((s) => s.stack);
   console.log(`applied ${appliedStacks.length}/${applied.stacks.length} stacks in ${applySeconds.toFixed(0)} s (${applied.stacks.map((s) => `${s.stack.replace(/^.*-/, '')}:${s.status}`).join(', ')})`);
@@ -55,7 +57,7 @@ try {
   for (let i = 0; i < runs; i++) {
     for (const parallelism of levels.map((_, k) => levels[(k + i) % levels.length])) {
       const t = Date.now();
-      const plan = await planEnvironment(env, { parallelism });
+      const plan = await planEnvironment(env, { parallelism, local });
       const wall = (Date.now() - t) / 1000;
       const planned = plan.stacks.filter((s) => s.status === 'planned');
       const sum = planned.reduce((a, s) => a + s.durationMs, 0) / 1000;

@@ -43,7 +43,7 @@ export function register(program: Command): void {
         const { watchSettings } = await import('../../src/cli-args/watch.js');
         const { confirm } = await import('../../src/rollout/open-op.js');
         const settings = watchSettings(opts);
-        const { checkImage, checkTag } = await import('../../src/rollout/taskdef.js');
+        const { checkImage, checkTag } = await import('../../src/cli-args/image.js');
         if (opts.image) checkImage(opts.image);
         if (opts.tag) checkTag(opts.tag);
         if (Boolean(opts.image) === Boolean(opts.tag)) {

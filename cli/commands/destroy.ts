@@ -19,6 +19,8 @@ export function register(program: Command): void {
         const settings = runSettings(opts, out);
         const { loadEnvironment } = await import('../../src/config/load.js');
         const env = loadEnvironment(opts.env);
+        const { sandboxEndpoint } = await import('../../src/sandbox/context.js');
+        settings.local = sandboxEndpoint(env);
         const { terminalAsk } = await import('../../src/terraform/prompt.js');
         const { renderDestroyText } = await import('../../src/terraform/render.js');
         const { destroyEnvironment } = await import('../../src/terraform/orchestrate.js');

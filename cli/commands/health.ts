@@ -28,10 +28,10 @@ export function register(program: Command): void {
         const timeoutMs = healthTimeout(opts.timeout);
         const { loadEnvironment } = await import('../../src/config/load.js');
         const { selectServices } = await import('../../src/rollout/target.js');
-        const { awsContext } = await import('../../src/aws/context.js');
+        const { environmentContext } = await import('../../src/sandbox/context.js');
         const env = loadEnvironment(opts.env);
         const services = selectServices(env, opts.service);
-        const ctx = awsContext(env);
+        const ctx = environmentContext(env);
         const { gatherHealth, renderHealth } = await import('../../src/health/health.js');
         const { withDeadline } = await import('../../src/aws/deadline.js');
         const { awsLimits } = await import('../../src/aws/limits.js');

@@ -16,6 +16,8 @@ export function register(program: Command): void {
         const settings = runSettings(opts, out);
         const { loadEnvironment } = await import('../../src/config/load.js');
         const env = loadEnvironment(opts.env);
+        const { sandboxEndpoint } = await import('../../src/sandbox/context.js');
+        settings.local = sandboxEndpoint(env);
         const { environmentOutputs } = await import('../../src/terraform/orchestrate.js');
         const { renderOutputsText } = await import('../../src/terraform/render.js');
         const res = await environmentOutputs(env, settings);

@@ -22,6 +22,8 @@ export function register(program: Command): void {
         const { loadEnvironment } = await import('../../src/config/load.js');
         const env = loadEnvironment(opts.env);
         const costBase = opts.costBase !== undefined ? loadEnvironment(opts.costBase) : undefined;
+        const { sandboxEndpoint } = await import('../../src/sandbox/context.js');
+        settings.local = sandboxEndpoint(env);
         const { planEnvironment } = await import('../../src/terraform/orchestrate.js');
         const res = await withInterrupt(out, (signal) => planEnvironment(env, { ...settings, detail: true, signal }));
         const { renderPlanText, renderPlanMarkdown } = await import('../../src/terraform/render.js');

@@ -32,10 +32,10 @@ export function register(program: Command): void {
         const { intervalMs, forMs } = statusSettings(opts);
         const { loadEnvironment } = await import('../../src/config/load.js');
         const { selectServices } = await import('../../src/rollout/target.js');
-        const { awsContext } = await import('../../src/aws/context.js');
+        const { environmentContext } = await import('../../src/sandbox/context.js');
         const env = loadEnvironment(opts.env);
         const services = selectServices(env, opts.service);
-        const ctx = awsContext(env);
+        const ctx = environmentContext(env);
         const { gatherStatus, buildStatus, renderStatus, statusKey } = await import('../../src/status/status.js');
         const { withDeadline } = await import('../../src/aws/deadline.js');
         const { awsLimits } = await import('../../src/aws/limits.js');

@@ -147,6 +147,3 @@ export const autoscaling = (ctx: AwsContext) =>
     async () => new (await import('@aws-sdk/client-application-auto-scaling')).ApplicationAutoScalingClient(config(ctx)),
   );
 export const sts = (ctx: AwsContext) => memo(ctx, 'sts', async () => new (await import('@aws-sdk/client-sts')).STSClient(config(ctx)));
-export const s3 = (ctx: AwsContext) =>
-  memo(ctx, 's3', async () => new (await import('@aws-sdk/client-s3')).S3Client({ ...config(ctx), forcePathStyle: Boolean(ctx.endpoint) }));
-export const sns = (ctx: AwsContext) => memo(ctx, 'sns', async () => new (await import('@aws-sdk/client-sns')).SNSClient(config(ctx)));

@@ -1,7 +1,7 @@
 /** `rollback --to`: a revision number, family:revision, a task-definition ARN, or an image reference. */
 import { ERROR_CODES, UsageError } from '../output/errors.js';
-import { checkImage } from '../rollout/taskdef.js';
 import { FLAG_BOUNDS } from './defaults.js';
+import { checkImage } from './image.js';
 import { parseWholeNumber } from './number.js';
 
 const TD_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:(\d+)$/;

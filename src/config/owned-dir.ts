@@ -13,7 +13,7 @@
  * some pseudo file systems such as /proc).
  */
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { ERROR_CODES, UsageError } from '../output/errors.js';
 import { paths, projectDir } from './paths.js';
 
@@ -208,10 +208,4 @@ export function recordOwnedFile(file: string, project = projectDir()): void {
   const berthDir = paths.berthDir(project);
   if (!existsSync(berthDir)) mkdirSync(berthDir);
   writeFileSync(ownedFilesPath(project), JSON.stringify({ writtenBy: 'berth', files }, null, 2) + '\n');
-}
-
-/** For messages: the path as the user would type it from the project. */
-export function shown(p: string, project = projectDir()): string {
-  const r = relative(project, p);
-  return r && !r.startsWith('..') ? r : p;
 }

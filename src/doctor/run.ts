@@ -4,10 +4,11 @@
  * FAILs, 0 otherwise (WARN does not fail the run).
  */
 import { sts } from '../aws/clients.js';
-import { awsContext, type AwsContext } from '../aws/context.js';
+import type { AwsContext } from '../aws/context.js';
 import { classifyAwsError, type AwsFailure } from '../aws/failures.js';
 import { withDeadline } from '../aws/deadline.js';
 import { awsLimits } from '../aws/limits.js';
+import { environmentContext } from '../sandbox/context.js';
 import type { EnvironmentConfig } from '../config/types.js';
 import { UsageError } from '../output/errors.js';
 import { EXIT } from '../output/exit-codes.js';
@@ -113,7 +114,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
     services = env.services.filter((s) => s.name === o.service);
     if (!services.length) throw new UsageError(`--service ${o.service}: no such service in ${env.name} (services: ${env.services.map((s) => s.name).join(', ')})`);
   }
-  const ctx = o.ctx ?? awsContext(env);
+  const ctx = o.ctx ?? environmentContext(env);
   await canReachAws(ctx);
   const now = o.now ?? new Date();
   const src = new Source({ ctx, env, services, resolveNs: o.resolveNs, fetch: o.fetch });

@@ -12,7 +12,7 @@ import { describeService, targetHealth } from '../rollout/fetch.js';
 import { locate } from '../rollout/target.js';
 import type { TargetSnap } from '../rollout/types.js';
 import { toMs } from '../ecs/time.js';
-import { healthUrl, httpCheck, type HttpResult } from './http.js';
+import { healthUrl, httpCheck, type HttpResult } from '../http/check.js';
 
 /** Certificates closer to expiry than this are a warning (ACM renews at 60 days before). */
 export const CERT_WARN_DAYS = 14;

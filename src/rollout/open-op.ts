@@ -2,16 +2,16 @@
  * What the operation commands share once their flags are checked: the environment and the service
  * (--env/--service), the AWS context, and the y/N prompt (TTY only).
  */
-import { awsContext } from '../aws/context.js';
 import { loadEnvironment } from '../config/load.js';
 import type { Reporter } from '../output/reporter.js';
+import { environmentContext } from '../sandbox/context.js';
 import type { Op } from './operate.js';
 import { locate, selectService } from './target.js';
 
 export function openOp(envName: string, serviceName: string | undefined, reporter: Reporter): Op {
   const env = loadEnvironment(envName);
   const svc = selectService(env, serviceName);
-  const ctx = awsContext(env);
+  const ctx = environmentContext(env);
   return { env, svc, ctx, loc: locate(env, svc), reporter };
 }
 

@@ -19,12 +19,12 @@
  *  5. timed-out — none of the above within `timeoutMs` of the start.
  *  6. in-progress — otherwise, with what it is waiting for.
  */
-import { revisionOf, shortTd, taskId } from '../ecs/ids.js';
+import { shortTd, taskId } from '../ecs/ids.js';
 import { explainStop } from '../ecs/stop-explanations.js';
 import { isBenignStop, normaliseReason } from '../ecs/stops.js';
 import { explainTarget, tallyTargets, taskIps } from '../ecs/targets.js';
 import { toMs } from '../ecs/time.js';
-import type { Deployment, Evidence, FailureGroup, Identity, Judgement, Snapshot, TargetState, TaskSnap, Time } from './types.js';
+import type { Deployment, Evidence, FailureGroup, Identity, Judgement, ServiceEvent, ServiceSnap, Snapshot, TargetState, TaskSnap } from './types.js';
 
 const CLOCK_SKEW_MS = 60_000;
 
@@ -132,6 +132,29 @@ export function problemEvents(events: { message?: string }[], n = 3): string[] {
   return out;
 }
 
+/** What one judgement works on: the watched change, the latest complete poll, and the evidence so far. */
+interface Judging {
+  id: Identity;
+  timeline: Snapshot[];
+  startMs: number;
+  nowMs: number;
+  timedOut: boolean;
+  ev: Evidence;
+  out: (verdict: Judgement['verdict'], reasons: string[]) => Judgement;
+  svc: ServiceSnap;
+  deployments: Deployment[];
+  ourId?: string;
+  ours?: Deployment;
+  desired: number;
+  tasks: TaskSnap[];
+  failures: FailureGroup[];
+  failureReasons: string[];
+  /** Service events since the start (ECS lists them newest first). */
+  events: ServiceEvent[];
+  /** Target states of the latest poll; matched: told ours from theirs by task address. */
+  targets?: { list: TargetState[]; matched: boolean } | null;
+}
+
 export function judge(id: Identity, timeline: Snapshot[]): Judgement {
   const startMs = toMs(id.startedAt) ?? 0;
   const nowSnap = timeline[timeline.length - 1];
@@ -140,33 +163,26 @@ export function judge(id: Identity, timeline: Snapshot[]): Judgement {
   const complete = timeline.filter((s) => s.service && !s.error);
   const last = complete[complete.length - 1];
   const failedPolls = timeline.filter((s) => s.error).length;
-  const maxFailed = Math.max(1, id.maxFailedTasks);
-  const smokeAttempts = id.smokeAttempts ?? 3;
-
-  const ev: Evidence = {
-    desired: 0,
-    running: 0,
-    pending: 0,
-    failedTasks: 0,
-    failures: [],
-    targets: null,
-    oldRunning: 0,
-    needsSmoke: false,
-    elapsedMs,
-    waitingFor: [],
-    failedPolls,
-  };
+  const ev: Evidence = { desired: 0, running: 0, pending: 0, failedTasks: 0, failures: [], targets: null, oldRunning: 0, needsSmoke: false, elapsedMs, waitingFor: [], failedPolls };
   const timedOut = elapsedMs >= id.timeoutMs;
   const out = (verdict: Judgement['verdict'], reasons: string[]): Judgement => ({ verdict, reasons, evidence: ev });
-
   if (!last) {
     ev.waitingFor.push(failedPolls ? `an answer from ECS (${failedPolls} poll${failedPolls === 1 ? '' : 's'} failed: ${nowSnap?.error ?? ''})` : 'the first answer from ECS');
     return timedOut ? out('timed-out', [`no answer from ECS within ${fmtDuration(id.timeoutMs)}`]) : out('in-progress', ev.waitingFor);
   }
+  const j = observe(id, timeline, complete, last, { startMs, nowMs, timedOut, ev, out });
+  const decided = takenOver(j) ?? failedNow(j);
+  if (decided) return decided;
+  const waiting = waitingForSuccess(j);
+  const smoke = waiting.length ? undefined : smokeCheck(j, waiting);
+  return smoke ?? conclude(j, waiting);
+}
 
+/** The evidence of the latest complete poll: our deployment, its counts, our tasks and why some stopped. */
+function observe(id: Identity, timeline: Snapshot[], complete: Snapshot[], last: Snapshot, base: Pick<Judging, 'startMs' | 'nowMs' | 'timedOut' | 'ev' | 'out'>): Judging {
+  const { ev, startMs } = base;
   const svc = last.service!;
   const deployments = svc.deployments ?? [];
-  const prev = new Set(id.previousDeploymentIds);
   const ourId = findOurDeploymentId(id, complete);
   const ours = ourId ? deployments.find((d) => d.id === ourId) : undefined;
   ev.deploymentId = ourId;
@@ -178,20 +194,20 @@ export function judge(id: Identity, timeline: Snapshot[]): Judgement {
   ev.running = ours?.runningCount ?? 0;
   ev.pending = ours?.pendingCount ?? 0;
   ev.oldRunning = deployments.filter((d) => d.id !== ourId && (d.runningCount ?? 0) > 0).reduce((n, d) => n + (d.runningCount ?? 0), 0);
-
   const tasks = ourTasks(id, complete, ourId, startMs);
-  const logs = latestLogs(timeline);
-  const failures = groupFailures(tasks, logs, id);
+  const failures = groupFailures(tasks, latestLogs(timeline), id);
   ev.failures = failures;
   ev.failedTasks = failures.reduce((n, g) => n + g.count, 0);
-  const failureReasons = failures.map(describeFailure);
-
-  // Events since we started (ECS lists them newest first).
   const events = (svc.events ?? []).filter((e) => (toMs(e.createdAt) ?? 0) >= startMs - 1000);
+  return { ...base, id, timeline, svc, deployments, ourId, ours, desired, tasks, failures, failureReasons: failures.map(describeFailure), events, targets: targetStates(last, tasks) };
+}
 
-  // 1 + 2: other deployments that appeared after we started.
-  const ourCreated = toMs(ours?.createdAt) ?? startMs;
-  const others = deployments.filter((d): d is Deployment & { id: string } => Boolean(d.id) && !prev.has(d.id!) && d.id !== ourId);
+/** Rules 1 and 2: another deployment appeared after ours (superseded), or ECS rolled ours back. */
+function takenOver(j: Judging): Judgement | undefined {
+  const { id, ours, ourId, out, ev } = j;
+  const prev = new Set(id.previousDeploymentIds);
+  const ourCreated = toMs(ours?.createdAt) ?? j.startMs;
+  const others = j.deployments.filter((d): d is Deployment & { id: string } => Boolean(d.id) && !prev.has(d.id!) && d.id !== ourId);
   const sameTd = id.newTaskDefinition === id.oldTaskDefinition;
   const rollbackDep = others.find((d) => !sameTd && d.taskDefinition === id.oldTaskDefinition && id.kind !== 'ecs-rollback');
   // A rollback event must come after our deployment was created (both ECS's clock): one that
@@ -199,84 +215,93 @@ export function judge(id: Identity, timeline: Snapshot[]): Judgement {
   const rollbackEvent =
     id.kind === 'ecs-rollback' || sameTd
       ? undefined
-      : events.find((e) => {
+      : j.events.find((e) => {
           if (ours?.createdAt !== undefined && (toMs(e.createdAt) ?? 0) < ourCreated) return false;
           const m = e.message ?? '';
           return /rolling back/i.test(m) || (ROLLBACK_EVENT.test(m) && (!ourId || m.includes(ourId)));
         });
-  const newer = others.filter((d) => d !== rollbackDep && (toMs(d.createdAt) ?? nowMs) >= ourCreated && (d.taskDefinition !== id.oldTaskDefinition || sameTd));
+  const newer = others.filter((d) => d !== rollbackDep && (toMs(d.createdAt) ?? j.nowMs) >= ourCreated && (d.taskDefinition !== id.oldTaskDefinition || sameTd));
   const usurper = newer.find((d) => d.taskDefinition !== id.newTaskDefinition || d.status === 'PRIMARY');
   if (usurper && !rollbackEvent && (ours || usurper.status === 'PRIMARY')) {
     ev.supersededBy = { id: usurper.id, taskDefinition: usurper.taskDefinition };
     return out('superseded', [`another deployment (${usurper.id}, ${shortTd(usurper.taskDefinition)}) replaced ours${ourId ? ` (${ourId})` : ''} — someone else deployed; berth leaves it alone`]);
   }
-  if (rollbackDep || rollbackEvent) {
-    ev.rollbackDeploymentId = rollbackDep?.id;
-    const reasons = [
-      `ECS's deployment circuit breaker rolled ${shortTd(id.newTaskDefinition)} back to ${shortTd(id.oldTaskDefinition)}`,
-      ...(ours?.rolloutStateReason ? [`ECS: ${ours.rolloutStateReason}`] : rollbackEvent?.message ? [`ECS: ${rollbackEvent.message}`] : []),
-      ...failureReasons,
-    ];
-    return out('rolled-back-by-ecs', reasons);
-  }
+  if (!rollbackDep && !rollbackEvent) return undefined;
+  ev.rollbackDeploymentId = rollbackDep?.id;
+  return out('rolled-back-by-ecs', [
+    `ECS's deployment circuit breaker rolled ${shortTd(id.newTaskDefinition)} back to ${shortTd(id.oldTaskDefinition)}`,
+    ...(ours?.rolloutStateReason ? [`ECS: ${ours.rolloutStateReason}`] : rollbackEvent?.message ? [`ECS: ${rollbackEvent.message}`] : []),
+    ...j.failureReasons,
+  ]);
+}
 
-  // 3: failures, as soon as the evidence is in.
+/** Rule 3: failures, as soon as the evidence is in (also counts our targets into the evidence). */
+function failedNow(j: Judging): Judgement | undefined {
+  const { id, ev, out, failures, failureReasons, ours } = j;
+  const maxFailed = Math.max(1, id.maxFailedTasks);
   const definitive = failures.filter((g) => g.definitive);
   if (definitive.length) return out('failed', [...definitive.map(describeFailure), ...failures.filter((g) => !g.definitive).map(describeFailure)]);
   if (ev.failedTasks >= maxFailed)
     return out('failed', [`${ev.failedTasks} task${ev.failedTasks === 1 ? '' : 's'} of ${shortTd(id.newTaskDefinition)} failed (--max-failed-tasks ${maxFailed})`, ...failureReasons]);
   if (ours?.rolloutState === 'FAILED') return out('failed', [`ECS marked the deployment FAILED: ${ours.rolloutStateReason ?? 'no reason given'}`, ...failureReasons]);
+  const ts = j.targets;
+  if (!ts) return undefined;
+  const mine = ts.matched ? ts.list.filter((t) => t.ours) : ts.list;
+  ev.targets = { ...tallyTargets(mine), list: ts.list };
+  const bad = mine.filter((t) => t.state === 'unhealthy');
+  // Without IPs to match we only blame unhealthy targets once no old task is left to own them.
+  if (bad.length && (ts.matched || ev.oldRunning === 0)) return out('failed', [...bad.map((t) => explainTarget(t, id.healthPath)), ...failureReasons]);
+  return undefined;
+}
 
-  const ts = targetStates(last, tasks);
-  if (ts) {
-    const mine = ts.matched ? ts.list.filter((t) => t.ours) : ts.list;
-    ev.targets = { ...tallyTargets(mine), list: ts.list };
-    const bad = mine.filter((t) => t.state === 'unhealthy');
-    // Without IPs to match we only blame unhealthy targets once no old task is left to own them.
-    if (bad.length && (ts.matched || ev.oldRunning === 0))
-      return out('failed', [...bad.map((t) => explainTarget(t, id.healthPath)), ...failureReasons]);
-  }
-
-  // 4: success.
+/** Rule 4, ECS's part: what our deployment still lacks to be done. */
+function waitingForSuccess(j: Judging): string[] {
+  const { id, ev, ours, ourId, desired } = j;
   const waiting: string[] = [];
-  if (!ourId || !ours) waiting.push(`ECS to start the deployment of ${shortTd(id.newTaskDefinition)}`);
-  else {
-    if (ours.status !== 'PRIMARY') waiting.push(`deployment ${ourId} to become PRIMARY (it is ${ours.status ?? 'unknown'})`);
-    if (ours.rolloutState && ours.rolloutState !== 'COMPLETED') waiting.push(`rollout ${ours.rolloutState.toLowerCase().replace('_', ' ')}`);
-    if (ev.running !== desired || (id.kind === 'scale' && (svc.desiredCount ?? desired) !== desired)) waiting.push(`${ev.running}/${desired} tasks running${ev.pending ? `, ${ev.pending} pending` : ''}`);
-    if (!ours.rolloutState && ev.oldRunning > 0) waiting.push(`${ev.oldRunning} old task${ev.oldRunning === 1 ? '' : 's'} to stop`);
-    if (ev.targets && desired > 0) {
-      // With task IPs we require every target of ours healthy; without, enough healthy targets and none starting.
-      const t = ev.targets;
-      const settling = t.initial + t.other + (ts!.matched ? t.draining : 0);
-      if (t.healthy < desired || settling > 0) waiting.push(`targets healthy ${t.healthy}/${desired}${t.initial ? `, ${t.initial} initial` : ''}`);
-    }
+  if (!ourId || !ours) return [`ECS to start the deployment of ${shortTd(id.newTaskDefinition)}`];
+  if (ours.status !== 'PRIMARY') waiting.push(`deployment ${ourId} to become PRIMARY (it is ${ours.status ?? 'unknown'})`);
+  if (ours.rolloutState && ours.rolloutState !== 'COMPLETED') waiting.push(`rollout ${ours.rolloutState.toLowerCase().replace('_', ' ')}`);
+  if (ev.running !== desired || (id.kind === 'scale' && (j.svc.desiredCount ?? desired) !== desired)) waiting.push(`${ev.running}/${desired} tasks running${ev.pending ? `, ${ev.pending} pending` : ''}`);
+  if (!ours.rolloutState && ev.oldRunning > 0) waiting.push(`${ev.oldRunning} old task${ev.oldRunning === 1 ? '' : 's'} to stop`);
+  if (ev.targets && desired > 0) {
+    // With task IPs we require every target of ours healthy; without, enough healthy targets and none starting.
+    const t = ev.targets;
+    const settling = t.initial + t.other + (j.targets!.matched ? t.draining : 0);
+    if (t.healthy < desired || settling > 0) waiting.push(`targets healthy ${t.healthy}/${desired}${t.initial ? `, ${t.initial} initial` : ''}`);
   }
-  if (!waiting.length && id.smoke && desired > 0) {
-    const smokes = timeline.filter((s) => s.smoke);
-    const lastSmoke = smokes[smokes.length - 1]?.smoke;
-    ev.smoke = lastSmoke;
-    if (lastSmoke?.ok && timeline[timeline.length - 1]?.smoke) {
-      // the check belongs to the latest poll: all green.
-    } else {
-      let fails = 0;
-      for (let i = smokes.length - 1; i >= 0 && !smokes[i]!.smoke!.ok; i--) fails++;
-      if (fails >= smokeAttempts) {
-        const s = lastSmoke!;
-        return out('failed', [`the health URL ${s.url} ${s.status ? `answered ${s.status}` : `did not answer (${s.error ?? 'no response'})`} ${fails} times in a row although ECS and the target group report healthy — the app or its routing (listener rule, host) is broken`, ...failureReasons]);
-      }
-      ev.needsSmoke = true;
-      waiting.push(lastSmoke ? `the health URL to answer 2xx (last: ${lastSmoke.status ?? lastSmoke.error})` : `a 2xx from the health URL`);
-    }
+  return waiting;
+}
+
+/** Rule 4, the health URL's part (when asked): failed after `smokeAttempts` failures in a row, else what it waits for. */
+function smokeCheck(j: Judging, waiting: string[]): Judgement | undefined {
+  const { id, ev, timeline } = j;
+  if (!id.smoke || j.desired <= 0) return undefined;
+  const smokes = timeline.filter((s) => s.smoke);
+  const lastSmoke = smokes[smokes.length - 1]?.smoke;
+  ev.smoke = lastSmoke;
+  if (lastSmoke?.ok && timeline[timeline.length - 1]?.smoke) return undefined; // the check belongs to the latest poll: all green.
+  let fails = 0;
+  for (let i = smokes.length - 1; i >= 0 && !smokes[i]!.smoke!.ok; i--) fails++;
+  if (fails >= (id.smokeAttempts ?? 3)) {
+    const s = lastSmoke!;
+    return j.out('failed', [`the health URL ${s.url} ${s.status ? `answered ${s.status}` : `did not answer (${s.error ?? 'no response'})`} ${fails} times in a row although ECS and the target group report healthy — the app or its routing (listener rule, host) is broken`, ...j.failureReasons]);
   }
+  ev.needsSmoke = true;
+  waiting.push(lastSmoke ? `the health URL to answer 2xx (last: ${lastSmoke.status ?? lastSmoke.error})` : `a 2xx from the health URL`);
+  return undefined;
+}
+
+/** Rules 4 to 6: succeeded when nothing is awaited, else timed out or in progress, with what ECS says. */
+function conclude(j: Judging, waiting: string[]): Judgement {
+  const { id, ev, out, failures, failureReasons, desired } = j;
   ev.waitingFor = waiting;
   if (!waiting.length) {
     const reasons = [`${shortTd(id.newTaskDefinition)}: ${ev.running}/${desired} tasks running${ev.targets ? `, ${ev.targets.healthy} healthy target${ev.targets.healthy === 1 ? '' : 's'}` : ''}${ev.smoke?.ok ? `, ${ev.smoke.url} answered ${ev.smoke.status}` : ''}`];
     if (ev.failedTasks) reasons.push(`(${ev.failedTasks} task${ev.failedTasks === 1 ? '' : 's'} failed on the way: ${failures.map((g) => g.explanation).join('; ')})`);
     return out('succeeded', reasons);
   }
-  const ecsSays = problemEvents(events).map((m) => `ECS: ${m}`);
-  if (timedOut) return out('timed-out', [`not done after ${fmtDuration(id.timeoutMs)}; still waiting for: ${waiting.join('; ')}`, ...failureReasons, ...ecsSays]);
+  const ecsSays = problemEvents(j.events).map((m) => `ECS: ${m}`);
+  if (j.timedOut) return out('timed-out', [`not done after ${fmtDuration(id.timeoutMs)}; still waiting for: ${waiting.join('; ')}`, ...failureReasons, ...ecsSays]);
   return out('in-progress', [...waiting, ...failureReasons, ...ecsSays]);
 }
 

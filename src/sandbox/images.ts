@@ -44,10 +44,10 @@ export function demoManifest(repository: string, tag: string, architecture: stri
 
 /** Push the demo images of every service of the environment (through its AWS context: the emulator). */
 export async function seedImages(env: EnvironmentConfig): Promise<SeededImage[]> {
-  const { awsContext } = await import('../aws/context.js');
+  const { environmentContext } = await import('./context.js');
   const { ecr } = await import('../aws/clients.js');
   const { PutImageCommand, DescribeRepositoriesCommand } = await import('@aws-sdk/client-ecr');
-  const client = await ecr(awsContext(env));
+  const client = await ecr(environmentContext(env));
   const out: SeededImage[] = [];
   for (const svc of env.services) {
     const repository = serviceNames(env, svc).repository;

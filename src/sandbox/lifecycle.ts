@@ -29,6 +29,7 @@ import { BerthError, UsageError } from '../output/errors.js';
 import { EXIT } from '../output/exit-codes.js';
 import type { Reporter } from '../output/reporter.js';
 import { findTerraform } from '../terraform/tool.js';
+import { sandboxEndpoint } from './context.js';
 import { answers, findMotoPython, isOurEmulator, portOpen, startEmulator, stopPid } from './emulator.js';
 import {
   FAKE_CREDENTIALS,
@@ -180,6 +181,7 @@ async function live(rec: SandboxRecord | undefined): Promise<boolean> {
   return Boolean(rec && (await isOurEmulator(rec.pid, rec.port, rec.endpoint)) && (await answers(rec.endpoint, 2000)));
 }
 
+// eslint-disable-next-line max-lines-per-function -- to be split by concern (issue #11): 105 lines
 export async function sandboxUp(opts: UpOptions = {}): Promise<UpResult> {
   const started = Date.now();
   const project = projectDir();
@@ -233,7 +235,7 @@ export async function sandboxUp(opts: UpOptions = {}): Promise<UpResult> {
     // `up` always plans afresh: a plan saved by `berth plan --env sandbox` is not what up applies.
     clearSavedPlans(env.name, project);
     reporter?.info(`Applying the ${env.name} environment's stacks to the emulator (independent stacks in parallel)...`);
-    const res = await applyEnvironment(env, { autoApprove: true, reporter, parallelism: opts.parallelism, timeouts: SANDBOX_TIMEOUTS });
+    const res = await applyEnvironment(env, { autoApprove: true, reporter, parallelism: opts.parallelism, timeouts: SANDBOX_TIMEOUTS, local: sandboxEndpoint(env, project) });
     stacks = res.stacks.map(outcome);
     changedStacks = res.stacks.filter((s) => s.status === 'applied').length;
     if (!res.ok) {
@@ -304,11 +306,11 @@ export function nextSteps(env: EnvironmentConfig, rec: SandboxRecord): string[] 
 
 /** The services of the environment as ECS and the target groups report them. */
 export async function serviceSummaries(env: EnvironmentConfig, rec: SandboxRecord): Promise<ServiceSummary[]> {
-  const { awsContext } = await import('../aws/context.js');
+  const { environmentContext } = await import('./context.js');
   const clients = await import('../aws/clients.js');
   const { DescribeServicesCommand } = await import('@aws-sdk/client-ecs');
   const { DescribeTargetHealthCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
-  const ctx = awsContext(env);
+  const ctx = environmentContext(env);
   const ecs = await clients.ecs(ctx);
   const elb = await clients.elbv2(ctx);
   const cluster = names(env).cluster;
@@ -397,7 +399,7 @@ export async function sandboxDown(opts: DownOptions = {}): Promise<DownResult> {
     await findTerraform();
     const { destroyEnvironment } = await import('../terraform/orchestrate.js');
     reporter?.info(`Destroying the ${env.name} environment's stacks on the emulator...`);
-    const res = await destroyEnvironment(env, { autoApprove: true, reporter, parallelism: opts.parallelism, timeouts: SANDBOX_TIMEOUTS });
+    const res = await destroyEnvironment(env, { autoApprove: true, reporter, parallelism: opts.parallelism, timeouts: SANDBOX_TIMEOUTS, local: sandboxEndpoint(env, project) });
     stacks = res.stacks.map(outcome);
     destroyed = res.ok;
     if (!res.ok) {

@@ -46,11 +46,6 @@ export function sandboxLogFile(project = projectDir()): string {
   return join(paths.sandboxDir(project), 'emulator.log');
 }
 
-/** The sandbox environment's local terraform state folder. */
-export function sandboxStateDir(project = projectDir()): string {
-  return join(paths.sandboxDir(project), 'state');
-}
-
 export function readSandboxRecord(project = projectDir()): SandboxRecord | undefined {
   const f = sandboxRecordFile(project);
   if (!existsSync(f)) return undefined;

@@ -3,11 +3,12 @@
  * provider call (and the S3 backend) at the local emulator with fake credentials; the synthesized
  * configuration itself stays endpoint-free, so synth is the same for every machine.
  */
-import { awsContext } from '../aws/context.js';
+import { awsContext, type LocalEndpoint } from '../aws/context.js';
 import type { EnvironmentConfig } from '../config/types.js';
 
-export function terraformAwsEnv(env: EnvironmentConfig): NodeJS.ProcessEnv {
-  const ctx = awsContext(env);
+/** `local`: the sandbox's endpoint, for an environment that runs on it (the sandbox hands it in). */
+export function terraformAwsEnv(env: EnvironmentConfig, local?: LocalEndpoint): NodeJS.ProcessEnv {
+  const ctx = awsContext(env, process.env, local);
   const out: NodeJS.ProcessEnv = { AWS_REGION: ctx.region, AWS_DEFAULT_REGION: ctx.region };
   if (ctx.endpoint) out.AWS_ENDPOINT_URL = ctx.endpoint;
   if (ctx.credentials) {

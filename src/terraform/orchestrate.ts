@@ -31,6 +31,7 @@ import { BerthError, isBerthError } from '../output/errors.js';
 import { EXIT } from '../output/exit-codes.js';
 import { redact, redactValue } from '../output/redact.js';
 import type { Reporter } from '../output/reporter.js';
+import type { LocalEndpoint } from '../aws/context.js';
 import { terraformAwsEnv } from './aws-env.js';
 import { ensureCliConfig } from './cli-config.js';
 import { StalePlanError, StateLockedError, translateFailure, type StaleStack } from './errors.js';
@@ -68,6 +69,8 @@ export interface RunSettings {
   onLine?: (stack: string, line: string) => void;
   /** plan: read each plan with changes or drift back (`terraform show -json`) for the attribute-level detail. */
   detail?: boolean;
+  /** The sandbox's endpoint, for an environment that runs on it (the sandbox hands it in: src/sandbox/context.ts). */
+  local?: LocalEndpoint;
 }
 
 export type StackPlanStatus = 'planned' | 'waiting' | 'failed' | 'blocked';
@@ -496,7 +499,7 @@ export async function context(env: EnvironmentConfig, opts: RunSettings): Promis
   const s = settings(opts);
   const project = opts.project ?? projectDir();
   await preflight(s.reporter, project);
-  const tfEnv = terraformAwsEnv(env);
+  const tfEnv = terraformAwsEnv(env, opts.local);
   const ws = await synthWorkspace(env, s, project);
   return { env, project, ws, tfEnv, s };
 }
@@ -582,6 +585,7 @@ function applyExit(stacks: StackApply[]): number {
  * planned once it is applied (see the file comment). A failed stack stops the stacks that depend
  * on it; independent ones finish.
  */
+// eslint-disable-next-line max-lines-per-function -- to be split by concern (issue #11): 111 lines
 export async function applyEnvironment(env: EnvironmentConfig, opts: ApplyOptions = {}): Promise<ApplyResult> {
   const started = Date.now();
   const project = opts.project ?? projectDir();

@@ -4,7 +4,7 @@
  * Pure. Summaries carry addresses and names only; every text still goes through redact on output.
  */
 import { redact } from '../output/redact.js';
-import type { ApplyResult, DestroyResult, OutputsResult, PlanResult, StackPlan } from './orchestrate.js';
+import type { ApplyResult, DestroyResult, OutputsResult, PlanResult } from './orchestrate.js';
 import { planComment, stackStatus } from './plan-comment.js';
 import { SIGN, UNKNOWN, type AttributeChange } from './plan-detail.js';
 import { countsLine } from './plan-summary.js';

@@ -44,6 +44,7 @@ export class Alarms extends Construct {
   /** Every alarm name created. */
   readonly alarmNames: string[] = [];
 
+  // eslint-disable-next-line max-lines-per-function -- to be split by concern (issue #11): 163 lines
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
     const env = props.env;

@@ -67,6 +67,7 @@ export class Network extends Construct {
   readonly natGatewayIds: string[];
   readonly flowLogGroupName: string;
 
+  // eslint-disable-next-line max-lines-per-function -- to be split by concern (issue #11): 127 lines
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     const env = props.env;

@@ -14,7 +14,7 @@ import { runCli, tempProject } from '../helpers/cli.js';
 const project = tempProject('berth-check-');
 afterAll(() => project.cleanup());
 
-function writeEnv(name: string, patch: (e: Record<string, any>) => void): void {
+function writeEnv(name: string, patch: (e: Record<string, any>) => void): void { // eslint-disable-line @typescript-eslint/no-explicit-any
   const e = JSON.parse(readFileSync('templates/environments/platform.json', 'utf8'));
   e.name = name;
   patch(e);
@@ -65,7 +65,7 @@ describe('berth check', () => {
   });
 
   it('a waiver with a reason silences its finding: shown as waived, exit 0', async () => {
-    const weaken = (e: Record<string, any>) => {
+    const weaken = (e: Record<string, any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
       e.cache.transitEncryption = false;
       e.cache.authToken = false;
     };

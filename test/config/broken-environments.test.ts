@@ -10,7 +10,7 @@ import { runCli, tempProject } from '../helpers/cli.js';
 
 const template = JSON.parse(readFileSync(new URL('../../templates/environments/platform.json', import.meta.url), 'utf8'));
 
-function variant(name: string, mutate: (e: any) => void): any {
+function variant(name: string, mutate: (e: any) => void): any { // eslint-disable-line @typescript-eslint/no-explicit-any
   const e = structuredClone(template);
   e.name = name;
   mutate(e);

@@ -5,7 +5,7 @@
  * alone, and the schema says so: for those the schema accepts and `config validate` refuses.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parseEnvironment, ConfigError } from '../../src/config/load.js';
 import { runCli } from '../helpers/cli.js';

@@ -110,7 +110,7 @@ function mutateValue(r: Rand, doc: any): void {
     else if (op === 1 && !Array.isArray(container)) container[pick(r, WEIRD_STRINGS.concat(['extra', 'protected']))] = randomValue(r);
     else if (op === 2 && typeof container[key] === 'number') container[key] = String(container[key]);
     else if (op === 3 && typeof container[key] === 'string') container[key] = Number(container[key]) || container[key].length;
-    else if (op === 4 && Array.isArray(container)) container.push(structuredClone(container[key]));
+    else if (op === 4 && Array.isArray(container)) container.push(structuredClone(container[key as number]));
     else container[key] = randomValue(r);
   }
 }

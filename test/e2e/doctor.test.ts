@@ -307,6 +307,7 @@ describe('berth doctor on the sandbox', () => {
     expect(r.stdout).toMatch(/^redis — /m);
     expect(r.stdout).toMatch(/PASS {2}network\.private-route/);
     expect(r.stdout).toMatch(/\d+ PASS {2}0 WARN {2}0 FAIL/);
+    // eslint-disable-next-line no-control-regex -- the escape codes are what is checked
     expect(r.stdout).not.toMatch(/\x1b\[/);
   });
 

@@ -93,10 +93,10 @@ export function sandbox(): Promise<Sandbox> {
     if (!record) throw new Error(`no sandbox record in ${p.project}/.berth/sandbox after berth sandbox up`);
     const { loadEnvironment } = await import('../../src/config/load.js');
     const { names } = await import('../../src/config/names.js');
-    const { awsContext } = await import('../../src/aws/context.js');
+    const { environmentContext } = await import('../../src/sandbox/context.js');
     const clients = await import('../../src/aws/clients.js');
     const env = loadEnvironment('sandbox');
-    const ctx = awsContext(env);
+    const ctx = environmentContext(env);
     const credentials = { ...FAKE_CREDENTIALS };
     const cliEnv: NodeJS.ProcessEnv = { ...process.env, BERTH_PROJECT_DIR: p.project, NO_COLOR: '1', FORCE_COLOR: '0' };
     const awsEnv: NodeJS.ProcessEnv = {

@@ -48,6 +48,7 @@ describe('terminal awareness', () => {
     s.update('planning network: 3 to add');
     s.succeed();
     expect(err.text()).toBe('… planning network\n… planning network: 3 to add\nok planning network\n');
+    // eslint-disable-next-line no-control-regex -- the escape codes are what is checked
     expect(err.text()).not.toMatch(/\x1b\[/);
   });
 

@@ -142,7 +142,7 @@ describe('deploy orchestration (recorded timelines)', () => {
     await scripted('pull-error');
     const r = await berth('deploy', '--env', 'sandbox', '--image', `${REPO}:v2`, '--poll-interval', '50ms');
     expect(r.code).toBe(10);
-    expect(r.stdout).toMatch(/^deploy api: FAILED after \d+s \(exit 10\)\n  demo-sandbox-api:6 \(.*:v1\) -> demo-sandbox-api:7 \(.*:v2\)/);
+    expect(r.stdout).toMatch(/^deploy api: FAILED after \d+s \(exit 10\)\n {2}demo-sandbox-api:6 \(.*:v1\) -> demo-sandbox-api:7 \(.*:v2\)/);
     expect(r.stdout).toContain('push it or fix the tag');
     expect(r.stdout).toMatch(/rollback by berth to demo-sandbox-api:6: succeeded/);
     expect(r.stderr).toMatch(/FAIL deploying demo-sandbox-api:7: failed after/);

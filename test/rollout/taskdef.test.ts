@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { READ_ONLY_FIELDS, checkImage, checkTag, copyWithImage, parseImage } from '../../src/rollout/taskdef.js';
+import { checkImage, checkTag } from '../../src/cli-args/image.js';
+import { parseImage } from '../../src/ecs/image-ref.js';
+import { READ_ONLY_FIELDS, copyWithImage } from '../../src/rollout/taskdef.js';
 
 /** A task definition as DescribeTaskDefinition returns it (trimmed to the interesting parts). */
 const described = {

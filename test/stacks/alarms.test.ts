@@ -60,7 +60,7 @@ describe('alarms stack', () => {
     expect(a.threshold).toBe(2);
     expect(a.metric_name).toBeUndefined();
     const q = a.metric_query as Json[];
-    const metrics = Object.fromEntries(q.filter((x) => x.metric).map((x) => [x.metric.metric_name, x]));
+    const metrics: Record<string, Json> = Object.fromEntries(q.filter((x) => x.metric).map((x) => [x.metric.metric_name, x]));
     expect(Object.keys(metrics).sort()).toEqual(['HTTPCode_ELB_5XX_Count', 'HTTPCode_Target_5XX_Count', 'RequestCount']);
     for (const m of Object.values(metrics)) expect(m).toMatchObject({ return_data: false, metric: { namespace: 'AWS/ApplicationELB', period: 300, stat: 'Sum' } });
     const expr = q.find((x) => x.expression)!;

@@ -62,7 +62,7 @@ describe('data stack (Aurora Serverless v2)', () => {
       deletion_protection: true,
       skip_final_snapshot: false,
       // the cluster's creation time, recorded once by terraform: a re-created environment's destroy does not collide with the first one's snapshot
-      final_snapshot_identifier: 'chatbot-platform-db-final-${formatdate("YYYYMMDDhhmm", terraform_data.data_cluster-created.output[\"at\"])}',
+      final_snapshot_identifier: 'chatbot-platform-db-final-${formatdate("YYYYMMDDhhmm", terraform_data.data_cluster-created.output["at"])}',
     });
     expect(platform.resource('data', 'terraform_data')).toMatchObject({ input: { at: '${timestamp()}' }, lifecycle: { ignore_changes: ['input'] } });
     const s = sandbox.resource('data', 'aws_rds_cluster');

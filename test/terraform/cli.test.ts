@@ -70,6 +70,7 @@ describe('berth plan / apply / outputs / destroy without a TTY', { timeout: 300_
     expect(comment.split('\n')[0]).toBe('<!-- berth-plan:ci -->');
     expect(comment).toContain('| `tfci-ci-service` | – | – | – | waits on tfci-ci-network: planned once that is applied |');
     for (const stack of ['tfci-ci-network', 'tfci-ci-registry']) expect(r.stderr).toMatch(new RegExp(`^ok ${stack}: 1 to add, 0 to change, 0 to destroy`, 'm'));
+    // eslint-disable-next-line no-control-regex -- the escape codes are what is checked
     expect(r.stderr).not.toMatch(/\x1b\[/);
   });
 

@@ -14,7 +14,9 @@ import { join, posix, resolve } from 'node:path';
 import { names } from '../../src/config/names.js';
 import { paths } from '../../src/config/paths.js';
 import { parseEnvironment } from '../../src/config/load.js';
+import type { LocalEndpoint } from '../../src/aws/context.js';
 import type { EnvironmentConfig } from '../../src/config/types.js';
+import { FAKE_CREDENTIALS } from '../../src/sandbox/state.js';
 import type { SynthFn } from '../../src/terraform/workspace.js';
 
 export const FIXTURE_SECRET = 'fixture-sensitive-value-7f3a9c';
@@ -128,6 +130,11 @@ export function fixtureEnvironment(over: { name: string; protected?: boolean; st
     },
     `${over.name}.json`,
   );
+}
+
+/** The emulator's endpoint as the sandbox hands it to terraform (RunSettings.local). */
+export function fixtureLocal(endpoint: string): LocalEndpoint {
+  return { region: 'us-east-1', endpoint, credentials: { ...FAKE_CREDENTIALS } };
 }
 
 /** Point berth at a running emulator for sandbox environments of this project. */

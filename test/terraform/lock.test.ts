@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/sandbox/emulator.js';
 import { applyEnvironment } from '../../src/terraform/orchestrate.js';
 import { tempProject } from '../helpers/cli.js';
-import { fixtureEnvironment, fixtureSynth, writeSandboxRecord } from './fixture.js';
+import { fixtureEnvironment, fixtureLocal, fixtureSynth, writeSandboxRecord } from './fixture.js';
 
 let emu: Emulator;
 let s3: S3Client;
@@ -63,7 +63,7 @@ describe('two applies of one environment at once', { timeout: 300_000 }, () => {
 
   it('the second fails at once naming the lock; the first finishes and the state is intact', async () => {
     // Runner A: its network stack holds the lock for ~12 s (a local-exec sleep inside the apply).
-    const first = applyEnvironment(env, { synth, project: runnerA.dir, autoApprove: true });
+    const first = applyEnvironment(env, { synth, project: runnerA.dir, autoApprove: true, local: fixtureLocal(emu.endpoint) });
     const deadline = Date.now() + 90_000;
     // A plan takes the lock briefly too: wait for the apply's.
     while ((await lockOperation()) !== 'OperationTypeApply') {
@@ -72,7 +72,7 @@ describe('two applies of one environment at once', { timeout: 300_000 }, () => {
     }
 
     // Runner B, same environment and state, while A holds the lock.
-    const second = await applyEnvironment(env, { synth, project: runnerB.dir, autoApprove: true });
+    const second = await applyEnvironment(env, { synth, project: runnerB.dir, autoApprove: true, local: fixtureLocal(emu.endpoint) });
     expect(second.exitCode).toBe(4);
     const net = second.stacks.find((s) => s.stack === 'tfci-locked-network')!;
     expect(net.status).toBe('failed');
@@ -100,7 +100,7 @@ describe('two applies of one environment at once', { timeout: 300_000 }, () => {
 
   it('afterwards a plan from the other runner sees the applied state: no changes', async () => {
     const { planEnvironment } = await import('../../src/terraform/orchestrate.js');
-    const plan = await planEnvironment(env, { synth, project: runnerB.dir });
+    const plan = await planEnvironment(env, { synth, project: runnerB.dir, local: fixtureLocal(emu.endpoint) });
     expect(plan.exitCode).toBe(0);
   });
 });

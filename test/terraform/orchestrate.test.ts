@@ -8,18 +8,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../src/config/paths.js';
 import { startEmulator, type Emulator } from '../../src/sandbox/emulator.js';
-import { applyEnvironment, destroyEnvironment, environmentOutputs, NotConfirmedError, planEnvironment } from '../../src/terraform/orchestrate.js';
+import { applyEnvironment, destroyEnvironment, environmentOutputs, NotConfirmedError, planEnvironment, type RunSettings } from '../../src/terraform/orchestrate.js';
 import { StalePlanError } from '../../src/terraform/errors.js';
 import { runTerraform } from '../../src/terraform/process.js';
 import { renderPlanMarkdown, renderPlanText } from '../../src/terraform/render.js';
 import { tempProject } from '../helpers/cli.js';
-import { FIXTURE_SECRET, fixtureEnvironment, fixtureSynth, writeSandboxRecord } from './fixture.js';
+import { FIXTURE_SECRET, fixtureEnvironment, fixtureLocal, fixtureSynth, writeSandboxRecord } from './fixture.js';
 
 let emu: Emulator;
 const project = tempProject('berth-tf-orch-');
 const savedProject = process.env.BERTH_PROJECT_DIR;
 const synth = fixtureSynth();
-const base = { synth, project: project.dir };
+const base: RunSettings = { synth, project: project.dir };
 
 /** The names of the SNS topics, SSM parameters and log groups that exist in the emulator. */
 async function inventory(): Promise<{ topics: string[]; params: string[]; logGroups: Record<string, number | undefined> }> {
@@ -42,6 +42,7 @@ beforeAll(async () => {
   emu = await startEmulator({ plain: true });
   process.env.BERTH_PROJECT_DIR = project.dir;
   writeSandboxRecord(project.dir, emu.endpoint, emu.pid);
+  base.local = fixtureLocal(emu.endpoint);
 });
 
 afterAll(async () => {
@@ -134,7 +135,7 @@ describe('plan, apply, plan again (fixture environment on moto_server)', { timeo
     // Someone writes the registry stack's state behind berth's back: its serial moves.
     const ws = join(paths.synthDir('orch', project.dir), 'stacks', 'tfci-orch-registry');
     const { terraformAwsEnv } = await import('../../src/terraform/aws-env.js');
-    const tfEnv = { ...terraformAwsEnv(changed), TF_DATA_DIR: join(paths.workDir('orch', project.dir), 'tfci-orch-registry', 'data') };
+    const tfEnv = { ...terraformAwsEnv(changed, base.local), TF_DATA_DIR: join(paths.workDir('orch', project.dir), 'tfci-orch-registry', 'data') };
     const lines: string[] = [];
     const pulled = await runTerraform({ cwd: ws, stack: 'tfci-orch-registry', args: ['state', 'pull'], env: tfEnv, onLine: (l, st) => st === 'stdout' && lines.push(l) });
     expect(pulled.code).toBe(0);

@@ -97,7 +97,7 @@ describe('the plan comment', () => {
 
   it('the terminal text names each change and its attributes, and what drifted', () => {
     golden('changes.plan.txt', renderPlanText(plan) + '\n');
-    expect(renderPlanText(plan)).toMatch(/-\/\+ aws_security_group\.app \(replace\)\n\s+description: "app v1" -> "app v2"  \(forces replacement\)/);
+    expect(renderPlanText(plan)).toMatch(/-\/\+ aws_security_group\.app \(replace\)\n\s+description: "app v1" -> "app v2" {2}\(forces replacement\)/);
   });
 
   it('matches the golden drift report and text', () => {

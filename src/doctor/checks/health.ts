@@ -44,26 +44,49 @@ const REASONS: Record<string, string> = {
   'Elb.InternalError': 'the load balancer had an internal error',
 };
 
+/** What every health check of one service reads. */
+interface HealthCtx {
+  f: HealthFacts;
+  hs: HealthService;
+  svc: ServiceConfig;
+  env: EnvironmentConfig;
+  sn: ReturnType<typeof serviceNames>;
+  service: string;
+  tg: NonNullable<HealthService['targetGroup']>;
+  tgArn: string;
+  /** The command that puts the configuration back. */
+  apply: string;
+  td: HealthService['taskDefinition'];
+  c: ReturnType<typeof mainContainer>;
+  containerPort?: number;
+}
+
 function serviceHealth(f: HealthFacts, hs: HealthService, svc: ServiceConfig, env: EnvironmentConfig): Finding[] {
-  const out: Finding[] = [];
   const sn = serviceNames(env, svc);
-  const service = svc.name;
   const tg = hs.targetGroup;
   const apply = `berth apply --env ${env.name}`;
-  if (!tg) {
-    out.push(fail('health.target-group', { resource: sn.targetGroup, service, message: `no target group ${sn.targetGroup}`, evidence: { targetGroup: sn.targetGroup }, fix: { commands: [apply] } }));
-    return out;
-  }
-  const tgArn = tg.TargetGroupArn!;
+  if (!tg) return [fail('health.target-group', { resource: sn.targetGroup, service: svc.name, message: `no target group ${sn.targetGroup}`, evidence: { targetGroup: sn.targetGroup }, fix: { commands: [apply] } })];
+  const td = hs.taskDefinition;
+  const c = mainContainer(td, sn.container, hs.service);
+  const k: HealthCtx = { f, hs, svc, env, sn, service: svc.name, tg, tgArn: tg.TargetGroupArn!, apply, td, c, containerPort: c?.portMappings?.[0]?.containerPort };
+  return [...targetGroup(k), ...ports(k), ...paths(k), ...routing(k), ...targets(k), ...endpoint(k)];
+}
+
+/** The target group takes Fargate tasks over HTTP. */
+function targetGroup(k: HealthCtx): Finding[] {
+  const { sn, service, tg, tgArn, apply } = k;
+  const out: Finding[] = [];
   const tgEv = { targetGroup: tgArn, protocol: tg.Protocol ?? null, port: tg.Port ?? null, targetType: tg.TargetType ?? null, vpc: tg.VpcId ?? null, loadBalancers: tg.LoadBalancerArns ?? [] };
   if (tg.TargetType && tg.TargetType !== 'ip') out.push(fail('health.target-group', { resource: tgArn, service, message: `${sn.targetGroup} has target type ${tg.TargetType}: Fargate tasks (awsvpc) register as ip targets`, evidence: tgEv, fix: { commands: [apply] } }));
   else if (tg.Protocol && tg.Protocol !== 'HTTP' && tg.Protocol !== 'HTTPS') out.push(fail('health.target-group', { resource: tgArn, service, message: `${sn.targetGroup} uses ${tg.Protocol}, the service speaks HTTP`, evidence: tgEv, fix: { commands: [apply] } }));
   else out.push(pass('health.target-group', { resource: tgArn, service, message: `${sn.targetGroup}: ${tg.Protocol} ${tg.Port}, ${tg.TargetType} targets`, evidence: tgEv }));
+  return out;
+}
 
-  // Ports.
-  const td = hs.taskDefinition;
-  const c = mainContainer(td, sn.container, hs.service);
-  const containerPort = c?.portMappings?.[0]?.containerPort;
+/** The container, the target group, its health check and the service use one port. */
+function ports(k: HealthCtx): Finding[] {
+  const { hs, svc, env, sn, service, tg, tgArn, apply, td, containerPort } = k;
+  const out: Finding[] = [];
   const lbEntry = hs.service?.loadBalancers?.find((l) => l.targetGroupArn === tgArn);
   const hcPort = tg.HealthCheckPort && tg.HealthCheckPort !== 'traffic-port' ? Number(tg.HealthCheckPort) : undefined;
   const portEv = { configPort: svc.port, containerPort: containerPort ?? null, targetGroupPort: tg.Port ?? null, serviceLoadBalancerPort: lbEntry?.containerPort ?? null, healthCheckPort: tg.HealthCheckPort ?? null, taskDefinition: td?.taskDefinitionArn ?? null };
@@ -88,8 +111,13 @@ function serviceHealth(f: HealthFacts, hs: HealthService, svc: ServiceConfig, en
       }),
     );
   else out.push(pass('health.port', { resource: tgArn, service, message: `container, target group and service all use port ${containerPort}`, evidence: portEv }));
+  return out;
+}
 
-  // Paths.
+/** The target group and the container probe the health path; the matcher accepts 200. */
+function paths(k: HealthCtx): Finding[] {
+  const { svc, sn, service, tg, tgArn, apply, td, c, containerPort } = k;
+  const out: Finding[] = [];
   const hc = parseHealthCommand(c?.healthCheck?.command);
   const pathEv = {
     configPath: svc.healthPath,
@@ -115,8 +143,13 @@ function serviceHealth(f: HealthFacts, hs: HealthService, svc: ServiceConfig, en
   } else if (!c?.healthCheck) out.push(warn('health.path', { resource: td?.taskDefinitionArn ?? tgArn, service, message: 'the container has no health check: a hung process is only noticed by the load balancer', evidence: pathEv, fix: { commands: [apply] } }));
   else if (!matcherOk) out.push(warn('health.path', { resource: tgArn, service, message: `matcher ${matcher} does not accept 200`, evidence: pathEv, fix: { commands: [`aws elbv2 modify-target-group --target-group-arn ${tgArn} --matcher HttpCode=200`] } }));
   else out.push(pass('health.path', { resource: tgArn, service, message: `target group and container both probe ${svc.healthPath}`, evidence: pathEv }));
+  return out;
+}
 
-  // Routing.
+/** The HTTPS listener forwards the path to the target group; HTTP redirects to HTTPS. */
+function routing(k: HealthCtx): Finding[] {
+  const { f, svc, env, sn, service, tgArn, apply } = k;
+  const out: Finding[] = [];
   const lb = f.loadBalancer;
   const n = names(env);
   if (!lb) out.push(fail('health.routing', { resource: n.alb, service, message: `no load balancer ${n.alb}`, evidence: { loadBalancer: n.alb }, fix: { commands: [apply] } }));
@@ -155,8 +188,13 @@ function serviceHealth(f: HealthFacts, hs: HealthService, svc: ServiceConfig, en
     else if (https.SslPolicy && !/TLS13|TLS-1-2|FS-1-2/.test(https.SslPolicy)) out.push(warn('health.routing', { resource: https.ListenerArn, service, message: `SSL policy ${https.SslPolicy} still allows TLS 1.0/1.1`, evidence: ev, fix: { commands: [`aws elbv2 modify-listener --listener-arn ${https.ListenerArn} --ssl-policy ELBSecurityPolicy-TLS13-1-2-2021-06`] } }));
     else out.push(pass('health.routing', { resource: https.ListenerArn, service, message: `HTTPS:443 forwards ${svc.pathPattern} to ${sn.targetGroup}; HTTP redirects to HTTPS`, evidence: ev }));
   }
+  return out;
+}
 
-  // Target health.
+/** The targets are healthy (why not, when they are not). */
+function targets(k: HealthCtx): Finding[] {
+  const { hs, svc, env, sn, service, tgArn } = k;
+  const out: Finding[] = [];
   const th = hs.targetHealth;
   const tally = tallyDescriptions(th);
   const unhealthy = th.filter((t) => t.TargetHealth?.State !== 'healthy');
@@ -174,8 +212,13 @@ function serviceHealth(f: HealthFacts, hs: HealthService, svc: ServiceConfig, en
   else if (!healthy) out.push(fail('health.targets', { resource: tgArn, service, message: th.length ? `no healthy target in ${sn.targetGroup} (${thEv.states.join(', ')})` : `no targets registered in ${sn.targetGroup}: no task is running or the service is not attached`, evidence: thEv, see, fix: { commands: [`berth logs --env ${env.name} --service ${svc.name} --since 15m`] } }));
   else if (unhealthy.length) out.push(warn('health.targets', { resource: tgArn, service, message: `${healthy} healthy, ${unhealthy.length} not (${reasons.join(', ') || 'no reason'})`, evidence: thEv, see }));
   else out.push(pass('health.targets', { resource: tgArn, service, message: `${plural(healthy, 'healthy target')}`, evidence: thEv }));
+  return out;
+}
 
-  // The public health URL.
+/** The public health URL answers 200. */
+function endpoint(k: HealthCtx): Finding[] {
+  const { hs, svc, env, sn, service } = k;
+  const out: Finding[] = [];
   const p = hs.probe;
   const url = p?.url ?? `${sn.healthUrl}`;
   const pEv = { url, status: p?.status ?? null, error: p?.error ?? null, body: p?.body ?? null, path: publicHealthPath(svc) };

@@ -11,6 +11,7 @@ import { subnetsByTier, TIERS, type Tier } from '../lib/tiers.js';
 import type { CheckInput, Finding } from '../types.js';
 import { names } from '../../config/names.js';
 
+// eslint-disable-next-line max-lines-per-function -- to be split by concern (issue #11): 116 lines
 export function checkNetwork(f: NetworkFacts, input: CheckInput): Finding[] {
   const { env } = input;
   const n = names(env);

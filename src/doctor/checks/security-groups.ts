@@ -121,6 +121,7 @@ export function linkFinding(check: string, groups: SecurityGroup[], src: Endpoin
   });
 }
 
+// eslint-disable-next-line max-lines-per-function -- to be split by concern (issue #11): 109 lines
 export function checkSecurityGroups(f: SecurityGroupFacts, input: CheckInput): Finding[] {
   const { env, services } = input;
   const n = names(env);

@@ -27,15 +27,42 @@ export function checkTaskStart(f: TaskStartFacts, input: CheckInput): Finding[] 
   return out;
 }
 
+/** What every check of one service reads. */
+interface K {
+  sf: TaskStartService;
+  svc: ServiceConfig;
+  env: EnvironmentConfig;
+  sn: ReturnType<typeof serviceNames>;
+  service: string;
+  td: NonNullable<TaskStartService['taskDefinition']>;
+  c: ReturnType<typeof mainContainer>;
+  tdArn: string;
+  img: TaskStartService['image'];
+  imageUri: string;
+}
+
 function serviceChecks(sf: TaskStartService, svc: ServiceConfig, env: EnvironmentConfig): Finding[] {
-  const out: Finding[] = [];
-  const n = names(env);
   const sn = serviceNames(env, svc);
   const s = sf.service;
   const service = svc.name;
+  const state = serviceState(sf, svc, env);
+  const out = [...state.out, ...stoppedTasks(sf, svc, env, state.steady)];
   const td = sf.taskDefinition;
+  if (!td) {
+    out.push(fail('task-start.task-definition', { resource: sn.taskFamily, service, message: `no task definition found for ${svc.name} (family ${sn.taskFamily})`, evidence: { family: sn.taskFamily }, fix: { commands: [`berth apply --env ${env.name}`] } }));
+    return out;
+  }
+  const c = mainContainer(td, sn.container, s);
+  const k: K = { sf, svc, env, sn, service, td, c, tdArn: td.taskDefinitionArn ?? sn.taskFamily, img: sf.image, imageUri: c?.image ?? sf.image?.ref.uri ?? '?' };
+  return [...out, ...imageInEcr(k), ...architecture(k), ...wiring(k), ...secretsExist(k), ...logGroup(k)];
+}
 
-  // The service itself.
+/** The service itself: found, deployed, running its tasks; and whether it is settled now. */
+function serviceState(sf: TaskStartService, svc: ServiceConfig, env: EnvironmentConfig): { out: Finding[]; steady: boolean } {
+  const out: Finding[] = [];
+  const n = names(env);
+  const s = sf.service;
+  const service = svc.name;
   let steady = false;
   if (!s || s.status === 'INACTIVE' || s.status === 'DRAINING') {
     out.push(
@@ -70,8 +97,13 @@ function serviceChecks(sf: TaskStartService, svc: ServiceConfig, env: Environmen
     else if (running < desired) out.push(warn('task-start.service', { resource: s.serviceArn, service, message: `${svc.name} runs ${running} of ${desired} tasks`, evidence, see: ['task-start.stopped-tasks'] }));
     else out.push(pass('task-start.service', { resource: s.serviceArn, service, message: `${svc.name} runs ${running}/${desired} tasks${primary?.rolloutState ? ` (deployment ${primary.rolloutState})` : ''}`, evidence }));
   }
+  return { out, steady };
+}
 
-  // Why tasks stopped.
+/** Why tasks stopped: one finding per group of alike stops. */
+function stoppedTasks(sf: TaskStartService, svc: ServiceConfig, env: EnvironmentConfig, steady: boolean): Finding[] {
+  const out: Finding[] = [];
+  const service = svc.name;
   const groups = groupStops(sf.stoppedTasks, sf.logLines);
   const failures = groups.filter((g) => g.kind !== 'benign');
   if (!failures.length)
@@ -93,17 +125,13 @@ function serviceChecks(sf: TaskStartService, svc: ServiceConfig, env: Environmen
     const mk = steady ? warn : fail;
     out.push(mk('task-start.stopped-tasks', { resource: g.taskIds[0], service, message: `${plural(g.count, 'task')} stopped: ${text.why}${steady ? ' (the service is steady now)' : ''}`, evidence, fix: text.fix, see: text.see }));
   }
+  return out;
+}
 
-  if (!td) {
-    out.push(fail('task-start.task-definition', { resource: sn.taskFamily, service, message: `no task definition found for ${svc.name} (family ${sn.taskFamily})`, evidence: { family: sn.taskFamily }, fix: { commands: [`berth apply --env ${env.name}`] } }));
-    return out;
-  }
-  const c = mainContainer(td, sn.container, s);
-  const tdArn = td.taskDefinitionArn ?? sn.taskFamily;
-
-  // Image in ECR.
-  const img = sf.image;
-  const imageUri = c?.image ?? img?.ref.uri ?? '?';
+/** The image is in ECR. */
+function imageInEcr(k: K): Finding[] {
+  const { service, td, img, imageUri } = k;
+  const out: Finding[] = [];
   if (!img || !img.ref.ecr)
     out.push(warn('task-start.image', { resource: imageUri, service, message: `${imageUri} is not an ECR image: berth cannot check it exists`, evidence: { image: imageUri } }));
   else if (!img.found)
@@ -117,8 +145,13 @@ function serviceChecks(sf: TaskStartService, svc: ServiceConfig, env: Environmen
       }),
     );
   else out.push(pass('task-start.image', { resource: imageUri, service, message: `${imageUri} exists in ECR`, evidence: { image: imageUri, manifest: img.manifest?.mediaType ?? null } }));
+  return out;
+}
 
-  // Architecture.
+/** The image is built for the task's CPU architecture. */
+function architecture(k: K): Finding[] {
+  const { svc, env, service, td, tdArn, img, imageUri } = k;
+  const out: Finding[] = [];
   const taskArch = (td.runtimePlatform?.cpuArchitecture as string | undefined) ?? 'X86_64';
   const explicit = Boolean(td.runtimePlatform?.cpuArchitecture);
   if (img?.found) {
@@ -149,8 +182,13 @@ function serviceChecks(sf: TaskStartService, svc: ServiceConfig, env: Environmen
       out.push(warn('task-start.architecture', { resource: tdArn, service, message: `${tdArn} runs on ${taskArch}, the config says ${svc.cpuArchitecture} (drift)`, evidence, fix: { commands: [`berth apply --env ${env.name}`] } }));
     else out.push(pass('task-start.architecture', { resource: imageUri, service, message: `image ${archs.join(', ')} matches the task's ${taskArch}`, evidence }));
   }
+  return out;
+}
 
-  // Environment and secrets wiring.
+/** Environment and secrets wiring: no secret in plain environment, every configured secret wired. */
+function wiring(k: K): Finding[] {
+  const { svc, env, service, td, c, tdArn } = k;
+  const out: Finding[] = [];
   const envNames = (c?.environment ?? []).map((e) => e.name ?? '');
   const refs = secretRefs(td);
   const secretNames = refs.map((r) => r.name);
@@ -170,8 +208,14 @@ function serviceChecks(sf: TaskStartService, svc: ServiceConfig, env: Environmen
   else if (missing.length)
     out.push(fail('task-start.task-definition', { resource: tdArn, service, message: `${tdArn} lacks the configured secret(s) ${missing.join(', ')}`, evidence: { ...tdEv, missing }, fix: { commands: [`berth apply --env ${env.name}`] } }));
   else out.push(pass('task-start.task-definition', { resource: tdArn, service, message: `${plural(secretNames.length, 'secret')} wired from Secrets Manager, no secret in plain environment`, evidence: tdEv }));
+  return out;
+}
 
-  // Secrets exist and hold their keys.
+/** The secrets exist and hold their keys. */
+function secretsExist(k: K): Finding[] {
+  const { sf, service, td, tdArn } = k;
+  const out: Finding[] = [];
+  const refs = secretRefs(td);
   const bad: Finding[] = [];
   for (const r of refs) {
     const ref = parseValueFrom(r.valueFrom);
@@ -185,8 +229,13 @@ function serviceChecks(sf: TaskStartService, svc: ServiceConfig, env: Environmen
   }
   out.push(...bad);
   if (!bad.length) out.push(pass('task-start.secrets', { resource: tdArn, service, message: refs.length ? `all ${plural(refs.length, 'secret reference')} resolve to an existing secret and key` : 'the task definition names no secrets', evidence: { references: refs.map((r) => `${r.name} <- ${secretLabel(r.valueFrom, sf.secrets)}`) } }));
+  return out;
+}
 
-  // Log group.
+/** The log group the task writes to exists. */
+function logGroup(k: K): Finding[] {
+  const { sf, svc, env, sn, service, c, tdArn } = k;
+  const out: Finding[] = [];
   const lc = c?.logConfiguration;
   const group = lc?.options?.['awslogs-group'];
   if (lc?.logDriver !== 'awslogs' || !group)

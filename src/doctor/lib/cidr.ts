@@ -25,10 +25,5 @@ export function cidrContains(outer: string, inner: string): boolean {
   return o.prefix <= i.prefix && ((i.base & mask(o.prefix)) >>> 0) === o.base;
 }
 
-/** Do the two ranges share any address? */
-export function cidrOverlaps(a: string, b: string): boolean {
-  return cidrContains(a, b) || cidrContains(b, a);
-}
-
 export const ANYWHERE = '0.0.0.0/0';
 export const ANYWHERE6 = '::/0';
