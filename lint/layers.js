@@ -26,7 +26,8 @@ export const LAYERS = [
   ['terraform', 'check'],
   ['sandbox'],
   ['rollout'],
-  ['health', 'logs', 'status', 'doctor', 'runbooks', 'cost', 'dashboard', 'diagram', 'insights'],
+  ['health', 'logs', 'status', 'doctor', 'runbooks', 'cost', 'dashboard', 'diagram', 'insights', 'db', 'revisions'],
+  ['run'],
 ];
 const SYNTH_USERS = new Set(['terraform', 'check']);
 const CDKTF = /^(cdktf|constructs|@cdktf\/.*)$/;

@@ -10,9 +10,9 @@ interface Common {
 
 async function open(envName: string) {
   const { loadEnvironment } = await import('../../src/config/load.js');
-  const { awsContext } = await import('../../src/aws/context.js');
+  const { environmentContext } = await import('../../src/sandbox/context.js');
   const env = loadEnvironment(envName);
-  return { env, ctx: awsContext(env) };
+  return { env, ctx: environmentContext(env) };
 }
 
 function reasonOf(r: string | undefined, dflt: string): string {
@@ -171,7 +171,7 @@ function copyCmd(db: Command): void {
         const timeoutMs = parseDuration(opts.timeout ?? FLAG_DEFAULTS.copyTimeout, '--timeout', FLAG_BOUNDS.timeout);
         const snapshot = checkSnapshotId(opts.snapshot, '--snapshot');
         const name = opts.name !== undefined ? checkSnapshotId(opts.name, '--name') : undefined;
-        const { env, ctx } = await open(opts.env);
+        const { ctx } = await open(opts.env);
         checkCopyFlags(opts, ctx.region);
         const r = await copySnapshot(
           ctx,

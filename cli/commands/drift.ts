@@ -31,6 +31,8 @@ export function register(program: Command): void {
         const markdown = opts.markdown !== undefined ? claimOutputFile(opts.markdown, '--markdown') : undefined;
         const { loadEnvironment } = await import('../../src/config/load.js');
         const env = loadEnvironment(opts.env);
+        const { sandboxEndpoint } = await import('../../src/sandbox/context.js');
+        settings.local = sandboxEndpoint(env);
         const { driftEnvironment } = await import('../../src/terraform/drift.js');
         const res = await withInterrupt(out, (signal) => driftEnvironment(env, { ...settings, signal }));
         const { renderDriftText, renderDriftMarkdown } = await import('../../src/terraform/drift-render.js');

@@ -43,7 +43,7 @@ export function register(program: Command): void {
       action<Opts>(async (opts, out, args) => {
         const { commandFromWords } = await import('../../src/run/command.js');
         const { parseDuration } = await import('../../src/cli-args/duration.js');
-        const { checkImage, checkTag } = await import('../../src/rollout/taskdef.js');
+        const { checkImage, checkTag } = await import('../../src/cli-args/image.js');
         const { taskSize } = await import('../../src/run/task-size.js');
         const { ERROR_CODES, UsageError } = await import('../../src/output/errors.js');
         const command = commandFromWords(args);

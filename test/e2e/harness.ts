@@ -14,7 +14,7 @@
  * `sandbox()` waits for `berth sandbox up` to finish (up to 12 minutes) and fails, with up's own
  * error (a missing terraform or moto_server, a stack that did not apply), if it did not succeed.
  * It sets BERTH_PROJECT_DIR in the test's process, so in-process calls (`main()`, src/ functions,
- * `awsContext(env)`) talk to the same sandbox. Tests that change the service (deploys) should leave
+ * `environmentContext(env)`) talk to the same sandbox. Tests that change the service (deploys) should leave
  * it running its desired count, healthy (deploy a good tag last) for the files after them.
  */
 import { existsSync, readFileSync } from 'node:fs';
