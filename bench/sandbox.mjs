@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Sandbox timings: `berth sandbox up` from nothing, a second `up` over the live sandbox (a plan
 // with no changes), a full `berth doctor` on the healthy sandbox (every check group, spawned CLI),
-// `berth sandbox down` (destroy + stop), and the demo's wall time.
+// `berth sandbox down` (stop the emulator, no terraform destroy), and the demo's wall time.
 //
 //   npx tsc -p tsconfig.json && node bench/sandbox.mjs           # up, up again, down
 //   node bench/sandbox.mjs --demo                                 # also: bash scripts/demo.sh

@@ -58,17 +58,24 @@ export function register(program: Command): void {
 
   sandbox
     .command('down')
-    .description('Destroy every stack, stop the emulator berth started (by its PID) and remove the sandbox record and state. ' + exitHelp('sandbox down'))
-    .option('--no-destroy', 'skip terraform destroy: stop the emulator (its in-memory data goes with it) and forget the state')
+    .description(
+      'Stop the emulator berth started (by its PID, after checking it is still the emulator), check it is gone and its ports closed, ' +
+        'and remove the sandbox record, terraform state and saved plans. No terraform destroy: the emulator keeps its resources in memory. ' +
+        exitHelp('sandbox down'),
+    )
+    .option('--destroy', 'destroy every stack with terraform first (reverse order, as on AWS; slower), then stop the emulator')
+    .option('--no-destroy', 'stop the emulator without terraform destroy (the default)')
     .option('--json', 'machine-readable output')
     .action(
       action<DownOpts>(async (opts, out) => {
         const { sandboxDown } = await import('../../src/sandbox/lifecycle.js');
-        const r = await sandboxDown({ reporter: out, destroy: opts.destroy !== false });
+        const r = await sandboxDown({ reporter: out, destroy: opts.destroy === true });
         out.result(r, () =>
           !r.found
             ? 'No sandbox here (nothing to stop).'
-            : `Sandbox down in ${(r.durationMs / 1000).toFixed(1)} s: ${r.destroyed ? 'stacks destroyed, ' : ''}${r.stoppedPid ? `emulator (pid ${r.stoppedPid}) stopped, ports ${r.portsClosed.join(', ')} closed` : 'no emulator was running'}; record and state removed.`,
+            : `Sandbox down in ${(r.durationMs / 1000).toFixed(1)} s: ${r.destroyed ? 'stacks destroyed, ' : ''}` +
+              `${r.stoppedPid ? `emulator (pid ${r.stoppedPid}) stopped, ports ${r.portsClosed.join(', ')} closed` : 'no emulator was running'}; ` +
+              `removed ${r.removed.join(', ')}.`,
         );
       }),
     );

@@ -171,7 +171,8 @@ export const COMMAND_EXITS: Record<string, CommandExits> = {
     aws: false,
     codes: [
       [EXIT.OK, 'down, or nothing was running'],
-      [EXIT.FAILED, 'destroy failed (the emulator is stopped anyway)'],
+      [EXIT.FAILED, 'the emulator or its ports did not stop; with --destroy, a stack failed to destroy (the emulator is stopped anyway)'],
+      [EXIT.MISSING_TOOL, 'terraform is missing (--destroy only)'],
     ],
   },
   'sandbox status': {

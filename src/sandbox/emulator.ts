@@ -231,7 +231,8 @@ export async function stopPid(pid: number, graceMs = 5000): Promise<void> {
   while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   if (isAlive(pid)) {
     signal('SIGKILL');
-    while (isAlive(pid)) await new Promise((r) => setTimeout(r, 20));
+    const killDeadline = Date.now() + graceMs;
+    while (isAlive(pid) && Date.now() < killDeadline) await new Promise((r) => setTimeout(r, 20));
   }
 }
 

@@ -13,9 +13,13 @@
  * so up starts a new one, forgets the terraform state that described the old one and applies from
  * scratch (re-creating is as fast as restoring would be, and cannot drift).
  *
- * down: destroys every stack (reverse order), stops the emulator berth started (by the PID in the
- * record, after checking that PID is still that emulator), waits for its ports to close, and
- * removes the record and the state.
+ * down: stops the emulator berth started (by the PID in the record, after checking that PID is
+ * still that emulator), verifies the process is gone and its ports refuse connections, and removes
+ * what berth wrote for that emulator: the record, the sandbox's terraform state and saved plans.
+ * No terraform destroy: the emulator keeps everything in memory, so stopping it throws every
+ * resource away at once. `destroy: true` (`down --destroy`) first destroys every stack the careful
+ * way (reverse dependency order), as on AWS. The terraform init data under .berth/work/sandbox/
+ * (provider links, lock files; nothing about the emulator's resources) is kept for the next up.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
@@ -30,12 +34,13 @@ import { EXIT } from '../output/exit-codes.js';
 import type { Reporter } from '../output/reporter.js';
 import { findTerraform } from '../terraform/tool.js';
 import { sandboxEndpoint } from './context.js';
-import { answers, findMotoPython, isOurEmulator, portOpen, startEmulator, stopPid } from './emulator.js';
+import { answers, findMotoPython, isAlive, isOurEmulator, portOpen, startEmulator, stopPid } from './emulator.js';
 import {
   FAKE_CREDENTIALS,
   readSandboxRecord,
   removeSandboxRecord,
   sandboxLogFile,
+  sandboxRecordFile,
   writeSandboxRecord,
   type SandboxRecord,
 } from './state.js';
@@ -109,17 +114,20 @@ export interface DownResult {
   found: boolean;
   /** Did the emulator answer (so destroy could run)? */
   wasRunning: boolean;
+  /** Were the stacks destroyed with terraform first (`--destroy`)? */
   destroyed: boolean;
   stacks: StackOutcome[];
   stoppedPid?: number;
   /** Ports that were the sandbox's and no longer accept connections. */
   portsClosed: number[];
+  /** What berth removed (paths relative to the project): the record, the state, saved plans. */
+  removed: string[];
   durationMs: number;
 }
 
 export interface DownOptions {
   reporter?: Reporter;
-  /** Destroy the stacks before stopping (default true). Without, the emulator's data just goes with it. */
+  /** Destroy the stacks with terraform before stopping (default false: the emulator's data goes with it). */
   destroy?: boolean;
   parallelism?: number;
 }
@@ -165,11 +173,17 @@ function hasState(env: EnvironmentConfig, project: string): boolean {
   return existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.tfstate'));
 }
 
-async function forgetState(env: EnvironmentConfig, project: string): Promise<void> {
+/** Forget the terraform state and saved plans of the sandbox; returns what was there (relative paths). */
+async function forgetState(env: EnvironmentConfig, project: string): Promise<string[]> {
+  const removed: string[] = [];
   const dir = localStateDir(env, project);
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (dir && existsSync(dir)) {
+    rmSync(dir, { recursive: true, force: true });
+    removed.push(relative(project, dir));
+  }
   const { clearSavedPlans } = await import('../terraform/orchestrate.js');
-  clearSavedPlans(env.name, project);
+  removed.push(...clearSavedPlans(env.name, project).map((f) => relative(project, f)));
+  return removed;
 }
 
 function outcome(x: { stack: string; status: string; durationMs: number; error?: { message: string } }): StackOutcome {
@@ -383,50 +397,60 @@ async function waitPortsClosed(ports: number[], limitMs = 10_000): Promise<numbe
   }
 }
 
+/** `down --destroy`: every stack destroyed with terraform, reverse order. The error, if any, is thrown after the stop. */
+async function destroyStacks(
+  env: EnvironmentConfig,
+  project: string,
+  opts: DownOptions,
+): Promise<{ stacks: StackOutcome[]; destroyed: boolean; error?: BerthError }> {
+  await findTerraform();
+  const { destroyEnvironment } = await import('../terraform/orchestrate.js');
+  opts.reporter?.info(`Destroying the ${env.name} environment's stacks on the emulator...`);
+  const local = sandboxEndpoint(env, project);
+  const res = await destroyEnvironment(env, { autoApprove: true, reporter: opts.reporter, parallelism: opts.parallelism, timeouts: SANDBOX_TIMEOUTS, local });
+  const stacks = res.stacks.map(outcome);
+  if (res.ok) return { stacks, destroyed: true };
+  const failed = res.stacks.filter((s) => s.status === 'failed');
+  const error = new BerthError(
+    `destroy failed in ${failed.map((s) => `${s.stack} (${s.error?.message ?? 'failed'})`).join('; ') || 'some stacks'}; the emulator was stopped anyway, its data with it.`,
+    { exitCode: res.exitCode === EXIT.OK ? EXIT.FAILED : res.exitCode, details: { stacks } },
+  );
+  return { stacks, destroyed: false, error };
+}
+
+/** Stop the recorded emulator if it is still ours; then its ports must refuse connections. */
+async function stopEmulator(rec: SandboxRecord, ours: boolean, reporter?: Reporter): Promise<{ stoppedPid?: number; portsClosed: number[] }> {
+  if (!ours) {
+    if (rec.pid) reporter?.warn(`pid ${rec.pid} is no longer the sandbox's emulator; nothing was stopped.`);
+    return { portsClosed: [] };
+  }
+  const step = await reporter?.step(`Stopping the emulator (pid ${rec.pid})`);
+  await stopPid(rec.pid);
+  if (isAlive(rec.pid)) {
+    step?.fail();
+    throw new BerthError(`the emulator (pid ${rec.pid}) is still running after SIGKILL.`, { hint: `See \`ps -p ${rec.pid}\`.` });
+  }
+  const portsClosed = await waitPortsClosed([rec.port, ...(rec.publicPort ? [rec.publicPort] : [])]);
+  step?.succeed(`Emulator stopped (pid ${rec.pid}); ports ${portsClosed.join(', ')} closed`);
+  return { stoppedPid: rec.pid, portsClosed };
+}
+
 export async function sandboxDown(opts: DownOptions = {}): Promise<DownResult> {
   const started = Date.now();
   const project = projectDir();
-  const reporter = opts.reporter;
   const rec = readSandboxRecord(project);
-  if (!rec) return { found: false, wasRunning: false, destroyed: false, stacks: [], portsClosed: [], durationMs: Date.now() - started };
+  if (!rec) return { found: false, wasRunning: false, destroyed: false, stacks: [], portsClosed: [], removed: [], durationMs: Date.now() - started };
   const env = sandboxEnvironment();
   const ours = await isOurEmulator(rec.pid, rec.port, rec.endpoint);
   const running = ours && (await answers(rec.endpoint, 2000));
-  let stacks: StackOutcome[] = [];
-  let destroyed = false;
-  let destroyError: BerthError | undefined;
-  if (running && opts.destroy !== false && hasState(env, project)) {
-    await findTerraform();
-    const { destroyEnvironment } = await import('../terraform/orchestrate.js');
-    reporter?.info(`Destroying the ${env.name} environment's stacks on the emulator...`);
-    const res = await destroyEnvironment(env, { autoApprove: true, reporter, parallelism: opts.parallelism, timeouts: SANDBOX_TIMEOUTS, local: sandboxEndpoint(env, project) });
-    stacks = res.stacks.map(outcome);
-    destroyed = res.ok;
-    if (!res.ok) {
-      const failed = res.stacks.filter((s) => s.status === 'failed');
-      destroyError = new BerthError(`destroy failed in ${failed.map((s) => `${s.stack} (${s.error?.message ?? 'failed'})`).join('; ') || 'some stacks'}; the emulator was stopped anyway, its data with it.`, {
-        exitCode: res.exitCode === EXIT.OK ? EXIT.FAILED : res.exitCode,
-        details: { stacks },
-      });
-    }
-  } else if (running && opts.destroy !== false) {
-    destroyed = true; // nothing was ever applied: there is nothing to destroy
-  }
-  let stoppedPid: number | undefined;
-  if (ours) {
-    const step = await reporter?.step(`Stopping the emulator (pid ${rec.pid})`);
-    await stopPid(rec.pid);
-    stoppedPid = rec.pid;
-    step?.succeed(`Emulator stopped (pid ${rec.pid})`);
-  } else if (rec.pid) {
-    reporter?.warn(`pid ${rec.pid} is no longer the sandbox's emulator; nothing was stopped.`);
-  }
-  const ports = [rec.port, ...(rec.publicPort ? [rec.publicPort] : [])];
-  const portsClosed = ours ? await waitPortsClosed(ports) : [];
-  await forgetState(env, project);
+  let d: Awaited<ReturnType<typeof destroyStacks>> = { stacks: [], destroyed: false };
+  if (running && opts.destroy === true) d = hasState(env, project) ? await destroyStacks(env, project, opts) : { stacks: [], destroyed: true };
+  const stopped = await stopEmulator(rec, ours, opts.reporter);
+  const removed = await forgetState(env, project);
   removeSandboxRecord(project);
-  if (destroyError) throw destroyError;
-  return { found: true, wasRunning: running, destroyed, stacks, stoppedPid, portsClosed, durationMs: Date.now() - started };
+  removed.push(relative(project, sandboxRecordFile(project)));
+  if (d.error) throw d.error;
+  return { found: true, wasRunning: running, destroyed: d.destroyed, stacks: d.stacks, ...stopped, removed, durationMs: Date.now() - started };
 }
 
 export async function sandboxStatus(opts: { services?: boolean } = {}): Promise<StatusResult> {

@@ -365,12 +365,13 @@ function writeRecord(ws: Workspace, rec: PlanRecord): void {
   writeFileSync(recordFile(ws), JSON.stringify(rec, null, 2) + '\n');
 }
 
-/** Forget every saved plan of the environment. */
-export function clearSavedPlans(envName: string, project = projectDir()): void {
+/** Forget every saved plan of the environment; returns the files removed. */
+export function clearSavedPlans(envName: string, project = projectDir()): string[] {
   const dir = paths.workDir(envName, project);
-  if (!existsSync(dir)) return;
-  rmSync(join(dir, 'plans.json'), { force: true });
-  for (const f of readdirSync(dir)) if (f.endsWith('.tfplan')) rmSync(join(dir, f), { force: true });
+  if (!existsSync(dir)) return [];
+  const files = readdirSync(dir).filter((f) => f === 'plans.json' || f.endsWith('.tfplan')).map((f) => join(dir, f));
+  for (const f of files) rmSync(f, { force: true });
+  return files;
 }
 
 function entryFromPlan(stack: StackWork, p: StackPlan): RecordEntry {

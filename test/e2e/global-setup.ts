@@ -1,8 +1,8 @@
 /**
  * vitest globalSetup of the `e2e` project (vitest.config.ts): ONE sandbox for every file in
  * test/e2e/, brought up the way a person would (`berth sandbox up`, spawned from dist/) in a fresh
- * temporary project, and torn down at the end (`berth sandbox down`, which destroys every stack and
- * stops the emulator). It runs only when e2e files are queued: `npx vitest run test/stacks` starts
+ * temporary project, and torn down at the end (`berth sandbox down`, which stops the emulator and
+ * removes the sandbox's state; BERTH_E2E_DESTROY=1 runs `down --destroy`, terraform destroy first). It runs only when e2e files are queued: `npx vitest run test/stacks` starts
  * nothing.
  *
  * `up` runs in the background from the moment the run starts, so the unit tests (an earlier group)
@@ -12,8 +12,8 @@
  *
  * Environment: BERTH_E2E_PROJECT names a project folder to use instead of a new temporary one: up
  * runs there too (a no-op over a live sandbox) and it is not torn down; BERTH_E2E_KEEP=1 leaves the
- * sandbox running at the end (debugging); BERTH_E2E_NO_DESTROY=1 stops it without destroying the
- * stacks first (saves the ~100 s of the provider's delete waits; the demo still destroys).
+ * sandbox running at the end (debugging). terraform destroy itself is covered on stock moto by
+ * test/terraform/orchestrate.test.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -88,7 +88,7 @@ export async function teardown(): Promise<void> {
   }
   const recFile = join(project, '.berth', 'sandbox', 'sandbox.json');
   const rec = existsSync(recFile) ? (JSON.parse(readFileSync(recFile, 'utf8')) as { pid: number; port: number; publicPort?: number }) : undefined;
-  const down = await run(['sandbox', 'down', '--json', ...(process.env.BERTH_E2E_NO_DESTROY ? ['--no-destroy'] : [])], project);
+  const down = await run(['sandbox', 'down', '--json', ...(process.env.BERTH_E2E_DESTROY ? ['--destroy'] : [])], project);
   const problems: string[] = [];
   if (down.code !== 0) problems.push(`berth sandbox down exited ${down.code}:\n${down.stderr.slice(-3000)}`);
   if (rec) {
@@ -97,6 +97,8 @@ export async function teardown(): Promise<void> {
       if (await portOpen(port)) problems.push(`port ${port} still accepts connections after berth sandbox down`);
   }
   if (existsSync(recFile)) problems.push(`${recFile} is still there after berth sandbox down`);
+  const stateDir = join(project, '.berth', 'sandbox', 'state');
+  if (existsSync(stateDir)) problems.push(`${stateDir} is still there after berth sandbox down`);
   if (!problems.length) rmSync(project, { recursive: true, force: true });
   if (problems.length) throw new Error(`e2e teardown: ${problems.join('; ')} (project kept: ${project})`);
 }

@@ -4,9 +4,9 @@
  * `up --no-apply` (the emulator without the stacks): applying the platform is what test/e2e/ does,
  * once per test run.
  */
-import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alive, berthCli, listeners, portOpen } from './cli.js';
 
@@ -76,9 +76,26 @@ describe('berth sandbox up / down', () => {
       expect(st.code).toBe(0);
       expect(st.json).toMatchObject({ running: true, endpoint: u.endpoint, region: 'us-east-1', publicUrl: u.publicUrl, pid: u.pid });
 
-      const down = await run('sandbox', 'down', '--json');
+      // What an apply would have left: state and saved plans (berth's files), and terraform's init data (kept).
+      const stateFile = join(project, '.berth', 'sandbox', 'state', 'demo-sandbox-network.tfstate');
+      const work = join(project, '.berth', 'work', 'sandbox');
+      mkdirSync(dirname(stateFile), { recursive: true });
+      mkdirSync(join(work, 'demo-sandbox-network', 'data'), { recursive: true });
+      // Round 1: the default (no terraform destroy) with a state. Round 2: --destroy with no state (nothing to destroy).
+      if (round === 0) writeFileSync(stateFile, '{}');
+      writeFileSync(join(work, 'plans.json'), '{}');
+      writeFileSync(join(work, 'demo-sandbox-network.tfplan'), 'x');
+      writeFileSync(join(work, 'demo-sandbox-network', 'data', 'berth-init'), 'marker');
+      const down = await run('sandbox', 'down', '--json', ...(round ? ['--destroy'] : []));
       expect(down.code, down.stderr).toBe(0);
-      expect(down.json).toMatchObject({ found: true, wasRunning: true, stoppedPid: u.pid });
+      expect(down.json).toMatchObject({ found: true, wasRunning: true, stoppedPid: u.pid, destroyed: round === 1, stacks: [] });
+      expect(down.json.portsClosed.sort()).toEqual([u.port, publicPort].sort());
+      expect(down.json.removed.sort()).toEqual(
+        ['.berth/sandbox/sandbox.json', '.berth/sandbox/state', '.berth/work/sandbox/demo-sandbox-network.tfplan', '.berth/work/sandbox/plans.json'].sort(),
+      );
+      expect(existsSync(dirname(stateFile))).toBe(false);
+      expect(existsSync(join(work, 'plans.json'))).toBe(false);
+      expect(existsSync(join(work, 'demo-sandbox-network', 'data', 'berth-init'))).toBe(true);
       expect(alive(u.pid)).toBe(false);
       expect(await portOpen(u.port)).toBe(false);
       expect(await portOpen(publicPort)).toBe(false);
