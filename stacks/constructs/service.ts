@@ -109,6 +109,16 @@ export interface ServiceOutputs {
  *   rolls it out. `wait_for_steady_state` is off: berth's own rollout watcher judges deployments.
  * - autoscaling: min..max with target tracking on average CPU and memory and the service's cooldowns.
  */
+/** What every service of the environment shares: the cluster, the trust policies, the secrets. */
+interface Shared {
+  props: ServiceProps;
+  cluster: EcsCluster;
+  /** The assume-role policy of ECS tasks (with conditions: only this account's tasks). */
+  ecsTrust: (conditions: boolean) => string;
+  /** The ARN a secret reference resolves to. */
+  secretArn: (r: SecretRef) => string;
+}
+
 export class Service extends Construct {
   readonly clusterName: string;
   readonly clusterArn: string;
@@ -116,12 +126,9 @@ export class Service extends Construct {
   /** Secret ARN per operator-filled secret name. */
   readonly operatorSecretArns: Record<string, string> = {};
 
-  // eslint-disable-next-line max-lines-per-function -- to be split by concern (issue #11): 202 lines
   constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, id);
-    const env = props.env;
-    const n = names(env);
-
+    const n = names(props.env);
     const cluster = new EcsCluster(this, 'cluster', {
       name: n.cluster,
       setting: [{ name: 'containerInsights', value: props.containerInsights === false ? 'disabled' : 'enabled' }],
@@ -129,25 +136,15 @@ export class Service extends Construct {
     });
     this.clusterName = cluster.name;
     this.clusterArn = cluster.arn;
+    const shared: Shared = { props, cluster, ecsTrust: this.trustPolicy(props.env), secretArn: this.secrets(props) };
+    for (const svc of props.env.services) this.services[svc.name] = this.addService(shared, svc);
+  }
 
+  /** The ECS tasks' trust policy, with or without the account conditions. */
+  private trustPolicy(env: EnvironmentConfig): (conditions: boolean) => string {
     const account = new DataAwsCallerIdentity(this, 'account', {});
     const partition = new DataAwsPartition(this, 'partition', {});
-
-    const secrets: Record<string, SecretsmanagerSecret> = {};
-    operatorSecrets(env).forEach((name) => {
-      const users = env.services.filter((s) => parseSecretRefs(s).some((r) => r.secret === name)).map((s) => s.name);
-      secrets[name] = new SecretsmanagerSecret(this, `secret-${name.replace(/[^A-Za-z0-9-]/g, '-')}`, {
-        name,
-        description: `Read by ${users.join(', ')} of ${n.prefix}. Created empty by berth: put its value with aws secretsmanager put-secret-value.`,
-        recoveryWindowInDays: props.secretRecoveryWindowDays ?? (env.sandbox ? 0 : 30),
-        tags: { 'berth-secret': 'operator-filled', services: users.join(' ') },
-      });
-      this.operatorSecretArns[name] = secrets[name]!.arn;
-    });
-    const secretArn = (r: SecretRef) =>
-      r.secret === '@database' ? props.databaseSecretArn : r.secret === '@redis' ? props.redisSecretArn : secrets[r.secret]!.arn;
-
-    const ecsTrust = (conditions: boolean) =>
+    return (conditions: boolean) =>
       JSON.stringify({
         Version: '2012-10-17',
         Statement: [
@@ -166,159 +163,194 @@ export class Service extends Construct {
           },
         ],
       });
+  }
 
-    for (const svc of env.services) {
-      const sn = serviceNames(env, svc);
-      const k = svc.name;
-      const refs = parseSecretRefs(svc);
-      const repoUrl = props.repositoryUrls[svc.repository];
-      const repoArn = props.repositoryArns[svc.repository];
-      const tgArn = props.targetGroupArns[svc.name];
-      if (!repoUrl || !repoArn) throw new Error(`service ${svc.name}: no repository ${svc.repository} in the registry stack`);
-      if (!tgArn) throw new Error(`service ${svc.name}: no target group in the edge stack`);
-
-      const logGroup = new CloudwatchLogGroup(this, `${k}-logs`, { name: sn.logGroup, retentionInDays: svc.logRetentionDays, tags: { service: svc.name } });
-
-      const execRole = new IamRole(this, `${k}-execution-role`, {
-        name: sn.executionRole,
-        description: `ECS task execution role of ${n.prefix}/${svc.name}: image pull, logs, its secrets`,
-        assumeRolePolicy: ecsTrust(false),
-        tags: { service: svc.name },
+  /** The operator-filled secrets (created empty); returns how a reference resolves to an ARN. */
+  private secrets(props: ServiceProps): (r: SecretRef) => string {
+    const env = props.env;
+    const n = names(env);
+    const secrets: Record<string, SecretsmanagerSecret> = {};
+    operatorSecrets(env).forEach((name) => {
+      const users = env.services.filter((s) => parseSecretRefs(s).some((r) => r.secret === name)).map((s) => s.name);
+      secrets[name] = new SecretsmanagerSecret(this, `secret-${name.replace(/[^A-Za-z0-9-]/g, '-')}`, {
+        name,
+        description: `Read by ${users.join(', ')} of ${n.prefix}. Created empty by berth: put its value with aws secretsmanager put-secret-value.`,
+        recoveryWindowInDays: props.secretRecoveryWindowDays ?? (env.sandbox ? 0 : 30),
+        tags: { 'berth-secret': 'operator-filled', services: users.join(' ') },
       });
-      const secretArns: string[] = [];
-      const seen = new Set<string>();
-      for (const r of refs) {
-        if (seen.has(r.secret)) continue;
-        seen.add(r.secret);
-        secretArns.push(secretArn(r));
-      }
-      const statements: object[] = [
-        { Sid: 'EcrAuth', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
-        { Sid: 'EcrPull', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], Resource: repoArn },
-        { Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logGroup.arn, `${logGroup.arn}:*`] },
-      ];
-      if (secretArns.length) statements.push({ Sid: 'Secrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secretArns });
-      new IamRolePolicy(this, `${k}-execution-policy`, {
-        name: 'execution',
-        role: execRole.id,
-        policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
-      });
+      this.operatorSecretArns[name] = secrets[name]!.arn;
+    });
+    return (r: SecretRef) => (r.secret === '@database' ? props.databaseSecretArn : r.secret === '@redis' ? props.redisSecretArn : secrets[r.secret]!.arn);
+  }
 
-      const taskRole = new IamRole(this, `${k}-task-role`, {
-        name: sn.taskRole,
-        description: `Task role of ${n.prefix}/${svc.name}: least privilege (no policies until the application needs AWS APIs)`,
-        assumeRolePolicy: ecsTrust(true),
-        tags: { service: svc.name },
-      });
+  /** One service: validated against the other stacks' outputs, then its log group, roles, task definition, service and scaling. */
+  private addService(sh: Shared, svc: ServiceConfig): ServiceOutputs {
+    const { props } = sh;
+    const repoUrl = props.repositoryUrls[svc.repository];
+    const repoArn = props.repositoryArns[svc.repository];
+    const tgArn = props.targetGroupArns[svc.name];
+    if (!repoUrl || !repoArn) throw new Error(`service ${svc.name}: no repository ${svc.repository} in the registry stack`);
+    if (!tgArn) throw new Error(`service ${svc.name}: no target group in the edge stack`);
+    const sn = serviceNames(props.env, svc);
+    const logGroup = new CloudwatchLogGroup(this, `${svc.name}-logs`, { name: sn.logGroup, retentionInDays: svc.logRetentionDays, tags: { service: svc.name } });
+    const execRole = this.executionRole(sh, svc, logGroup, repoArn);
+    const taskRole = new IamRole(this, `${svc.name}-task-role`, {
+      name: sn.taskRole,
+      description: `Task role of ${names(props.env).prefix}/${svc.name}: least privilege (no policies until the application needs AWS APIs)`,
+      assumeRolePolicy: sh.ecsTrust(true),
+      tags: { service: svc.name },
+    });
+    const td = this.taskDefinition(sh, svc, this.container(sh, svc, logGroup, repoUrl), execRole, taskRole);
+    const service = this.ecsService(sh, svc, td, tgArn);
+    this.autoscaling(sh, svc, service);
+    return { serviceName: service.name, taskFamily: td.family, logGroup: logGroup.name, repositoryUrl: repoUrl, targetGroupArn: tgArn };
+  }
 
-      const platformEnv: Record<string, string> = {
-        DATABASE_HOST: props.databaseHost,
-        DATABASE_PORT: String(props.databasePort),
-        DATABASE_NAME: props.databaseName,
-        REDIS_HOST: props.redisHost,
-        REDIS_PORT: String(props.redisPort),
-      };
-      const plain = { ...platformEnv, ...svc.environment };
-      const environment = Object.keys(plain)
-        .filter((name) => !(name in svc.secrets))
-        .sort()
-        .map((name) => ({ name, value: plain[name]! }));
-      const hc = svc.healthCheck;
-      const container = {
-        name: sn.container,
-        image: `${repoUrl}:${svc.imageTag}`,
-        essential: true,
-        portMappings: [{ containerPort: svc.port, hostPort: svc.port, protocol: 'tcp' }],
-        environment,
-        secrets: refs.map((r) => ({ name: r.env, valueFrom: r.key ? `${secretArn(r)}:${r.key}::` : secretArn(r) })),
-        logConfiguration: {
-          logDriver: 'awslogs',
-          options: { 'awslogs-group': logGroup.name, 'awslogs-region': env.region, 'awslogs-stream-prefix': svc.name },
-        },
-        healthCheck: {
-          command: ['CMD-SHELL', `curl -f http://localhost:${svc.port}${svc.healthPath} || exit 1`],
-          interval: clamp(hc.intervalSeconds, 5, 300),
-          timeout: clamp(hc.timeoutSeconds, 2, 60),
-          retries: clamp(hc.unhealthyThreshold, 1, 10),
-          startPeriod: clamp(hc.gracePeriodSeconds, 0, 300),
-        },
-        privileged: false,
-        readonlyRootFilesystem: false,
-      };
-      const td = new EcsTaskDefinition(this, `${k}-task-definition`, {
-        family: sn.taskFamily,
-        requiresCompatibilities: ['FARGATE'],
-        networkMode: 'awsvpc',
-        cpu: String(svc.cpu),
-        memory: String(svc.memory),
-        runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: svc.cpuArchitecture },
-        executionRoleArn: execRole.arn,
-        taskRoleArn: taskRole.arn,
-        containerDefinitions: JSON.stringify([container]),
-        skipDestroy: props.keepOldRevisions ?? true,
-        // The revision terraform manages: `berth revisions --prune` never deregisters it (a plan would
-        // register it again). Deploys copy only user tags, so later revisions do not carry it.
-        tags: { service: svc.name, [TERRAFORM_REVISION_TAG]: 'terraform' },
-        // berth deploy/rollback/restart mark a revision healthy or failed with tags (the rollback
-        // target's evidence); on the revision terraform registered they are not drift.
-        lifecycle: { ignoreChanges: [HEALTHY_TAG, FAILED_TAG].map((k) => `tags["${k}"]`) },
-      });
-
-      const service = new EcsService(this, `${k}-service`, {
-        name: sn.service,
-        cluster: cluster.arn,
-        taskDefinition: td.arn,
-        desiredCount: svc.desiredCount,
-        launchType: 'FARGATE',
-        platformVersion: 'LATEST',
-        networkConfiguration: { subnets: props.privateSubnetIds, securityGroups: [props.securityGroupId], assignPublicIp: false },
-        loadBalancer: [{ targetGroupArn: tgArn, containerName: sn.container, containerPort: svc.port }],
-        deploymentController: { type: 'ECS' },
-        deploymentCircuitBreaker: { enable: true, rollback: true },
-        deploymentMinimumHealthyPercent: 100,
-        deploymentMaximumPercent: 200,
-        healthCheckGracePeriodSeconds: hc.gracePeriodSeconds,
-        enableExecuteCommand: false,
-        enableEcsManagedTags: true,
-        propagateTags: 'SERVICE',
-        waitForSteadyState: false,
-        tags: { service: svc.name },
-        lifecycle: { ignoreChanges: ['task_definition', 'desired_count'] },
-      });
-
-      const target = new AppautoscalingTarget(this, `${k}-scaling-target`, {
-        serviceNamespace: 'ecs',
-        scalableDimension: 'ecs:service:DesiredCount',
-        resourceId: `service/${cluster.name}/${service.name}`,
-        minCapacity: svc.minCount,
-        maxCapacity: svc.maxCount,
-      });
-      const sc = svc.scaling;
-      const policy = (key: string, name: string, metric: string, targetValue: number) =>
-        new AppautoscalingPolicy(this, `${k}-scaling-${key}`, {
-          name,
-          policyType: 'TargetTrackingScaling',
-          serviceNamespace: target.serviceNamespace,
-          scalableDimension: target.scalableDimension,
-          resourceId: target.resourceId,
-          targetTrackingScalingPolicyConfiguration: {
-            predefinedMetricSpecification: { predefinedMetricType: metric },
-            targetValue,
-            scaleOutCooldown: sc.scaleOutCooldownSeconds,
-            scaleInCooldown: sc.scaleInCooldownSeconds,
-            disableScaleIn: false,
-          },
-        });
-      policy('cpu', sn.cpuScalingPolicy, 'ECSServiceAverageCPUUtilization', sc.cpuTargetPercent);
-      policy('memory', sn.memoryScalingPolicy, 'ECSServiceAverageMemoryUtilization', sc.memoryTargetPercent);
-
-      this.services[svc.name] = {
-        serviceName: service.name,
-        taskFamily: td.family,
-        logGroup: logGroup.name,
-        repositoryUrl: repoUrl,
-        targetGroupArn: tgArn,
-      };
+  /** The execution role: ECR pull of its repository, writes to its own log group, GetSecretValue on exactly its secrets. */
+  private executionRole(sh: Shared, svc: ServiceConfig, logGroup: CloudwatchLogGroup, repoArn: string): IamRole {
+    const env = sh.props.env;
+    const k = svc.name;
+    const execRole = new IamRole(this, `${k}-execution-role`, {
+      name: serviceNames(env, svc).executionRole,
+      description: `ECS task execution role of ${names(env).prefix}/${svc.name}: image pull, logs, its secrets`,
+      assumeRolePolicy: sh.ecsTrust(false),
+      tags: { service: svc.name },
+    });
+    const secretArns: string[] = [];
+    const seen = new Set<string>();
+    for (const r of parseSecretRefs(svc)) {
+      if (seen.has(r.secret)) continue;
+      seen.add(r.secret);
+      secretArns.push(sh.secretArn(r));
     }
+    const statements: object[] = [
+      { Sid: 'EcrAuth', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
+      { Sid: 'EcrPull', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], Resource: repoArn },
+      { Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logGroup.arn, `${logGroup.arn}:*`] },
+    ];
+    if (secretArns.length) statements.push({ Sid: 'Secrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secretArns });
+    new IamRolePolicy(this, `${k}-execution-policy`, {
+      name: 'execution',
+      role: execRole.id,
+      policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+    });
+    return execRole;
+  }
+
+  /** The app container: image, port, platform endpoints as plain variables, secrets by reference, logs, health check. */
+  private container(sh: Shared, svc: ServiceConfig, logGroup: CloudwatchLogGroup, repoUrl: string): object {
+    const { props } = sh;
+    const sn = serviceNames(props.env, svc);
+    const platformEnv: Record<string, string> = {
+      DATABASE_HOST: props.databaseHost,
+      DATABASE_PORT: String(props.databasePort),
+      DATABASE_NAME: props.databaseName,
+      REDIS_HOST: props.redisHost,
+      REDIS_PORT: String(props.redisPort),
+    };
+    const plain = { ...platformEnv, ...svc.environment };
+    const environment = Object.keys(plain)
+      .filter((name) => !(name in svc.secrets))
+      .sort()
+      .map((name) => ({ name, value: plain[name]! }));
+    const hc = svc.healthCheck;
+    return {
+      name: sn.container,
+      image: `${repoUrl}:${svc.imageTag}`,
+      essential: true,
+      portMappings: [{ containerPort: svc.port, hostPort: svc.port, protocol: 'tcp' }],
+      environment,
+      secrets: parseSecretRefs(svc).map((r) => ({ name: r.env, valueFrom: r.key ? `${sh.secretArn(r)}:${r.key}::` : sh.secretArn(r) })),
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: { 'awslogs-group': logGroup.name, 'awslogs-region': props.env.region, 'awslogs-stream-prefix': svc.name },
+      },
+      healthCheck: {
+        command: ['CMD-SHELL', `curl -f http://localhost:${svc.port}${svc.healthPath} || exit 1`],
+        interval: clamp(hc.intervalSeconds, 5, 300),
+        timeout: clamp(hc.timeoutSeconds, 2, 60),
+        retries: clamp(hc.unhealthyThreshold, 1, 10),
+        startPeriod: clamp(hc.gracePeriodSeconds, 0, 300),
+      },
+      privileged: false,
+      readonlyRootFilesystem: false,
+    };
+  }
+
+  private taskDefinition(sh: Shared, svc: ServiceConfig, container: object, execRole: IamRole, taskRole: IamRole): EcsTaskDefinition {
+    return new EcsTaskDefinition(this, `${svc.name}-task-definition`, {
+      family: serviceNames(sh.props.env, svc).taskFamily,
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: String(svc.cpu),
+      memory: String(svc.memory),
+      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: svc.cpuArchitecture },
+      executionRoleArn: execRole.arn,
+      taskRoleArn: taskRole.arn,
+      containerDefinitions: JSON.stringify([container]),
+      skipDestroy: sh.props.keepOldRevisions ?? true,
+      // The revision terraform manages: `berth revisions --prune` never deregisters it (a plan would
+      // register it again). Deploys copy only user tags, so later revisions do not carry it.
+      tags: { service: svc.name, [TERRAFORM_REVISION_TAG]: 'terraform' },
+      // berth deploy/rollback/restart mark a revision healthy or failed with tags (the rollback
+      // target's evidence); on the revision terraform registered they are not drift.
+      lifecycle: { ignoreChanges: [HEALTHY_TAG, FAILED_TAG].map((k) => `tags["${k}"]`) },
+    });
+  }
+
+  private ecsService(sh: Shared, svc: ServiceConfig, td: EcsTaskDefinition, tgArn: string): EcsService {
+    const sn = serviceNames(sh.props.env, svc);
+    return new EcsService(this, `${svc.name}-service`, {
+      name: sn.service,
+      cluster: sh.cluster.arn,
+      taskDefinition: td.arn,
+      desiredCount: svc.desiredCount,
+      launchType: 'FARGATE',
+      platformVersion: 'LATEST',
+      networkConfiguration: { subnets: sh.props.privateSubnetIds, securityGroups: [sh.props.securityGroupId], assignPublicIp: false },
+      loadBalancer: [{ targetGroupArn: tgArn, containerName: sn.container, containerPort: svc.port }],
+      deploymentController: { type: 'ECS' },
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      healthCheckGracePeriodSeconds: svc.healthCheck.gracePeriodSeconds,
+      enableExecuteCommand: false,
+      enableEcsManagedTags: true,
+      propagateTags: 'SERVICE',
+      waitForSteadyState: false,
+      tags: { service: svc.name },
+      lifecycle: { ignoreChanges: ['task_definition', 'desired_count'] },
+    });
+  }
+
+  /** min..max tasks, target tracking on average CPU and memory with the service's cooldowns. */
+  private autoscaling(sh: Shared, svc: ServiceConfig, service: EcsService): void {
+    const k = svc.name;
+    const sn = serviceNames(sh.props.env, svc);
+    const target = new AppautoscalingTarget(this, `${k}-scaling-target`, {
+      serviceNamespace: 'ecs',
+      scalableDimension: 'ecs:service:DesiredCount',
+      resourceId: `service/${sh.cluster.name}/${service.name}`,
+      minCapacity: svc.minCount,
+      maxCapacity: svc.maxCount,
+    });
+    const sc = svc.scaling;
+    const policy = (key: string, name: string, metric: string, targetValue: number) =>
+      new AppautoscalingPolicy(this, `${k}-scaling-${key}`, {
+        name,
+        policyType: 'TargetTrackingScaling',
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          predefinedMetricSpecification: { predefinedMetricType: metric },
+          targetValue,
+          scaleOutCooldown: sc.scaleOutCooldownSeconds,
+          scaleInCooldown: sc.scaleInCooldownSeconds,
+          disableScaleIn: false,
+        },
+      });
+    policy('cpu', sn.cpuScalingPolicy, 'ECSServiceAverageCPUUtilization', sc.cpuTargetPercent);
+    policy('memory', sn.memoryScalingPolicy, 'ECSServiceAverageMemoryUtilization', sc.memoryTargetPercent);
   }
 }
