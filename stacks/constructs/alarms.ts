@@ -14,7 +14,7 @@ import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy/index.j
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription/index.js';
 import { names, serviceNames } from '../../src/config/names.js';
 import { Dashboard } from './dashboard.js';
-import type { EnvironmentConfig } from '../../src/config/types.js';
+import type { EnvironmentConfig, ServiceConfig } from '../../src/config/types.js';
 
 export interface AlarmsProps {
   env: EnvironmentConfig;
@@ -39,21 +39,47 @@ export interface AlarmsProps {
   treatMissingData?: 'missing' | 'ignore' | 'breaching' | 'notBreaching';
 }
 
+/** The account and partition the alarms' ARNs are built from (terraform tokens). */
+interface Where {
+  account: string;
+  partition: string;
+}
+
+type AlarmFn = (key: string, cfg: Omit<ConstructorParameters<typeof CloudwatchMetricAlarm>[2], 'alarmActions' | 'okActions' | 'treatMissingData' | 'actionsEnabled'>) => CloudwatchMetricAlarm;
+
 export class Alarms extends Construct {
   readonly topicArn: string;
   /** Every alarm name created. */
   readonly alarmNames: string[] = [];
 
-  // eslint-disable-next-line max-lines-per-function -- to be split by concern (issue #11): 163 lines
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
     const env = props.env;
-    const n = names(env);
-    const a = env.alarms;
     const account = new DataAwsCallerIdentity(this, 'account', {});
     const partition = new DataAwsPartition(this, 'partition', {});
-    const topicArn = `arn:${partition.partition}:sns:${env.region}:${account.accountId}:${n.alarmTopic}`;
+    const where: Where = { account: account.accountId, partition: partition.partition };
+    const topic = this.topic(props, where, this.topicKey(props, where));
+    this.topicArn = topic.arn;
+    const common = {
+      alarmActions: [topic.arn],
+      okActions: [topic.arn],
+      treatMissingData: props.treatMissingData ?? 'notBreaching',
+      actionsEnabled: true,
+    };
+    const alarm: AlarmFn = (key, cfg) => {
+      this.alarmNames.push(cfg.alarmName);
+      return new CloudwatchMetricAlarm(this, key, { ...common, ...cfg });
+    };
+    for (const svc of env.services) this.serviceAlarms(props, svc, alarm);
+    this.loadBalancerAlarms(props, alarm);
+    const alarmArn = (name: string) => `arn:${where.partition}:cloudwatch:${env.region}:${where.account}:alarm:${name}`;
+    new Dashboard(this, 'dashboard', { ...props, alarmArns: this.alarmNames.map(alarmArn) });
+  }
 
+  /** The topic's customer-managed key (CloudWatch may use it), or the AWS-managed one; returns its id for SNS. */
+  private topicKey(props: AlarmsProps, where: Where): string {
+    const env = props.env;
+    const n = names(env);
     let keyId = 'alias/aws/sns';
     if ((props.topicKey ?? 'customer-managed') === 'customer-managed') {
       const key = new KmsKey(this, 'topic-key', {
@@ -66,7 +92,7 @@ export class Alarms extends Construct {
             {
               Sid: 'AccountAdministers',
               Effect: 'Allow',
-              Principal: { AWS: `arn:${partition.partition}:iam::${account.accountId}:root` },
+              Principal: { AWS: `arn:${where.partition}:iam::${where.account}:root` },
               Action: 'kms:*',
               Resource: '*',
             },
@@ -76,7 +102,7 @@ export class Alarms extends Construct {
               Principal: { Service: 'cloudwatch.amazonaws.com' },
               Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
               Resource: '*',
-              Condition: { StringEquals: { 'aws:SourceAccount': account.accountId } },
+              Condition: { StringEquals: { 'aws:SourceAccount': where.account } },
             },
           ],
         }),
@@ -85,9 +111,16 @@ export class Alarms extends Construct {
       new KmsAlias(this, 'topic-key-alias', { name: n.alarmKeyAlias, targetKeyId: key.keyId });
       keyId = key.arn;
     }
+    return keyId;
+  }
 
+  /** The alarm topic, its policy (the account manages it, CloudWatch alarms of the environment publish) and the e-mail subscriptions. */
+  private topic(props: AlarmsProps, where: Where, keyId: string): SnsTopic {
+    const env = props.env;
+    const n = names(env);
+    const a = env.alarms;
+    const topicArn = `arn:${where.partition}:sns:${env.region}:${where.account}:${n.alarmTopic}`;
     const topic = new SnsTopic(this, 'topic', { name: n.alarmTopic, kmsMasterKeyId: keyId, tags: { Name: n.alarmTopic } });
-    this.topicArn = topic.arn;
     new SnsTopicPolicy(this, 'topic-policy', {
       arn: topic.arn,
       policy: JSON.stringify({
@@ -99,7 +132,7 @@ export class Alarms extends Construct {
             Principal: { AWS: '*' },
             Action: ['SNS:GetTopicAttributes', 'SNS:SetTopicAttributes', 'SNS:AddPermission', 'SNS:RemovePermission', 'SNS:DeleteTopic', 'SNS:Subscribe', 'SNS:ListSubscriptionsByTopic', 'SNS:Publish'],
             Resource: topicArn,
-            Condition: { StringEquals: { 'AWS:SourceOwner': account.accountId } },
+            Condition: { StringEquals: { 'AWS:SourceOwner': where.account } },
           },
           {
             Sid: 'CloudWatchAlarmsPublish',
@@ -108,69 +141,67 @@ export class Alarms extends Construct {
             Action: 'sns:Publish',
             Resource: topicArn,
             Condition: {
-              StringEquals: { 'aws:SourceAccount': account.accountId },
-              ArnLike: { 'aws:SourceArn': `arn:${partition.partition}:cloudwatch:${env.region}:${account.accountId}:alarm:${n.prefix}-*` },
+              StringEquals: { 'aws:SourceAccount': where.account },
+              ArnLike: { 'aws:SourceArn': `arn:${where.partition}:cloudwatch:${env.region}:${where.account}:alarm:${n.prefix}-*` },
             },
           },
         ],
       }),
     });
     [...a.emails].sort().forEach((email, i) => new SnsTopicSubscription(this, `email-${i}`, { topicArn: topic.arn, protocol: 'email', endpoint: email }));
+    return topic;
+  }
 
-    const common = {
-      alarmActions: [topic.arn],
-      okActions: [topic.arn],
-      treatMissingData: props.treatMissingData ?? 'notBreaching',
-      actionsEnabled: true,
-    };
-    const alarm = (key: string, cfg: Omit<ConstructorParameters<typeof CloudwatchMetricAlarm>[2], keyof typeof common>) => {
-      this.alarmNames.push(cfg.alarmName);
-      return new CloudwatchMetricAlarm(this, key, { ...common, ...cfg });
-    };
+  /** A service's CPU, memory and unhealthy-target alarms. */
+  private serviceAlarms(props: AlarmsProps, svc: ServiceConfig, alarm: AlarmFn): void {
+    const env = props.env;
+    const a = env.alarms;
+    const sn = serviceNames(env, svc);
+    const dims = { ClusterName: props.clusterName, ServiceName: props.serviceNames[svc.name] ?? sn.service };
+    alarm(`${svc.name}-cpu`, {
+      alarmName: sn.cpuAlarm,
+      alarmDescription: `${svc.name}: average CPU above ${a.cpuPercent}% for 5 minutes`,
+      namespace: 'AWS/ECS',
+      metricName: 'CPUUtilization',
+      dimensions: dims,
+      statistic: 'Average',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: a.cpuPercent,
+      comparisonOperator: 'GreaterThanThreshold',
+    });
+    alarm(`${svc.name}-memory`, {
+      alarmName: sn.memoryAlarm,
+      alarmDescription: `${svc.name}: average memory above ${a.memoryPercent}% for 5 minutes`,
+      namespace: 'AWS/ECS',
+      metricName: 'MemoryUtilization',
+      dimensions: dims,
+      statistic: 'Average',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: a.memoryPercent,
+      comparisonOperator: 'GreaterThanThreshold',
+    });
+    const tg = props.targetGroupArnSuffixes[svc.name];
+    if (!tg) throw new Error(`service ${svc.name}: no target group in the edge stack`);
+    alarm(`${svc.name}-unhealthy-hosts`, {
+      alarmName: sn.unhealthyHostsAlarm,
+      alarmDescription: `${svc.name}: at least one unhealthy target for 1 minute`,
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'UnHealthyHostCount',
+      dimensions: { LoadBalancer: props.albArnSuffix, TargetGroup: tg },
+      statistic: 'Maximum',
+      period: 60,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+    });
+  }
 
-    for (const svc of env.services) {
-      const sn = serviceNames(env, svc);
-      const dims = { ClusterName: props.clusterName, ServiceName: props.serviceNames[svc.name] ?? sn.service };
-      alarm(`${svc.name}-cpu`, {
-        alarmName: sn.cpuAlarm,
-        alarmDescription: `${svc.name}: average CPU above ${a.cpuPercent}% for 5 minutes`,
-        namespace: 'AWS/ECS',
-        metricName: 'CPUUtilization',
-        dimensions: dims,
-        statistic: 'Average',
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: a.cpuPercent,
-        comparisonOperator: 'GreaterThanThreshold',
-      });
-      alarm(`${svc.name}-memory`, {
-        alarmName: sn.memoryAlarm,
-        alarmDescription: `${svc.name}: average memory above ${a.memoryPercent}% for 5 minutes`,
-        namespace: 'AWS/ECS',
-        metricName: 'MemoryUtilization',
-        dimensions: dims,
-        statistic: 'Average',
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: a.memoryPercent,
-        comparisonOperator: 'GreaterThanThreshold',
-      });
-      const tg = props.targetGroupArnSuffixes[svc.name];
-      if (!tg) throw new Error(`service ${svc.name}: no target group in the edge stack`);
-      alarm(`${svc.name}-unhealthy-hosts`, {
-        alarmName: sn.unhealthyHostsAlarm,
-        alarmDescription: `${svc.name}: at least one unhealthy target for 1 minute`,
-        namespace: 'AWS/ApplicationELB',
-        metricName: 'UnHealthyHostCount',
-        dimensions: { LoadBalancer: props.albArnSuffix, TargetGroup: tg },
-        statistic: 'Maximum',
-        period: 60,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: 'GreaterThanThreshold',
-      });
-    }
-
+  /** The load balancer's 5xx share and p95 latency alarms. */
+  private loadBalancerAlarms(props: AlarmsProps, alarm: AlarmFn): void {
+    const n = names(props.env);
+    const a = props.env.alarms;
     const lb = { LoadBalancer: props.albArnSuffix };
     const sum = (id: string, metricName: string) => ({
       id,
@@ -207,7 +238,5 @@ export class Alarms extends Construct {
       threshold: a.p95LatencySeconds,
       comparisonOperator: 'GreaterThanThreshold',
     });
-    const alarmArn = (name: string) => `arn:${partition.partition}:cloudwatch:${env.region}:${account.accountId}:alarm:${name}`;
-    new Dashboard(this, 'dashboard', { ...props, alarmArns: this.alarmNames.map(alarmArn) });
   }
 }
