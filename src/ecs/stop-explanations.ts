@@ -17,7 +17,9 @@ export interface Explanation {
 
 /** What the explanation may name about the service: its app container, platform, memory, image, health check. */
 export interface StopContext {
+  /** The app container's name (serviceNames().container). */
   container: string;
+  /** The task definition's runtimePlatform.cpuArchitecture and memory (MiB). */
   cpuArchitecture?: string;
   memory?: number;
   image?: string;

@@ -3,6 +3,7 @@
  * them, the watched change's identity, and the verdict with its evidence.
  */
 import type { ContainerSnap, Deployment, LoadBalancerRef, ServiceEvent, ServiceSnap, TargetSnap, TaskSnap, Time } from '../ecs/types.js';
+import type { StopContext } from '../ecs/stop-explanations.js';
 import type { StopKind } from '../ecs/stops.js';
 import type { TargetTally } from '../ecs/targets.js';
 
@@ -34,8 +35,8 @@ export interface Snapshot {
 
 export type WatchKind = 'deploy' | 'rollback' | 'restart' | 'scale' | 'ecs-rollback';
 
-/** What the watched change is: the ids that let the verdict tell ours from theirs. */
-export interface Identity {
+/** What the watched change is: the ids that let the verdict tell ours from theirs (and, for explaining stops, the app container, its platform, image and health check). */
+export interface Identity extends StopContext {
   kind: WatchKind;
   service: string;
   /** The task definition the change moves to (for restart/scale: the current one). */
@@ -56,14 +57,6 @@ export interface Identity {
   smokeAttempts?: number;
   /** scale: the desired count asked for. */
   desiredCount?: number;
-  /** The app container's name (serviceNames().container). */
-  container: string;
-  /** For explanations: the task definition's runtimePlatform.cpuArchitecture and memory (MiB). */
-  cpuArchitecture?: string;
-  memory?: number;
-  image?: string;
-  healthPath?: string;
-  port?: number;
 }
 
 export type Verdict = 'in-progress' | 'succeeded' | 'failed' | 'rolled-back-by-ecs' | 'superseded' | 'timed-out';

@@ -195,92 +195,27 @@ async function live(rec: SandboxRecord | undefined): Promise<boolean> {
   return Boolean(rec && (await isOurEmulator(rec.pid, rec.port, rec.endpoint)) && (await answers(rec.endpoint, 2000)));
 }
 
-// eslint-disable-next-line max-lines-per-function -- to be split by concern (issue #11): 105 lines
 export async function sandboxUp(opts: UpOptions = {}): Promise<UpResult> {
   const started = Date.now();
   const project = projectDir();
-  const reporter = opts.reporter;
   const apply = opts.apply !== false;
   const env = sandboxEnvironment();
   // Both tools first: a missing one is reported (exit 3) before anything starts.
   if (apply) await findTerraform();
   const moto = findMotoPython();
-
   mkdirSync(paths.sandboxDir(project), { recursive: true });
   const logFile = sandboxLogFile(project);
-  let rec = readSandboxRecord(project);
-  let emulator: UpResult['emulator'];
-  if (await live(rec)) {
-    emulator = 'reused';
-    reporter?.info(`Emulator already running on ${rec!.endpoint} (pid ${rec!.pid}).`);
-  } else {
-    emulator = rec ? 'restarted' : 'started';
-    if (rec && (await isOurEmulator(rec.pid, rec.port, rec.endpoint))) await stopPid(rec.pid);
-    if (rec) reporter?.warn(`the emulator recorded in ${paths.sandboxDir(project)} (pid ${rec.pid}) is gone, and its data with it: starting a new one and applying from scratch.`);
-    await forgetState(env, project);
-    rmSync(logFile, { force: true });
-    const step = await reporter?.step('Starting the emulator (moto, extended by berth)');
-    const emu = await startEmulator({ detached: true, logFile, env: opts.emulatorEnv, readyTimeoutMs: 60_000 }).catch((e) => {
-      step?.fail();
-      throw e;
-    });
-    rec = {
-      endpoint: emu.endpoint,
-      region: env.region,
-      pid: emu.pid,
-      port: emu.port,
-      publicUrl: emu.publicUrl,
-      publicPort: emu.publicPort,
-      startedAt: new Date().toISOString(),
-      logFile,
-      python: emu.python,
-      motoVersion: moto.version,
-      environment: env.name,
-    };
-    writeSandboxRecord(rec, project);
-    step?.succeed(`Emulator on ${emu.endpoint} (pid ${emu.pid}, moto ${moto.version}); public endpoint ${emu.publicUrl}`);
-  }
-
-  let stacks: StackOutcome[] = [];
-  let changedStacks = 0;
-  let images: string[] = [];
-  if (apply) {
-    const { applyEnvironment, clearSavedPlans } = await import('../terraform/orchestrate.js');
-    // `up` always plans afresh: a plan saved by `berth plan --env sandbox` is not what up applies.
-    clearSavedPlans(env.name, project);
-    reporter?.info(`Applying the ${env.name} environment's stacks to the emulator (independent stacks in parallel)...`);
-    const res = await applyEnvironment(env, { autoApprove: true, reporter, parallelism: opts.parallelism, timeouts: SANDBOX_TIMEOUTS, local: sandboxEndpoint(env, project) });
-    stacks = res.stacks.map(outcome);
-    changedStacks = res.stacks.filter((s) => s.status === 'applied').length;
-    if (!res.ok) {
-      const failed = res.stacks.filter((s) => s.status === 'failed');
-      throw new BerthError(
-        `the sandbox's stacks did not apply: ${failed.map((s) => `${s.stack} (${s.error?.message ?? 'failed'})`).join('; ') || 'see above'}.`,
-        {
-          exitCode: res.exitCode === EXIT.OK ? EXIT.FAILED : res.exitCode,
-          hint: `The emulator is still running (${rec!.endpoint}); its log is ${logFile}. Run \`berth sandbox up\` again to retry, or \`berth sandbox down\` to remove it.`,
-          details: { stacks },
-        },
-      );
-    }
-    rec = { ...rec!, appliedAt: new Date().toISOString() };
-    writeSandboxRecord(rec, project);
-    const { seedImages } = await import('./images.js');
-    images = (await seedImages(env)).map((i) => `${i.repository}:${i.tag} (${i.architecture})`);
-  }
-
+  const up = await ensureEmulator(opts, env, project, logFile, moto.version);
+  let rec = up.rec;
+  let applied: Applied = { stacks: [], changedStacks: 0, images: [] };
   let services: ServiceSummary[] = [];
   if (apply) {
-    const step = await reporter?.step('Waiting for the services to run their desired count, healthy');
-    services = await waitSteady(env, rec!, opts.waitServicesMs ?? 120_000);
-    const bad = services.filter((s) => !s.steady);
-    if (bad.length) {
-      step?.fail();
-      throw new BerthError(`the sandbox is up, but ${bad.map(unsettled).join(', ')} did not settle.`, { hint: unsettledHint(bad, logFile), details: { services } });
-    }
-    step?.succeed(services.map((s) => `${s.name}: ${s.running}/${s.desired} running, ${s.targets.healthy} healthy`).join('; ') || 'no services');
+    applied = await applyStacks(opts, env, project, rec, logFile);
+    rec = applied.rec ?? rec;
+    services = await servicesSettled(opts, env, rec, logFile);
   }
-
+  const { stacks, changedStacks, images } = applied;
+  const emulator = up.emulator;
   return {
     environment: env.name,
     endpoint: rec!.endpoint,
@@ -300,6 +235,93 @@ export async function sandboxUp(opts: UpOptions = {}): Promise<UpResult> {
     next: nextSteps(env, rec!),
     durationMs: Date.now() - started,
   };
+}
+
+interface Applied {
+  rec?: SandboxRecord;
+  stacks: StackOutcome[];
+  changedStacks: number;
+  images: string[];
+}
+
+/** The running emulator of the project, or a new one (a dead one's state is forgotten: its data died with it). */
+async function ensureEmulator(opts: UpOptions, env: EnvironmentConfig, project: string, logFile: string, motoVersion: string): Promise<{ rec: SandboxRecord; emulator: UpResult['emulator'] }> {
+  const reporter = opts.reporter;
+  const moto = { version: motoVersion };
+  let rec = readSandboxRecord(project);
+  let emulator: UpResult['emulator'];
+  if (await live(rec)) {
+    emulator = 'reused';
+    reporter?.info(`Emulator already running on ${rec!.endpoint} (pid ${rec!.pid}).`);
+    return { rec: rec!, emulator };
+  }
+  emulator = rec ? 'restarted' : 'started';
+  if (rec && (await isOurEmulator(rec.pid, rec.port, rec.endpoint))) await stopPid(rec.pid);
+  if (rec) reporter?.warn(`the emulator recorded in ${paths.sandboxDir(project)} (pid ${rec.pid}) is gone, and its data with it: starting a new one and applying from scratch.`);
+  await forgetState(env, project);
+  rmSync(logFile, { force: true });
+  const step = await reporter?.step('Starting the emulator (moto, extended by berth)');
+  const emu = await startEmulator({ detached: true, logFile, env: opts.emulatorEnv, readyTimeoutMs: 60_000 }).catch((e) => {
+    step?.fail();
+    throw e;
+  });
+  rec = {
+    endpoint: emu.endpoint,
+    region: env.region,
+    pid: emu.pid,
+    port: emu.port,
+    publicUrl: emu.publicUrl,
+    publicPort: emu.publicPort,
+    startedAt: new Date().toISOString(),
+    logFile,
+    python: emu.python,
+    motoVersion: moto.version,
+    environment: env.name,
+  };
+  writeSandboxRecord(rec, project);
+  step?.succeed(`Emulator on ${emu.endpoint} (pid ${emu.pid}, moto ${moto.version}); public endpoint ${emu.publicUrl}`);
+  return { rec, emulator };
+}
+
+/** Apply the sandbox environment's stacks (always planned afresh), then seed the demo images. */
+async function applyStacks(opts: UpOptions, env: EnvironmentConfig, project: string, rec: SandboxRecord, logFile: string): Promise<Applied> {
+  const reporter = opts.reporter;
+  const { applyEnvironment, clearSavedPlans } = await import('../terraform/orchestrate.js');
+  // `up` always plans afresh: a plan saved by `berth plan --env sandbox` is not what up applies.
+  clearSavedPlans(env.name, project);
+  reporter?.info(`Applying the ${env.name} environment's stacks to the emulator (independent stacks in parallel)...`);
+  const res = await applyEnvironment(env, { autoApprove: true, reporter, parallelism: opts.parallelism, timeouts: SANDBOX_TIMEOUTS, local: sandboxEndpoint(env, project) });
+  const stacks = res.stacks.map(outcome);
+  const changedStacks = res.stacks.filter((s) => s.status === 'applied').length;
+  if (!res.ok) {
+    const failed = res.stacks.filter((s) => s.status === 'failed');
+    throw new BerthError(
+      `the sandbox's stacks did not apply: ${failed.map((s) => `${s.stack} (${s.error?.message ?? 'failed'})`).join('; ') || 'see above'}.`,
+      {
+        exitCode: res.exitCode === EXIT.OK ? EXIT.FAILED : res.exitCode,
+        hint: `The emulator is still running (${rec!.endpoint}); its log is ${logFile}. Run \`berth sandbox up\` again to retry, or \`berth sandbox down\` to remove it.`,
+        details: { stacks },
+      },
+    );
+  }
+  rec = { ...rec!, appliedAt: new Date().toISOString() };
+  writeSandboxRecord(rec, project);
+  const { seedImages } = await import('./images.js');
+  const images = (await seedImages(env)).map((i) => `${i.repository}:${i.tag} (${i.architecture})`);
+  return { rec, stacks, changedStacks, images };
+}
+
+/** Wait for every service to run its desired count, healthy; one that does not settle is an error that says why. */
+async function servicesSettled(opts: UpOptions, env: EnvironmentConfig, rec: SandboxRecord, logFile: string): Promise<ServiceSummary[]> {
+  const step = await opts.reporter?.step('Waiting for the services to run their desired count, healthy');
+  const services = await waitSteady(env, rec!, opts.waitServicesMs ?? 120_000);
+  const bad = services.filter((s) => !s.steady);
+  if (bad.length) {
+    step?.fail();
+    throw new BerthError(`the sandbox is up, but ${bad.map(unsettled).join(', ')} did not settle.`, { hint: unsettledHint(bad, logFile), details: { services } });
+  }
+  step?.succeed(services.map((s) => `${s.name}: ${s.running}/${s.desired} running, ${s.targets.healthy} healthy`).join('; ') || 'no services');
+  return services;
 }
 
 export function nextSteps(env: EnvironmentConfig, rec: SandboxRecord): string[] {
