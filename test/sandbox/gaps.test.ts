@@ -35,7 +35,14 @@ import {
   DescribeSecurityGroupRulesCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DeregisterTaskDefinitionCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+} from '@aws-sdk/client-ecs';
 import { startEmulator, type Emulator } from '../../src/sandbox/emulator.js';
 import { FAKE_CREDENTIALS } from '../../src/sandbox/state.js';
 
@@ -212,5 +219,22 @@ describe('ACM validates DNS certificates by the zone\'s records (the runbook\'s 
     expect((await status(orphan)).Status).toBe('PENDING_VALIDATION');
     const email = (await acm.send(new RequestCertificateCommand({ DomainName: 'api.nowhere.test', ValidationMethod: 'EMAIL' }))).CertificateArn!;
     expect((await status(email)).Status).toBe('ISSUED');
+  });
+  it('ecs: a task definition says when it was registered and deregistered (revision retention reads both)', async () => {
+    const ecs = new ECSClient(cfg);
+    const before = Date.now() - 2000;
+    const reg = await ecs.send(
+      new RegisterTaskDefinitionCommand({ family: 'demo-sandbox-when', containerDefinitions: [{ name: 'api', image: 'nginx:1', memory: 512 }] }),
+    );
+    const registeredAt = reg.taskDefinition?.registeredAt?.getTime();
+    expect(registeredAt).toBeGreaterThanOrEqual(before);
+    expect(registeredAt).toBeLessThanOrEqual(Date.now() + 2000);
+    const arn = reg.taskDefinition!.taskDefinitionArn!;
+    const d = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
+    expect(d.taskDefinition?.registeredAt?.getTime()).toBe(registeredAt);
+    expect(d.taskDefinition?.deregisteredAt).toBeUndefined();
+    const dereg = await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
+    expect(dereg.taskDefinition?.status).toBe('INACTIVE');
+    expect(dereg.taskDefinition?.deregisteredAt?.getTime()).toBeGreaterThanOrEqual(registeredAt!);
   });
 });

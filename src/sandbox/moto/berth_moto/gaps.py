@@ -11,7 +11,9 @@ from botocore import xform_name
 from moto.acm.models import AWSCertificateManagerBackend
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.responses import ActionResult, EmptyResult
+from moto.core.utils import utcnow
 from moto.ec2.models import elastic_network_interfaces as ec2_eni
+from moto.ecs import models as ecs_models
 from moto.ec2.models import security_groups as ec2_sg
 from moto.elasticache import models as ec_models
 from moto.elasticache.exceptions import CacheClusterNotFound, CacheSubnetGroupNotFound, ReplicationGroupNotFound
@@ -299,6 +301,26 @@ def _acm_request(self: Any, *args: Any, **kwargs: Any) -> str:
     return arn
 
 
+# --- ECS: task definitions without registeredAt / deregisteredAt -------------------------------
+# ECS answers both on DescribeTaskDefinition; moto keeps neither, so every revision looked as old as
+# time to berth's revision retention (`berth revisions --keep-days`), which keeps recent ones.
+
+_orig_td_init = ecs_models.TaskDefinition.__init__
+_orig_deregister_td = ecs_models.EC2ContainerServiceBackend.deregister_task_definition
+
+
+def _td_init(self: Any, *args: Any, **kwargs: Any) -> None:
+    _orig_td_init(self, *args, **kwargs)
+    self.registered_at = utcnow()
+
+
+def _deregister_td(self: Any, task_definition_str: str) -> Any:
+    td = _orig_deregister_td(self, task_definition_str)
+    if getattr(td, "deregistered_at", None) is None:
+        td.deregistered_at = utcnow()
+    return td
+
+
 # --- EC2: an ENI in a VPC without DNS hostnames has no private_dns_name attribute at all ----------
 # (moto's ECS reads it for every awsvpc task, so no task could start in such a VPC).
 
@@ -321,6 +343,9 @@ def install() -> None:
     ElastiCacheResponse.modify_replication_group = _ec_modify_rg
 
     AWSCertificateManagerBackend.request_certificate = _acm_request  # type: ignore[method-assign]
+
+    ecs_models.TaskDefinition.__init__ = _td_init  # type: ignore[method-assign]
+    ecs_models.EC2ContainerServiceBackend.deregister_task_definition = _deregister_td  # type: ignore[method-assign]
 
     rds_models.DBCluster.scaling_configuration_info = property(_rds_scaling_info)  # type: ignore[assignment]
 
