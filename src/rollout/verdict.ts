@@ -211,9 +211,12 @@ function takenOver(j: Judging): Judgement | undefined {
   const sameTd = id.newTaskDefinition === id.oldTaskDefinition;
   const rollbackDep = others.find((d) => !sameTd && d.taskDefinition === id.oldTaskDefinition && id.kind !== 'ecs-rollback');
   // A rollback event must come after our deployment was created (both ECS's clock): one that
-  // rolled back an EARLIER deployment moments before we started is not about ours.
+  // rolled back an EARLIER deployment moments before we started is not about ours. A rollback's own
+  // watch (berth's or ECS's) reads none: the circuit breaker rolling the failed deployment back to the
+  // same revision, in the same second as our update, is the outcome we want, not a failure of ours;
+  // had ECS rolled OUR deployment back, its rollout state says FAILED (rule 3).
   const rollbackEvent =
-    id.kind === 'ecs-rollback' || sameTd
+    id.kind === 'ecs-rollback' || id.kind === 'rollback' || sameTd
       ? undefined
       : j.events.find((e) => {
           if (ours?.createdAt !== undefined && (toMs(e.createdAt) ?? 0) < ourCreated) return false;

@@ -135,6 +135,22 @@ describe('rollout verdict on recorded timelines', () => {
     expect(judge(verify, snaps).verdict).toBe('succeeded');
   });
 
+  it("berth's own rollback racing the circuit breaker: ECS's rollback to the same revision in the same second is success, not rolled-back-by-ecs", () => {
+    const f = loadFixture('circuit-breaker');
+    const snaps = timeline(f);
+    // berth judged :7 failed and rolled back to :6 while ECS's breaker did the same (its event at our deployment's second).
+    const rollback: Identity = {
+      ...f.identity,
+      kind: 'rollback',
+      newTaskDefinition: f.identity.oldTaskDefinition,
+      oldTaskDefinition: f.identity.newTaskDefinition,
+      previousDeploymentIds: [...f.identity.previousDeploymentIds, 'ecs-svc/5318942207519377408'],
+    };
+    expect(verdicts(rollback, snaps).map((j) => j.verdict)).toEqual(['in-progress', 'in-progress', 'succeeded']);
+    // A deploy still reads the same event as ECS rolling it back.
+    expect(judge(f.identity, snaps).verdict).toBe('rolled-back-by-ecs');
+  });
+
   it('a "rolling back" event alone (the failed deployment already gone) is enough', () => {
     const f = loadFixture('circuit-breaker');
     const s = structuredClone(timeline(f)[2]!);
