@@ -32,11 +32,13 @@ export function register(program: Command): void {
         const env = loadEnvironment(opts.env);
         const services = selectServices(env, opts.service);
         const ctx = environmentContext(env);
-        const { gatherHealth, renderHealth } = await import('../../src/health/health.js');
+        const { gatherHealth } = await import('../../src/health/gather.js');
+        const { buildHealth } = await import('../../src/health/judge.js');
+        const { renderHealth } = await import('../../src/health/render.js');
         const { withDeadline } = await import('../../src/aws/deadline.js');
         const { awsLimits } = await import('../../src/aws/limits.js');
         const bound = awsLimits().commandBoundMs + timeoutMs;
-        const report = await withDeadline(gatherHealth(ctx, env, services, { timeoutMs }), bound, 'health');
+        const report = buildHealth(await withDeadline(gatherHealth(ctx, env, services, { timeoutMs }), bound, 'health'));
         out.result(report, () => renderHealth(report, (s, x) => out.paint(s, x)));
         return report.healthy ? 0 : 1;
       }),

@@ -36,7 +36,9 @@ export function register(program: Command): void {
         const env = loadEnvironment(opts.env);
         const services = selectServices(env, opts.service);
         const ctx = environmentContext(env);
-        const { gatherStatus, buildStatus, renderStatus, statusKey } = await import('../../src/status/status.js');
+        const { gatherStatus } = await import('../../src/status/gather.js');
+        const { buildStatus, statusExit, statusKey } = await import('../../src/status/judge.js');
+        const { renderStatus } = await import('../../src/status/render.js');
         const { withDeadline } = await import('../../src/aws/deadline.js');
         const { awsLimits } = await import('../../src/aws/limits.js');
         const bound = awsLimits().commandBoundMs;
@@ -44,7 +46,7 @@ export function register(program: Command): void {
         if (!opts.watch) {
           const report = await once();
           out.result(report, () => renderStatus(report, (s, x) => out.paint(s, x)));
-          return report.services.every((s) => s.found) ? 0 : 1;
+          return statusExit(report);
         }
         let stop = false;
         const onSig = () => (stop = true);

@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { judgeHealth, renderHealth, targetLines, type HealthReport } from '../../src/health/health.js';
+import { judgeHealth, targetLines } from '../../src/health/judge.js';
+import { renderHealth } from '../../src/health/render.js';
+import type { HealthReport } from '../../src/health/types.js';
 import { healthUrl, httpCheck } from '../../src/http/check.js';
 import { parseEnvironment } from '../../src/config/load.js';
 import { readFileSync } from 'node:fs';

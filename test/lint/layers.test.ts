@@ -41,7 +41,7 @@ describe('berth/layers', () => {
 
   it('no cycle between src/ folders: a lower folder may not import a higher one, even lazily', async () => {
     expect(await layerErrors('src/health/ok.ts', "import { locate } from '../rollout/target.js';\nexport const l = locate;\n")).toEqual([]);
-    expect(await layerErrors('src/rollout/bad.ts', "export async function f() { return (await import('../health/health.js')).judgeHealth; }\n")).toHaveLength(1);
+    expect(await layerErrors('src/rollout/bad.ts', "export async function f() { return (await import('../health/judge.js')).judgeHealth; }\n")).toHaveLength(1);
     expect(await layerErrors('src/ecs/bad.ts', "export { judge } from '../rollout/verdict.js';\n")).toHaveLength(1);
   });
 

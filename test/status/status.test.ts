@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildStatus, renderStatus, statusKey, type StatusRaw } from '../../src/status/status.js';
+import { buildStatus, statusKey } from '../../src/status/judge.js';
+import { renderStatus } from '../../src/status/render.js';
+import type { StatusRaw } from '../../src/status/types.js';
 import { loadFixture } from '../rollout/load-fixture.js';
 
 const TD = (n: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/demo-sandbox-api:${n}`;

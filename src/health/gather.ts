@@ -1,0 +1,100 @@
+/**
+ * The I/O of `berth health`: the service and its targets (ECS, ELB), the HTTP check of the public
+ * health URL and the certificate clients get (TLS handshake, or ACM in the sandbox), answered as
+ * plain data (HealthRaw) for the judge.
+ */
+import type { AwsContext } from '../aws/context.js';
+import { acm, elbv2 } from '../aws/clients.js';
+import { names } from '../config/names.js';
+import type { EnvironmentConfig, ServiceConfig } from '../config/types.js';
+import { toMs } from '../ecs/time.js';
+import { describeService, targetHealth } from '../rollout/fetch.js';
+import { locate } from '../rollout/target.js';
+import { healthUrl, httpCheck, type HttpResult } from '../http/check.js';
+import { targetLines } from './judge.js';
+import type { CertificateInfo, GatheredService, HealthRaw, TargetLine } from './types.js';
+
+/** The certificate of the load balancer's HTTPS listener. */
+async function listenerCertificate(ctx: AwsContext, albName: string): Promise<string | undefined> {
+  const { DescribeLoadBalancersCommand, DescribeListenersCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+  const client = await elbv2(ctx);
+  const lb = (await client.send(new DescribeLoadBalancersCommand({ Names: [albName] }))).LoadBalancers?.[0];
+  if (!lb?.LoadBalancerArn) return undefined;
+  const ls = (await client.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners ?? [];
+  return ls.find((l) => l.Port === 443)?.Certificates?.[0]?.CertificateArn;
+}
+
+/**
+ * The certificate clients get (sandbox: the only source of its status and expiry): the HTTPS
+ * listener's; without one, an ACM certificate for the host name.
+ */
+async function acmCertificate(ctx: AwsContext, fqdn: string, albName: string, now: number): Promise<CertificateInfo | undefined> {
+  const { ListCertificatesCommand, DescribeCertificateCommand } = await import('@aws-sdk/client-acm');
+  const client = await acm(ctx);
+  const wildcard = `*.${fqdn.split('.').slice(1).join('.')}`;
+  let arn = await listenerCertificate(ctx, albName).catch(() => undefined);
+  let token: string | undefined;
+  while (!arn) {
+    const r = await client.send(new ListCertificatesCommand({ NextToken: token }));
+    arn = r.CertificateSummaryList?.find(
+      (c) => c.DomainName === fqdn || c.DomainName === wildcard || (c.SubjectAlternativeNameSummaries ?? []).includes(fqdn),
+    )?.CertificateArn;
+    token = r.NextToken;
+    if (!token) break;
+  }
+  if (!arn) return undefined;
+  const d = await client.send(new DescribeCertificateCommand({ CertificateArn: arn }));
+  const notAfter = toMs(d.Certificate?.NotAfter);
+  if (notAfter === undefined) return { source: 'acm', notAfter: '', daysLeft: NaN, arn, status: d.Certificate?.Status };
+  return {
+    source: 'acm',
+    notAfter: new Date(notAfter).toISOString(),
+    daysLeft: Math.floor((notAfter - now) / 86_400_000),
+    arn,
+    status: d.Certificate?.Status,
+  };
+}
+
+/** The service's targets (null: no load balancer); found is false when the service or its cluster does not exist. */
+async function serviceTargets(
+  ctx: AwsContext,
+  env: EnvironmentConfig,
+  svc: ServiceConfig,
+): Promise<{ found: boolean; targets: TargetLine[] | null }> {
+  try {
+    const snap = await describeService(ctx, locate(env, svc));
+    const t = await targetHealth(ctx, snap);
+    return { found: true, targets: t ? targetLines(t) : null };
+  } catch (e) {
+    if ((e as Error).name === 'BerthError' || (e as Error).name === 'ClusterNotFoundException') return { found: false, targets: null };
+    throw e;
+  }
+}
+
+function handshakeCertificate(http: HttpResult): CertificateInfo | undefined {
+  return http.tls ? { source: 'tls', notAfter: http.tls.validTo, daysLeft: http.tls.daysLeft } : undefined;
+}
+
+export async function gatherHealth(
+  ctx: AwsContext,
+  env: EnvironmentConfig,
+  services: ServiceConfig[],
+  opts: { timeoutMs?: number; now?: () => number } = {},
+): Promise<HealthRaw> {
+  const now = opts.now ?? Date.now;
+  let acmCert: Promise<CertificateInfo | undefined> | undefined;
+  const out: GatheredService[] = [];
+  for (const svc of services) {
+    const { found, targets } = await serviceTargets(ctx, env, svc);
+    const hu = healthUrl(env, svc, ctx);
+    const http = await httpCheck(hu, { timeoutMs: opts.timeoutMs });
+    let certificate = handshakeCertificate(http);
+    if (!certificate && ctx.sandbox && hu.publicUrl.startsWith('https:')) {
+      acmCert ??= acmCertificate(ctx, names(env).fqdn, names(env).alb, now()).catch(() => undefined);
+      certificate = await acmCert;
+    }
+    const requestUrl = hu.requestUrl !== hu.publicUrl ? hu.requestUrl : undefined;
+    out.push({ service: svc.name, found, targets, http, certificate, healthPath: svc.healthPath, requestUrl });
+  }
+  return { environment: env.name, services: out };
+}

@@ -1,0 +1,142 @@
+/**
+ * The I/O of `berth status`: the SDK calls only (DescribeServices, DescribeTaskDefinition,
+ * DescribeScalableTargets, DescribeTargetHealth, DescribeAlarms), answered as plain data
+ * (StatusRaw). A part that cannot be read becomes a note; the rest is still gathered.
+ */
+import type { AwsContext } from '../aws/context.js';
+import { autoscaling, cloudwatch, ecs } from '../aws/clients.js';
+import { names } from '../config/names.js';
+import type { EnvironmentConfig, ServiceConfig } from '../config/types.js';
+import { shortTd } from '../ecs/ids.js';
+import type { ServiceSnap, TargetSnap } from '../ecs/types.js';
+import { imageOf } from '../rollout/taskdef.js';
+import { targetHealth } from '../rollout/fetch.js';
+import { scalableResourceId } from '../rollout/target.js';
+import { BerthError } from '../output/errors.js';
+import type { RawAlarm, StatusRaw } from './types.js';
+
+type Range = { min: number; max: number };
+
+async function serviceSnaps(ctx: AwsContext, env: EnvironmentConfig, services: ServiceConfig[]): Promise<Map<string, ServiceSnap>> {
+  const { DescribeServicesCommand } = await import('@aws-sdk/client-ecs');
+  const cluster = names(env).cluster;
+  const client = await ecs(ctx);
+  const snaps = new Map<string, ServiceSnap>();
+  for (let i = 0; i < services.length; i += 10) {
+    const r = await client
+      .send(new DescribeServicesCommand({ cluster, services: services.slice(i, i + 10).map((s) => s.name) }))
+      .catch((e: Error) => {
+        if (e.name === 'ClusterNotFoundException')
+          throw new BerthError(`cluster ${cluster} not found: is ${env.name} deployed?`, {
+            hint: `\`berth apply --env ${env.name}\` creates it.`,
+          });
+        throw e;
+      });
+    for (const s of r.services ?? []) if (s.serviceName && s.status !== 'INACTIVE') snaps.set(s.serviceName, s as ServiceSnap);
+  }
+  return snaps;
+}
+
+/** The image of each task definition the deployments run (undefined when it cannot be read). */
+async function deploymentImages(
+  ctx: AwsContext,
+  env: EnvironmentConfig,
+  services: ServiceConfig[],
+  snaps: Map<string, ServiceSnap>,
+): Promise<StatusRaw['images']> {
+  const { DescribeTaskDefinitionCommand } = await import('@aws-sdk/client-ecs');
+  const client = await ecs(ctx);
+  const tds = [
+    ...new Set(
+      [...snaps.values()].flatMap((s) => (s.deployments ?? []).map((d) => d.taskDefinition)).filter((x): x is string => Boolean(x)),
+    ),
+  ];
+  const images: StatusRaw['images'] = {};
+  await Promise.all(
+    tds.map(async (td) => {
+      try {
+        const r = await client.send(new DescribeTaskDefinitionCommand({ taskDefinition: td }));
+        const svcName = services.find((s) => shortTd(td).startsWith(`${names(env).prefix}-${s.name}:`))?.name;
+        images[td] = imageOf(r.taskDefinition as never, svcName ?? '');
+      } catch {
+        images[td] = undefined;
+      }
+    }),
+  );
+  return images;
+}
+
+async function scalingRanges(ctx: AwsContext, cluster: string, services: ServiceConfig[], notes: string[]): Promise<Map<string, Range>> {
+  const ranges = new Map<string, Range>();
+  try {
+    const { DescribeScalableTargetsCommand } = await import('@aws-sdk/client-application-auto-scaling');
+    const r = await (
+      await autoscaling(ctx)
+    ).send(
+      new DescribeScalableTargetsCommand({
+        ServiceNamespace: 'ecs',
+        ResourceIds: services.map((s) => scalableResourceId(cluster, s.name)),
+        ScalableDimension: 'ecs:service:DesiredCount',
+      }),
+    );
+    for (const t of r.ScalableTargets ?? [])
+      ranges.set(t.ResourceId!.split('/').pop()!, { min: t.MinCapacity ?? 0, max: t.MaxCapacity ?? 0 });
+  } catch (e) {
+    notes.push(`autoscaling range unavailable (${(e as Error).name})`);
+  }
+  return ranges;
+}
+
+async function serviceTargets(
+  ctx: AwsContext,
+  snaps: Map<string, ServiceSnap>,
+  notes: string[],
+): Promise<Map<string, TargetSnap[] | null>> {
+  const targets = new Map<string, TargetSnap[] | null>();
+  await Promise.all(
+    [...snaps.entries()].map(async ([name, snap]) => {
+      try {
+        targets.set(name, await targetHealth(ctx, snap));
+      } catch (e) {
+        notes.push(`target health of ${name} unavailable (${(e as Error).name})`);
+      }
+    }),
+  );
+  return targets;
+}
+
+/** The environment's alarms in ALARM (at most about 500). */
+async function alarmsInAlarm(ctx: AwsContext, env: EnvironmentConfig, notes: string[]): Promise<RawAlarm[]> {
+  const alarms: RawAlarm[] = [];
+  try {
+    const { DescribeAlarmsCommand } = await import('@aws-sdk/client-cloudwatch');
+    const cw = await cloudwatch(ctx);
+    let token: string | undefined;
+    do {
+      const r = await cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: names(env).prefix, StateValue: 'ALARM', NextToken: token }));
+      alarms.push(...(r.MetricAlarms ?? []), ...(r.CompositeAlarms ?? []));
+      token = r.NextToken;
+    } while (token && alarms.length < 500);
+  } catch (e) {
+    notes.push(`alarms unavailable (${(e as Error).name})`);
+  }
+  return alarms.filter((a) => a.StateValue === 'ALARM');
+}
+
+export async function gatherStatus(ctx: AwsContext, env: EnvironmentConfig, services: ServiceConfig[]): Promise<StatusRaw> {
+  const cluster = names(env).cluster;
+  const notes: string[] = [];
+  const snaps = await serviceSnaps(ctx, env, services);
+  const images = await deploymentImages(ctx, env, services, snaps);
+  const ranges = await scalingRanges(ctx, cluster, services, notes);
+  const targets = await serviceTargets(ctx, snaps, notes);
+  const alarms = await alarmsInAlarm(ctx, env, notes);
+  return {
+    environment: env.name,
+    cluster,
+    images,
+    alarms,
+    notes,
+    services: services.map((s) => ({ name: s.name, snap: snaps.get(s.name), targets: targets.get(s.name), range: ranges.get(s.name) })),
+  };
+}
