@@ -107,14 +107,17 @@ describe('berth logs on the emulator', () => {
   });
 
   it('bad input exits 2 without reading anything', async () => {
-    const bad = await berth('logs', '--env', 'sandbox', '--since', 'yesterday');
+    const error = (r: { stdout: string }) => (JSON.parse(r.stdout) as { error: Record<string, unknown> }).error;
+    const bad = await berth('logs', '--env', 'sandbox', '--since', 'yesterday', '--json');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--since "yesterday" is neither a duration nor an ISO time/);
-    const svc = await berth('logs', '--env', 'sandbox', '--service', 'web');
+    expect(error(bad)).toMatchObject({ code: 'usage.flag-format', exitCode: 2 });
+    expect(bad.stderr).toMatch(/--since/);
+    const svc = await berth('logs', '--env', 'sandbox', '--service', 'web', '--json');
     expect(svc.code).toBe(2);
-    expect(svc.stderr).toMatch(/--service web: environment sandbox has no such service; valid: api/);
-    const task = await berth('logs', '--env', 'sandbox', '--task', 'not a task');
+    expect(error(svc)).toMatchObject({ code: 'usage.unknown-name', details: { valid: ['api'] } });
+    const task = await berth('logs', '--env', 'sandbox', '--task', 'not a task', '--json');
     expect(task.code).toBe(2);
+    expect(error(task)).toMatchObject({ exitCode: 2 });
   });
 
   it('a missing log group is an error that says what to do', async () => {
