@@ -37,35 +37,19 @@ export function register(program: Command): void {
         const services = selectServices(env, opts.service);
         const ctx = environmentContext(env);
         const { gatherStatus } = await import('../../src/status/gather.js');
-        const { buildStatus, statusExit, statusKey } = await import('../../src/status/judge.js');
-        const { renderStatus } = await import('../../src/status/render.js');
+        const { buildStatus, statusExit } = await import('../../src/status/judge.js');
         const { withDeadline } = await import('../../src/aws/deadline.js');
         const { awsLimits } = await import('../../src/aws/limits.js');
         const bound = awsLimits().commandBoundMs;
         const once = async () => buildStatus(await withDeadline(gatherStatus(ctx, env, services), bound, 'status'), Date.now());
-        if (!opts.watch) {
-          const report = await once();
-          out.result(report, () => renderStatus(report, (s, x) => out.paint(s, x)));
-          return statusExit(report);
+        if (opts.watch) {
+          const { watchStatus } = await import('../../src/status/watch.js');
+          return watchStatus({ report: once, out, intervalMs, forMs });
         }
-        let stop = false;
-        const onSig = () => (stop = true);
-        process.once('SIGINT', onSig);
-        const deadline = forMs !== undefined ? Date.now() + forMs : undefined;
-        let lastKey = '';
-        try {
-          while (!stop && (deadline === undefined || Date.now() < deadline)) {
-            const report = await once();
-            const text = renderStatus(report, (s, x) => out.paint(s, x));
-            if (out.rich) out.raw('\x1b[2J\x1b[H' + text + '\n');
-            else if (statusKey(report) !== lastKey) out.print(text + '\n');
-            lastKey = statusKey(report);
-            await new Promise((r) => setTimeout(r, intervalMs));
-          }
-        } finally {
-          process.removeListener('SIGINT', onSig);
-        }
-        return 0;
+        const { renderStatus } = await import('../../src/status/render.js');
+        const report = await once();
+        out.result(report, () => renderStatus(report, (s, x) => out.paint(s, x)));
+        return statusExit(report);
       }),
     );
 }
