@@ -283,14 +283,29 @@ async function ensureEmulator(opts: UpOptions, env: EnvironmentConfig, project: 
   return { rec, emulator };
 }
 
-/** Apply the sandbox environment's stacks (always planned afresh), then seed the demo images. */
-async function applyStacks(opts: UpOptions, env: EnvironmentConfig, project: string, rec: SandboxRecord, logFile: string): Promise<Applied> {
-  const reporter = opts.reporter;
+/**
+ * From nothing (no state), every stack is planned and applied in one terraform run as soon as the
+ * stacks it reads are applied (src/terraform/apply-direct.ts): no plan is thrown away. Over an
+ * applied sandbox, every stack is planned at once (they all have state) and only changes applied.
+ */
+async function runApply(env: EnvironmentConfig, project: string, opts: UpOptions) {
   const { applyEnvironment, clearSavedPlans } = await import('../terraform/orchestrate.js');
   // `up` always plans afresh: a plan saved by `berth plan --env sandbox` is not what up applies.
   clearSavedPlans(env.name, project);
-  reporter?.info(`Applying the ${env.name} environment's stacks to the emulator (independent stacks in parallel)...`);
-  const res = await applyEnvironment(env, { autoApprove: true, reporter, parallelism: opts.parallelism, timeouts: SANDBOX_TIMEOUTS, local: sandboxEndpoint(env, project) });
+  const local = sandboxEndpoint(env, project);
+  const settings = { reporter: opts.reporter, parallelism: opts.parallelism, timeouts: SANDBOX_TIMEOUTS, local };
+  if (!hasState(env, project)) {
+    opts.reporter?.info(`Applying the ${env.name} environment's stacks to the emulator (each once the stacks it reads are applied)...`);
+    const { applyDirect } = await import('../terraform/apply-direct.js');
+    return applyDirect(env, settings);
+  }
+  opts.reporter?.info(`Applying the ${env.name} environment's stacks to the emulator (independent stacks in parallel)...`);
+  return applyEnvironment(env, { ...settings, autoApprove: true });
+}
+
+/** Apply the sandbox environment's stacks (always planned afresh), then seed the demo images. */
+async function applyStacks(opts: UpOptions, env: EnvironmentConfig, project: string, rec: SandboxRecord, logFile: string): Promise<Applied> {
+  const res = await runApply(env, project, opts);
   const stacks = res.stacks.map(outcome);
   const changedStacks = res.stacks.filter((s) => s.status === 'applied').length;
   if (!res.ok) {

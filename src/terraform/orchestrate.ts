@@ -568,7 +568,7 @@ async function findStale(ctx: Ctx, rec: PlanRecord): Promise<StaleStack[]> {
   return stale;
 }
 
-function applyExit(stacks: StackApply[]): number {
+export function applyExit(stacks: StackApply[]): number {
   const failed = stacks.filter((x) => x.status === 'failed');
   if (failed.length) {
     if (failed.every((x) => x.error?.exitCode === EXIT.STATE_LOCKED)) return EXIT.STATE_LOCKED;

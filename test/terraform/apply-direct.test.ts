@@ -1,0 +1,67 @@
+/**
+ * `sandbox up` from nothing: every stack planned and applied in ONE terraform run, each once the
+ * stacks it reads are applied (no plan made before its dependency exists, none saved), for real:
+ * terraform against moto_server on 127.0.0.1 with the fixture environment (the service stack reads
+ * the network stack's state). Fails, naming what is missing, without terraform or moto_server.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paths } from '../../src/config/paths.js';
+import { startEmulator, type Emulator } from '../../src/sandbox/emulator.js';
+import { applyDirect } from '../../src/terraform/apply-direct.js';
+import { planEnvironment, type RunSettings } from '../../src/terraform/orchestrate.js';
+import { tempProject } from '../helpers/cli.js';
+import { fixtureEnvironment, fixtureLocal, fixtureSynth, writeSandboxRecord } from './fixture.js';
+
+let emu: Emulator;
+const project = tempProject('berth-tf-direct-');
+const savedProject = process.env.BERTH_PROJECT_DIR;
+const base: RunSettings = { synth: fixtureSynth(), project: project.dir };
+
+beforeAll(async () => {
+  emu = await startEmulator({ plain: true });
+  base.local = fixtureLocal(emu.endpoint);
+  process.env.BERTH_PROJECT_DIR = project.dir;
+  writeSandboxRecord(project.dir, emu.endpoint, emu.pid);
+});
+
+afterAll(async () => {
+  if (savedProject === undefined) delete process.env.BERTH_PROJECT_DIR;
+  else process.env.BERTH_PROJECT_DIR = savedProject;
+  await emu?.stop();
+  project.cleanup();
+});
+
+describe('apply from nothing in one terraform run per stack (fixture environment on moto_server)', { timeout: 300_000 }, () => {
+  const env = fixtureEnvironment({ name: 'direct' });
+
+  it('applies every stack in dependency order, the dependent one with its dependency\'s output, saving no plan', async () => {
+    const events: string[] = []; // each stack's first line, and the end of each stack's apply, in order
+    const onLine = (stack: string, line: string) => {
+      if (!events.includes(`${stack} first`)) events.push(`${stack} first`);
+      if (line.includes('"type":"change_summary"') && line.includes('"operation":"apply"')) events.push(`${stack} applied`);
+    };
+    const res = await applyDirect(env, { ...base, onLine });
+    expect(res.exitCode, JSON.stringify(res.stacks.map((s) => s.error))).toBe(0);
+    expect(res.stacks.map((s) => [s.stack, s.status, s.summary?.add])).toEqual([
+      ['tfci-direct-network', 'applied', 1],
+      ['tfci-direct-registry', 'applied', 1],
+      ['tfci-direct-service', 'applied', 1],
+    ]);
+    // The service stack reads the network stack's state: terraform starts on it only once network is applied.
+    expect(events.indexOf('tfci-direct-network applied')).toBeGreaterThanOrEqual(0);
+    expect(events.indexOf('tfci-direct-service first')).toBeGreaterThan(events.indexOf('tfci-direct-network applied'));
+    const work = paths.workDir('direct', project.dir);
+    expect(existsSync(work) ? readdirSync(work).filter((f) => f.endsWith('.tfplan') || f === 'plans.json') : []).toEqual([]);
+  });
+
+  it('a plan afterwards finds no changes in any stack', async () => {
+    const plan = await planEnvironment(env, base);
+    expect(plan.exitCode).toBe(0);
+    expect(plan.stacks.map((s) => [s.stack, s.status, s.changes])).toEqual([
+      ['tfci-direct-network', 'planned', false],
+      ['tfci-direct-registry', 'planned', false],
+      ['tfci-direct-service', 'planned', false],
+    ]);
+  });
+});
