@@ -65,7 +65,8 @@ export function register(program: Command): void {
           snapshotFirstWanted(op, opts.snapshotFirst) ? snapshotFirstHook(op) : undefined,
           rf ? runFirstHook(op, rf, { yes: opts.yes, interactive: out.caps.canPrompt, ask: confirm }) : undefined,
         ]);
-        const { deploy, renderOp } = await import('../../src/rollout/operate.js');
+        const { deploy } = await import('../../src/rollout/deploy.js');
+        const { renderOp } = await import('../../src/rollout/render-op.js');
         const res = await deploy(op, { ...settings, image: opts.image, tag: opts.tag, rollback: opts.rollback !== false, imageCheck: opts.imageCheck !== false, beforeUpdate });
         out.result(res, () => renderOp(res));
         return res.exitCode;

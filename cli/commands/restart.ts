@@ -20,7 +20,8 @@ export function register(program: Command): void {
         const settings = watchSettings(opts);
         const { openOp } = await import('../../src/rollout/open-op.js');
         const op = openOp(opts.env, opts.service, out);
-        const { restart, renderOp } = await import('../../src/rollout/operate.js');
+        const { restart } = await import('../../src/rollout/restart.js');
+        const { renderOp } = await import('../../src/rollout/render-op.js');
         const res = await restart(op, settings);
         out.result(res, () => renderOp(res));
         return res.exitCode;

@@ -38,7 +38,8 @@ export function register(program: Command): void {
         }
         const { openOp, confirm } = await import('../../src/rollout/open-op.js');
         const op = openOp(opts.env, opts.service, out);
-        const { rollback, renderOp } = await import('../../src/rollout/operate.js');
+        const { rollback } = await import('../../src/rollout/rollback.js');
+        const { renderOp } = await import('../../src/rollout/render-op.js');
         const res = await rollback(op, { ...settings, to, yes: Boolean(opts.yes), canPrompt, confirm });
         out.result(res, () => renderOp(res));
         return res.exitCode;

@@ -28,7 +28,8 @@ export function register(program: Command): void {
         const count = parseWholeNumber(opts.count, '--count', FLAG_BOUNDS.count);
         const { openOp } = await import('../../src/rollout/open-op.js');
         const op = openOp(opts.env, opts.service, out);
-        const { scale, renderOp } = await import('../../src/rollout/operate.js');
+        const { scale } = await import('../../src/rollout/scale.js');
+        const { renderOp } = await import('../../src/rollout/render-op.js');
         const res = await scale(op, { ...settings, count, updateRange: Boolean(opts.updateRange) });
         out.result(res, () => renderOp(res) + (res.range ? `\nautoscaling range ${res.range.min}..${res.range.max}${res.range.updated ? ' (updated)' : ''}` : ''));
         return res.exitCode;

@@ -5,7 +5,7 @@
  * the release stops, exit 45 (SNAPSHOT_FAILED), nothing else changed.
  */
 import { EXIT } from '../output/exit-codes.js';
-import type { BeforeUpdateStop, Op, RevisionRef } from '../rollout/operate.js';
+import type { BeforeUpdateStop, Op, RevisionRef } from '../rollout/op-types.js';
 import { shortTd } from '../ecs/ids.js';
 import { takeSnapshot } from './snapshot.js';
 

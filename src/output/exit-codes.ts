@@ -29,7 +29,7 @@ export const EXIT = {
   /** apply / destroy refused: no TTY to confirm and no --yes / --confirm. Nothing changed (same number as USAGE). */
   NOT_CONFIRMED: 2,
 
-  // deploy / rollback / restart / scale verdicts (src/rollout/operate.ts).
+  // deploy / rollback / restart / scale verdicts (src/rollout/deploy.ts, rollback.ts, restart.ts, scale.ts).
   /** The new deployment is PRIMARY and COMPLETED, running = desired, its targets healthy, the health URL 2xx. */
   DEPLOY_SUCCEEDED: 0,
   /** deploy failed and is rolled back: by berth, or by ECS's circuit breaker (berth verified it completed). */

@@ -6,7 +6,9 @@
  */
 import { ecs } from '../aws/clients.js';
 import { describeService } from '../rollout/fetch.js';
-import { describeTd, ecsHistory, type Op } from '../rollout/operate.js';
+import { ecsHistory } from '../rollout/choose-target.js';
+import { describeTd } from '../rollout/operate.js';
+import type { Op } from '../rollout/op-types.js';
 import { selectRollbackTarget } from '../rollout/rollback-target.js';
 import { imageOf } from '../rollout/taskdef.js';
 import { revisionOf, shortTd } from '../ecs/ids.js';

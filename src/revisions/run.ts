@@ -5,7 +5,7 @@
 import { FLAG_DEFAULTS } from '../cli-args/defaults.js';
 import { ERROR_CODES, UsageError } from '../output/errors.js';
 import { EXIT } from '../output/exit-codes.js';
-import type { Op } from '../rollout/operate.js';
+import type { Op } from '../rollout/op-types.js';
 import { shortTd } from '../ecs/ids.js';
 import { gatherRevisions } from './gather.js';
 import { prune, type PruneOutcome } from './prune.js';

@@ -5,7 +5,7 @@
 import { loadEnvironment } from '../config/load.js';
 import type { Reporter } from '../output/reporter.js';
 import { environmentContext } from '../sandbox/context.js';
-import type { Op } from './operate.js';
+import type { Op } from './op-types.js';
 import { locate, selectService } from './target.js';
 
 export function openOp(envName: string, serviceName: string | undefined, reporter: Reporter): Op {

@@ -5,7 +5,7 @@
  */
 import { ecs } from '../aws/clients.js';
 import { BerthError } from '../output/errors.js';
-import type { Op } from '../rollout/operate.js';
+import type { Op } from '../rollout/op-types.js';
 import { ONE_OFF_TAG } from '../ecs/revisions.js';
 import { copyWithImage, type TaskDefinitionLike } from '../rollout/taskdef.js';
 

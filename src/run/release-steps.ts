@@ -2,7 +2,7 @@
  * The steps of a release before the service moves, in order: the snapshot (--snapshot-first),
  * then the migration (--run-first). The first that stops ends the release.
  */
-import type { BeforeUpdateStop, RevisionRef } from '../rollout/operate.js';
+import type { BeforeUpdateStop, RevisionRef } from '../rollout/op-types.js';
 
 export type Step = (rev: RevisionRef) => Promise<BeforeUpdateStop | undefined>;
 

@@ -6,7 +6,7 @@
  * revision, no traffic moves, exit code 44 (RUN_FIRST_FAILED).
  */
 import { EXIT } from '../output/exit-codes.js';
-import type { BeforeUpdateStop, Op, RevisionRef } from '../rollout/operate.js';
+import type { BeforeUpdateStop, Op, RevisionRef } from '../rollout/op-types.js';
 import { shortTd } from '../ecs/ids.js';
 import type { FailureGroup } from '../rollout/types.js';
 import { commandFromLine } from './command.js';

@@ -6,7 +6,8 @@
  */
 import { userInfo } from 'node:os';
 import { logStreamName } from '../ecs/logs.js';
-import { describeTd, imageForTag, type Op } from '../rollout/operate.js';
+import { describeTd, imageForTag } from '../rollout/operate.js';
+import type { Op } from '../rollout/op-types.js';
 import { taskId } from '../ecs/ids.js';
 import { checkImage } from '../cli-args/image.js';
 import { imageOf } from '../rollout/taskdef.js';
