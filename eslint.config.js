@@ -19,7 +19,10 @@ export default tseslint.config(
       // TypeScript reports undefined names in .ts; the few .js/.mjs files run on Node.
       'no-undef': 'off',
       // A leading underscore marks a name kept on purpose (an ignored argument, a left-out property).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       // `(a = 1), b++` in one statement (as prettier prints it) is a style, not a bug.
       '@typescript-eslint/no-unused-expressions': 'off',
     },

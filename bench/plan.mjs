@@ -42,7 +42,10 @@ const stopAll = async () => {
 process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
 try {
   mkdirSync(join(project, '.berth', 'sandbox'), { recursive: true });
-  writeFileSync(join(project, '.berth', 'sandbox', 'sandbox.json'), JSON.stringify({ endpoint: emu.endpoint, region: 'us-east-1', pid: emu.pid, port: emu.port, startedAt: new Date().toISOString() }));
+  writeFileSync(
+    join(project, '.berth', 'sandbox', 'sandbox.json'),
+    JSON.stringify({ endpoint: emu.endpoint, region: 'us-east-1', pid: emu.pid, port: emu.port, startedAt: new Date().toISOString() }),
+  );
   const env = loadEnvironment(envName === 'sandbox' ? 'sandbox' : join(root, 'templates', 'environments', `${envName}.json`));
   if (!env.sandbox) throw new Error(`${envName} is not a sandbox environment; the bench runs against the emulator only`);
   const local = sandboxEndpoint(env, project);
@@ -51,7 +54,9 @@ try {
   const applied = await applyEnvironment(env, { autoApprove: true, local, timeouts: { apply: 5 * 60_000, plan: 5 * 60_000 } });
   const applySeconds = (Date.now() - t0) / 1000;
   const appliedStacks = applied.stacks.filter((s) => s.status === 'applied').map((s) => s.stack);
-  console.log(`applied ${appliedStacks.length}/${applied.stacks.length} stacks in ${applySeconds.toFixed(0)} s (${applied.stacks.map((s) => `${s.stack.replace(/^.*-/, '')}:${s.status}`).join(', ')})`);
+  console.log(
+    `applied ${appliedStacks.length}/${applied.stacks.length} stacks in ${applySeconds.toFixed(0)} s (${applied.stacks.map((s) => `${s.stack.replace(/^.*-/, '')}:${s.status}`).join(', ')})`,
+  );
 
   const rows = [];
   for (let i = 0; i < runs; i++) {
@@ -61,8 +66,21 @@ try {
       const wall = (Date.now() - t) / 1000;
       const planned = plan.stacks.filter((s) => s.status === 'planned');
       const sum = planned.reduce((a, s) => a + s.durationMs, 0) / 1000;
-      rows.push({ parallelism, wall, sum, planned: planned.length, failedStacks: plan.stacks.filter((s) => s.status !== 'planned').map((s) => `${s.stack}: ${s.status}${s.error ? ' (' + s.error.message.split('\n')[1]?.slice(0, 120) + ')' : ''}`), waiting: plan.stacks.filter((s) => s.status === 'waiting').length, failed: plan.stacks.filter((s) => s.status === 'failed').length, exitCode: plan.exitCode });
-      console.log(`run ${i + 1} parallelism ${parallelism}: ${wall.toFixed(1)} s wall, ${planned.length} planned (sum of stack times ${sum.toFixed(1)} s), exit ${plan.exitCode}`);
+      rows.push({
+        parallelism,
+        wall,
+        sum,
+        planned: planned.length,
+        failedStacks: plan.stacks
+          .filter((s) => s.status !== 'planned')
+          .map((s) => `${s.stack}: ${s.status}${s.error ? ' (' + s.error.message.split('\n')[1]?.slice(0, 120) + ')' : ''}`),
+        waiting: plan.stacks.filter((s) => s.status === 'waiting').length,
+        failed: plan.stacks.filter((s) => s.status === 'failed').length,
+        exitCode: plan.exitCode,
+      });
+      console.log(
+        `run ${i + 1} parallelism ${parallelism}: ${wall.toFixed(1)} s wall, ${planned.length} planned (sum of stack times ${sum.toFixed(1)} s), exit ${plan.exitCode}`,
+      );
     }
   }
   const median = (xs) => {
@@ -81,14 +99,21 @@ try {
     `# berth plan: parallel vs one after another`,
     '',
     `Environment \`${env.name}\` (${applied.stacks.length} stacks), ${plain ? 'stock moto_server' : "berth's extended emulator"}, ${runs} runs per level (order rotated), ${cpus().length} cores, Node ${process.version}.`,
-    `Before timing: applied ${appliedStacks.length} of ${applied.stacks.length} stacks in ${applySeconds.toFixed(0)} s (${applied.stacks.filter((s) => s.status !== 'applied').map((s) => `${s.stack}: ${s.status}`).join('; ') || 'all applied'}).`,
+    `Before timing: applied ${appliedStacks.length} of ${applied.stacks.length} stacks in ${applySeconds.toFixed(0)} s (${
+      applied.stacks
+        .filter((s) => s.status !== 'applied')
+        .map((s) => `${s.stack}: ${s.status}`)
+        .join('; ') || 'all applied'
+    }).`,
     'Each plan: synth, then per stack (init already done) one `terraform plan -json -detailed-exitcode -out=<file>`; a stack is planned without waiting for the plans of the stacks it reads (its plan is kept when theirs do not change what it reads).',
     '',
     '| stacks planned | median wall time | min–max | median sum of per-stack times | stacks |',
     '| --- | --- | --- | --- | --- |',
     ...levels.map(line),
     '',
-    rows[0].failedStacks.length ? `Not planned in the timed runs: ${rows[0].failedStacks.join('; ')}.` : 'Every stack was planned in every timed run.',
+    rows[0].failedStacks.length
+      ? `Not planned in the timed runs: ${rows[0].failedStacks.join('; ')}.`
+      : 'Every stack was planned in every timed run.',
     '',
     `Speed-up of --parallelism ${fastest} over ${slowest}: ${speedup.toFixed(2)}x.`,
     '',

@@ -25,7 +25,11 @@ const doctorRuns = args.includes('--doctor-runs') ? Number(args[args.indexOf('--
 
 function berth(project, ...a) {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [bin, ...a, '--json'], { env: { ...process.env, BERTH_PROJECT_DIR: project, NO_COLOR: '1' }, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [bin, ...a, '--json'], {
+    env: { ...process.env, BERTH_PROJECT_DIR: project, NO_COLOR: '1' },
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   const ms = Date.now() - t0;
   if (r.status !== 0) throw new Error(`berth ${a.join(' ')} exited ${r.status}:\n${r.stderr.slice(-3000)}`);
   return { ms, json: JSON.parse(r.stdout) };
@@ -40,12 +44,20 @@ for (let i = 0; i < runs; i++) {
     const load = loadavg()[0];
     const up = berth(project, 'sandbox', 'up');
     const again = berth(project, 'sandbox', 'up');
-    if (again.json.emulator !== 'reused' || again.json.changedStacks !== 0) throw new Error(`the second up was not a no-op: ${JSON.stringify({ emulator: again.json.emulator, changed: again.json.changedStacks })}`);
+    if (again.json.emulator !== 'reused' || again.json.changedStacks !== 0)
+      throw new Error(
+        `the second up was not a no-op: ${JSON.stringify({ emulator: again.json.emulator, changed: again.json.changedStacks })}`,
+      );
     const doctor = [];
     for (let d = 0; d < doctorRuns; d++) {
       const r = berth(project, 'doctor', '--env', 'sandbox');
       if (r.json.summary.fail !== 0) throw new Error(`doctor found failures on the healthy sandbox: ${JSON.stringify(r.json.summary)}`);
-      doctor.push({ wallMs: r.ms, insideMs: r.json.durationMs, checks: r.json.findings.length, groups: Object.fromEntries(r.json.groups.map((g) => [g.name, g.durationMs])) });
+      doctor.push({
+        wallMs: r.ms,
+        insideMs: r.json.durationMs,
+        checks: r.json.findings.length,
+        groups: Object.fromEntries(r.json.groups.map((g) => [g.name, g.durationMs])),
+      });
     }
     const down = berth(project, 'sandbox', 'down');
     const run = {
@@ -61,7 +73,9 @@ for (let i = 0; i < runs; i++) {
     const dm = doctor.length ? median(doctor.map((x) => x.wallMs)) : undefined;
     console.log(
       `run ${i + 1}: up ${s(run.upMs)}, second up (no changes) ${s(run.secondUpMs)}, down ${s(run.downMs)}` +
-        (dm === undefined ? '' : `, full doctor ${s(dm)} wall / ${s(median(doctor.map((x) => x.insideMs)))} inside (median of ${doctor.length}, ${doctor[0].checks} findings)`) +
+        (dm === undefined
+          ? ''
+          : `, full doctor ${s(dm)} wall / ${s(median(doctor.map((x) => x.insideMs)))} inside (median of ${doctor.length}, ${doctor[0].checks} findings)`) +
         ` (load ${load.toFixed(1)})`,
     );
   } finally {

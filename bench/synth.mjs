@@ -75,7 +75,8 @@ try {
     synthSpawned: { ...synthSpawned, targetMs: 2000 },
     synthInProcess: stats(inProcess),
   };
-  const line = (label, s, target) => `${label.padEnd(34)} median ${String(s.median).padStart(7)} ms  (min ${s.min}, max ${s.max}, ${s.runs} runs)${target ? `  target < ${target} ms: ${s.median < target ? 'ok' : 'MISSED'}` : ''}`;
+  const line = (label, s, target) =>
+    `${label.padEnd(34)} median ${String(s.median).padStart(7)} ms  (min ${s.min}, max ${s.max}, ${s.runs} runs)${target ? `  target < ${target} ms: ${s.median < target ? 'ok' : 'MISSED'}` : ''}`;
   console.log(line('berth --help (spawned)', help, 300));
   console.log(line('berth synth three-service (spawned)', synthSpawned, 2000));
   console.log(line('synthEnvironment (in-process, warm)', result.synthInProcess));

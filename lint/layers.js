@@ -51,10 +51,12 @@ function problem(from, spec, to) {
     if (from.area === 'cli' && spec.startsWith('@aws-sdk/')) return { id: 'cliWires', data: { spec } };
     return undefined;
   }
-  if (from.area === 'stacks') return to.area === 'stacks' || (to.area === 'src' && to.folder === 'config') ? undefined : { id: 'stacks', data: { spec } };
+  if (from.area === 'stacks')
+    return to.area === 'stacks' || (to.area === 'src' && to.folder === 'config') ? undefined : { id: 'stacks', data: { spec } };
   if (from.area !== 'src') return undefined;
   if (to.area === 'cli') return { id: 'up', data: { spec, from: `src/${from.folder}`, to: 'cli' } };
-  if (to.area === 'stacks') return SYNTH_USERS.has(from.folder) ? undefined : { id: 'up', data: { spec, from: `src/${from.folder}`, to: 'stacks' } };
+  if (to.area === 'stacks')
+    return SYNTH_USERS.has(from.folder) ? undefined : { id: 'up', data: { spec, from: `src/${from.folder}`, to: 'stacks' } };
   if (to.area !== 'src' || to.folder === from.folder || !from.folder) return undefined;
   const a = rank(from.folder);
   const b = rank(to.folder);
@@ -65,7 +67,7 @@ function problem(from, spec, to) {
 export const layers = {
   meta: {
     type: 'problem',
-    docs: { description: 'imports follow berth\'s layers (cli -> src -> config; stacks -> config only; no cycles between src/ folders)' },
+    docs: { description: "imports follow berth's layers (cli -> src -> config; stacks -> config only; no cycles between src/ folders)" },
     schema: [],
     messages: {
       stacks: 'stacks/ may import only src/config (and stacks/): {{spec}}',

@@ -59,7 +59,11 @@ export function buildApp(env: EnvironmentConfig, outdir: string): BuiltApp {
   dataStack.output('master_secret_arn', data.masterSecretArn, 'The RDS-managed master user secret ({username, password})');
 
   const cacheStack = stack('cache');
-  const cache = new Cache(cacheStack, 'cache', { env, subnetIds: network.subnetIds.private, securityGroupId: security.cacheSecurityGroupId });
+  const cache = new Cache(cacheStack, 'cache', {
+    env,
+    subnetIds: network.subnetIds.private,
+    securityGroupId: security.cacheSecurityGroupId,
+  });
   cacheStack.output('primary_endpoint', cache.primaryEndpoint, 'The Redis primary endpoint');
   cacheStack.output('reader_endpoint', cache.readerEndpoint, 'The Redis reader endpoint');
   cacheStack.output('secret_arn', cache.secretArn, 'The Redis connection secret ({host, port, password, url})');
@@ -116,7 +120,9 @@ export function buildApp(env: EnvironmentConfig, outdir: string): BuiltApp {
     albArnSuffix: edge.albArnSuffix,
     targetGroupArnSuffixes: edge.targetGroupArnSuffixes,
     clusterName: service.clusterName,
-    serviceNames: Object.fromEntries(env.services.map((s) => [s.name, service.services[s.name]?.serviceName ?? serviceNames(env, s).service])),
+    serviceNames: Object.fromEntries(
+      env.services.map((s) => [s.name, service.services[s.name]?.serviceName ?? serviceNames(env, s).service]),
+    ),
   });
   alarmsStack.output('topic_arn', alarms.topicArn, 'The alarm SNS topic');
 

@@ -19,8 +19,7 @@ import type { EnvironmentConfig } from '../src/config/types.js';
  *   a tree written elsewhere with `--out` keeps the same relative paths.
  */
 export type BackendSpec =
-  | { type: 's3'; bucket: string; key: string; region: string; encrypt: true; useLockfile: true }
-  | { type: 'local'; path: string };
+  { type: 's3'; bucket: string; key: string; region: string; encrypt: true; useLockfile: true } | { type: 'local'; path: string };
 
 /** Levels from `cdktf.out/<env>/stacks/<stack>/` back up to the project folder. */
 export const WORKDIR_TO_PROJECT = '../../../..';
@@ -30,7 +29,14 @@ export function backendSpec(env: EnvironmentConfig, kind: StackKind): BackendSpe
   if (env.state.backend === 's3') {
     if (!env.state.bucket) throw new Error(`environment ${env.name}: state.backend is "s3" but state.bucket is not set`);
     const prefix = (env.state.keyPrefix ?? `berth/${env.app}/${env.name}`).replace(/\/+$/, '');
-    return { type: 's3', bucket: env.state.bucket, key: `${prefix}/${stack}.tfstate`, region: env.state.region ?? env.region, encrypt: true, useLockfile: true };
+    return {
+      type: 's3',
+      bucket: env.state.bucket,
+      key: `${prefix}/${stack}.tfstate`,
+      region: env.state.region ?? env.region,
+      encrypt: true,
+      useLockfile: true,
+    };
   }
   const folder = (env.state.path ?? `.berth/state/${env.name}`).replace(/\/+$/, '');
   return { type: 'local', path: posix.join(WORKDIR_TO_PROJECT, folder, `${stack}.tfstate`) };

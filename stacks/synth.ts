@@ -39,7 +39,13 @@ export function stackGraph(env: EnvironmentConfig): { name: string; kind: StackK
 }
 
 /** cdktf reads these from the environment; none may change what berth writes. */
-const CDKTF_ENV = ['SYNTH_HCL_OUTPUT', 'CDKTF_OUTDIR', 'CDKTF_CONTEXT_JSON', 'CDKTF_TARGET_STACK_ID', 'CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS'];
+const CDKTF_ENV = [
+  'SYNTH_HCL_OUTPUT',
+  'CDKTF_OUTDIR',
+  'CDKTF_CONTEXT_JSON',
+  'CDKTF_TARGET_STACK_ID',
+  'CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS',
+];
 
 export async function synthEnvironment(env: EnvironmentConfig, opts: { outdir?: string; flag?: string } = {}): Promise<SynthResult> {
   // berth writes only into its own folder or a new, empty or berth-written one (exit 2 otherwise).
@@ -78,7 +84,9 @@ export async function synthEnvironment(env: EnvironmentConfig, opts: { outdir?: 
   const stacks: SynthStack[] = graph.map((g) => {
     const m = manifest.stacks[g.name];
     if (!m) throw new Error(`synth: stack ${g.name} missing from manifest.json`);
-    const tf = JSON.parse(readFileSync(join(outdir, m.synthesizedStackPath), 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
+    const tf = JSON.parse(readFileSync(join(outdir, m.synthesizedStackPath), 'utf8')) as {
+      resource?: Record<string, Record<string, unknown>>;
+    };
     const resources = Object.values(tf.resource ?? {}).reduce((acc, byName) => acc + Object.keys(byName).length, 0);
     return { name: g.name, kind: g.kind, resources, dependencies: m.dependencies };
   });

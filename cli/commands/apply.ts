@@ -6,11 +6,18 @@ import { action } from '../run.js';
 export function register(program: Command): void {
   program
     .command('apply')
-    .description('Apply the saved plans of an environment in dependency order (refusing stale ones); without saved plans, plan first and ask.\n' + exitHelp('apply'))
+    .description(
+      'Apply the saved plans of an environment in dependency order (refusing stale ones); without saved plans, plan first and ask.\n' +
+        exitHelp('apply'),
+    )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('-y, --yes', 'apply without asking, also what berth plans during apply (CI)')
     .option('-p, --parallelism <n>', 'stacks applied at once (1-32)', String(FLAG_DEFAULTS.parallelism))
-    .option('--lock-timeout <duration>', 'how long to wait for a held state lock (terraform -lock-timeout; 0s to 1h)', FLAG_DEFAULTS.lockTimeout)
+    .option(
+      '--lock-timeout <duration>',
+      'how long to wait for a held state lock (terraform -lock-timeout; 0s to 1h)',
+      FLAG_DEFAULTS.lockTimeout,
+    )
     .option('--json', 'machine-readable output')
     .action(
       action<{ env: string; yes?: boolean; parallelism?: string; lockTimeout?: string; json?: boolean }>(async (opts, out) => {

@@ -5,7 +5,10 @@ import { action } from '../run.js';
 export function register(program: Command): void {
   program
     .command('check')
-    .description('Security rules over the synthesized Terraform of an environment (encryption, TLS, open ports, secrets, IAM, ...). Findings waived in the environment config do not count.\n' + exitHelp('check'))
+    .description(
+      'Security rules over the synthesized Terraform of an environment (encryption, TLS, open ports, secrets, IAM, ...). Findings waived in the environment config do not count.\n' +
+        exitHelp('check'),
+    )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('--json', 'machine-readable output')
     .action(

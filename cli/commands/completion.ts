@@ -58,7 +58,9 @@ export function register(program: Command): void {
 async function serviceNames(env: string): Promise<string> {
   try {
     const { loadEnvironment } = await import('../../src/config/load.js');
-    return loadEnvironment(env).services.map((s) => `${s.name}\n`).join('');
+    return loadEnvironment(env)
+      .services.map((s) => `${s.name}\n`)
+      .join('');
   } catch {
     return '';
   }

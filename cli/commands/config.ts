@@ -13,7 +13,11 @@ export function register(program: Command): void {
       action<{ env: string; json?: boolean }>(async (opts, out) => {
         const { loadEnvironment } = await import('../../src/config/load.js');
         const env = loadEnvironment(opts.env);
-        out.result({ ok: true, environment: env }, () => `${opts.env}: valid (${env.services.length} service${env.services.length === 1 ? '' : 's'}: ${env.services.map((s) => s.name).join(', ')}).`);
+        out.result(
+          { ok: true, environment: env },
+          () =>
+            `${opts.env}: valid (${env.services.length} service${env.services.length === 1 ? '' : 's'}: ${env.services.map((s) => s.name).join(', ')}).`,
+        );
       }),
     );
   config
@@ -26,13 +30,20 @@ export function register(program: Command): void {
         const { environmentSpec } = await import('../../src/config/schema.js');
         const rows = docRows(environmentSpec);
         out.result(rows, () =>
-          ['| field | accepts | default | meaning |', '| --- | --- | --- | --- |', ...rows.map((r) => `| \`${r.path}\` | ${r.accepts} | ${r.default ? '`' + r.default + '`' : ''} | ${r.doc} |`)].join('\n'),
+          [
+            '| field | accepts | default | meaning |',
+            '| --- | --- | --- | --- |',
+            ...rows.map((r) => `| \`${r.path}\` | ${r.accepts} | ${r.default ? '`' + r.default + '`' : ''} | ${r.doc} |`),
+          ].join('\n'),
         );
       }),
     );
   config
     .command('schema')
-    .description('Print the JSON Schema of environment files (the one shipped as schema/environment.schema.json, for editors).\n' + exitHelp('config schema'))
+    .description(
+      'Print the JSON Schema of environment files (the one shipped as schema/environment.schema.json, for editors).\n' +
+        exitHelp('config schema'),
+    )
     .option('--json', 'machine-readable output (the schema is JSON either way)')
     .action(
       action<{ json?: boolean }>(async (_opts, out) => {

@@ -6,8 +6,7 @@ export function register(program: Command): void {
   program
     .command('dashboard')
     .description(
-      "The console URL of the environment's CloudWatch dashboard (created by the alarms stack). No AWS call.\n" +
-        exitHelp('dashboard'),
+      "The console URL of the environment's CloudWatch dashboard (created by the alarms stack). No AWS call.\n" + exitHelp('dashboard'),
     )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('--json', 'machine-readable output: {name, region, url}')

@@ -29,13 +29,16 @@ export function register(program: Command): void {
       .option('--tag <tag>', "a tag in the service's ECR repository")
       .option('--no-rollback', 'on failure, leave the service on the new revision')
       .option('--no-image-check', 'do not check that the image exists in ECR before deploying')
-      .option('--run-first <command>', 'run this command (sh -c) as a one-off task on the NEW image before the service moves; a failure stops the release (default: the service\'s release.runFirst)')
+      .option(
+        '--run-first <command>',
+        "run this command (sh -c) as a one-off task on the NEW image before the service moves; a failure stops the release (default: the service's release.runFirst)",
+      )
       .option('--no-run-first', "skip the service's release.runFirst")
       .option('--run-first-timeout <duration>', 'bound on the run-first task (default: release.runFirstTimeoutMinutes, 30m)')
       .option('--snapshot-first', 'take a manual snapshot of the Aurora cluster first (default: database.snapshotBeforeDeploy)')
       .option('--no-snapshot-first', 'skip the snapshot database.snapshotBeforeDeploy asks for')
       .option('-y, --yes', 'on Ctrl-C during the run-first task, stop it without asking'),
-      'failed tasks of the new revision tolerated before failing (definitive errors fail at once)',
+    'failed tasks of the new revision tolerated before failing (definitive errors fail at once)',
   )
     .option('--json', 'machine-readable output')
     .action(
@@ -55,7 +58,9 @@ export function register(program: Command): void {
         }
         const { openOp } = await import('../../src/rollout/open-op.js');
         const { parseDuration } = await import('../../src/cli-args/duration.js');
-        const runFirstTimeout = opts.runFirstTimeout ? parseDuration(opts.runFirstTimeout, '--run-first-timeout', FLAG_BOUNDS.timeout) : undefined;
+        const runFirstTimeout = opts.runFirstTimeout
+          ? parseDuration(opts.runFirstTimeout, '--run-first-timeout', FLAG_BOUNDS.timeout)
+          : undefined;
         const op = openOp(opts.env, opts.service, out);
         const { runFirstSettings, runFirstHook } = await import('../../src/run/run-first.js');
         const { snapshotFirstWanted, snapshotFirstHook } = await import('../../src/db/snapshot-first.js');
@@ -67,7 +72,14 @@ export function register(program: Command): void {
         ]);
         const { deploy } = await import('../../src/rollout/deploy.js');
         const { renderOp } = await import('../../src/rollout/render-op.js');
-        const res = await deploy(op, { ...settings, image: opts.image, tag: opts.tag, rollback: opts.rollback !== false, imageCheck: opts.imageCheck !== false, beforeUpdate });
+        const res = await deploy(op, {
+          ...settings,
+          image: opts.image,
+          tag: opts.tag,
+          rollback: opts.rollback !== false,
+          imageCheck: opts.imageCheck !== false,
+          beforeUpdate,
+        });
         out.result(res, () => renderOp(res));
         return res.exitCode;
       }),

@@ -31,13 +31,17 @@ export function register(program: Command): void {
           const { CHECKS } = await import('../../src/doctor/catalog.js');
           const { parseSelection } = await import('../../src/doctor/run.js');
           parseSelection(args); // --list bogus: exit 2, like a run would
-          const rows = CHECKS.filter((c) => !c.id.endsWith('.gather'))
-            .filter((c) => !args.length || args.includes(c.id) || args.includes(c.id.split('.')[0]!));
+          const rows = CHECKS.filter((c) => !c.id.endsWith('.gather')).filter(
+            (c) => !args.length || args.includes(c.id) || args.includes(c.id.split('.')[0]!),
+          );
           out.result({ checks: rows }, () => rows.map((c) => `${c.id.padEnd(34)} ${c.title}`).join('\n'));
           return 0;
         }
         const { UsageError } = await import('../../src/output/errors.js');
-        if (!opts.env) throw new UsageError('--env is required: expected the environment to examine (or --list to see the checks).', { code: 'usage.missing-option' });
+        if (!opts.env)
+          throw new UsageError('--env is required: expected the environment to examine (or --list to see the checks).', {
+            code: 'usage.missing-option',
+          });
         const { parseSelection, runDoctor, groupTimeoutMs } = await import('../../src/doctor/run.js');
         const { withDeadline } = await import('../../src/aws/deadline.js');
         parseSelection(args); // unknown groups: usage error before any AWS call
@@ -45,16 +49,20 @@ export function register(program: Command): void {
         const env = loadEnvironment(opts.env);
         const step = await out.step(`doctor: examining ${env.name}`);
         let done = 0;
-        const report = await withDeadline(runDoctor({
-          env,
-          select: args,
-          service: opts.service,
-          onGroup: (name, findings, ms) => {
-            done++;
-            const bad = findings.filter((f) => f.status === 'FAIL').length;
-            step.update(`doctor: ${name} done in ${(ms / 1000).toFixed(1)} s${bad ? ` (${bad} failing)` : ''} [${done}]`);
-          },
-        }), groupTimeoutMs() + 10_000, 'doctor');
+        const report = await withDeadline(
+          runDoctor({
+            env,
+            select: args,
+            service: opts.service,
+            onGroup: (name, findings, ms) => {
+              done++;
+              const bad = findings.filter((f) => f.status === 'FAIL').length;
+              step.update(`doctor: ${name} done in ${(ms / 1000).toFixed(1)} s${bad ? ` (${bad} failing)` : ''} [${done}]`);
+            },
+          }),
+          groupTimeoutMs() + 10_000,
+          'doctor',
+        );
         const secs = (report.durationMs / 1000).toFixed(1);
         if (report.error) step.fail(`doctor: could not read the account (${report.error.code})`);
         else if (report.summary.fail) step.fail(`doctor: ${report.summary.fail} failing check(s) in ${secs} s`);

@@ -17,7 +17,7 @@ export function register(program: Command): void {
         'cdktf.out/, and optionally add CI workflows. Never overwrites a file berth did not write.\n' +
         exitHelp('init'),
     )
-    .argument('<name>', 'the new environment\'s name')
+    .argument('<name>', "the new environment's name")
     .option('-t, --template <template>', 'platform (one API, PostgreSQL) or two-service (web + API, MySQL)', 'platform')
     .option('--force', 'overwrite an environment file berth init wrote before (never one it did not write)')
     .option('--ci <provider>', 'also copy the CI workflows for this provider (github) into .github/workflows/, for this environment')

@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .description(
       "The service's log events in time order, all tasks interleaved (one colour per task on a terminal). Streams: constant memory.\n" +
         'Each request is bounded (BERTH_AWS_TIMEOUT per attempt, 4 attempts); without --follow it ends when the range is read; ' +
-          '--follow: until --for or Ctrl-C.\n' +
+        '--follow: until --for or Ctrl-C.\n' +
         exitHelp('logs'),
     )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
@@ -34,12 +34,16 @@ export function register(program: Command): void {
     .option('--filter <pattern>', 'a CloudWatch Logs filter pattern, e.g. ERROR or "\\"connection refused\\""')
     .option('--task <id>', "only this task's stream (task id or ARN)")
     .option('--for <duration>', `with --follow: stop after this long (${describeDurationBound(FLAG_BOUNDS.forDuration)})`)
-    .option('--insights <name|query>', 'run a CloudWatch Logs Insights query over --since/--until: a built-in name (`--insights list`) or the query text')
+    .option(
+      '--insights <name|query>',
+      'run a CloudWatch Logs Insights query over --since/--until: a built-in name (`--insights list`) or the query text',
+    )
     .option('--timeout <duration>', 'with --insights: how long to wait for the query', '2m')
     .option('--json', 'one JSON array of events on stdout, streamed (with --insights: one document with the rows)')
     .action(
       action<Opts>(async (opts, out) => {
-        if (opts.insights !== undefined) return (await import('../../src/insights/cli.js')).insightsAction({ ...opts, insights: opts.insights }, out);
+        if (opts.insights !== undefined)
+          return (await import('../../src/insights/cli.js')).insightsAction({ ...opts, insights: opts.insights }, out);
         const { logsSettings } = await import('../../src/cli-args/logs.js');
         const settings = logsSettings(opts);
         const { openOp } = await import('../../src/rollout/open-op.js');

@@ -6,7 +6,9 @@ import { action } from '../run.js';
 export function register(program: Command): void {
   program
     .command('outputs')
-    .description('The outputs of every stack of an environment, merged (endpoints, ARNs, URLs); sensitive ones are masked.\n' + exitHelp('outputs'))
+    .description(
+      'The outputs of every stack of an environment, merged (endpoints, ARNs, URLs); sensitive ones are masked.\n' + exitHelp('outputs'),
+    )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('-p, --parallelism <n>', 'stacks read at once (1-32)', String(FLAG_DEFAULTS.parallelism))
     .option('--json', 'machine-readable output')

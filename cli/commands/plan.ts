@@ -6,35 +6,44 @@ import { action } from '../run.js';
 export function register(program: Command): void {
   program
     .command('plan')
-    .description('Plan every stack of an environment (dependency order, independent stacks in parallel) and save the plans for `berth apply`.\n' + exitHelp('plan'))
+    .description(
+      'Plan every stack of an environment (dependency order, independent stacks in parallel) and save the plans for `berth apply`.\n' +
+        exitHelp('plan'),
+    )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('--markdown <file>', 'also write the plan as a pull-request comment to this file (a new file, or one berth wrote before)')
     .option('--cost-base <env-file>', 'with --markdown: the environment file before this change (adds the monthly cost difference)')
     .option('-p, --parallelism <n>', `stacks planned at once (1-32)`, String(FLAG_DEFAULTS.parallelism))
-    .option('--lock-timeout <duration>', 'how long to wait for a held state lock (terraform -lock-timeout; 0s to 1h)', FLAG_DEFAULTS.lockTimeout)
+    .option(
+      '--lock-timeout <duration>',
+      'how long to wait for a held state lock (terraform -lock-timeout; 0s to 1h)',
+      FLAG_DEFAULTS.lockTimeout,
+    )
     .option('--json', 'machine-readable output')
     .action(
-      action<{ env: string; markdown?: string; costBase?: string; parallelism?: string; lockTimeout?: string; json?: boolean }>(async (opts, out) => {
-        const { runSettings, withInterrupt } = await import('../../src/terraform/command.js');
-        const settings = runSettings(opts, out);
-        const { claimOutputFile, recordOwnedFile } = await import('../../src/config/owned-dir.js');
-        const markdown = opts.markdown !== undefined ? claimOutputFile(opts.markdown, '--markdown') : undefined;
-        const { loadEnvironment } = await import('../../src/config/load.js');
-        const env = loadEnvironment(opts.env);
-        const costBase = opts.costBase !== undefined ? loadEnvironment(opts.costBase) : undefined;
-        const { sandboxEndpoint } = await import('../../src/sandbox/context.js');
-        settings.local = sandboxEndpoint(env);
-        const { planEnvironment } = await import('../../src/terraform/orchestrate.js');
-        const res = await withInterrupt(out, (signal) => planEnvironment(env, { ...settings, detail: true, signal }));
-        const { renderPlanText, renderPlanMarkdown } = await import('../../src/terraform/render.js');
-        if (markdown) {
-          const { writeFileSync } = await import('node:fs');
-          const { planCostLine } = await import('../../src/cost/plan-cost.js');
-          writeFileSync(markdown, renderPlanMarkdown(res, { cost: planCostLine(env, costBase) }));
-          recordOwnedFile(markdown);
-        }
-        out.result(res, () => renderPlanText(res));
-        return res.exitCode;
-      }),
+      action<{ env: string; markdown?: string; costBase?: string; parallelism?: string; lockTimeout?: string; json?: boolean }>(
+        async (opts, out) => {
+          const { runSettings, withInterrupt } = await import('../../src/terraform/command.js');
+          const settings = runSettings(opts, out);
+          const { claimOutputFile, recordOwnedFile } = await import('../../src/config/owned-dir.js');
+          const markdown = opts.markdown !== undefined ? claimOutputFile(opts.markdown, '--markdown') : undefined;
+          const { loadEnvironment } = await import('../../src/config/load.js');
+          const env = loadEnvironment(opts.env);
+          const costBase = opts.costBase !== undefined ? loadEnvironment(opts.costBase) : undefined;
+          const { sandboxEndpoint } = await import('../../src/sandbox/context.js');
+          settings.local = sandboxEndpoint(env);
+          const { planEnvironment } = await import('../../src/terraform/orchestrate.js');
+          const res = await withInterrupt(out, (signal) => planEnvironment(env, { ...settings, detail: true, signal }));
+          const { renderPlanText, renderPlanMarkdown } = await import('../../src/terraform/render.js');
+          if (markdown) {
+            const { writeFileSync } = await import('node:fs');
+            const { planCostLine } = await import('../../src/cost/plan-cost.js');
+            writeFileSync(markdown, renderPlanMarkdown(res, { cost: planCostLine(env, costBase) }));
+            recordOwnedFile(markdown);
+          }
+          out.result(res, () => renderPlanText(res));
+          return res.exitCode;
+        },
+      ),
     );
 }

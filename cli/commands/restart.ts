@@ -9,7 +9,9 @@ export function register(program: Command): void {
   addWatchOptions(
     program
       .command('restart')
-      .description('Replace every task of the service (UpdateService forceNewDeployment) and watch it like a deploy.\n' + exitHelp('restart'))
+      .description(
+        'Replace every task of the service (UpdateService forceNewDeployment) and watch it like a deploy.\n' + exitHelp('restart'),
+      )
       .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
       .option('-s, --service <name>', 'the service (required when the environment has several)'),
   )

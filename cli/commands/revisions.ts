@@ -19,9 +19,9 @@ export function register(program: Command): void {
     .command('revisions')
     .description(
       "The service's task-definition revisions with what berth knows of each (running, rollback target, healthy-at, failed-at, " +
-        "one-off), and which --prune would remove. " +
+        'one-off), and which --prune would remove. ' +
         'Never removed: the running revision(s), the rollback target, anything registered or seen running within --keep-days, ' +
-          'the --keep newest releases.\n' +
+        'the --keep newest releases.\n' +
         exitHelp('revisions'),
     )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')

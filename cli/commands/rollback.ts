@@ -31,10 +31,13 @@ export function register(program: Command): void {
         const canPrompt = out.caps.canPrompt && !out.json;
         if (!opts.yes && !canPrompt) {
           const { ERROR_CODES, UsageError } = await import('../../src/output/errors.js');
-          throw new UsageError('rollback changes a running service and there is no terminal to ask on: expected --yes to confirm; nothing changed.', {
-            code: ERROR_CODES.notConfirmed,
-            hint: 'Add --yes in scripts and with --json.',
-          });
+          throw new UsageError(
+            'rollback changes a running service and there is no terminal to ask on: expected --yes to confirm; nothing changed.',
+            {
+              code: ERROR_CODES.notConfirmed,
+              hint: 'Add --yes in scripts and with --json.',
+            },
+          );
         }
         const { openOp, confirm } = await import('../../src/rollout/open-op.js');
         const op = openOp(opts.env, opts.service, out);

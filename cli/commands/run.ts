@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .command('run')
     .description(
       "Run a one-off task (a migration, a script) from the service's task definition, in its subnets and security groups with " +
-        "its secrets and logging; " +
+        'its secrets and logging; ' +
         "the command after `--` overrides the container's. Streams the task's log lines; exits with the container's exit code.\n" +
         exitHelp('run'),
     )

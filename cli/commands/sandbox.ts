@@ -16,17 +16,19 @@ interface StatusOpts {
   json?: boolean;
 }
 
-
 export function register(program: Command): void {
   const sandbox = program
     .command('sandbox')
-    .description('The whole platform on this machine, no AWS account: moto (extended by berth) on 127.0.0.1 and the real stacks applied to it.');
+    .description(
+      'The whole platform on this machine, no AWS account: moto (extended by berth) on 127.0.0.1 and the real stacks applied to it.',
+    );
 
   sandbox
     .command('up')
     .description(
       'Start the emulator (or reuse the running one) and apply every stack of the built-in sandbox environment to it; then wait until every service runs its desired count, healthy.\n' +
-        'A second up over a live emulator plans no change. ' + exitHelp('sandbox up'),
+        'A second up over a live emulator plans no change. ' +
+        exitHelp('sandbox up'),
     )
     .option('--no-apply', 'start (or reuse) the emulator only')
     .option('--parallelism <n>', 'stacks applied at once (1-32)', String(FLAG_DEFAULTS.parallelism))
@@ -44,7 +46,10 @@ export function register(program: Command): void {
             `  emulator    ${r.endpoint}  (pid ${r.pid}, region ${r.region})`,
             `  public URL  ${r.publicUrl ?? '-'}  (stands for the ALB)`,
             `  cluster     ${r.cluster}`,
-            ...r.services.map((s) => `  service     ${s.name}: ${s.running}/${s.desired} running, ${s.targets.healthy} healthy targets, ${s.healthUrl ?? ''}`),
+            ...r.services.map(
+              (s) =>
+                `  service     ${s.name}: ${s.running}/${s.desired} running, ${s.targets.healthy} healthy targets, ${s.healthUrl ?? ''}`,
+            ),
             `  credentials ${r.credentials.accessKeyId} / ${r.credentials.secretAccessKey} (fake)`,
             `  log         ${r.logFile}`,
             '',
@@ -98,7 +103,10 @@ export function register(program: Command): void {
             `  emulator    ${r.endpoint}  (pid ${r.pid}, region ${r.region}, since ${r.startedAt})`,
             `  public URL  ${r.publicUrl ?? '-'}`,
             ...(r.cluster ? [`  cluster     ${r.cluster}`] : []),
-            ...(r.services ?? []).map((s) => `  service     ${s.name}: ${s.running}/${s.desired} running, ${s.targets.healthy} healthy, ${s.rolloutState ?? ''}${s.steady ? ', steady' : ''}`),
+            ...(r.services ?? []).map(
+              (s) =>
+                `  service     ${s.name}: ${s.running}/${s.desired} running, ${s.targets.healthy} healthy, ${s.rolloutState ?? ''}${s.steady ? ', steady' : ''}`,
+            ),
             ...(r.appliedAt ? [] : ['  (no stack applied yet: `berth sandbox up` applies them)']),
           ].join('\n');
         });

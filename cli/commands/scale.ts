@@ -13,7 +13,10 @@ export function register(program: Command): void {
   addWatchOptions(
     program
       .command('scale')
-      .description('Set the desired count within the autoscaling range (--update-range moves the range too) and watch until the tasks run and are healthy.\n' + exitHelp('scale'))
+      .description(
+        'Set the desired count within the autoscaling range (--update-range moves the range too) and watch until the tasks run and are healthy.\n' +
+          exitHelp('scale'),
+      )
       .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
       .option('-s, --service <name>', 'the service (required when the environment has several)')
       .requiredOption('-c, --count <n>', `the desired number of tasks (${FLAG_BOUNDS.count.min}-${FLAG_BOUNDS.count.max})`)
@@ -31,7 +34,12 @@ export function register(program: Command): void {
         const { scale } = await import('../../src/rollout/scale.js');
         const { renderOp } = await import('../../src/rollout/render-op.js');
         const res = await scale(op, { ...settings, count, updateRange: Boolean(opts.updateRange) });
-        out.result(res, () => renderOp(res) + (res.range ? `\nautoscaling range ${res.range.min}..${res.range.max}${res.range.updated ? ' (updated)' : ''}` : ''));
+        out.result(
+          res,
+          () =>
+            renderOp(res) +
+            (res.range ? `\nautoscaling range ${res.range.min}..${res.range.max}${res.range.updated ? ' (updated)' : ''}` : ''),
+        );
         return res.exitCode;
       }),
     );

@@ -23,7 +23,11 @@ export function register(program: Command): void {
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('-s, --service <name>', 'only this service (default: all)')
     .option('-w, --watch', 'refresh until interrupted (a TTY redraws; otherwise one block per change)')
-    .option('--interval <duration>', `refresh interval with --watch (${describeDurationBound(FLAG_BOUNDS.statusInterval)})`, FLAG_DEFAULTS.statusInterval)
+    .option(
+      '--interval <duration>',
+      `refresh interval with --watch (${describeDurationBound(FLAG_BOUNDS.statusInterval)})`,
+      FLAG_DEFAULTS.statusInterval,
+    )
     .option('--for <duration>', `with --watch: stop after this long (${describeDurationBound(FLAG_BOUNDS.forDuration)})`)
     .option('--json', 'machine-readable output (not with --watch)')
     .action(

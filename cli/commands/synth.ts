@@ -5,9 +5,12 @@ import { action } from '../run.js';
 export function register(program: Command): void {
   program
     .command('synth')
-    .description('Synthesize the environment\'s stacks to cdktf.out/<env>/ (in-process, deterministic). --out names a new or empty folder (or one berth wrote); berth never deletes a file it did not write.\n' + exitHelp('synth'))
+    .description(
+      "Synthesize the environment's stacks to cdktf.out/<env>/ (in-process, deterministic). --out names a new or empty folder (or one berth wrote); berth never deletes a file it did not write.\n" +
+        exitHelp('synth'),
+    )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
-    .option('-o, --out <dir>', 'output folder (default: cdktf.out/<env>; a local backend\'s state paths assume that layout)')
+    .option('-o, --out <dir>', "output folder (default: cdktf.out/<env>; a local backend's state paths assume that layout)")
     .option('--json', 'machine-readable output')
     .action(
       action<{ env: string; out?: string; json?: boolean }>(async (opts, out) => {
@@ -25,7 +28,10 @@ export function register(program: Command): void {
           () =>
             `Synthesized ${res.stacks.length} stacks of ${env.name} to ${res.outdir}:\n` +
             res.stacks
-              .map((s) => `  ${s.name}  (${s.resources} resources${s.dependencies.length ? `; after ${s.dependencies.map((d) => kindOf.get(d) ?? d).join(', ')}` : ''})`)
+              .map(
+                (s) =>
+                  `  ${s.name}  (${s.resources} resources${s.dependencies.length ? `; after ${s.dependencies.map((d) => kindOf.get(d) ?? d).join(', ')}` : ''})`,
+              )
               .join('\n'),
         );
       }),

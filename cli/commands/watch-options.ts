@@ -21,7 +21,11 @@ export function addWatchOptions(cmd: Command, maxFailedHelp = 'failed tasks tole
   const b = FLAG_BOUNDS;
   return cmd
     .option('--timeout <duration>', `give up after this long (${describeDurationBound(b.timeout)})`, FLAG_DEFAULTS.timeout)
-    .option('--max-failed-tasks <n>', `${maxFailedHelp} (${b.maxFailedTasks.min}-${b.maxFailedTasks.max})`, String(FLAG_DEFAULTS.maxFailedTasks))
+    .option(
+      '--max-failed-tasks <n>',
+      `${maxFailedHelp} (${b.maxFailedTasks.min}-${b.maxFailedTasks.max})`,
+      String(FLAG_DEFAULTS.maxFailedTasks),
+    )
     .option('--no-smoke', "do not require the service's health URL to answer 2xx")
     .option(
       '--poll-interval <duration>',

@@ -250,7 +250,7 @@ export function classifyAwsError(e: unknown): AwsFailure | undefined {
       /expired/i.test(`${bad.name} ${bad.message}`)
         ? 'The session has expired: log in again (aws sso login) or refresh the role session, then re-run.'
         : 'The access key is unknown or its secret is wrong: check AWS_PROFILE / AWS_ACCESS_KEY_ID and the clock of this machine ' +
-          '(signatures are time-bound).',
+            '(signatures are time-bound).',
       { ...call, awsError: bad.name },
     );
   const deny = all.find(

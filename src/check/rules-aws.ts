@@ -41,11 +41,12 @@ const dbLogsProduced: Rule = {
   id: 'BERTH-DB-003',
   title: 'Every exported database log is turned on by the cluster parameter group',
   severity: 'medium',
-  fix: 'Give the cluster a parameter group (aws_rds_cluster_parameter_group, family aurora-mysql8.0) with server_audit_logging=1 ' +
+  fix:
+    'Give the cluster a parameter group (aws_rds_cluster_parameter_group, family aurora-mysql8.0) with server_audit_logging=1 ' +
     'and server_audit_events for `audit`, slow_query_log=1 (and long_query_time) for `slowquery`, general_log=1 for `general`.',
   reason:
     'Aurora MySQL only writes the audit, slow query and general logs when the parameters enable them; exported without them, the ' +
-      'CloudWatch log groups stay empty (AWS, "Publishing Aurora MySQL logs to CloudWatch Logs").',
+    'CloudWatch log groups stay empty (AWS, "Publishing Aurora MySQL logs to CloudWatch Logs").',
   types: ['aws_rds_cluster'],
   check(r, ctx) {
     if (!isMysql(r)) return [];
@@ -89,7 +90,7 @@ const dbCopyTags: Rule = {
   fix: 'Set copy_tags_to_snapshot = true on the cluster and its instances.',
   reason:
     'FSBP RDS.16 / Checkov CKV_AWS_313: untagged snapshots lose their owner and environment, and escape tag-based access and cost ' +
-      'controls.',
+    'controls.',
   types: ['aws_rds_cluster', 'aws_rds_cluster_instance', 'aws_db_instance'],
   check: (r) => (bool(r.body.copy_tags_to_snapshot) === true ? [] : ['copy_tags_to_snapshot is not true']),
 };
@@ -101,7 +102,7 @@ const dbLogExports: Rule = {
   fix: 'Set enabled_cloudwatch_logs_exports: ["postgresql"] for Aurora PostgreSQL, ["audit", "error", "slowquery"] for Aurora MySQL.',
   reason:
     'FSBP RDS.34 (Aurora MySQL audit logs) and RDS.36/RDS.37 / Checkov CKV_AWS_324: without them there is no record of who ' +
-      'connected and what failed.',
+    'connected and what failed.',
   types: ['aws_rds_cluster'],
   check(r) {
     const logs = list(r.body.enabled_cloudwatch_logs_exports).map(String);
@@ -138,11 +139,12 @@ const generatedSecretsDeleted: Rule = {
   id: 'BERTH-SECRET-002',
   title: 'Secrets terraform fills in are deleted for good on destroy',
   severity: 'medium',
-  fix: 'Set recovery_window_in_days = 0 on a secret whose value the stack writes (aws_secretsmanager_secret_version): it can be ' +
+  fix:
+    'Set recovery_window_in_days = 0 on a secret whose value the stack writes (aws_secretsmanager_secret_version): it can be ' +
     'generated again, and a recovery window keeps its name taken.',
   reason:
     'A deleted secret keeps its name for its recovery window (7-30 days, 30 by default): creating the environment again in that ' +
-      'time fails with "a secret with this name is already scheduled for deletion" (Secrets Manager DeleteSecret).',
+    'time fails with "a secret with this name is already scheduled for deletion" (Secrets Manager DeleteSecret).',
   types: ['aws_secretsmanager_secret'],
   check(r, ctx) {
     if (r.body.name === undefined || r.body.name_prefix !== undefined) return [];
@@ -178,7 +180,8 @@ const albAccessLogs: Rule = {
   id: 'BERTH-LB-005',
   title: 'The load balancer writes access logs to S3',
   severity: 'medium',
-  fix: 'Set access_logs { enabled = true, bucket = <the log bucket>, prefix = "alb" } on the load balancer, with a log bucket the ' +
+  fix:
+    'Set access_logs { enabled = true, bucket = <the log bucket>, prefix = "alb" } on the load balancer, with a log bucket the ' +
     'ELB log delivery may write to.',
   reason: 'FSBP ELB.5 / Checkov CKV_AWS_91 / Trivy AVD-AWS-0052: without access logs there is no record of who called what.',
   types: ['aws_lb', 'aws_alb'],
@@ -216,12 +219,13 @@ const albLogBucket: Rule = {
   id: 'BERTH-LB-006',
   title: 'The access log bucket accepts ELB log delivery',
   severity: 'medium',
-  fix: 'Encrypt the log bucket with SSE-S3 (AES256) and give it a bucket policy granting s3:PutObject on ' +
+  fix:
+    'Encrypt the log bucket with SSE-S3 (AES256) and give it a bucket policy granting s3:PutObject on ' +
     '<prefix>/AWSLogs/<account>/* to logdelivery.elasticloadbalancing.amazonaws.com (and the regional ELB account in regions ' +
-      'opened before August 2022).',
+    'opened before August 2022).',
   reason:
     'AWS refuses to enable access logs (or delivery fails) when the bucket policy lacks the grant, and ALB log delivery does not ' +
-      'support SSE-KMS (AWS, "Enable access logs for your Application Load Balancer").',
+    'support SSE-KMS (AWS, "Enable access logs for your Application Load Balancer").',
   types: ['aws_lb', 'aws_alb'],
   check(r, ctx) {
     const a = blocks(r.body.access_logs)[0];
@@ -251,7 +255,8 @@ const s3PublicBlock: Rule = {
   id: 'BERTH-BUCKET-002',
   title: 'S3 buckets block public access',
   severity: 'high',
-  fix: 'Add aws_s3_bucket_public_access_block with block_public_acls, block_public_policy, ignore_public_acls and ' +
+  fix:
+    'Add aws_s3_bucket_public_access_block with block_public_acls, block_public_policy, ignore_public_acls and ' +
     'restrict_public_buckets all true.',
   reason: 'FSBP S3.8 / Checkov CKV2_AWS_6 / Trivy AVD-AWS-0086..0094.',
   types: ['aws_s3_bucket'],

@@ -38,7 +38,7 @@ const dbEncrypted: Rule = {
   id: 'BERTH-DB-001',
   title: 'Database storage is encrypted at rest',
   severity: 'high',
-  fix: 'Set storage_encrypted = true on the Aurora cluster (berth\'s data stack does; an existing unencrypted cluster must be restored from an encrypted snapshot copy).',
+  fix: "Set storage_encrypted = true on the Aurora cluster (berth's data stack does; an existing unencrypted cluster must be restored from an encrypted snapshot copy).",
   types: ['aws_rds_cluster', 'aws_db_instance'],
   check(r) {
     if (r.type === 'aws_rds_cluster' && r.body.engine_mode === 'serverless') return []; // Serverless v1 is always encrypted.
@@ -99,7 +99,9 @@ const httpRedirect: Rule = {
   check(r) {
     if (!isHttp(r)) return [];
     const actions = blocks(r.body.default_action);
-    const redirects = actions.length > 0 && actions.every((a) => a.type === 'redirect' && blocks(a.redirect).some((x) => /^HTTPS$/i.test(String(x.protocol ?? ''))));
+    const redirects =
+      actions.length > 0 &&
+      actions.every((a) => a.type === 'redirect' && blocks(a.redirect).some((x) => /^HTTPS$/i.test(String(x.protocol ?? ''))));
     return redirects ? [] : ['the HTTP listener serves traffic instead of redirecting it to HTTPS'];
   },
 };
@@ -112,7 +114,10 @@ const albDeletionProtection: Rule = {
   severity: 'medium',
   fix: 'Set enable_deletion_protection = true on the load balancer (berth leaves it off only in a sandbox environment).',
   types: ['aws_lb', 'aws_alb'],
-  check: (r, ctx) => (ctx.sandbox || !isApplicationLb(r) || bool(r.body.enable_deletion_protection) === true ? [] : ['enable_deletion_protection is not true']),
+  check: (r, ctx) =>
+    ctx.sandbox || !isApplicationLb(r) || bool(r.body.enable_deletion_protection) === true
+      ? []
+      : ['enable_deletion_protection is not true'],
 };
 
 const albDropsInvalidHeaders: Rule = {
@@ -127,7 +132,16 @@ const albDropsInvalidHeaders: Rule = {
 // ---- network ----------------------------------------------------------------------------------
 
 /** Database and cache ports, whatever the resource says besides. */
-const DATA_PORTS: Record<number, string> = { 3306: 'MySQL', 5432: 'PostgreSQL', 6379: 'Redis', 11211: 'Memcached', 1433: 'SQL Server', 1521: 'Oracle', 27017: 'MongoDB', 5439: 'Redshift' };
+const DATA_PORTS: Record<number, string> = {
+  3306: 'MySQL',
+  5432: 'PostgreSQL',
+  6379: 'Redis',
+  11211: 'Memcached',
+  1433: 'SQL Server',
+  1521: 'Oracle',
+  27017: 'MongoDB',
+  5439: 'Redshift',
+};
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
 
 interface Ingress {
@@ -140,13 +154,32 @@ interface Ingress {
 function ingresses(r: TfResource): Ingress[] {
   const all = (p: unknown) => ['-1', 'all'].includes(String(p ?? '').toLowerCase()) || p === -1;
   if (r.type === 'aws_security_group')
-    return blocks(r.body.ingress).map((b) => ({ from: num(b.from_port), to: num(b.to_port), allPorts: all(b.protocol), cidrs: [...list(b.cidr_blocks), ...list(b.ipv6_cidr_blocks)].map(String) }));
+    return blocks(r.body.ingress).map((b) => ({
+      from: num(b.from_port),
+      to: num(b.to_port),
+      allPorts: all(b.protocol),
+      cidrs: [...list(b.cidr_blocks), ...list(b.ipv6_cidr_blocks)].map(String),
+    }));
   if (r.type === 'aws_security_group_rule') {
     if (r.body.type !== 'ingress') return [];
-    return [{ from: num(r.body.from_port), to: num(r.body.to_port), allPorts: all(r.body.protocol), cidrs: [...list(r.body.cidr_blocks), ...list(r.body.ipv6_cidr_blocks)].map(String) }];
+    return [
+      {
+        from: num(r.body.from_port),
+        to: num(r.body.to_port),
+        allPorts: all(r.body.protocol),
+        cidrs: [...list(r.body.cidr_blocks), ...list(r.body.ipv6_cidr_blocks)].map(String),
+      },
+    ];
   }
   if (r.type === 'aws_vpc_security_group_ingress_rule')
-    return [{ from: num(r.body.from_port), to: num(r.body.to_port), allPorts: all(r.body.ip_protocol), cidrs: [r.body.cidr_ipv4, r.body.cidr_ipv6].filter((x) => x !== undefined).map(String) }];
+    return [
+      {
+        from: num(r.body.from_port),
+        to: num(r.body.to_port),
+        allPorts: all(r.body.ip_protocol),
+        cidrs: [r.body.cidr_ipv4, r.body.cidr_ipv6].filter((x) => x !== undefined).map(String),
+      },
+    ];
   return [];
 }
 
@@ -160,7 +193,12 @@ const dataPortsOpen: Rule = {
     const ports = new Map<number, string>(Object.entries(DATA_PORTS).map(([p, what]) => [Number(p), what]));
     for (const x of ALL_RESOURCES(ctx)) {
       const p = num(x.body.port);
-      if (p !== undefined && ['aws_rds_cluster', 'aws_db_instance', 'aws_elasticache_replication_group', 'aws_elasticache_cluster'].includes(x.type) && !ports.has(p)) ports.set(p, `${x.type} ${x.name}`);
+      if (
+        p !== undefined &&
+        ['aws_rds_cluster', 'aws_db_instance', 'aws_elasticache_replication_group', 'aws_elasticache_cluster'].includes(x.type) &&
+        !ports.has(p)
+      )
+        ports.set(p, `${x.type} ${x.name}`);
     }
     const out: string[] = [];
     for (const g of ingresses(r)) {
@@ -169,7 +207,11 @@ const dataPortsOpen: Rule = {
       const hit = [...ports].filter(([p]) => g.allPorts || (g.from !== undefined && g.to !== undefined && g.from <= p && p <= g.to));
       if (!hit.length) continue;
       const list = hit.map(([p, what]) => `${p} (${what})`).join(', ');
-      out.push(g.allPorts ? `all ports, database and cache ports included, are open to ${open.join(' and ')}` : `port${hit.length > 1 ? 's' : ''} ${list} ${hit.length > 1 ? 'are' : 'is'} open to ${open.join(' and ')}`);
+      out.push(
+        g.allPorts
+          ? `all ports, database and cache ports included, are open to ${open.join(' and ')}`
+          : `port${hit.length > 1 ? 's' : ''} ${list} ${hit.length > 1 ? 'are' : 'is'} open to ${open.join(' and ')}`,
+      );
     }
     return out;
   },
@@ -188,7 +230,8 @@ export function secretLooking(name: string, value: unknown): string | undefined 
   const v = typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
   if (v && CREDENTIAL_URL.test(v)) return `${name} holds a URL with credentials in it`;
   if (v && PASSWORD_PARAM.test(v)) return `${name} holds a password parameter`;
-  if (SECRET_NAME.test(name) && !POINTER_NAME.test(name) && v !== '' && !/^arn:aws[a-z-]*:/.test(v)) return `${name} looks like a secret and is a plain environment value`;
+  if (SECRET_NAME.test(name) && !POINTER_NAME.test(name) && v !== '' && !/^arn:aws[a-z-]*:/.test(v))
+    return `${name} looks like a secret and is a plain environment value`;
   return undefined;
 }
 
@@ -213,10 +256,11 @@ const secretsInEnvironment: Rule = {
         }
         return out;
       }
-      for (const c of defs) for (const e of c.environment ?? []) {
-        const why = e?.name ? secretLooking(e.name, e.value) : undefined;
-        if (why) out.push(`container ${c.name ?? '?'}: ${why}`);
-      }
+      for (const c of defs)
+        for (const e of c.environment ?? []) {
+          const why = e?.name ? secretLooking(e.name, e.value) : undefined;
+          if (why) out.push(`container ${c.name ?? '?'}: ${why}`);
+        }
     } else {
       for (const b of blocks(r.body.environment)) {
         const vars = b.variables && typeof b.variables === 'object' ? (b.variables as Record<string, unknown>) : {};
@@ -256,7 +300,8 @@ const ecrScan: Rule = {
     const registryWide = ALL_RESOURCES(ctx).some(
       (x) =>
         x.type === 'aws_ecr_registry_scanning_configuration' &&
-        (x.body.scan_type === 'ENHANCED' || blocks(x.body.rule).some((b) => ['SCAN_ON_PUSH', 'CONTINUOUS_SCAN'].includes(String(b.scan_frequency)))),
+        (x.body.scan_type === 'ENHANCED' ||
+          blocks(x.body.rule).some((b) => ['SCAN_ON_PUSH', 'CONTINUOUS_SCAN'].includes(String(b.scan_frequency)))),
     );
     return registryWide ? [] : ['scan_on_push is not enabled'];
   },
@@ -295,7 +340,8 @@ const privileged: Rule = {
   types: ['aws_ecs_task_definition'],
   check(r) {
     const defs = containerDefinitions(r.body);
-    if (!defs) return /\\?"privileged\\?"\s*[:=]\s*true/.test(String(r.body.container_definitions ?? '')) ? ['a container is privileged'] : [];
+    if (!defs)
+      return /\\?"privileged\\?"\s*[:=]\s*true/.test(String(r.body.container_definitions ?? '')) ? ['a container is privileged'] : [];
     return defs.filter((c) => bool(c.privileged) === true).map((c) => `container ${c.name ?? '?'} is privileged`);
   },
 };
@@ -315,7 +361,8 @@ interface Statement {
 function wildcardStatements(doc: unknown): number {
   if (!doc || typeof doc !== 'object') return 0;
   const stmts = list((doc as { Statement?: unknown }).Statement) as Statement[];
-  return stmts.filter((s) => s && (s.Effect ?? 'Allow') === 'Allow' && s.NotAction === undefined && star(s.Action) && star(s.Resource)).length;
+  return stmts.filter((s) => s && (s.Effect ?? 'Allow') === 'Allow' && s.NotAction === undefined && star(s.Action) && star(s.Resource))
+    .length;
 }
 
 const POLICY_ATTRS: Record<string, string[]> = {
@@ -342,7 +389,9 @@ const iamAdmin: Rule = {
   check(r) {
     const out: string[] = [];
     if (r.mode === 'data') {
-      const n = blocks(r.body.statement).filter((s) => (s.effect ?? 'Allow') === 'Allow' && s.not_actions === undefined && star(s.actions) && star(s.resources)).length;
+      const n = blocks(r.body.statement).filter(
+        (s) => (s.effect ?? 'Allow') === 'Allow' && s.not_actions === undefined && star(s.actions) && star(s.resources),
+      ).length;
       if (n) out.push(`${n} statement${n === 1 ? '' : 's'} allow action * on resource *`);
       return out;
     }

@@ -88,7 +88,11 @@ export function checkStacks(
       used.add(w);
     }
   }
-  const order = (a: Finding, b: Finding) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.rule.localeCompare(b.rule) || a.stack.localeCompare(b.stack) || a.resource.localeCompare(b.resource);
+  const order = (a: Finding, b: Finding) =>
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    a.rule.localeCompare(b.rule) ||
+    a.stack.localeCompare(b.stack) ||
+    a.resource.localeCompare(b.resource);
   const findings = all.filter((f) => !f.waived).sort(order);
   const waived = all.filter((f) => f.waived).sort(order);
   const ok = findings.length === 0;
@@ -120,7 +124,9 @@ export async function checkEnvironment(env: EnvironmentConfig, opts: { synth?: S
   const scratch = mkdtempSync(join(work, 'check-'));
   try {
     const res = await synth(env, { outdir: scratch });
-    const manifest = JSON.parse(readFileSync(join(res.outdir, 'manifest.json'), 'utf8')) as { stacks?: Record<string, { synthesizedStackPath?: string }> };
+    const manifest = JSON.parse(readFileSync(join(res.outdir, 'manifest.json'), 'utf8')) as {
+      stacks?: Record<string, { synthesizedStackPath?: string }>;
+    };
     const stacks = Object.entries(manifest.stacks ?? {}).map(([name, s]) => ({
       name,
       json: JSON.parse(readFileSync(join(res.outdir, s.synthesizedStackPath ?? join('stacks', name, 'cdk.tf.json')), 'utf8')) as TfJson,
@@ -145,6 +151,10 @@ export function renderCheckText(r: CheckReport): string {
     lines.push('', 'Waived:');
     for (const f of r.waived) lines.push(`  ${f.rule} ${f.stack} / ${f.resource}: ${f.message} (waived: ${f.waived!.reason})`);
   }
-  for (const w of r.unusedWaivers) lines.push('', `note: the waiver of ${w.rule}${w.resource ? ` for ${w.resource}` : ''} matches no finding; remove it if the problem is fixed.`);
+  for (const w of r.unusedWaivers)
+    lines.push(
+      '',
+      `note: the waiver of ${w.rule}${w.resource ? ` for ${w.resource}` : ''} matches no finding; remove it if the problem is fixed.`,
+    );
   return lines.join('\n');
 }

@@ -28,7 +28,10 @@ export interface TfStack {
 
 export function parseStack(name: string, json: TfJson): TfStack {
   const resources: TfResource[] = [];
-  for (const [mode, key] of [['managed', 'resource'], ['data', 'data']] as const) {
+  for (const [mode, key] of [
+    ['managed', 'resource'],
+    ['data', 'data'],
+  ] as const) {
     for (const [type, byName] of Object.entries(json[key] ?? {})) {
       if (type === '//' || !byName || typeof byName !== 'object') continue;
       for (const [rname, body] of Object.entries(byName)) {

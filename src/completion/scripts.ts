@@ -16,8 +16,16 @@ function sharedTables(m: CompletionModel): string {
   const groups = Object.entries(m.groups).map(([g, subs]) => `    ${q(g)}) echo ${q(words(subs.map((s) => s.name)))} ;;`);
   return [
     '__berth_commands() { echo ' + q(words(m.commands.map((c) => c.name))) + '; }',
-    '__berth_flags() {', '  case "$1" in', ...flags, '  esac', '}',
-    '__berth_subcommands() {', '  case "$1" in', ...groups, '  esac', '}',
+    '__berth_flags() {',
+    '  case "$1" in',
+    ...flags,
+    '  esac',
+    '}',
+    '__berth_subcommands() {',
+    '  case "$1" in',
+    ...groups,
+    '  esac',
+    '}',
     `__berth_value_flags=${q(' ' + words(valueFlags(m)) + ' ')}`,
     '__berth_envs() {',
     '  local f',

@@ -15,7 +15,9 @@ export function auroraVersionProblem(engine: 'postgresql' | 'mysql', version: st
   if (engine === 'postgresql') {
     const m = /^(\d+)\.(\d+)$/.exec(version);
     if (!m)
-      return 'an Aurora PostgreSQL version such as "16.6" ' + `(engine is postgresql${/mysql/.test(version) ? '; this is a MySQL version' : ''})`;
+      return (
+        'an Aurora PostgreSQL version such as "16.6" ' + `(engine is postgresql${/mysql/.test(version) ? '; this is a MySQL version' : ''})`
+      );
     const [major, minor] = [Number(m[1]), Number(m[2])];
     const min = PG_MIN_MINOR[major];
     if (min === undefined) return `an Aurora PostgreSQL major version that Serverless v2 runs: ${Object.keys(PG_MIN_MINOR).join(', ')}`;

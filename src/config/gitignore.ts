@@ -11,7 +11,12 @@ function normalise(line: string): string {
 }
 
 export function missingIgnoreLines(text: string, wanted: readonly string[]): string[] {
-  const have = new Set(text.split(/\r?\n/).filter((l) => l.trim() && !l.trim().startsWith('#')).map(normalise));
+  const have = new Set(
+    text
+      .split(/\r?\n/)
+      .filter((l) => l.trim() && !l.trim().startsWith('#'))
+      .map(normalise),
+  );
   return wanted.filter((w) => !have.has(normalise(w)));
 }
 

@@ -22,7 +22,9 @@ export function checkCi(provider: string, project = projectDir()): { src: string
     throw new UsageError(`--ci "${provider}": expected one of ${CI_PROVIDERS.join(', ')}.`);
   const src = join(paths.templates(), 'ci', provider);
   const dest = join(project, '.github', 'workflows');
-  const names = readdirSync(src).filter((f) => f.endsWith('.yml')).sort();
+  const names = readdirSync(src)
+    .filter((f) => f.endsWith('.yml'))
+    .sort();
   const clash = names.map((f) => join(dest, f)).filter((f) => existsSync(f));
   if (clash.length)
     throw new UsageError(`${clash.join(', ')} exist${clash.length === 1 ? 's' : ''} already: berth does not overwrite workflow files.`, {

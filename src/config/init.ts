@@ -59,10 +59,13 @@ function checkTarget(file: string, force: boolean, project: string): void {
       hint: 'Pass --force to overwrite it (only a file berth init wrote).',
     });
   if (!isOwnedFile(file, project))
-    throw new UsageError(`${file} exists and berth did not write it: --force replaces only a file berth init wrote; expected a new environment name.`, {
-      code: ERROR_CODES.outputNotOwned,
-      hint: 'Move or delete it yourself first, or choose another name; nothing was written.',
-    });
+    throw new UsageError(
+      `${file} exists and berth did not write it: --force replaces only a file berth init wrote; expected a new environment name.`,
+      {
+        code: ERROR_CODES.outputNotOwned,
+        hint: 'Move or delete it yourself first, or choose another name; nothing was written.',
+      },
+    );
 }
 
 export function initEnvironment(name: string, template: string, opts: { force: boolean }, project = projectDir()): InitResult {

@@ -74,7 +74,9 @@ export function toJsonSchema(spec: Spec): JsonSchema {
     case 'object': {
       const properties: Record<string, JsonSchema> = { ...IGNORED_KEYS };
       for (const [k, f] of Object.entries(spec.fields)) properties[k] = toJsonSchema(f);
-      const required = Object.entries(spec.fields).filter(([, f]) => needsValue(f)).map(([k]) => k);
+      const required = Object.entries(spec.fields)
+        .filter(([, f]) => needsValue(f))
+        .map(([k]) => k);
       return { ...base, type: 'object', properties, ...(required.length ? { required } : {}), additionalProperties: false };
     }
   }

@@ -121,7 +121,7 @@ class Parser {
     const seen = new Map<string, number>();
     this.pos++;
     this.ws();
-    if (this.text[this.pos] === '}') return this.pos++, { ...out };
+    if (this.text[this.pos] === '}') return (this.pos++, { ...out });
     for (;;) {
       if (this.text[this.pos] !== '"') {
         if (this.text[this.pos] === '}') this.fail('a trailing comma before "}"; expected another "key": value after a comma', this.pos);
@@ -147,7 +147,7 @@ class Parser {
       out[key] = this.value(keyPath, depth + 1);
       this.ws();
       const c = this.text[this.pos];
-      if (c === '}') return this.pos++, { ...out };
+      if (c === '}') return (this.pos++, { ...out });
       if (c !== ',') this.fail(`${describeChar(c)}; expected "," or "}"`);
       this.pos++;
       this.ws();
@@ -158,13 +158,13 @@ class Parser {
     const out: unknown[] = [];
     this.pos++;
     this.ws();
-    if (this.text[this.pos] === ']') return this.pos++, out;
+    if (this.text[this.pos] === ']') return (this.pos++, out);
     for (;;) {
       if (this.text[this.pos] === ']') this.fail('a trailing comma before "]"; expected another value after a comma');
       out.push(this.value(`${path}[${out.length}]`, depth + 1));
       this.ws();
       const c = this.text[this.pos];
-      if (c === ']') return this.pos++, out;
+      if (c === ']') return (this.pos++, out);
       if (c !== ',') this.fail(`${describeChar(c)}; expected "," or "]"`);
       this.pos++;
       this.ws();
@@ -178,7 +178,7 @@ class Parser {
     for (;;) {
       const c = this.text[this.pos];
       if (c === undefined) this.fail('a string that never ends; expected a closing double quote', start);
-      if (c === '"') return this.pos++, out;
+      if (c === '"') return (this.pos++, out);
       if (c < ' ')
         this.fail(
           `a control character (U+${c.charCodeAt(0).toString(16).padStart(4, '0')}) inside a string; expected it escaped (\\n, \\t, ...)`,

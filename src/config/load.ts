@@ -20,10 +20,14 @@ export class ConfigError extends UsageError {
   readonly file: string;
   readonly issues: Issue[];
   constructor(file: string, issues: Issue[]) {
-    super(`${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'} in the environment config:\n` + issues.map(formatIssue).join('\n'), {
-      details: { file, issues: issues.map((i) => ({ ...i, value: shortValue(i.value) })) },
-      code: issues.some((i) => i.line !== undefined) ? ERROR_CODES.configSyntax : ERROR_CODES.configInvalid,
-    });
+    super(
+      `${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'} in the environment config:\n` +
+        issues.map(formatIssue).join('\n'),
+      {
+        details: { file, issues: issues.map((i) => ({ ...i, value: shortValue(i.value) })) },
+        code: issues.some((i) => i.line !== undefined) ? ERROR_CODES.configSyntax : ERROR_CODES.configInvalid,
+      },
+    );
     this.name = 'ConfigError';
     this.file = file;
     this.issues = issues;
@@ -92,22 +96,38 @@ function crossChecks(env: EnvironmentConfig, expectedName: string | undefined, i
   if (env.domain?.zone === 'existing' && !env.domain.zoneId)
     issues.push({ path: 'domain.zoneId', value: undefined, expected: 'a hosted zone id when domain.zone is "existing"' });
   if (env.domain?.zone === 'create' && env.domain.zoneId)
-    issues.push({ path: 'domain.zoneId', value: env.domain.zoneId, expected: 'no zoneId when domain.zone is "create" (set zone to "existing" to use it)' });
+    issues.push({
+      path: 'domain.zoneId',
+      value: env.domain.zoneId,
+      expected: 'no zoneId when domain.zone is "create" (set zone to "existing" to use it)',
+    });
   if (env.network?.cidr && !isNetworkAddress(env.network.cidr))
     issues.push({ path: 'network.cidr', value: env.network.cidr, expected: 'a network address with no host bits set, e.g. "10.0.0.0/16"' });
   if (env.database) {
     if (env.database.minCapacity > env.database.maxCapacity)
-      issues.push({ path: 'database.minCapacity', value: env.database.minCapacity, expected: `at most database.maxCapacity (${env.database.maxCapacity})` });
+      issues.push({
+        path: 'database.minCapacity',
+        value: env.database.minCapacity,
+        expected: `at most database.maxCapacity (${env.database.maxCapacity})`,
+      });
     if (env.database.minCapacity !== undefined && (env.database.minCapacity * 2) % 1 !== 0)
       issues.push({ path: 'database.minCapacity', value: env.database.minCapacity, expected: 'a multiple of 0.5 ACU' });
     if (env.database.engine && !env.database.version) env.database.version = DEFAULT_VERSION[env.database.engine];
   }
   if (env.cache?.authToken && !env.cache.transitEncryption)
-    issues.push({ path: 'cache.authToken', value: true, expected: 'false when cache.transitEncryption is false (ElastiCache needs TLS for AUTH)' });
+    issues.push({
+      path: 'cache.authToken',
+      value: true,
+      expected: 'false when cache.transitEncryption is false (ElastiCache needs TLS for AUTH)',
+    });
   if (env.state?.backend === 's3' && !env.state.bucket)
     issues.push({ path: 'state.bucket', value: undefined, expected: 'an S3 bucket name when state.backend is "s3"' });
   if (env.state?.backend === 'local' && !env.sandbox)
-    issues.push({ path: 'state.backend', value: 'local', expected: '"s3": local state is for sandbox environments only (set sandbox: true)' });
+    issues.push({
+      path: 'state.backend',
+      value: 'local',
+      expected: '"s3": local state is for sandbox environments only (set sandbox: true)',
+    });
   if (env.sandbox && env.account)
     issues.push({ path: 'account', value: env.account, expected: 'no account for a sandbox environment (it never talks to AWS)' });
 
@@ -118,42 +138,72 @@ function crossChecks(env: EnvironmentConfig, expectedName: string | undefined, i
     if (!s || typeof s !== 'object') return;
     const at = `services[${i}]`;
     if (s.name) {
-      if (seenNames.has(s.name)) issues.push({ path: `${at}.name`, value: s.name, expected: `a name not already used by services[${seenNames.get(s.name)}]` });
+      if (seenNames.has(s.name))
+        issues.push({ path: `${at}.name`, value: s.name, expected: `a name not already used by services[${seenNames.get(s.name)}]` });
       else seenNames.set(s.name, i);
       if (!s.repository && env.app) s.repository = `${env.app}/${s.name}`;
     }
     if (s.pathPattern) {
-      if (seenPatterns.has(s.pathPattern)) issues.push({ path: `${at}.pathPattern`, value: s.pathPattern, expected: `a path pattern not already routed to services[${seenPatterns.get(s.pathPattern)}]` });
+      if (seenPatterns.has(s.pathPattern))
+        issues.push({
+          path: `${at}.pathPattern`,
+          value: s.pathPattern,
+          expected: `a path pattern not already routed to services[${seenPatterns.get(s.pathPattern)}]`,
+        });
       else seenPatterns.set(s.pathPattern, i);
     }
     if (s.cpu && s.memory && FARGATE[s.cpu] && !FARGATE[s.cpu]!.includes(s.memory))
-      issues.push({ path: `${at}.memory`, value: s.memory, expected: `a Fargate memory size for cpu ${s.cpu}: ${summarise(FARGATE[s.cpu]!)}` });
+      issues.push({
+        path: `${at}.memory`,
+        value: s.memory,
+        expected: `a Fargate memory size for cpu ${s.cpu}: ${summarise(FARGATE[s.cpu]!)}`,
+      });
     if (typeof s.minCount === 'number' && typeof s.maxCount === 'number' && s.minCount > s.maxCount)
       issues.push({ path: `${at}.minCount`, value: s.minCount, expected: `at most maxCount (${s.maxCount})` });
-    if (typeof s.desiredCount === 'number' && typeof s.minCount === 'number' && typeof s.maxCount === 'number' && (s.desiredCount < s.minCount || s.desiredCount > s.maxCount))
-      issues.push({ path: `${at}.desiredCount`, value: s.desiredCount, expected: `a count within minCount..maxCount (${s.minCount}..${s.maxCount})` });
+    if (
+      typeof s.desiredCount === 'number' &&
+      typeof s.minCount === 'number' &&
+      typeof s.maxCount === 'number' &&
+      (s.desiredCount < s.minCount || s.desiredCount > s.maxCount)
+    )
+      issues.push({
+        path: `${at}.desiredCount`,
+        value: s.desiredCount,
+        expected: `a count within minCount..maxCount (${s.minCount}..${s.maxCount})`,
+      });
     if (s.healthCheck && s.healthCheck.timeoutSeconds >= s.healthCheck.intervalSeconds)
-      issues.push({ path: `${at}.healthCheck.timeoutSeconds`, value: s.healthCheck.timeoutSeconds, expected: `less than intervalSeconds (${s.healthCheck.intervalSeconds})` });
-    for (const [k, ref] of Object.entries(s.secrets ?? {})) {
-      if (typeof ref !== 'string') continue;
-      const [secret, key] = ref.split(':');
-      if (secret === '@database' && (!key || !DATABASE_KEYS.includes(key)))
-        issues.push({ path: `${at}.secrets.${k}`, value: ref, expected: `"@database:<key>" with key one of ${DATABASE_KEYS.join(', ')}` });
-      if (secret === '@redis' && (!key || !REDIS_KEYS.includes(key)))
-        issues.push({ path: `${at}.secrets.${k}`, value: ref, expected: `"@redis:<key>" with key one of ${REDIS_KEYS.join(', ')}` });
-      if (secret === '@redis' && !env.cache?.authToken && key === 'password')
-        issues.push({ path: `${at}.secrets.${k}`, value: ref, expected: 'no Redis password reference when cache.authToken is false' });
-      if (k in (s.environment ?? {}))
-        issues.push({ path: `${at}.secrets.${k}`, value: ref, expected: `a name not also set in services[${i}].environment` });
-    }
+      issues.push({
+        path: `${at}.healthCheck.timeoutSeconds`,
+        value: s.healthCheck.timeoutSeconds,
+        expected: `less than intervalSeconds (${s.healthCheck.intervalSeconds})`,
+      });
+    secretRefChecks(env, s, i, issues);
   });
+}
+
+/** A service's secret references: the keys berth's own secrets have, and no name also set as a plain variable. */
+function secretRefChecks(env: EnvironmentConfig, s: ServiceConfig, i: number, issues: Issue[]): void {
+  const at = `services[${i}]`;
+  for (const [k, ref] of Object.entries(s.secrets ?? {})) {
+    if (typeof ref !== 'string') continue;
+    const [secret, key] = ref.split(':');
+    if (secret === '@database' && (!key || !DATABASE_KEYS.includes(key)))
+      issues.push({ path: `${at}.secrets.${k}`, value: ref, expected: `"@database:<key>" with key one of ${DATABASE_KEYS.join(', ')}` });
+    if (secret === '@redis' && (!key || !REDIS_KEYS.includes(key)))
+      issues.push({ path: `${at}.secrets.${k}`, value: ref, expected: `"@redis:<key>" with key one of ${REDIS_KEYS.join(', ')}` });
+    if (secret === '@redis' && !env.cache?.authToken && key === 'password')
+      issues.push({ path: `${at}.secrets.${k}`, value: ref, expected: 'no Redis password reference when cache.authToken is false' });
+    if (k in (s.environment ?? {}))
+      issues.push({ path: `${at}.secrets.${k}`, value: ref, expected: `a name not also set in services[${i}].environment` });
+  }
 }
 
 /** What AWS itself would refuse: unknown regions, private CIDRs, engine versions, credentials pasted as names. */
 function awsChecks(env: EnvironmentConfig, issues: Issue[]): void {
   const regionDoc = 'an AWS region that exists, such as "us-east-1" or "ap-northeast-2"';
   if (typeof env.region === 'string' && !isAwsRegion(env.region)) issues.push({ path: 'region', value: env.region, expected: regionDoc });
-  if (typeof env.state?.region === 'string' && !isAwsRegion(env.state.region)) issues.push({ path: 'state.region', value: env.state.region, expected: regionDoc });
+  if (typeof env.state?.region === 'string' && !isAwsRegion(env.state.region))
+    issues.push({ path: 'state.region', value: env.state.region, expected: regionDoc });
   if (typeof env.network?.cidr === 'string' && isNetworkAddress(env.network.cidr)) {
     const p = vpcCidrProblem(env.network.cidr);
     if (p) issues.push({ path: 'network.cidr', value: env.network.cidr, expected: p });
@@ -169,12 +219,20 @@ function awsChecks(env: EnvironmentConfig, issues: Issue[]): void {
     for (const [k, ref] of Object.entries(s.secrets ?? {})) {
       const like = typeof ref === 'string' ? looksLikeCredential(ref) : undefined;
       if (like)
-        issues.push({ path: `services[${i}].secrets.${k}`, value: '(hidden)', expected: `the NAME of a Secrets Manager secret ("<name>[:<json key>]"); this looks like ${like} itself. Store the value in Secrets Manager and put its name here` });
+        issues.push({
+          path: `services[${i}].secrets.${k}`,
+          value: '(hidden)',
+          expected: `the NAME of a Secrets Manager secret ("<name>[:<json key>]"); this looks like ${like} itself. Store the value in Secrets Manager and put its name here`,
+        });
     }
     for (const [k, v] of Object.entries(s.environment ?? {})) {
       const like = typeof v === 'string' ? looksLikeCredential(v) : undefined;
       if (like)
-        issues.push({ path: `services[${i}].environment.${k}`, value: '(hidden)', expected: `no credential in plain environment variables; this looks like ${like}. Put it in Secrets Manager and reference it under services[${i}].secrets` });
+        issues.push({
+          path: `services[${i}].environment.${k}`,
+          value: '(hidden)',
+          expected: `no credential in plain environment variables; this looks like ${like}. Put it in Secrets Manager and reference it under services[${i}].secrets`,
+        });
     }
   });
 }
@@ -198,13 +256,19 @@ export function parseJsonText(text: string | Uint8Array, file: string): unknown 
  * `sandbox` falls back to berth's built-in sandbox environment when the project has none.
  */
 export function resolveEnvironmentFile(env: string): string {
-  if (!env) throw new UsageError('--env is empty; expected the name of an environment (environments/<name>.json) or a path to one.', { code: ERROR_CODES.flagFormat });
+  if (!env)
+    throw new UsageError('--env is empty; expected the name of an environment (environments/<name>.json) or a path to one.', {
+      code: ERROR_CODES.flagFormat,
+    });
   if (env.endsWith('.json')) {
-    if (!existsSync(env)) throw new UsageError(`--env ${env}: no such file; expected an environment .json file.`, { code: ERROR_CODES.configNotFound });
+    if (!existsSync(env))
+      throw new UsageError(`--env ${env}: no such file; expected an environment .json file.`, { code: ERROR_CODES.configNotFound });
     return env;
   }
   if (!/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/.test(env))
-    throw new UsageError(`--env "${env}": expected an environment name (lowercase letters, digits, dashes) or a path to a .json file.`, { code: ERROR_CODES.flagFormat });
+    throw new UsageError(`--env "${env}": expected an environment name (lowercase letters, digits, dashes) or a path to a .json file.`, {
+      code: ERROR_CODES.flagFormat,
+    });
   const file = paths.environmentFile(env);
   if (existsSync(file)) return file;
   if (env === 'sandbox' && existsSync(paths.templateEnvironment('sandbox'))) return paths.templateEnvironment('sandbox');
@@ -219,13 +283,26 @@ export function loadEnvironment(env: string): EnvironmentConfig {
   let text: Uint8Array;
   try {
     const st = statSync(file);
-    if (!st.isFile()) throw new UsageError(`--env ${env}: ${file} is not a regular file; expected an environment .json file.`, { code: ERROR_CODES.configNotFound });
+    if (!st.isFile())
+      throw new UsageError(`--env ${env}: ${file} is not a regular file; expected an environment .json file.`, {
+        code: ERROR_CODES.configNotFound,
+      });
     if (st.size > MAX_FILE_BYTES)
-      throw new ConfigError(file, [{ path: '(file)', value: undefined, expected: `a file of ${st.size} bytes; expected at most ${MAX_FILE_BYTES} bytes for an environment file`, line: 1, column: 1 }]);
+      throw new ConfigError(file, [
+        {
+          path: '(file)',
+          value: undefined,
+          expected: `a file of ${st.size} bytes; expected at most ${MAX_FILE_BYTES} bytes for an environment file`,
+          line: 1,
+          column: 1,
+        },
+      ]);
     text = readFileSync(file);
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError(`${file}: cannot read the environment file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, { code: ERROR_CODES.configNotFound });
+    throw new UsageError(`${file}: cannot read the environment file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, {
+      code: ERROR_CODES.configNotFound,
+    });
   }
   const base = basename(file, '.json');
   return parseEnvironment(parseJsonText(text, file), file, file === paths.templateEnvironment('sandbox') ? 'sandbox' : base);

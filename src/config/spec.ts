@@ -16,7 +16,16 @@ export interface Issue {
 
 export type Spec =
   | { kind: 'string'; doc: string; default?: string; optional?: boolean; pattern?: RegExp; patternDoc?: string; oneOf?: readonly string[] }
-  | { kind: 'number'; doc: string; default?: number; optional?: boolean; min?: number; max?: number; integer?: boolean; oneOf?: readonly number[] }
+  | {
+      kind: 'number';
+      doc: string;
+      default?: number;
+      optional?: boolean;
+      min?: number;
+      max?: number;
+      integer?: boolean;
+      oneOf?: readonly number[];
+    }
   | { kind: 'boolean'; doc: string; default?: boolean; optional?: boolean }
   | { kind: 'array'; doc: string; items: Spec; default?: unknown[]; optional?: boolean; minItems?: number; maxItems?: number }
   | { kind: 'map'; doc: string; values: Spec; default?: Record<string, unknown>; optional?: boolean; keyPattern?: RegExp; keyDoc?: string }
@@ -69,7 +78,12 @@ export function check(spec: Spec, value: unknown, path: string, issues: Issue[])
     }
     case 'number': {
       if (typeof value !== 'number' || !Number.isFinite(value)) return void issues.push({ path, value, expected: describe(spec) });
-      if ((spec.integer && !Number.isInteger(value)) || (spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max) || (spec.oneOf && !spec.oneOf.includes(value)))
+      if (
+        (spec.integer && !Number.isInteger(value)) ||
+        (spec.min !== undefined && value < spec.min) ||
+        (spec.max !== undefined && value > spec.max) ||
+        (spec.oneOf && !spec.oneOf.includes(value))
+      )
         return void issues.push({ path, value, expected: describe(spec) });
       return value;
     }
@@ -89,7 +103,8 @@ export function check(spec: Spec, value: unknown, path: string, issues: Issue[])
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         const p = `${path}.${k}`;
-        if (spec.keyPattern && !spec.keyPattern.test(k)) issues.push({ path: p, value: k, expected: `a key that is ${spec.keyDoc ?? spec.keyPattern}` });
+        if (spec.keyPattern && !spec.keyPattern.test(k))
+          issues.push({ path: p, value: k, expected: `a key that is ${spec.keyDoc ?? spec.keyPattern}` });
         out[k] = check(spec.values, v, p, issues);
       }
       return out;
@@ -100,7 +115,12 @@ export function check(spec: Spec, value: unknown, path: string, issues: Issue[])
       const out: Record<string, unknown> = {};
       for (const k of Object.keys(obj)) {
         if (k === '$schema' || k === '$comment') continue;
-        if (!(k in spec.fields)) issues.push({ path: join(path, k), value: obj[k], expected: `no such field; known fields: ${Object.keys(spec.fields).join(', ')}` });
+        if (!(k in spec.fields))
+          issues.push({
+            path: join(path, k),
+            value: obj[k],
+            expected: `no such field; known fields: ${Object.keys(spec.fields).join(', ')}`,
+          });
       }
       for (const [k, f] of Object.entries(spec.fields)) {
         const v = check(f, obj[k], join(path, k), issues);
@@ -118,7 +138,8 @@ function join(path: string, key: string): string {
 /** Flatten a spec into documentation rows: path, what it accepts, default, sentence. */
 export function docRows(spec: Spec, path = ''): { path: string; accepts: string; default: string; doc: string }[] {
   const rows: { path: string; accepts: string; default: string; doc: string }[] = [];
-  const def = (s: Spec) => ('default' in s && s.default !== undefined ? JSON.stringify(s.default) : s.optional ? '(none)' : s.kind === 'object' ? '' : '(required)');
+  const def = (s: Spec) =>
+    'default' in s && s.default !== undefined ? JSON.stringify(s.default) : s.optional ? '(none)' : s.kind === 'object' ? '' : '(required)';
   if (spec.kind === 'object') {
     for (const [k, f] of Object.entries(spec.fields)) {
       const p = path ? `${path}.${k}` : k;

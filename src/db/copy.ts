@@ -147,6 +147,8 @@ export async function copySnapshot(ctx: AwsContext, o: CopyOptions, reporter: Re
 }
 
 export function renderCopy(r: CopyResult): string {
-  return `db copy-snapshot: ${r.source.snapshot} (${r.source.region}) -> ${r.target.snapshot} (${r.target.region}): ` +
-    `${r.target.status ?? '?'} (exit ${r.exitCode})${r.target.kmsKeyId ? `\n  encrypted with ${r.target.kmsKeyId}` : ''}`;
+  return (
+    `db copy-snapshot: ${r.source.snapshot} (${r.source.region}) -> ${r.target.snapshot} (${r.target.region}): ` +
+    `${r.target.status ?? '?'} (exit ${r.exitCode})${r.target.kmsKeyId ? `\n  encrypted with ${r.target.kmsKeyId}` : ''}`
+  );
 }

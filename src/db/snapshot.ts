@@ -115,6 +115,8 @@ export async function takeSnapshot(
 }
 
 export function renderSnapshot(r: SnapshotResult): string {
-  return `db snapshot ${r.snapshot} of ${r.cluster}: ${r.status}${r.ok ? '' : ' — NOT available'} (exit ${r.exitCode})\n  by ` +
-    `${r.by}, reason: ${r.reason}`;
+  return (
+    `db snapshot ${r.snapshot} of ${r.cluster}: ${r.status}${r.ok ? '' : ' — NOT available'} (exit ${r.exitCode})\n  by ` +
+    `${r.by}, reason: ${r.reason}`
+  );
 }

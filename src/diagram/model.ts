@@ -6,18 +6,7 @@
 import { resourcesAll, resourcesOf, refersTo, subnetTier, type SynthDocs, type TfResource } from './tfjson.js';
 
 export type NodeKind =
-  | 'internet'
-  | 'dns'
-  | 'certificate'
-  | 'listener'
-  | 'service'
-  | 'subnet'
-  | 'nat'
-  | 'database'
-  | 'cache'
-  | 'secret'
-  | 'alarms'
-  | 'topic';
+  'internet' | 'dns' | 'certificate' | 'listener' | 'service' | 'subnet' | 'nat' | 'database' | 'cache' | 'secret' | 'alarms' | 'topic';
 export type EdgeKind = 'traffic' | 'dns' | 'tls' | 'egress' | 'notify' | 'secret';
 
 export interface DiagramNode {

@@ -74,8 +74,9 @@ function edgePath(kind: keyof typeof EDGE_COLOURS, pts: { x: number; y: number }
   const c = EDGE_COLOURS[kind];
   const d = pts.map((p, i) => `${i ? 'L' : 'M'}${f(p.x)},${f(p.y)}`).join(' ');
   const dash = c.dashed ? ' stroke-dasharray="5 4"' : '';
-  return `<path class="edge ${kind}" d="${d}" fill="none" stroke="${c.stroke}" stroke-width="1.4"${dash}` +
-    ` marker-end="url(#arrow-${kind})"/>`;
+  return (
+    `<path class="edge ${kind}" d="${d}" fill="none" stroke="${c.stroke}" stroke-width="1.4"${dash}` + ` marker-end="url(#arrow-${kind})"/>`
+  );
 }
 
 function edgeLabel(label: string, at: { x: number; y: number } | undefined): string {

@@ -35,7 +35,11 @@ export const CHECKS: readonly CheckSpec[] = [
   c('task-start.stopped-tasks', 'why recent tasks stopped: stop codes, reasons and exit codes, grouped and explained', true),
   c('task-start.image', "the task definition's image exists in ECR", true),
   c('task-start.architecture', "the image's CPU architecture matches the task definition's runtimePlatform", true),
-  c('task-start.task-definition', "the task definition's environment and secrets: every configured secret wired, no secret in plain environment", true),
+  c(
+    'task-start.task-definition',
+    "the task definition's environment and secrets: every configured secret wired, no secret in plain environment",
+    true,
+  ),
   c('task-start.secrets', 'every secret the task definition names exists and holds the JSON key it asks for', true),
   c('task-start.log-group', "the container's log group exists", true),
 
@@ -48,7 +52,11 @@ export const CHECKS: readonly CheckSpec[] = [
 
   c('database.cluster', 'the Aurora cluster exists, is available and runs the configured engine'),
   c('database.writer', "the cluster's writer instance is available"),
-  c('database.reachability', 'the database is reachable from the service: routes of both subnet tiers, both sides of the security-group link', true),
+  c(
+    'database.reachability',
+    'the database is reachable from the service: routes of both subnet tiers, both sides of the security-group link',
+    true,
+  ),
   c('database.secret', 'the database secret exists, holds username and password, and points at the cluster'),
 
   c('redis.replication-group', 'the Redis replication group exists, is available, and its TLS / AUTH settings match the config'),

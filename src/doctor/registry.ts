@@ -22,11 +22,36 @@ const group = <F>(x: CheckGroup<F>) => x as unknown as CheckGroup;
 
 export const GROUPS: readonly CheckGroup[] = [
   group({ name: 'network', title: 'VPC, subnets, gateways and effective routes', gather: g.gatherNetwork, check: checkNetwork }),
-  group({ name: 'security-groups', title: 'ALB -> service -> database / cache, both sides of each link', gather: g.gatherSecurityGroups, check: checkSecurityGroups }),
-  group({ name: 'task-start', title: 'the service runs; why tasks stopped; image, architecture, secrets, logs', gather: g.gatherTaskStart, check: checkTaskStart }),
-  group({ name: 'health', title: 'target group port and path, routing, target health, the public health URL', gather: g.gatherHealth, check: checkHealth }),
-  group({ name: 'database', title: 'Aurora cluster and writer, reachability, credentials secret', gather: g.gatherDatabase, check: checkDatabase }),
+  group({
+    name: 'security-groups',
+    title: 'ALB -> service -> database / cache, both sides of each link',
+    gather: g.gatherSecurityGroups,
+    check: checkSecurityGroups,
+  }),
+  group({
+    name: 'task-start',
+    title: 'the service runs; why tasks stopped; image, architecture, secrets, logs',
+    gather: g.gatherTaskStart,
+    check: checkTaskStart,
+  }),
+  group({
+    name: 'health',
+    title: 'target group port and path, routing, target health, the public health URL',
+    gather: g.gatherHealth,
+    check: checkHealth,
+  }),
+  group({
+    name: 'database',
+    title: 'Aurora cluster and writer, reachability, credentials secret',
+    gather: g.gatherDatabase,
+    check: checkDatabase,
+  }),
   group({ name: 'redis', title: 'replication group, the rediss:// URL, reachability', gather: g.gatherRedis, check: checkRedis }),
-  group({ name: 'certificate', title: 'ACM status and expiry, validation records, delegation, alias record', gather: g.gatherCertificate, check: checkCertificate }),
+  group({
+    name: 'certificate',
+    title: 'ACM status and expiry, validation records, delegation, alias record',
+    gather: g.gatherCertificate,
+    check: checkCertificate,
+  }),
   group({ name: 'iam', title: 'execution role: secrets, ECR pull, logs; task role', gather: g.gatherIam, check: checkIam }),
 ];

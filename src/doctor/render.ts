@@ -58,6 +58,12 @@ export function renderReport(r: DoctorReport, paint: Paint, opts: { verbose?: bo
     if (r.error.hint) lines.push(paint('dim', `hint: ${r.error.hint}`));
   }
   const awsFix = r.findings.some((f) => f.status !== 'PASS' && f.fix?.commands?.some((c) => c.startsWith('aws ')));
-  if (r.endpoint && awsFix) lines.push(paint('dim', `The aws fixes above, against this emulator: add --endpoint-url ${r.endpoint} (credentials: the sandbox's fake ones, as \`berth sandbox up\` printed them).`));
+  if (r.endpoint && awsFix)
+    lines.push(
+      paint(
+        'dim',
+        `The aws fixes above, against this emulator: add --endpoint-url ${r.endpoint} (credentials: the sandbox's fake ones, as \`berth sandbox up\` printed them).`,
+      ),
+    );
   return lines.join('\n');
 }

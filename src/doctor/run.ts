@@ -79,7 +79,6 @@ export function parseSelection(select: string[] = []): { groups: GroupName[]; ch
   return { groups: groups.size ? GROUP_NAMES.filter((g) => groups.has(g)) : [...GROUP_NAMES], checks };
 }
 
-
 /** The classes in which no check could read anything: doctor says so at once instead of failing every group slowly. */
 const BLOCKING = new Set([
   'aws.no-credentials',
@@ -112,7 +111,10 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
   let services = env.services;
   if (o.service) {
     services = env.services.filter((s) => s.name === o.service);
-    if (!services.length) throw new UsageError(`--service ${o.service}: no such service in ${env.name} (services: ${env.services.map((s) => s.name).join(', ')})`);
+    if (!services.length)
+      throw new UsageError(
+        `--service ${o.service}: no such service in ${env.name} (services: ${env.services.map((s) => s.name).join(', ')})`,
+      );
   }
   const ctx = o.ctx ?? environmentContext(env);
   await canReachAws(ctx);
@@ -139,7 +141,9 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
             resource: ctx.endpoint ?? ctx.region,
             message: `could not read the ${name} facts: ${error}`,
             evidence: { region: ctx.region, endpoint: ctx.endpoint ?? null },
-            fix: { note: 'Check the credentials and region (aws sts get-caller-identity), and that they may call the Describe/List/Get APIs of EC2, ECS, ELB, RDS, ElastiCache, IAM, ACM, Route 53, Secrets Manager, ECR and CloudWatch Logs.' },
+            fix: {
+              note: 'Check the credentials and region (aws sts get-caller-identity), and that they may call the Describe/List/Get APIs of EC2, ECS, ELB, RDS, ElastiCache, IAM, ACM, Route 53, Secrets Manager, ECR and CloudWatch Logs.',
+            },
           }),
         ];
       }
@@ -162,7 +166,15 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
     region: ctx.region,
     ...(ctx.endpoint ? { endpoint: ctx.endpoint } : {}),
     services: services.map((s) => s.name),
-    groups: results.map((r) => ({ name: r.name, title: r.title, durationMs: r.ms, pass: count(r.findings, 'PASS'), warn: count(r.findings, 'WARN'), fail: count(r.findings, 'FAIL'), ...(r.error ? { error: r.error } : {}) })),
+    groups: results.map((r) => ({
+      name: r.name,
+      title: r.title,
+      durationMs: r.ms,
+      pass: count(r.findings, 'PASS'),
+      warn: count(r.findings, 'WARN'),
+      fail: count(r.findings, 'FAIL'),
+      ...(r.error ? { error: r.error } : {}),
+    })),
     summary,
     durationMs: Date.now() - started,
     findings,

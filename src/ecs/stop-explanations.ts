@@ -47,8 +47,24 @@ export function explainStop(t: TaskSnap, logLines: string[] | undefined, id: Sto
   const c = keyContainer(t, id.container);
   const creason = c?.reason ?? '';
   const all = `${reason}\n${creason}`;
-  const kind = classifyStop({ stopCode: t.stopCode, stoppedReason: reason, containerReasons: creason ? [creason] : [], exitCodes: c?.exitCode !== undefined ? [c.exitCode] : [], logLines: logLines ?? [] });
-  const said: Said = { reason, creason, all, image: imageIn(all) ?? c?.image ?? id.image ?? 'the image', arch: id.cpuArchitecture ?? 'X86_64', exitCode: c?.exitCode, containerName: c?.name, stopCode: t.stopCode, id };
+  const kind = classifyStop({
+    stopCode: t.stopCode,
+    stoppedReason: reason,
+    containerReasons: creason ? [creason] : [],
+    exitCodes: c?.exitCode !== undefined ? [c.exitCode] : [],
+    logLines: logLines ?? [],
+  });
+  const said: Said = {
+    reason,
+    creason,
+    all,
+    image: imageIn(all) ?? c?.image ?? id.image ?? 'the image',
+    arch: id.cpuArchitecture ?? 'X86_64',
+    exitCode: c?.exitCode,
+    containerName: c?.name,
+    stopCode: t.stopCode,
+    id,
+  };
   return { container: c?.name, exitCode: c?.exitCode, kind, definitive: DEFINITIVE.has(kind), explanation: SENTENCE[kind](said) };
 }
 
@@ -61,7 +77,8 @@ const SENTENCE: Record<StopKind, (s: Said) => string> = {
   'image-pull-network': (s) => {
     if (/timeout|i\/o timeout|dial tcp|connection refused|no such host|context deadline/i.test(s.all))
       return `CannotPullContainerError: the task could not reach ECR — give its private subnets a route to a NAT gateway (0.0.0.0/0 -> nat-*) or VPC endpoints for ecr.api, ecr.dkr and s3, and allow egress 443`;
-    if (!/CannotPullContainerError/i.test(s.all) && /ResourceInitializationError/i.test(s.all)) return `ResourceInitializationError: ${short(s.reason)}`;
+    if (!/CannotPullContainerError/i.test(s.all) && /ResourceInitializationError/i.test(s.all))
+      return `ResourceInitializationError: ${short(s.reason)}`;
     return `CannotPullContainerError: ${short(s.reason || s.creason)}`;
   },
   secrets: (s) => secretsSentence(s),
@@ -71,11 +88,14 @@ const SENTENCE: Record<StopKind, (s: Said) => string> = {
       : `ResourceInitializationError: ${short(s.reason)}`,
   'log-config': () =>
     `ResourceInitializationError: the awslogs driver cannot write its stream — create the log group or allow logs:CreateLogStream and logs:PutLogEvents to the execution role`,
-  eni: (s) => `ResourceInitializationError: Fargate could not attach a network interface (subnet out of free addresses, or the ENI quota) — ${short(s.reason)}`,
-  oom: (s) => `OutOfMemoryError: container killed — raise memory${s.id.memory ? ` (the task has ${s.id.memory} MiB)` : ''} or find the leak`,
+  eni: (s) =>
+    `ResourceInitializationError: Fargate could not attach a network interface (subnet out of free addresses, or the ENI quota) — ${short(s.reason)}`,
+  oom: (s) =>
+    `OutOfMemoryError: container killed — raise memory${s.id.memory ? ` (the task has ${s.id.memory} MiB)` : ''} or find the leak`,
   'elb-health': (s) =>
     `Task failed the load balancer health check${s.id.healthPath ? ` on ${s.id.healthPath}` : ''} — the app must answer 200 there on port ${s.id.port ?? 'its container port'} within the timeout (check the container port equals the target group port, the app SG allows the ALB, and the app's own errors in the logs)`,
-  'container-health': () => `Task failed its container health check (the task definition's healthCheck command) — see the log lines below; a slow start needs a longer startPeriod`,
+  'container-health': () =>
+    `Task failed its container health check (the task definition's healthCheck command) — see the log lines below; a slow start needs a longer startPeriod`,
   'essential-exit': (s) => {
     const code = s.exitCode;
     const what = code === 137 ? ' (killed: SIGKILL)' : code === 139 ? ' (segmentation fault)' : '';
@@ -97,7 +117,13 @@ function secretsSentence(s: Said): string {
 }
 
 /** Why a group of alike stops happened, for a doctor finding: the family's cause, and the exit codes' meanings. */
-export function stopFamilyCause(family: StopFamily, exitCodes: number[], memory: number | string | undefined, cpu: string, reason: string): string {
+export function stopFamilyCause(
+  family: StopFamily,
+  exitCodes: number[],
+  memory: number | string | undefined,
+  cpu: string,
+  reason: string,
+): string {
   switch (family) {
     case 'image-pull':
       return 'the image could not be pulled (missing from ECR, no ECR permission, or no route to ECR)';
@@ -128,7 +154,10 @@ export function stopFamilyCause(family: StopFamily, exitCodes: number[], memory:
 
 /** Pull the image reference out of a CannotPullContainerError message, when it names one. */
 function imageIn(text: string): string | undefined {
-  const m = /(?:failed to resolve ref|pull image manifest[^:]*:\s*[^:]*:)?\s*([a-z0-9.-]+\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/[^\s:@]+(?::[^\s:]+|@sha256:[a-f0-9]+)?)/i.exec(text);
+  const m =
+    /(?:failed to resolve ref|pull image manifest[^:]*:\s*[^:]*:)?\s*([a-z0-9.-]+\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/[^\s:@]+(?::[^\s:]+|@sha256:[a-f0-9]+)?)/i.exec(
+      text,
+    );
   return m?.[1];
 }
 

@@ -86,7 +86,8 @@ const LOG_WORDS = /log group|log stream|logger/i;
 const REGISTRY_WORDS = /registry|ecr|auth token|pull/i;
 const CAPACITY = /capacity is unavailable|spot|insufficient capacity|RESOURCE:/i;
 const BENIGN_CODES = new Set(['UserInitiated', 'SpotInterruption', 'TerminationNotice']);
-const BENIGN_REASON = /Scaling activity initiated|stopped by user|Task stopped by|deployment|scaled? (in|down)|ECS is performing maintenance|Service .* (was )?(updated|deleted)/i;
+const BENIGN_REASON =
+  /Scaling activity initiated|stopped by user|Task stopped by|deployment|scaled? (in|down)|ECS is performing maintenance|Service .* (was )?(updated|deleted)/i;
 
 /** A stop that is not a failure: a scale-in, a deployment replacing tasks, a person, a Spot reclaim, maintenance. */
 export function isBenign(stopCode: string | undefined, text: string): boolean {
@@ -109,7 +110,8 @@ export function classifyStop(f: StopFacts): StopKind {
   if (/failed container health checks/i.test(all)) return 'container-health';
   if (CAPACITY.test(all) || f.stopCode === 'SpotInterruption') return 'capacity';
   if (isBenign(f.stopCode, all)) return 'benign';
-  if (f.stopCode === 'EssentialContainerExited' || /Essential container in task exited/i.test(all) || f.exitCodes.some((c) => c !== 0)) return 'essential-exit';
+  if (f.stopCode === 'EssentialContainerExited' || /Essential container in task exited/i.test(all) || f.exitCodes.some((c) => c !== 0))
+    return 'essential-exit';
   return 'unknown';
 }
 
@@ -126,7 +128,10 @@ function resourceInitKind(all: string): StopKind {
 }
 
 /** The container that decided the task's fate: the app container if it stopped with a code or reason, else any that did. */
-export function keyContainer<C extends { name?: string; exitCode?: number; reason?: string }>(t: { containers?: C[] }, appContainer: string): C | undefined {
+export function keyContainer<C extends { name?: string; exitCode?: number; reason?: string }>(
+  t: { containers?: C[] },
+  appContainer: string,
+): C | undefined {
   const cs = t.containers ?? [];
   const app = cs.find((c) => c.name === appContainer);
   if (app && (app.exitCode !== undefined || app.reason)) return app;

@@ -45,12 +45,17 @@ export function taskIps(t: TaskSnap): string[] {
 }
 
 /** Describe an unhealthy target as the ALB reports it. */
-export function explainTarget(t: { id: string; port?: number; state: string; reason?: string; description?: string }, healthPath?: string): string {
+export function explainTarget(
+  t: { id: string; port?: number; state: string; reason?: string; description?: string },
+  healthPath?: string,
+): string {
   const where = `${t.id}${t.port ? `:${t.port}` : ''}`;
   const what = [t.reason, t.description].filter(Boolean).join(': ');
   let fix = '';
   if (t.reason === 'Target.ResponseCodeMismatch') fix = ` — the app answers ${healthPath ?? 'the health path'} with an error; see its logs`;
-  else if (t.reason === 'Target.Timeout') fix = ' — no answer in time: check the app listens on 0.0.0.0 at the container port and the app SG allows the ALB';
-  else if (t.reason === 'Target.FailedHealthChecks') fix = ' — the connection failed: check the container port and the app SG ingress from the ALB SG';
+  else if (t.reason === 'Target.Timeout')
+    fix = ' — no answer in time: check the app listens on 0.0.0.0 at the container port and the app SG allows the ALB';
+  else if (t.reason === 'Target.FailedHealthChecks')
+    fix = ' — the connection failed: check the container port and the app SG ingress from the ALB SG';
   return `target ${where} ${t.state}${what ? ` (${what})` : ''}${fix}`;
 }

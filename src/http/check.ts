@@ -18,13 +18,23 @@ export interface HealthUrl {
   unavailable?: string;
 }
 
-export function healthUrl(env: EnvironmentConfig, svc: ServiceConfig, ctx: Pick<AwsContext, 'publicUrlOverride'> & { sandbox?: boolean }): HealthUrl {
+export function healthUrl(
+  env: EnvironmentConfig,
+  svc: ServiceConfig,
+  ctx: Pick<AwsContext, 'publicUrlOverride'> & { sandbox?: boolean },
+): HealthUrl {
   const n = names(env);
   const path = publicHealthPath(svc);
   const publicUrl = `${n.publicUrl}${path}`;
   if (ctx.publicUrlOverride) return { publicUrl, requestUrl: `${ctx.publicUrlOverride.replace(/\/$/, '')}${path}`, host: n.fqdn };
   // A sandbox's host name exists nowhere but in the sandbox: never ask public DNS for it.
-  if (ctx.sandbox) return { publicUrl, requestUrl: '', unavailable: 'the sandbox has no local stand-in for the public URL (no publicUrl in .berth/sandbox/sandbox.json; is `berth sandbox up` running?)' };
+  if (ctx.sandbox)
+    return {
+      publicUrl,
+      requestUrl: '',
+      unavailable:
+        'the sandbox has no local stand-in for the public URL (no publicUrl in .berth/sandbox/sandbox.json; is `berth sandbox up` running?)',
+    };
   return { publicUrl, requestUrl: publicUrl };
 }
 
@@ -70,7 +80,11 @@ export async function httpCheck(u: HealthUrl, opts: { timeoutMs?: number; now?: 
           const cert = sock.getPeerCertificate();
           if (cert?.valid_to) {
             const validTo = new Date(cert.valid_to);
-            tls = { validTo: validTo.toISOString(), daysLeft: Math.floor((validTo.getTime() - now()) / 86_400_000), subject: cert.subject?.CN };
+            tls = {
+              validTo: validTo.toISOString(),
+              daysLeft: Math.floor((validTo.getTime() - now()) / 86_400_000),
+              subject: cert.subject?.CN,
+            };
           }
         }
         const chunks: Buffer[] = [];
@@ -83,7 +97,14 @@ export async function httpCheck(u: HealthUrl, opts: { timeoutMs?: number; now?: 
           const status = res.statusCode ?? 0;
           const body = Buffer.concat(chunks).toString('utf8').slice(0, 500);
           const ok = status >= 200 && status < 300 && !UNHEALTHY_BODY.test(body);
-          done({ ok, status, latencyMs: now() - started, body, tls, ...(ok ? {} : { error: status >= 200 && status < 300 ? 'the body reports unhealthy' : `HTTP ${status}` }) });
+          done({
+            ok,
+            status,
+            latencyMs: now() - started,
+            body,
+            tls,
+            ...(ok ? {} : { error: status >= 200 && status < 300 ? 'the body reports unhealthy' : `HTTP ${status}` }),
+          });
         });
         res.on('error', (e) => done({ ok: false, status: res.statusCode, latencyMs: now() - started, error: e.message, tls }));
       },
@@ -91,7 +112,9 @@ export async function httpCheck(u: HealthUrl, opts: { timeoutMs?: number; now?: 
     req.on('timeout', () => {
       req.destroy(new Error(`no answer within ${timeoutMs} ms`));
     });
-    req.on('error', (e: NodeJS.ErrnoException) => done({ ok: false, latencyMs: now() - started, error: e.code ? `${e.code}: ${e.message}` : e.message }));
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      done({ ok: false, latencyMs: now() - started, error: e.code ? `${e.code}: ${e.message}` : e.message }),
+    );
     req.end();
   });
 }

@@ -13,7 +13,19 @@ export function taskIdOfStream(name: string): string | undefined {
   return parts.length >= 3 ? parts[parts.length - 1] : undefined;
 }
 
-export const PALETTE = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'redBright', 'cyanBright', 'magentaBright', 'yellowBright', 'greenBright', 'blueBright'] as const;
+export const PALETTE = [
+  'cyan',
+  'magenta',
+  'yellow',
+  'green',
+  'blue',
+  'redBright',
+  'cyanBright',
+  'magentaBright',
+  'yellowBright',
+  'greenBright',
+  'blueBright',
+] as const;
 export type Colour = (typeof PALETTE)[number];
 
 /** A stable colour per stream name (FNV-1a hash into the palette). */
@@ -34,5 +46,11 @@ export function formatEvent(ev: LogEvent, paint?: (colour: Colour, s: string) =>
 }
 
 export function jsonEvent(ev: LogEvent): Record<string, unknown> {
-  return { timestamp: new Date(ev.timestamp).toISOString(), stream: ev.logStreamName, task: taskIdOfStream(ev.logStreamName), message: ev.message.replace(/\r?\n$/, ''), eventId: ev.eventId };
+  return {
+    timestamp: new Date(ev.timestamp).toISOString(),
+    stream: ev.logStreamName,
+    task: taskIdOfStream(ev.logStreamName),
+    message: ev.message.replace(/\r?\n$/, ''),
+    eventId: ev.eventId,
+  };
 }

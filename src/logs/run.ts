@@ -44,12 +44,20 @@ export function awsPageSource(ctx: AwsContext, group: string, streams: string[] 
         }),
       );
       return {
-        events: (r.events ?? []).map((e) => ({ timestamp: e.timestamp ?? 0, message: e.message ?? '', logStreamName: e.logStreamName ?? '', eventId: e.eventId ?? `${e.logStreamName}:${e.timestamp}:${e.message}`, ingestionTime: e.ingestionTime })),
+        events: (r.events ?? []).map((e) => ({
+          timestamp: e.timestamp ?? 0,
+          message: e.message ?? '',
+          logStreamName: e.logStreamName ?? '',
+          eventId: e.eventId ?? `${e.logStreamName}:${e.timestamp}:${e.message}`,
+          ingestionTime: e.ingestionTime,
+        })),
         nextToken: r.nextToken,
       };
     } catch (e) {
       if ((e as Error).name === 'ResourceNotFoundException')
-        throw new BerthError(`log group ${group} not found.`, { hint: 'Is the service stack applied? Its tasks log to this group (names.ts logGroup).' });
+        throw new BerthError(`log group ${group} not found.`, {
+          hint: 'Is the service stack applied? Its tasks log to this group (names.ts logGroup).',
+        });
       throw e;
     }
   };
@@ -65,7 +73,12 @@ function writer(out: NodeJS.WritableStream) {
     });
 }
 
-export async function runLogs(ctx: AwsContext, loc: ServiceLocator, o: LogsOptions, reporter: Reporter): Promise<TailStats & { logGroup: string }> {
+export async function runLogs(
+  ctx: AwsContext,
+  loc: ServiceLocator,
+  o: LogsOptions,
+  reporter: Reporter,
+): Promise<TailStats & { logGroup: string }> {
   const out = o.out ?? process.stdout;
   const write = writer(out);
   let paint: ((c: Colour, s: string) => string) | undefined;
@@ -105,7 +118,9 @@ export async function runLogs(ctx: AwsContext, loc: ServiceLocator, o: LogsOptio
     });
     // The array opens with the first event, so that an error before it leaves stdout to the error document.
     if (reporter.json) await write(first ? '[]\n' : '\n]\n');
-    reporter.info(`${stats.events} event${stats.events === 1 ? '' : 's'} from ${loc.logGroup}${task ? ` (task ${task})` : ''}${o.filter ? ` matching ${JSON.stringify(o.filter)}` : ''}`);
+    reporter.info(
+      `${stats.events} event${stats.events === 1 ? '' : 's'} from ${loc.logGroup}${task ? ` (task ${task})` : ''}${o.filter ? ` matching ${JSON.stringify(o.filter)}` : ''}`,
+    );
     return { ...stats, logGroup: loc.logGroup };
   } finally {
     process.removeListener('SIGINT', onSig);

@@ -182,7 +182,13 @@ export const COMMAND_EXITS: Record<string, CommandExits> = {
       [EXIT.FAILED, 'not running'],
     ],
   },
-  completion: { aws: false, codes: [[EXIT.OK, 'printed'], [EXIT.USAGE, 'unknown shell']] },
+  completion: {
+    aws: false,
+    codes: [
+      [EXIT.OK, 'printed'],
+      [EXIT.USAGE, 'unknown shell'],
+    ],
+  },
   help: {
     aws: false,
     codes: [
@@ -204,17 +210,46 @@ export const COMMAND_EXITS: Record<string, CommandExits> = {
   },
   revisions: {
     aws: true,
-    codes: [[EXIT.OK, 'listed (or pruned)'], [EXIT.FAILED, 'a revision could not be removed, or AWS refused'], [EXIT.USAGE, 'bad input, or --prune not confirmed (nothing changed)']],
+    codes: [
+      [EXIT.OK, 'listed (or pruned)'],
+      [EXIT.FAILED, 'a revision could not be removed, or AWS refused'],
+      [EXIT.USAGE, 'bad input, or --prune not confirmed (nothing changed)'],
+    ],
   },
-  'db snapshot': { aws: true, codes: [[EXIT.OK, 'available'], [EXIT.FAILED, 'AWS refused a call'], [EXIT.USAGE, 'bad input or the name is taken (nothing done)'], [EXIT.SNAPSHOT_FAILED, 'failed, or not available within --timeout']] },
-  'db snapshots': { aws: true, codes: [[EXIT.OK, 'listed (or pruned)'], [EXIT.FAILED, 'a delete failed, or AWS refused'], [EXIT.USAGE, 'bad input, or --prune not confirmed (nothing deleted)']] },
+  'db snapshot': {
+    aws: true,
+    codes: [
+      [EXIT.OK, 'available'],
+      [EXIT.FAILED, 'AWS refused a call'],
+      [EXIT.USAGE, 'bad input or the name is taken (nothing done)'],
+      [EXIT.SNAPSHOT_FAILED, 'failed, or not available within --timeout'],
+    ],
+  },
+  'db snapshots': {
+    aws: true,
+    codes: [
+      [EXIT.OK, 'listed (or pruned)'],
+      [EXIT.FAILED, 'a delete failed, or AWS refused'],
+      [EXIT.USAGE, 'bad input, or --prune not confirmed (nothing deleted)'],
+    ],
+  },
   'db restore': {
     aws: true,
-    codes: [[EXIT.OK, 'the new cluster and its writer are available'], [EXIT.FAILED, 'AWS refused a call'], [EXIT.USAGE, 'bad input: a flag, an existing name, a snapshot or time not found (nothing changed)'], [EXIT.RESTORE_INCOMPLETE, 'not available within --timeout (left as is, named)']],
+    codes: [
+      [EXIT.OK, 'the new cluster and its writer are available'],
+      [EXIT.FAILED, 'AWS refused a call'],
+      [EXIT.USAGE, 'bad input: a flag, an existing name, a snapshot or time not found (nothing changed)'],
+      [EXIT.RESTORE_INCOMPLETE, 'not available within --timeout (left as is, named)'],
+    ],
   },
   'db copy-snapshot': {
     aws: true,
-    codes: [[EXIT.OK, 'the copy is available'], [EXIT.FAILED, 'AWS refused a call'], [EXIT.USAGE, 'bad input, or an encrypted snapshot without --kms-key (nothing copied)'], [EXIT.SNAPSHOT_FAILED, 'not available within --timeout']],
+    codes: [
+      [EXIT.OK, 'the copy is available'],
+      [EXIT.FAILED, 'AWS refused a call'],
+      [EXIT.USAGE, 'bad input, or an encrypted snapshot without --kms-key (nothing copied)'],
+      [EXIT.SNAPSHOT_FAILED, 'not available within --timeout'],
+    ],
   },
 };
 

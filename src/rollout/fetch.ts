@@ -90,7 +90,10 @@ export function makeFetcher(ctx: AwsContext, loc: ServiceLocator, opts: { maxLog
     const at = new Date(now());
     const service = await describeService(ctx, loc);
     const [tasks, targets] = await Promise.all([serviceTasks(ctx, loc), targetHealth(ctx, service)]);
-    const ours = (t: TaskSnap) => (id.deploymentId && t.startedBy?.startsWith('ecs-svc/') ? t.startedBy === id.deploymentId : t.taskDefinitionArn === id.newTaskDefinition);
+    const ours = (t: TaskSnap) =>
+      id.deploymentId && t.startedBy?.startsWith('ecs-svc/')
+        ? t.startedBy === id.deploymentId
+        : t.taskDefinitionArn === id.newTaskDefinition;
     const relevant = tasks.filter((t) => t.lastStatus !== 'STOPPED' || ours(t));
     for (const t of relevant) {
       const tid = taskId(t.taskArn);

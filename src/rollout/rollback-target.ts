@@ -78,15 +78,31 @@ export function selectRollbackTarget(input: RollbackInput): RollbackTarget {
   const candidates: { td: string; at: number; source: RollbackSource; why: string }[] = [];
   for (const d of input.deployments) {
     if (!d.taskDefinition || d.status === 'PRIMARY' || d.rolloutState !== 'COMPLETED') continue;
-    candidates.push({ td: d.taskDefinition, at: toMs(d.updatedAt) ?? toMs(d.createdAt) ?? 0, source: 'active-deployment', why: `deployment ${d.id} of ${shortTd(d.taskDefinition)} completed and is still listed by the service` });
+    candidates.push({
+      td: d.taskDefinition,
+      at: toMs(d.updatedAt) ?? toMs(d.createdAt) ?? 0,
+      source: 'active-deployment',
+      why: `deployment ${d.id} of ${shortTd(d.taskDefinition)} completed and is still listed by the service`,
+    });
   }
   for (const h of input.history ?? []) {
     if (h.status !== 'SUCCESSFUL') continue;
-    candidates.push({ td: h.taskDefinition, at: toMs(h.finishedAt) ?? 0, source: 'ecs-history', why: `ECS's deployment history shows ${shortTd(h.taskDefinition)} deployed successfully` });
+    candidates.push({
+      td: h.taskDefinition,
+      at: toMs(h.finishedAt) ?? 0,
+      source: 'ecs-history',
+      why: `ECS's deployment history shows ${shortTd(h.taskDefinition)} deployed successfully`,
+    });
   }
   for (const r of input.revisions) {
     const healthy = tag(r, HEALTHY_TAG);
-    if (healthy !== undefined) candidates.push({ td: r.arn, at: healthy, source: 'berth-tag', why: `berth saw ${shortTd(r.arn)} run healthy at ${new Date(healthy).toISOString()}` });
+    if (healthy !== undefined)
+      candidates.push({
+        td: r.arn,
+        at: healthy,
+        source: 'berth-tag',
+        why: `berth saw ${shortTd(r.arn)} run healthy at ${new Date(healthy).toISOString()}`,
+      });
   }
   const good = candidates
     .filter((c) => usable(c.td))

@@ -14,11 +14,18 @@ export function selectService(env: EnvironmentConfig, name?: string): ServiceCon
   const valid = env.services.map((s) => s.name);
   if (name) {
     const svc = env.services.find((s) => s.name === name);
-    if (!svc) throw new UsageError(`--service ${name}: environment ${env.name} has no such service; expected one of ${valid.join(', ')}.`, { details: { valid }, code: 'usage.unknown-name' });
+    if (!svc)
+      throw new UsageError(`--service ${name}: environment ${env.name} has no such service; expected one of ${valid.join(', ')}.`, {
+        details: { valid },
+        code: 'usage.unknown-name',
+      });
     return svc;
   }
   if (env.services.length === 1) return env.services[0]!;
-  throw new UsageError(`--service is required: environment ${env.name} has ${valid.length} services (${valid.join(', ')}); expected one of them.`, { details: { valid }, code: 'usage.missing-option' });
+  throw new UsageError(
+    `--service is required: environment ${env.name} has ${valid.length} services (${valid.join(', ')}); expected one of them.`,
+    { details: { valid }, code: 'usage.missing-option' },
+  );
 }
 
 /** `--service` for commands that default to every service (status, health). */
@@ -32,9 +39,13 @@ export function locate(env: EnvironmentConfig, svc: ServiceConfig): ServiceLocat
 }
 
 /** Refine the log group / stream prefix from the task definition's awslogs options, when it has them. */
-export function locateFromTaskDefinition(loc: ServiceLocator, td: { containerDefinitions?: { name?: string; logConfiguration?: { logDriver?: string; options?: Record<string, string> } }[] } | undefined): ServiceLocator {
+export function locateFromTaskDefinition(
+  loc: ServiceLocator,
+  td:
+    { containerDefinitions?: { name?: string; logConfiguration?: { logDriver?: string; options?: Record<string, string> } }[] } | undefined,
+): ServiceLocator {
   const c = td?.containerDefinitions?.find((x) => x.name === loc.container);
-  const o = c?.logConfiguration?.logDriver === 'awslogs' ? c.logConfiguration.options ?? {} : {};
+  const o = c?.logConfiguration?.logDriver === 'awslogs' ? (c.logConfiguration.options ?? {}) : {};
   return { ...loc, logGroup: o['awslogs-group'] ?? loc.logGroup, streamPrefix: o['awslogs-stream-prefix'] ?? loc.streamPrefix };
 }
 

@@ -33,16 +33,24 @@ export interface TaskDefinitionLike {
  * fields removed and the named container's image replaced. Everything else (secrets, environment,
  * roles, cpu/memory, runtimePlatform, health check, log configuration) is kept as is.
  */
-export function copyWithImage(td: TaskDefinitionLike, container: string, image: string, tags?: { key?: string; value?: string }[]): Record<string, unknown> {
+export function copyWithImage(
+  td: TaskDefinitionLike,
+  container: string,
+  image: string,
+  tags?: { key?: string; value?: string }[],
+): Record<string, unknown> {
   const copy: Record<string, unknown> = structuredClone(td);
   for (const f of READ_ONLY_FIELDS) delete copy[f];
   for (const k of Object.keys(copy)) if (copy[k] === undefined || copy[k] === null) delete copy[k];
   const defs = (copy.containerDefinitions as ContainerLike[] | undefined) ?? [];
   const target = defs.find((c) => c.name === container);
   if (!target) {
-    throw new BerthError(`the task definition ${td.family ?? ''} has no container named "${container}" (it has: ${defs.map((c) => c.name).join(', ') || 'none'}).`, {
-      hint: 'berth names the app container after the service; was the task definition registered by hand?',
-    });
+    throw new BerthError(
+      `the task definition ${td.family ?? ''} has no container named "${container}" (it has: ${defs.map((c) => c.name).join(', ') || 'none'}).`,
+      {
+        hint: 'berth names the app container after the service; was the task definition registered by hand?',
+      },
+    );
   }
   target.image = image;
   const userTags = (tags ?? []).filter((t) => t.key && !t.key.startsWith('aws:') && !t.key.startsWith('berth:'));

@@ -24,7 +24,18 @@ import { explainStop } from '../ecs/stop-explanations.js';
 import { isBenignStop, normaliseReason } from '../ecs/stops.js';
 import { explainTarget, tallyTargets, taskIps } from '../ecs/targets.js';
 import { toMs } from '../ecs/time.js';
-import type { Deployment, Evidence, FailureGroup, Identity, Judgement, ServiceEvent, ServiceSnap, Snapshot, TargetState, TaskSnap } from './types.js';
+import type {
+  Deployment,
+  Evidence,
+  FailureGroup,
+  Identity,
+  Judgement,
+  ServiceEvent,
+  ServiceSnap,
+  Snapshot,
+  TargetState,
+  TaskSnap,
+} from './types.js';
 
 const CLOCK_SKEW_MS = 60_000;
 
@@ -80,7 +91,17 @@ export function groupFailures(tasks: TaskSnap[], logs: Record<string, string[]>,
     const key = `${ex.kind}|${t.stopCode ?? ''}|${normaliseReason(t.stoppedReason)}|${ex.exitCode ?? ''}`;
     let g = groups.get(key);
     if (!g) {
-      g = { kind: ex.kind, explanation: ex.explanation, definitive: ex.definitive, count: 0, taskIds: [], stopCode: t.stopCode, stoppedReason: t.stoppedReason, container: ex.container, exitCode: ex.exitCode };
+      g = {
+        kind: ex.kind,
+        explanation: ex.explanation,
+        definitive: ex.definitive,
+        count: 0,
+        taskIds: [],
+        stopCode: t.stopCode,
+        stoppedReason: t.stoppedReason,
+        container: ex.container,
+        exitCode: ex.exitCode,
+      };
       groups.set(key, g);
     }
     g.count++;
@@ -163,11 +184,27 @@ export function judge(id: Identity, timeline: Snapshot[]): Judgement {
   const complete = timeline.filter((s) => s.service && !s.error);
   const last = complete[complete.length - 1];
   const failedPolls = timeline.filter((s) => s.error).length;
-  const ev: Evidence = { desired: 0, running: 0, pending: 0, failedTasks: 0, failures: [], targets: null, oldRunning: 0, needsSmoke: false, elapsedMs, waitingFor: [], failedPolls };
+  const ev: Evidence = {
+    desired: 0,
+    running: 0,
+    pending: 0,
+    failedTasks: 0,
+    failures: [],
+    targets: null,
+    oldRunning: 0,
+    needsSmoke: false,
+    elapsedMs,
+    waitingFor: [],
+    failedPolls,
+  };
   const timedOut = elapsedMs >= id.timeoutMs;
   const out = (verdict: Judgement['verdict'], reasons: string[]): Judgement => ({ verdict, reasons, evidence: ev });
   if (!last) {
-    ev.waitingFor.push(failedPolls ? `an answer from ECS (${failedPolls} poll${failedPolls === 1 ? '' : 's'} failed: ${nowSnap?.error ?? ''})` : 'the first answer from ECS');
+    ev.waitingFor.push(
+      failedPolls
+        ? `an answer from ECS (${failedPolls} poll${failedPolls === 1 ? '' : 's'} failed: ${nowSnap?.error ?? ''})`
+        : 'the first answer from ECS',
+    );
     return timedOut ? out('timed-out', [`no answer from ECS within ${fmtDuration(id.timeoutMs)}`]) : out('in-progress', ev.waitingFor);
   }
   const j = observe(id, timeline, complete, last, { startMs, nowMs, timedOut, ev, out });
@@ -179,7 +216,13 @@ export function judge(id: Identity, timeline: Snapshot[]): Judgement {
 }
 
 /** The evidence of the latest complete poll: our deployment, its counts, our tasks and why some stopped. */
-function observe(id: Identity, timeline: Snapshot[], complete: Snapshot[], last: Snapshot, base: Pick<Judging, 'startMs' | 'nowMs' | 'timedOut' | 'ev' | 'out'>): Judging {
+function observe(
+  id: Identity,
+  timeline: Snapshot[],
+  complete: Snapshot[],
+  last: Snapshot,
+  base: Pick<Judging, 'startMs' | 'nowMs' | 'timedOut' | 'ev' | 'out'>,
+): Judging {
   const { ev, startMs } = base;
   const svc = last.service!;
   const deployments = svc.deployments ?? [];
@@ -189,7 +232,7 @@ function observe(id: Identity, timeline: Snapshot[], complete: Snapshot[], last:
   ev.deploymentStatus = ours?.status;
   ev.rolloutState = ours?.rolloutState;
   ev.rolloutStateReason = ours?.rolloutStateReason;
-  const desired = id.kind === 'scale' ? id.desiredCount ?? svc.desiredCount ?? 0 : ours?.desiredCount ?? svc.desiredCount ?? 0;
+  const desired = id.kind === 'scale' ? (id.desiredCount ?? svc.desiredCount ?? 0) : (ours?.desiredCount ?? svc.desiredCount ?? 0);
   ev.desired = desired;
   ev.running = ours?.runningCount ?? 0;
   ev.pending = ours?.pendingCount ?? 0;
@@ -199,7 +242,21 @@ function observe(id: Identity, timeline: Snapshot[], complete: Snapshot[], last:
   ev.failures = failures;
   ev.failedTasks = failures.reduce((n, g) => n + g.count, 0);
   const events = (svc.events ?? []).filter((e) => (toMs(e.createdAt) ?? 0) >= startMs - 1000);
-  return { ...base, id, timeline, svc, deployments, ourId, ours, desired, tasks, failures, failureReasons: failures.map(describeFailure), events, targets: targetStates(last, tasks) };
+  return {
+    ...base,
+    id,
+    timeline,
+    svc,
+    deployments,
+    ourId,
+    ours,
+    desired,
+    tasks,
+    failures,
+    failureReasons: failures.map(describeFailure),
+    events,
+    targets: targetStates(last, tasks),
+  };
 }
 
 /** Rules 1 and 2: another deployment appeared after ours (superseded), or ECS rolled ours back. */
@@ -223,11 +280,15 @@ function takenOver(j: Judging): Judgement | undefined {
           const m = e.message ?? '';
           return /rolling back/i.test(m) || (ROLLBACK_EVENT.test(m) && (!ourId || m.includes(ourId)));
         });
-  const newer = others.filter((d) => d !== rollbackDep && (toMs(d.createdAt) ?? j.nowMs) >= ourCreated && (d.taskDefinition !== id.oldTaskDefinition || sameTd));
+  const newer = others.filter(
+    (d) => d !== rollbackDep && (toMs(d.createdAt) ?? j.nowMs) >= ourCreated && (d.taskDefinition !== id.oldTaskDefinition || sameTd),
+  );
   const usurper = newer.find((d) => d.taskDefinition !== id.newTaskDefinition || d.status === 'PRIMARY');
   if (usurper && !rollbackEvent && (ours || usurper.status === 'PRIMARY')) {
     ev.supersededBy = { id: usurper.id, taskDefinition: usurper.taskDefinition };
-    return out('superseded', [`another deployment (${usurper.id}, ${shortTd(usurper.taskDefinition)}) replaced ours${ourId ? ` (${ourId})` : ''} — someone else deployed; berth leaves it alone`]);
+    return out('superseded', [
+      `another deployment (${usurper.id}, ${shortTd(usurper.taskDefinition)}) replaced ours${ourId ? ` (${ourId})` : ''} — someone else deployed; berth leaves it alone`,
+    ]);
   }
   if (!rollbackDep && !rollbackEvent) return undefined;
   ev.rollbackDeploymentId = rollbackDep?.id;
@@ -243,17 +304,23 @@ function failedNow(j: Judging): Judgement | undefined {
   const { id, ev, out, failures, failureReasons, ours } = j;
   const maxFailed = Math.max(1, id.maxFailedTasks);
   const definitive = failures.filter((g) => g.definitive);
-  if (definitive.length) return out('failed', [...definitive.map(describeFailure), ...failures.filter((g) => !g.definitive).map(describeFailure)]);
+  if (definitive.length)
+    return out('failed', [...definitive.map(describeFailure), ...failures.filter((g) => !g.definitive).map(describeFailure)]);
   if (ev.failedTasks >= maxFailed)
-    return out('failed', [`${ev.failedTasks} task${ev.failedTasks === 1 ? '' : 's'} of ${shortTd(id.newTaskDefinition)} failed (--max-failed-tasks ${maxFailed})`, ...failureReasons]);
-  if (ours?.rolloutState === 'FAILED') return out('failed', [`ECS marked the deployment FAILED: ${ours.rolloutStateReason ?? 'no reason given'}`, ...failureReasons]);
+    return out('failed', [
+      `${ev.failedTasks} task${ev.failedTasks === 1 ? '' : 's'} of ${shortTd(id.newTaskDefinition)} failed (--max-failed-tasks ${maxFailed})`,
+      ...failureReasons,
+    ]);
+  if (ours?.rolloutState === 'FAILED')
+    return out('failed', [`ECS marked the deployment FAILED: ${ours.rolloutStateReason ?? 'no reason given'}`, ...failureReasons]);
   const ts = j.targets;
   if (!ts) return undefined;
   const mine = ts.matched ? ts.list.filter((t) => t.ours) : ts.list;
   ev.targets = { ...tallyTargets(mine), list: ts.list };
   const bad = mine.filter((t) => t.state === 'unhealthy');
   // Without IPs to match we only blame unhealthy targets once no old task is left to own them.
-  if (bad.length && (ts.matched || ev.oldRunning === 0)) return out('failed', [...bad.map((t) => explainTarget(t, id.healthPath)), ...failureReasons]);
+  if (bad.length && (ts.matched || ev.oldRunning === 0))
+    return out('failed', [...bad.map((t) => explainTarget(t, id.healthPath)), ...failureReasons]);
   return undefined;
 }
 
@@ -264,13 +331,15 @@ function waitingForSuccess(j: Judging): string[] {
   if (!ourId || !ours) return [`ECS to start the deployment of ${shortTd(id.newTaskDefinition)}`];
   if (ours.status !== 'PRIMARY') waiting.push(`deployment ${ourId} to become PRIMARY (it is ${ours.status ?? 'unknown'})`);
   if (ours.rolloutState && ours.rolloutState !== 'COMPLETED') waiting.push(`rollout ${ours.rolloutState.toLowerCase().replace('_', ' ')}`);
-  if (ev.running !== desired || (id.kind === 'scale' && (j.svc.desiredCount ?? desired) !== desired)) waiting.push(`${ev.running}/${desired} tasks running${ev.pending ? `, ${ev.pending} pending` : ''}`);
+  if (ev.running !== desired || (id.kind === 'scale' && (j.svc.desiredCount ?? desired) !== desired))
+    waiting.push(`${ev.running}/${desired} tasks running${ev.pending ? `, ${ev.pending} pending` : ''}`);
   if (!ours.rolloutState && ev.oldRunning > 0) waiting.push(`${ev.oldRunning} old task${ev.oldRunning === 1 ? '' : 's'} to stop`);
   if (ev.targets && desired > 0) {
     // With task IPs we require every target of ours healthy; without, enough healthy targets and none starting.
     const t = ev.targets;
     const settling = t.initial + t.other + (j.targets!.matched ? t.draining : 0);
-    if (t.healthy < desired || settling > 0) waiting.push(`targets healthy ${t.healthy}/${desired}${t.initial ? `, ${t.initial} initial` : ''}`);
+    if (t.healthy < desired || settling > 0)
+      waiting.push(`targets healthy ${t.healthy}/${desired}${t.initial ? `, ${t.initial} initial` : ''}`);
   }
   return waiting;
 }
@@ -287,7 +356,10 @@ function smokeCheck(j: Judging, waiting: string[]): Judgement | undefined {
   for (let i = smokes.length - 1; i >= 0 && !smokes[i]!.smoke!.ok; i--) fails++;
   if (fails >= (id.smokeAttempts ?? 3)) {
     const s = lastSmoke!;
-    return j.out('failed', [`the health URL ${s.url} ${s.status ? `answered ${s.status}` : `did not answer (${s.error ?? 'no response'})`} ${fails} times in a row although ECS and the target group report healthy — the app or its routing (listener rule, host) is broken`, ...j.failureReasons]);
+    return j.out('failed', [
+      `the health URL ${s.url} ${s.status ? `answered ${s.status}` : `did not answer (${s.error ?? 'no response'})`} ${fails} times in a row although ECS and the target group report healthy — the app or its routing (listener rule, host) is broken`,
+      ...j.failureReasons,
+    ]);
   }
   ev.needsSmoke = true;
   waiting.push(lastSmoke ? `the health URL to answer 2xx (last: ${lastSmoke.status ?? lastSmoke.error})` : `a 2xx from the health URL`);
@@ -299,12 +371,22 @@ function conclude(j: Judging, waiting: string[]): Judgement {
   const { id, ev, out, failures, failureReasons, desired } = j;
   ev.waitingFor = waiting;
   if (!waiting.length) {
-    const reasons = [`${shortTd(id.newTaskDefinition)}: ${ev.running}/${desired} tasks running${ev.targets ? `, ${ev.targets.healthy} healthy target${ev.targets.healthy === 1 ? '' : 's'}` : ''}${ev.smoke?.ok ? `, ${ev.smoke.url} answered ${ev.smoke.status}` : ''}`];
-    if (ev.failedTasks) reasons.push(`(${ev.failedTasks} task${ev.failedTasks === 1 ? '' : 's'} failed on the way: ${failures.map((g) => g.explanation).join('; ')})`);
+    const reasons = [
+      `${shortTd(id.newTaskDefinition)}: ${ev.running}/${desired} tasks running${ev.targets ? `, ${ev.targets.healthy} healthy target${ev.targets.healthy === 1 ? '' : 's'}` : ''}${ev.smoke?.ok ? `, ${ev.smoke.url} answered ${ev.smoke.status}` : ''}`,
+    ];
+    if (ev.failedTasks)
+      reasons.push(
+        `(${ev.failedTasks} task${ev.failedTasks === 1 ? '' : 's'} failed on the way: ${failures.map((g) => g.explanation).join('; ')})`,
+      );
     return out('succeeded', reasons);
   }
   const ecsSays = problemEvents(j.events).map((m) => `ECS: ${m}`);
-  if (j.timedOut) return out('timed-out', [`not done after ${fmtDuration(id.timeoutMs)}; still waiting for: ${waiting.join('; ')}`, ...failureReasons, ...ecsSays]);
+  if (j.timedOut)
+    return out('timed-out', [
+      `not done after ${fmtDuration(id.timeoutMs)}; still waiting for: ${waiting.join('; ')}`,
+      ...failureReasons,
+      ...ecsSays,
+    ]);
   return out('in-progress', [...waiting, ...failureReasons, ...ecsSays]);
 }
 
@@ -321,7 +403,10 @@ export function progressLine(id: Identity, j: Judgement): string {
   const parts = [`${e.running}/${e.desired} running`];
   if (e.pending) parts.push(`${e.pending} pending`);
   if (e.oldRunning) parts.push(`${e.oldRunning} old`);
-  if (e.targets) parts.push(`targets ${e.targets.healthy} healthy${e.targets.initial ? ` ${e.targets.initial} initial` : ''}${e.targets.unhealthy ? ` ${e.targets.unhealthy} unhealthy` : ''}`);
+  if (e.targets)
+    parts.push(
+      `targets ${e.targets.healthy} healthy${e.targets.initial ? ` ${e.targets.initial} initial` : ''}${e.targets.unhealthy ? ` ${e.targets.unhealthy} unhealthy` : ''}`,
+    );
   if (e.failedTasks) parts.push(`${e.failedTasks} failed`);
   if (e.rolloutState) parts.push(`rollout ${e.rolloutState.toLowerCase().replace('_', ' ')}`);
   return parts.join(', ');

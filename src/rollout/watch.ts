@@ -36,7 +36,14 @@ export interface WatchResult {
   delays: number[];
 }
 
-const THROTTLE_NAMES = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException', 'SlowDown']);
+const THROTTLE_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+  'SlowDown',
+]);
 
 export function isThrottle(e: unknown): boolean {
   const err = e as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
@@ -47,7 +54,11 @@ export function isTransient(e: unknown): boolean {
   const err = e as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   if (isThrottle(e)) return true;
   const status = err?.$metadata?.httpStatusCode ?? 0;
-  return status >= 500 || ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(err?.code ?? '') || err?.name === 'TimeoutError';
+  return (
+    status >= 500 ||
+    ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(err?.code ?? '') ||
+    err?.name === 'TimeoutError'
+  );
 }
 
 export async function watch(identity: Identity, deps: WatchDeps, opts: WatchOptions = {}): Promise<WatchResult> {
@@ -87,7 +98,9 @@ export async function watch(identity: Identity, deps: WatchDeps, opts: WatchOpti
     }
     // Pin our deployment once seen, so that trimming the timeline never loses it.
     if (!id.deploymentId && j.evidence.deploymentId) id = { ...id, deploymentId: j.evidence.deploymentId };
-    const line = snap.error ? `${progressLine(id, j)} (poll failed: ${snap.error}; retrying in ${Math.round(backoff / 1000)}s)` : progressLine(id, j);
+    const line = snap.error
+      ? `${progressLine(id, j)} (poll failed: ${snap.error}; retrying in ${Math.round(backoff / 1000)}s)`
+      : progressLine(id, j);
     if (line !== lastLine) deps.onProgress?.(line, j);
     lastLine = line;
     if (j.verdict !== 'in-progress') return { judgement: j, identity: id, polls, failedPolls, delays: delays.slice(-50) };

@@ -27,8 +27,10 @@ export async function servicePlacement(
 export function explainRunFailure(reason: string | undefined, detail: string | undefined): string {
   const r = reason ?? 'unknown';
   if (/ENI|IP/i.test(r))
-    return `RunTask placed no task (${r}): the service's subnets have no free IP address or the account's ENI limit is reached ` +
-      `— free addresses or add subnets`;
+    return (
+      `RunTask placed no task (${r}): the service's subnets have no free IP address or the account's ENI limit is reached ` +
+      `— free addresses or add subnets`
+    );
   if (/MISSING/.test(r))
     return `RunTask placed no task (${r}${detail ? `: ${detail}` : ''}): a resource the task definition needs is missing`;
   return `RunTask placed no task (${r}${detail ? `: ${detail}` : ''})`;

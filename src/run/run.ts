@@ -231,7 +231,8 @@ export function renderRun(r: RunResult): string {
   const head: Record<RunResult['status'], string> = {
     exited: `exited with code ${r.containerExitCode}`,
     'not-started': 'did NOT start',
-    stopped: `was STOPPED before its command ` +
+    stopped:
+      `was STOPPED before its command ` +
       `exited${r.containerExitCode !== undefined ? ` (container exit code ${r.containerExitCode})` : ''}`,
     'timed-out': `TIMED OUT and was stopped`,
     interrupted: r.stoppedByBerth ? 'interrupted and stopped' : 'interrupted; LEFT RUNNING',

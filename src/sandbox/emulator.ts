@@ -140,11 +140,21 @@ export function findMotoPython(env: NodeJS.ProcessEnv = process.env): MotoPython
   if (hit) return hit;
   const tried: string[] = [];
   for (const python of pythonCandidates(motoServer, env)) {
-    const r = spawnSync(python, ['-c', 'import sys, moto, flask, werkzeug; print(moto.__version__); print(sys.executable)'], { env, encoding: 'utf8', timeout: 30_000 });
-    const [version = '', executable = ''] = (r.stdout ?? '').trim().split('\n').map((x) => x.trim());
+    const r = spawnSync(python, ['-c', 'import sys, moto, flask, werkzeug; print(moto.__version__); print(sys.executable)'], {
+      env,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    const [version = '', executable = ''] = (r.stdout ?? '')
+      .trim()
+      .split('\n')
+      .map((x) => x.trim());
     if (r.status === 0 && /^\d+\./.test(version)) {
       if (!version.startsWith('5.'))
-        throw new MissingToolError('moto 5.x', `${python} has moto ${version}; berth's sandbox extension is written for moto 5.x. ${MOTO_HOW_TO}`);
+        throw new MissingToolError(
+          'moto 5.x',
+          `${python} has moto ${version}; berth's sandbox extension is written for moto 5.x. ${MOTO_HOW_TO}`,
+        );
       // The interpreter itself, not a shim in front of it (pyenv): a stable command line to recognise.
       const found = { python: executable && existsSync(executable) ? executable : python, version, motoServer };
       pythonCache.set(key, found);
@@ -279,11 +289,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const deadline = Date.now() + limit;
   for (;;) {
     if (spawnError) throw new MissingToolError(cmd!, `${spawnError.message}. ${MOTO_HOW_TO}`);
-    if (exited !== null) throw new BerthError(`the emulator (${cmd}) exited with code ${exited} before it answered on ${endpoint}.`, { hint: opts.logFile ? `See ${opts.logFile}.` : undefined });
+    if (exited !== null)
+      throw new BerthError(`the emulator (${cmd}) exited with code ${exited} before it answered on ${endpoint}.`, {
+        hint: opts.logFile ? `See ${opts.logFile}.` : undefined,
+      });
     if ((await answers(endpoint, 500)) && (!publicPort || (await portOpen(publicPort)))) break;
     if (Date.now() > deadline) {
       if (pid) await stopPid(pid);
-      throw new BerthError(`the emulator did not answer on ${endpoint} within ${Math.round(limit / 1000)} s.`, { hint: opts.logFile ? `See ${opts.logFile}.` : undefined });
+      throw new BerthError(`the emulator did not answer on ${endpoint} within ${Math.round(limit / 1000)} s.`, {
+        hint: opts.logFile ? `See ${opts.logFile}.` : undefined,
+      });
     }
     await new Promise((r) => setTimeout(r, 100));
   }

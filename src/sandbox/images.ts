@@ -31,8 +31,17 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 /** An OCI image manifest for `repository:tag` built for `architecture` (amd64 / arm64). */
 export function demoManifest(repository: string, tag: string, architecture: string): string {
   const seed = `${repository}:${tag}:${architecture}`;
-  const config = { mediaType: 'application/vnd.oci.image.config.v1+json', size: 1470 + (seed.length % 97), digest: `sha256:${sha(`config:${seed}`)}`, platform: { architecture, os: 'linux' } };
-  const layers = [0, 1, 2].map((i) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', size: 2_000_000 + i * 731_113 + (seed.length % 1000), digest: `sha256:${sha(`layer${i}:${seed}`)}` }));
+  const config = {
+    mediaType: 'application/vnd.oci.image.config.v1+json',
+    size: 1470 + (seed.length % 97),
+    digest: `sha256:${sha(`config:${seed}`)}`,
+    platform: { architecture, os: 'linux' },
+  };
+  const layers = [0, 1, 2].map((i) => ({
+    mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    size: 2_000_000 + i * 731_113 + (seed.length % 1000),
+    digest: `sha256:${sha(`layer${i}:${seed}`)}`,
+  }));
   return JSON.stringify({
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
@@ -63,7 +72,14 @@ export async function seedImages(env: EnvironmentConfig): Promise<SeededImage[]>
     for (const { tag, architecture } of tags) {
       const manifest = demoManifest(repository, tag, architecture);
       try {
-        await client.send(new PutImageCommand({ repositoryName: repository, imageTag: tag, imageManifest: manifest, imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json' }));
+        await client.send(
+          new PutImageCommand({
+            repositoryName: repository,
+            imageTag: tag,
+            imageManifest: manifest,
+            imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
+          }),
+        );
       } catch (e) {
         if ((e as { name?: string }).name !== 'ImageAlreadyExistsException') throw e;
       }

@@ -245,7 +245,13 @@ interface Applied {
 }
 
 /** The running emulator of the project, or a new one (a dead one's state is forgotten: its data died with it). */
-async function ensureEmulator(opts: UpOptions, env: EnvironmentConfig, project: string, logFile: string, motoVersion: string): Promise<{ rec: SandboxRecord; emulator: UpResult['emulator'] }> {
+async function ensureEmulator(
+  opts: UpOptions,
+  env: EnvironmentConfig,
+  project: string,
+  logFile: string,
+  motoVersion: string,
+): Promise<{ rec: SandboxRecord; emulator: UpResult['emulator'] }> {
   const reporter = opts.reporter;
   const moto = { version: motoVersion };
   let rec = readSandboxRecord(project);
@@ -257,7 +263,10 @@ async function ensureEmulator(opts: UpOptions, env: EnvironmentConfig, project: 
   }
   emulator = rec ? 'restarted' : 'started';
   if (rec && (await isOurEmulator(rec.pid, rec.port, rec.endpoint))) await stopPid(rec.pid);
-  if (rec) reporter?.warn(`the emulator recorded in ${paths.sandboxDir(project)} (pid ${rec.pid}) is gone, and its data with it: starting a new one and applying from scratch.`);
+  if (rec)
+    reporter?.warn(
+      `the emulator recorded in ${paths.sandboxDir(project)} (pid ${rec.pid}) is gone, and its data with it: starting a new one and applying from scratch.`,
+    );
   await forgetState(env, project);
   rmSync(logFile, { force: true });
   const step = await reporter?.step('Starting the emulator (moto, extended by berth)');
@@ -304,7 +313,13 @@ async function runApply(env: EnvironmentConfig, project: string, opts: UpOptions
 }
 
 /** Apply the sandbox environment's stacks (always planned afresh), then seed the demo images. */
-async function applyStacks(opts: UpOptions, env: EnvironmentConfig, project: string, rec: SandboxRecord, logFile: string): Promise<Applied> {
+async function applyStacks(
+  opts: UpOptions,
+  env: EnvironmentConfig,
+  project: string,
+  rec: SandboxRecord,
+  logFile: string,
+): Promise<Applied> {
   const res = await runApply(env, project, opts);
   const stacks = res.stacks.map(outcome);
   const changedStacks = res.stacks.filter((s) => s.status === 'applied').length;
@@ -333,16 +348,21 @@ async function servicesSettled(opts: UpOptions, env: EnvironmentConfig, rec: San
   const bad = services.filter((s) => !s.steady);
   if (bad.length) {
     step?.fail();
-    throw new BerthError(`the sandbox is up, but ${bad.map(unsettled).join(', ')} did not settle.`, { hint: unsettledHint(bad, logFile), details: { services } });
+    throw new BerthError(`the sandbox is up, but ${bad.map(unsettled).join(', ')} did not settle.`, {
+      hint: unsettledHint(bad, logFile),
+      details: { services },
+    });
   }
-  step?.succeed(services.map((s) => `${s.name}: ${s.running}/${s.desired} running, ${s.targets.healthy} healthy`).join('; ') || 'no services');
+  step?.succeed(
+    services.map((s) => `${s.name}: ${s.running}/${s.desired} running, ${s.targets.healthy} healthy`).join('; ') || 'no services',
+  );
   return services;
 }
 
 export function nextSteps(env: EnvironmentConfig, rec: SandboxRecord): string[] {
   const svc = env.services[0];
   const s = svc ? ` --service ${svc.name}` : '';
-  const health = svc ? `${rec.publicUrl ?? ''}${publicHealthPath(svc)}` : rec.publicUrl ?? '';
+  const health = svc ? `${rec.publicUrl ?? ''}${publicHealthPath(svc)}` : (rec.publicUrl ?? '');
   return [
     `berth status --env sandbox`,
     `berth deploy --env sandbox${s} --tag v2                 # a good deploy`,
@@ -401,7 +421,10 @@ export async function serviceSummaries(env: EnvironmentConfig, rec: SandboxRecor
 
 /** One service that did not settle, in words: counts, and the deployment's state when it is not COMPLETED. */
 export function unsettled(s: ServiceSummary): string {
-  const rollout = s.rolloutState && s.rolloutState !== 'COMPLETED' ? `; its deployment is ${s.rolloutState}${s.rolloutStateReason ? ` (${s.rolloutStateReason})` : ''}` : '';
+  const rollout =
+    s.rolloutState && s.rolloutState !== 'COMPLETED'
+      ? `; its deployment is ${s.rolloutState}${s.rolloutStateReason ? ` (${s.rolloutStateReason})` : ''}`
+      : '';
   return `${s.name} (${s.running}/${s.desired} running, ${s.targets.healthy} healthy${s.targets.unhealthy ? `, ${s.targets.unhealthy} unhealthy` : ''}${rollout})`;
 }
 
@@ -429,7 +452,10 @@ async function waitPortsClosed(ports: number[], limitMs = 10_000): Promise<numbe
     const open = [];
     for (const p of ports) if (await portOpen(p, 300)) open.push(p);
     if (!open.length) return ports;
-    if (Date.now() > deadline) throw new BerthError(`the sandbox's port${open.length > 1 ? 's' : ''} ${open.join(', ')} still accept connections after the emulator stopped.`);
+    if (Date.now() > deadline)
+      throw new BerthError(
+        `the sandbox's port${open.length > 1 ? 's' : ''} ${open.join(', ')} still accept connections after the emulator stopped.`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -444,7 +470,13 @@ async function destroyStacks(
   const { destroyEnvironment } = await import('../terraform/orchestrate.js');
   opts.reporter?.info(`Destroying the ${env.name} environment's stacks on the emulator...`);
   const local = sandboxEndpoint(env, project);
-  const res = await destroyEnvironment(env, { autoApprove: true, reporter: opts.reporter, parallelism: opts.parallelism, timeouts: SANDBOX_TIMEOUTS, local });
+  const res = await destroyEnvironment(env, {
+    autoApprove: true,
+    reporter: opts.reporter,
+    parallelism: opts.parallelism,
+    timeouts: SANDBOX_TIMEOUTS,
+    local,
+  });
   const stacks = res.stacks.map(outcome);
   if (res.ok) return { stacks, destroyed: true };
   const failed = res.stacks.filter((s) => s.status === 'failed');
@@ -456,7 +488,11 @@ async function destroyStacks(
 }
 
 /** Stop the recorded emulator if it is still ours; then its ports must refuse connections. */
-async function stopEmulator(rec: SandboxRecord, ours: boolean, reporter?: Reporter): Promise<{ stoppedPid?: number; portsClosed: number[] }> {
+async function stopEmulator(
+  rec: SandboxRecord,
+  ours: boolean,
+  reporter?: Reporter,
+): Promise<{ stoppedPid?: number; portsClosed: number[] }> {
   if (!ours) {
     if (rec.pid) reporter?.warn(`pid ${rec.pid} is no longer the sandbox's emulator; nothing was stopped.`);
     return { portsClosed: [] };
@@ -476,18 +512,36 @@ export async function sandboxDown(opts: DownOptions = {}): Promise<DownResult> {
   const started = Date.now();
   const project = projectDir();
   const rec = readSandboxRecord(project);
-  if (!rec) return { found: false, wasRunning: false, destroyed: false, stacks: [], portsClosed: [], removed: [], durationMs: Date.now() - started };
+  if (!rec)
+    return {
+      found: false,
+      wasRunning: false,
+      destroyed: false,
+      stacks: [],
+      portsClosed: [],
+      removed: [],
+      durationMs: Date.now() - started,
+    };
   const env = sandboxEnvironment();
   const ours = await isOurEmulator(rec.pid, rec.port, rec.endpoint);
   const running = ours && (await answers(rec.endpoint, 2000));
   let d: Awaited<ReturnType<typeof destroyStacks>> = { stacks: [], destroyed: false };
-  if (running && opts.destroy === true) d = hasState(env, project) ? await destroyStacks(env, project, opts) : { stacks: [], destroyed: true };
+  if (running && opts.destroy === true)
+    d = hasState(env, project) ? await destroyStacks(env, project, opts) : { stacks: [], destroyed: true };
   const stopped = await stopEmulator(rec, ours, opts.reporter);
   const removed = await forgetState(env, project);
   removeSandboxRecord(project);
   removed.push(relative(project, sandboxRecordFile(project)));
   if (d.error) throw d.error;
-  return { found: true, wasRunning: running, destroyed: d.destroyed, stacks: d.stacks, ...stopped, removed, durationMs: Date.now() - started };
+  return {
+    found: true,
+    wasRunning: running,
+    destroyed: d.destroyed,
+    stacks: d.stacks,
+    ...stopped,
+    removed,
+    durationMs: Date.now() - started,
+  };
 }
 
 export async function sandboxStatus(opts: { services?: boolean } = {}): Promise<StatusResult> {

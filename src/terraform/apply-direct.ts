@@ -11,7 +11,18 @@ import type { EnvironmentConfig } from '../config/types.js';
 import { EXIT } from '../output/exit-codes.js';
 import { translateFailure } from './errors.js';
 import { walkGraph } from './graph.js';
-import { applyExit, clearSavedPlans, context, ensureInit, tf, toStackError, type ApplyResult, type Ctx, type RunSettings, type StackApply } from './orchestrate.js';
+import {
+  applyExit,
+  clearSavedPlans,
+  context,
+  ensureInit,
+  tf,
+  toStackError,
+  type ApplyResult,
+  type Ctx,
+  type RunSettings,
+  type StackApply,
+} from './orchestrate.js';
 import { countsLine, diagnosticsText, parseMessages, summarizePlan } from './plan-summary.js';
 import { StackProgress } from './progress.js';
 import type { StackWork } from './workspace.js';
@@ -26,7 +37,8 @@ async function applyStack(ctx: Ctx, stack: StackWork, progress: StackProgress): 
     const args = ['apply', '-auto-approve', '-json', '-input=false', '-no-color', `-lock-timeout=${ctx.s.lockTimeout}`];
     const r = await tf(ctx, stack, args, ctx.s.limits.apply, true);
     const messages = parseMessages(r.lines);
-    if (r.code !== 0) throw translateFailure(stack.name, 'apply', { code: r.code, stdout: '', stderr: `${diagnosticsText(messages)}\n${r.stderr}` });
+    if (r.code !== 0)
+      throw translateFailure(stack.name, 'apply', { code: r.code, stdout: '', stderr: `${diagnosticsText(messages)}\n${r.stderr}` });
     const summary = summarizePlan(messages);
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
     if (!summary.hasChanges) {

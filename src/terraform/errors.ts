@@ -26,7 +26,14 @@ export function parseLockInfo(text: string): LockInfo | undefined {
     return v ? v : undefined;
   };
   if (!text.includes('Lock Info:')) return {};
-  return { id: field('ID'), path: field('Path'), operation: field('Operation'), who: field('Who'), version: field('Version'), created: field('Created') };
+  return {
+    id: field('ID'),
+    path: field('Path'),
+    operation: field('Operation'),
+    who: field('Who'),
+    version: field('Version'),
+    created: field('Created'),
+  };
 }
 
 /** The `Error: ...` part of terraform's output (diagnostics), without the noise before it. */
@@ -69,14 +76,11 @@ export interface StaleStack {
 
 export class StalePlanError extends BerthError {
   constructor(readonly stale: StaleStack[]) {
-    super(
-      `the saved plan is stale, nothing was applied:\n` + stale.map((s) => `  - ${s.stack}: ${s.reason}`).join('\n'),
-      {
-        exitCode: EXIT.PLAN_STALE,
-        hint: 'Run `berth plan` again, review it, then `berth apply`.',
-        details: { stale },
-      },
-    );
+    super(`the saved plan is stale, nothing was applied:\n` + stale.map((s) => `  - ${s.stack}: ${s.reason}`).join('\n'), {
+      exitCode: EXIT.PLAN_STALE,
+      hint: 'Run `berth plan` again, review it, then `berth apply`.',
+      details: { stale },
+    });
     this.name = 'StalePlanError';
   }
 }
@@ -104,14 +108,18 @@ export function translateFailure(stack: string, command: string, r: { code: numb
   const all = `${r.stderr}\n${r.stdout}`;
   const lock = parseLockInfo(all);
   if (lock) return new StateLockedError(stack, lock);
-  if (/Saved plan is stale/i.test(all)) return new StalePlanError([{ stack, reason: 'terraform: the state changed since the plan was made' }]);
+  if (/Saved plan is stale/i.test(all))
+    return new StalePlanError([{ stack, reason: 'terraform: the state changed since the plan was made' }]);
   const text = terraformErrorText(r.stderr, r.stdout);
   let hint: string | undefined;
   if (/terraform_remote_state/.test(all) && /Unsupported attribute|does not have an attribute/i.test(all))
-    hint = 'This stack reads an output of a stack it depends on that is not applied yet: apply that stack first (berth apply does this in order).';
+    hint =
+      'This stack reads an output of a stack it depends on that is not applied yet: apply that stack first (berth apply does this in order).';
   else if (/Backend configuration changed|Backend initialization required/i.test(all))
-    hint = 'The state backend of this stack changed: run `terraform init -migrate-state` in the stack\'s folder to move the state, or restore the old backend settings.';
+    hint =
+      "The state backend of this stack changed: run `terraform init -migrate-state` in the stack's folder to move the state, or restore the old backend settings.";
   else if (/Failed to query available provider packages|could not connect to registry|Failed to install provider/i.test(all))
-    hint = 'terraform could not get the AWS provider. berth points terraform at the filesystem mirror in /opt/tf-plugins (or BERTH_TF_MIRROR); check that it holds hashicorp/aws, or unset TF_CLI_CONFIG_FILE.';
+    hint =
+      'terraform could not get the AWS provider. berth points terraform at the filesystem mirror in /opt/tf-plugins (or BERTH_TF_MIRROR); check that it holds hashicorp/aws, or unset TF_CLI_CONFIG_FILE.';
   return new TerraformFailedError(stack, command, r.code, text, hint);
 }

@@ -38,12 +38,30 @@ import { StalePlanError, StateLockedError, translateFailure, type StaleStack } f
 import { dependencyOrder, walkGraph } from './graph.js';
 import { NO_STATE, planStateMeta, stateMeta, type StateMeta } from './plan-file.js';
 import { planDetail, type PlanDetail, type ShowJson } from './plan-detail.js';
-import { countsLine, diagnosticsText, parseMessages, planWarnings, summarizePlan, type PlanSummary, type PlanWarning } from './plan-summary.js';
+import {
+  countsLine,
+  diagnosticsText,
+  parseMessages,
+  planWarnings,
+  summarizePlan,
+  type PlanSummary,
+  type PlanWarning,
+} from './plan-summary.js';
 import { runTerraform, type RunResult } from './process.js';
 import { StackProgress } from './progress.js';
 import { isYes, type Ask } from './prompt.js';
 import { findTerraform } from './tool.js';
-import { configHash, defaultSynth, initArgs, markInitialised, needsInit, readWorkspace, type StackWork, type SynthFn, type Workspace } from './workspace.js';
+import {
+  configHash,
+  defaultSynth,
+  initArgs,
+  markInitialised,
+  needsInit,
+  readWorkspace,
+  type StackWork,
+  type SynthFn,
+  type Workspace,
+} from './workspace.js';
 
 export const DEFAULT_PARALLELISM = FLAG_DEFAULTS.parallelism;
 export const DEFAULT_LOCK_TIMEOUT = FLAG_DEFAULTS.lockTimeout;
@@ -216,7 +234,10 @@ function settings(opts: RunSettings) {
 async function preflight(reporter?: Reporter, project?: string): Promise<void> {
   await findTerraform();
   const cli = ensureCliConfig(process.env, project ?? projectDir());
-  if (cli.ignoredUserFile) reporter?.warn(`TF_CLI_CONFIG_FILE names ${cli.ignoredUserFile}, which does not exist: using berth's own CLI config ${cli.file} instead.`);
+  if (cli.ignoredUserFile)
+    reporter?.warn(
+      `TF_CLI_CONFIG_FILE names ${cli.ignoredUserFile}, which does not exist: using berth's own CLI config ${cli.file} instead.`,
+    );
 }
 
 async function synthWorkspace(env: EnvironmentConfig, s: RunSettings, project: string): Promise<Workspace> {
@@ -236,7 +257,13 @@ async function synthWorkspace(env: EnvironmentConfig, s: RunSettings, project: s
   return ws;
 }
 
-export async function tf(ctx: Ctx, stack: StackWork, args: string[], limit: number, collect = false): Promise<RunResult & { lines: string[] }> {
+export async function tf(
+  ctx: Ctx,
+  stack: StackWork,
+  args: string[],
+  limit: number,
+  collect = false,
+): Promise<RunResult & { lines: string[] }> {
   const lines: string[] = [];
   const r = await runTerraform({
     cwd: stack.dir,
@@ -300,9 +327,16 @@ async function planStack(ctx: Ctx, stack: StackWork): Promise<StackPlan> {
   const started = Date.now();
   await ensureInit(ctx, stack);
   rmSync(stack.planFile, { force: true });
-  const r = await tf(ctx, stack, ['plan', '-json', '-input=false', '-no-color', '-detailed-exitcode', `-lock-timeout=${ctx.s.lockTimeout}`, `-out=${stack.planFile}`], ctx.s.limits.plan, true);
+  const r = await tf(
+    ctx,
+    stack,
+    ['plan', '-json', '-input=false', '-no-color', '-detailed-exitcode', `-lock-timeout=${ctx.s.lockTimeout}`, `-out=${stack.planFile}`],
+    ctx.s.limits.plan,
+    true,
+  );
   const messages = parseMessages(r.lines);
-  if (r.code !== 0 && r.code !== 2) throw translateFailure(stack.name, 'plan', { code: r.code, stdout: '', stderr: `${diagnosticsText(messages)}\n${r.stderr}` });
+  if (r.code !== 0 && r.code !== 2)
+    throw translateFailure(stack.name, 'plan', { code: r.code, stdout: '', stderr: `${diagnosticsText(messages)}\n${r.stderr}` });
   // The plan file holds the prior state, sensitive values included: owner-only.
   chmodSync(stack.planFile, 0o600);
   const summary = summarizePlan(messages);
@@ -310,8 +344,15 @@ async function planStack(ctx: Ctx, stack: StackWork): Promise<StackPlan> {
   const drifted = messages.some((m) => m.type === 'resource_drift');
   const detail = ctx.s.detail && (r.code === 2 || drifted) ? await showPlan(ctx, stack, stack.planFile) : undefined;
   return {
-    stack: stack.name, kind: stack.kind, dependencies: stack.dependencies, status: 'planned', changes: r.code === 2, summary,
-    ...(detail ? { detail } : {}), ...(warnings.length ? { warnings } : {}), durationMs: Date.now() - started,
+    stack: stack.name,
+    kind: stack.kind,
+    dependencies: stack.dependencies,
+    status: 'planned',
+    changes: r.code === 2,
+    summary,
+    ...(detail ? { detail } : {}),
+    ...(warnings.length ? { warnings } : {}),
+    durationMs: Date.now() - started,
   };
 }
 
@@ -324,7 +365,12 @@ export async function showPlan(ctx: Ctx, stack: StackWork, planFile: string): Pr
 
 async function applyPlanFile(ctx: Ctx, stack: StackWork): Promise<void> {
   await ensureInit(ctx, stack);
-  const r = await tf(ctx, stack, ['apply', '-input=false', '-no-color', `-lock-timeout=${ctx.s.lockTimeout}`, stack.planFile], ctx.s.limits.apply);
+  const r = await tf(
+    ctx,
+    stack,
+    ['apply', '-input=false', '-no-color', `-lock-timeout=${ctx.s.lockTimeout}`, stack.planFile],
+    ctx.s.limits.apply,
+  );
   if (r.code !== 0) throw translateFailure(stack.name, 'apply', r);
   rmSync(stack.planFile, { force: true });
 }
@@ -369,7 +415,9 @@ function writeRecord(ws: Workspace, rec: PlanRecord): void {
 export function clearSavedPlans(envName: string, project = projectDir()): string[] {
   const dir = paths.workDir(envName, project);
   if (!existsSync(dir)) return [];
-  const files = readdirSync(dir).filter((f) => f === 'plans.json' || f.endsWith('.tfplan')).map((f) => join(dir, f));
+  const files = readdirSync(dir)
+    .filter((f) => f === 'plans.json' || f.endsWith('.tfplan'))
+    .map((f) => join(dir, f));
   for (const f of files) rmSync(f, { force: true });
   return files;
 }
@@ -392,7 +440,14 @@ function overallPlan(env: EnvironmentConfig, ws: Workspace, stacks: StackPlan[],
   const failed = stacks.filter((x) => x.status === 'failed');
   const changes = stacks.some((x) => (x.status === 'planned' && x.changes) || x.status === 'waiting');
   const onlyLocks = failed.length > 0 && failed.every((x) => x.error?.exitCode === EXIT.STATE_LOCKED);
-  const exitCode = failed.length || stacks.some((x) => x.status === 'blocked') ? (onlyLocks ? EXIT.STATE_LOCKED : EXIT.PLAN_ERROR) : changes ? EXIT.PLAN_CHANGES : EXIT.PLAN_NO_CHANGES;
+  const exitCode =
+    failed.length || stacks.some((x) => x.status === 'blocked')
+      ? onlyLocks
+        ? EXIT.STATE_LOCKED
+        : EXIT.PLAN_ERROR
+      : changes
+        ? EXIT.PLAN_CHANGES
+        : EXIT.PLAN_NO_CHANGES;
   const totals = { add: 0, change: 0, destroy: 0 };
   for (const x of stacks) if (x.summary) (['add', 'change', 'destroy'] as const).forEach((k) => (totals[k] += x.summary![k]));
   return { environment: env.name, exitCode, changes, totals, stacks, planDir: ws.workDir, durationMs: Date.now() - started };
@@ -420,7 +475,13 @@ export function dependencyVerdict(
   if (bad.length) return { status: 'blocked', blockedBy: bad };
   const reads = stack.reads;
   const waitsOn = deps
-    .filter((d) => d.status === 'waiting' || (d.status === 'planned' && (d.summary?.outputsChanged.length ?? 0) > 0 && (!reads || d.summary!.outputsChanged.some((o) => reads.has(o)))))
+    .filter(
+      (d) =>
+        d.status === 'waiting' ||
+        (d.status === 'planned' &&
+          (d.summary?.outputsChanged.length ?? 0) > 0 &&
+          (!reads || d.summary!.outputsChanged.some((o) => reads.has(o)))),
+    )
     .map((d) => d.stack);
   return waitsOn.length ? { status: 'waiting', waitsOn } : undefined;
 }
@@ -441,7 +502,12 @@ async function planWalk(ctx: Ctx): Promise<Map<string, StackPlan>> {
   const own = new Map<string, StackPlan>(); // each stack's own plan (or failure)
   const lines = new Map<string, Awaited<ReturnType<StackProgress['start']>>>();
   const final = new Map<string, StackPlan>();
-  const base = (name: string) => ({ stack: name, kind: byName.get(name)!.kind, dependencies: byName.get(name)!.dependencies, durationMs: 0 });
+  const base = (name: string) => ({
+    stack: name,
+    kind: byName.get(name)!.kind,
+    dependencies: byName.get(name)!.dependencies,
+    durationMs: 0,
+  });
 
   /** Settle every stack whose dependencies are settled (in dependency order, so chains settle at once). */
   const settle = async () => {
@@ -526,7 +592,11 @@ async function planWithContext(ctx: Ctx, started: number): Promise<PlanResult> {
   const result = overallPlan(ctx.env, ctx.ws, stacks, started);
   if (result.exitCode === EXIT.PLAN_NO_CHANGES || result.exitCode === EXIT.PLAN_CHANGES) {
     const rec: PlanRecord = { version: 1, environment: ctx.env.name, createdAt: new Date().toISOString(), stacks: {} };
-    for (const p of stacks) rec.stacks[p.stack] = entryFromPlan(ctx.ws.stacks.find((x) => x.name === p.stack)!, p);
+    for (const p of stacks)
+      rec.stacks[p.stack] = entryFromPlan(
+        ctx.ws.stacks.find((x) => x.name === p.stack)!,
+        p,
+      );
     writeRecord(ctx.ws, rec);
   } else {
     clearSavedPlans(ctx.env.name, ctx.project);
@@ -543,28 +613,35 @@ async function findStale(ctx: Ctx, rec: PlanRecord): Promise<StaleStack[]> {
   for (const st of ctx.ws.stacks) {
     const e = rec.stacks[st.name];
     if (!e) stale.push({ stack: st.name, reason: 'this stack is new since the plan' });
-    else if (e.configHash !== configHash(st.file)) stale.push({ stack: st.name, reason: 'its synthesized configuration changed since the plan (cdk.tf.json differs)' });
+    else if (e.configHash !== configHash(st.file))
+      stale.push({ stack: st.name, reason: 'its synthesized configuration changed since the plan (cdk.tf.json differs)' });
   }
   for (const n of Object.keys(rec.stacks)) if (!names.has(n)) stale.push({ stack: n, reason: 'this stack is no longer synthesized' });
   if (stale.length) return stale;
   const check = ctx.ws.stacks.filter((st) => rec.stacks[st.name]!.status === 'planned' && rec.stacks[st.name]!.changes);
-  await walkGraph<StaleStack | null>(check.map((x) => ({ name: x.name, dependencies: [] })), {
-    concurrency: ctx.s.parallelism,
-    ok: () => true,
-    blocked: () => null,
-    run: async (name) => {
-      const st = check.find((x) => x.name === name)!;
-      const then = rec.stacks[name]!.state ?? NO_STATE;
-      if (!existsSync(st.planFile)) {
-        stale.push({ stack: name, reason: `its saved plan ${st.planFile} is missing` });
+  await walkGraph<StaleStack | null>(
+    check.map((x) => ({ name: x.name, dependencies: [] })),
+    {
+      concurrency: ctx.s.parallelism,
+      ok: () => true,
+      blocked: () => null,
+      run: async (name) => {
+        const st = check.find((x) => x.name === name)!;
+        const then = rec.stacks[name]!.state ?? NO_STATE;
+        if (!existsSync(st.planFile)) {
+          stale.push({ stack: name, reason: `its saved plan ${st.planFile} is missing` });
+          return null;
+        }
+        const now = await currentState(ctx, st);
+        if (now.lineage !== then.lineage || now.serial !== then.serial)
+          stale.push({
+            stack: name,
+            reason: `its state changed since the plan (serial ${then.serial} -> ${now.serial}${now.lineage !== then.lineage ? ', different lineage' : ''})`,
+          });
         return null;
-      }
-      const now = await currentState(ctx, st);
-      if (now.lineage !== then.lineage || now.serial !== then.serial)
-        stale.push({ stack: name, reason: `its state changed since the plan (serial ${then.serial} -> ${now.serial}${now.lineage !== then.lineage ? ', different lineage' : ''})` });
-      return null;
+      },
     },
-  });
+  );
   return stale;
 }
 
@@ -601,7 +678,15 @@ export async function applyEnvironment(env: EnvironmentConfig, opts: ApplyOption
   if (!rec) {
     plan = await planWithContext(ctx, started);
     if (plan.exitCode !== EXIT.PLAN_CHANGES) {
-      const stacks = plan.stacks.map<StackApply>((p) => ({ stack: p.stack, kind: p.kind, status: p.status === 'planned' ? 'unchanged' : p.status === 'failed' ? 'failed' : 'blocked', error: p.error, blockedBy: p.blockedBy, summary: p.summary, durationMs: 0 }));
+      const stacks = plan.stacks.map<StackApply>((p) => ({
+        stack: p.stack,
+        kind: p.kind,
+        status: p.status === 'planned' ? 'unchanged' : p.status === 'failed' ? 'failed' : 'blocked',
+        error: p.error,
+        blockedBy: p.blockedBy,
+        summary: p.summary,
+        durationMs: 0,
+      }));
       if (plan.exitCode === EXIT.PLAN_NO_CHANGES) clearSavedPlans(env.name, project);
       const exitCode = plan.exitCode === EXIT.PLAN_NO_CHANGES ? EXIT.OK : plan.exitCode;
       return { environment: env.name, ok: exitCode === EXIT.OK, exitCode, stacks, plan, durationMs: Date.now() - started };
@@ -611,7 +696,13 @@ export async function applyEnvironment(env: EnvironmentConfig, opts: ApplyOption
       const yes = isYes(await opts.ask!(`Apply these changes to ${env.name}? Only "yes" or "y" goes on. [y/N] `));
       if (!yes) {
         clearSavedPlans(env.name, project);
-        const stacks = plan.stacks.map<StackApply>((p) => ({ stack: p.stack, kind: p.kind, status: 'declined', summary: p.summary, durationMs: 0 }));
+        const stacks = plan.stacks.map<StackApply>((p) => ({
+          stack: p.stack,
+          kind: p.kind,
+          status: 'declined',
+          summary: p.summary,
+          durationMs: 0,
+        }));
         return { environment: env.name, ok: false, exitCode: EXIT.NOT_CONFIRMED, stacks, plan, durationMs: Date.now() - started };
       }
     }
@@ -638,7 +729,8 @@ export async function applyEnvironment(env: EnvironmentConfig, opts: ApplyOption
         const entry = rec!.stacks[name]!;
         const t0 = Date.now();
         const base = { stack: name, kind: stack.kind };
-        if (ctx.s.signal?.aborted) return { ...base, status: 'failed', error: { message: 'cancelled', exitCode: EXIT.FAILED }, durationMs: 0 };
+        if (ctx.s.signal?.aborted)
+          return { ...base, status: 'failed', error: { message: 'cancelled', exitCode: EXIT.FAILED }, durationMs: 0 };
         if (entry.status === 'planned' && !entry.changes) return { ...base, status: 'unchanged', summary: entry.summary, durationMs: 0 };
         let summary = entry.summary;
         const line = await progress.start(name, `${name}: ${entry.status === 'planned' ? 'applying' : 'planning'}`);
@@ -684,12 +776,16 @@ export async function applyEnvironment(env: EnvironmentConfig, opts: ApplyOption
   }
 
   const stacks = inOrder(ctx.ws, results);
-  if (stacks.some((x) => x.status === 'failed' || x.status === 'declined') || stacks.every((x) => x.status === 'applied' || x.status === 'unchanged')) {
+  if (
+    stacks.some((x) => x.status === 'failed' || x.status === 'declined') ||
+    stacks.every((x) => x.status === 'applied' || x.status === 'unchanged')
+  ) {
     clearSavedPlans(env.name, project);
   } else {
     // Plans made during this apply and still awaiting approval stay saved, with what they apply to.
     for (const x of stacks) {
-      if (x.status === 'applied' || x.status === 'unchanged') rec.stacks[x.stack] = { ...rec.stacks[x.stack]!, status: 'planned', changes: false };
+      if (x.status === 'applied' || x.status === 'unchanged')
+        rec.stacks[x.stack] = { ...rec.stacks[x.stack]!, status: 'planned', changes: false };
       if (x.status === 'blocked') rec.stacks[x.stack] = { ...rec.stacks[x.stack]!, status: 'waiting', changes: false };
     }
     rec.createdAt = new Date().toISOString();
@@ -705,13 +801,19 @@ export async function applyEnvironment(env: EnvironmentConfig, opts: ApplyOption
 /** The confirmation destroy needs; throws NotConfirmedError (exit 2) before anything is touched. */
 export async function confirmDestroy(env: EnvironmentConfig, opts: Pick<DestroyOptions, 'autoApprove' | 'confirm' | 'ask'>): Promise<void> {
   if (opts.confirm !== undefined && opts.confirm !== env.name)
-    throw new NotConfirmedError(`--confirm ${opts.confirm} does not match the environment's name; nothing was destroyed.`, `Pass --confirm ${env.name} to destroy ${env.name}.`);
+    throw new NotConfirmedError(
+      `--confirm ${opts.confirm} does not match the environment's name; nothing was destroyed.`,
+      `Pass --confirm ${env.name} to destroy ${env.name}.`,
+    );
   if (opts.confirm === env.name) return;
   if (env.protected) {
     if (opts.ask) {
       const typed = await opts.ask(`${env.name} is protected. Type its name to destroy every resource of it: `);
       if (typed?.trim() === env.name) return;
-      throw new NotConfirmedError(`the name typed did not match ${env.name}; nothing was destroyed.`, `Type ${env.name} exactly, or pass --confirm ${env.name}.`);
+      throw new NotConfirmedError(
+        `the name typed did not match ${env.name}; nothing was destroyed.`,
+        `Type ${env.name} exactly, or pass --confirm ${env.name}.`,
+      );
     }
     throw new NotConfirmedError(
       `${env.name} is protected and there is no TTY to confirm on: nothing was destroyed.`,
@@ -723,7 +825,10 @@ export async function confirmDestroy(env: EnvironmentConfig, opts: Pick<DestroyO
     if (isYes(await opts.ask(`Destroy every resource of ${env.name}? [y/N] `))) return;
     throw new NotConfirmedError(`not confirmed; nothing was destroyed.`, `Answer y, or pass --yes.`);
   }
-  throw new NotConfirmedError(`no TTY to confirm on: nothing was destroyed.`, `Pass --yes (or --confirm ${env.name}) to destroy ${env.name} from a script.`);
+  throw new NotConfirmedError(
+    `no TTY to confirm on: nothing was destroyed.`,
+    `Pass --yes (or --confirm ${env.name}) to destroy ${env.name} from a script.`,
+  );
 }
 
 /**
@@ -746,7 +851,8 @@ export async function destroyEnvironment(env: EnvironmentConfig, opts: DestroyOp
       const stack = byName.get(name)!;
       const base = { stack: name, kind: stack.kind };
       const t0 = Date.now();
-      if (ctx.s.signal?.aborted) return { ...base, status: 'failed', error: { message: 'cancelled', exitCode: EXIT.FAILED }, durationMs: 0 };
+      if (ctx.s.signal?.aborted)
+        return { ...base, status: 'failed', error: { message: 'cancelled', exitCode: EXIT.FAILED }, durationMs: 0 };
       const line = await progress.start(name, `${name}: destroying`);
       try {
         const st = await currentState(ctx, stack);
@@ -754,9 +860,16 @@ export async function destroyEnvironment(env: EnvironmentConfig, opts: DestroyOp
           line.succeed(`${name}: nothing to destroy`);
           return { ...base, status: 'empty', durationMs: Date.now() - t0 };
         }
-        const r = await tf(ctx, stack, ['apply', '-destroy', '-auto-approve', '-input=false', '-no-color', `-lock-timeout=${ctx.s.lockTimeout}`], ctx.s.limits.destroy);
+        const r = await tf(
+          ctx,
+          stack,
+          ['apply', '-destroy', '-auto-approve', '-input=false', '-no-color', `-lock-timeout=${ctx.s.lockTimeout}`],
+          ctx.s.limits.destroy,
+        );
         if (r.code !== 0) throw translateFailure(name, 'destroy', r);
-        line.succeed(`${name}: destroyed ${st.managed} resource${st.managed === 1 ? '' : 's'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        line.succeed(
+          `${name}: destroyed ${st.managed} resource${st.managed === 1 ? '' : 's'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        );
         return { ...base, status: 'destroyed', durationMs: Date.now() - t0 };
       } catch (e) {
         line.fail(`${name}: destroy failed`);
@@ -767,7 +880,13 @@ export async function destroyEnvironment(env: EnvironmentConfig, opts: DestroyOp
   await progress.flush();
   const stacks = inOrder(ctx.ws, res).reverse();
   const failed = stacks.filter((x) => x.status === 'failed');
-  const exitCode = failed.length ? (failed.every((x) => x.error?.exitCode === EXIT.STATE_LOCKED) ? EXIT.STATE_LOCKED : EXIT.FAILED) : stacks.some((x) => x.status === 'blocked') ? EXIT.FAILED : EXIT.OK;
+  const exitCode = failed.length
+    ? failed.every((x) => x.error?.exitCode === EXIT.STATE_LOCKED)
+      ? EXIT.STATE_LOCKED
+      : EXIT.FAILED
+    : stacks.some((x) => x.status === 'blocked')
+      ? EXIT.FAILED
+      : EXIT.OK;
   return { environment: env.name, ok: exitCode === EXIT.OK, exitCode, stacks, durationMs: Date.now() - started };
 }
 

@@ -49,7 +49,19 @@ export function parseMessages(lines: readonly string[]): PlanMessage[] {
 }
 
 export function summarizePlan(messages: readonly PlanMessage[]): PlanSummary {
-  const s: PlanSummary = { add: 0, change: 0, destroy: 0, created: [], updated: [], replaced: [], destroyed: [], imported: [], forgotten: [], outputsChanged: [], hasChanges: false };
+  const s: PlanSummary = {
+    add: 0,
+    change: 0,
+    destroy: 0,
+    created: [],
+    updated: [],
+    replaced: [],
+    destroyed: [],
+    imported: [],
+    forgotten: [],
+    outputsChanged: [],
+    hasChanges: false,
+  };
   for (const m of messages) {
     if (m.type === 'planned_change' && m.change) {
       const addr = m.change.resource?.addr ?? '?';
@@ -82,7 +94,8 @@ export function summarizePlan(messages: readonly PlanMessage[]): PlanSummary {
       for (const [name, o] of Object.entries(m.outputs)) if (o.action && o.action !== 'noop') s.outputsChanged.push(name);
     }
   }
-  for (const k of ['created', 'updated', 'replaced', 'destroyed', 'imported', 'forgotten', 'outputsChanged'] as const) s[k] = [...new Set(s[k])].sort();
+  for (const k of ['created', 'updated', 'replaced', 'destroyed', 'imported', 'forgotten', 'outputsChanged'] as const)
+    s[k] = [...new Set(s[k])].sort();
   s.hasChanges = s.add + s.change + s.destroy + s.imported.length + s.forgotten.length + s.outputsChanged.length > 0;
   return s;
 }
@@ -97,14 +110,22 @@ export interface PlanWarning {
 export function planWarnings(messages: readonly PlanMessage[]): PlanWarning[] {
   return messages
     .filter((m) => m.type === 'diagnostic' && m.diagnostic?.severity === 'warning')
-    .map((m) => ({ summary: redact(m.diagnostic!.summary ?? ''), ...(m.diagnostic!.detail ? { detail: redact(m.diagnostic!.detail) } : {}), ...(m.diagnostic!.address ? { address: m.diagnostic!.address } : {}) }));
+    .map((m) => ({
+      summary: redact(m.diagnostic!.summary ?? ''),
+      ...(m.diagnostic!.detail ? { detail: redact(m.diagnostic!.detail) } : {}),
+      ...(m.diagnostic!.address ? { address: m.diagnostic!.address } : {}),
+    }));
 }
 
 /** terraform's error diagnostics from the message stream, as the text terraform would print. */
 export function diagnosticsText(messages: readonly PlanMessage[]): string {
   return messages
     .filter((m) => m.type === 'diagnostic' && m.diagnostic?.severity === 'error')
-    .map((m) => [`Error: ${m.diagnostic!.summary ?? ''}`, m.diagnostic!.address ? `  with ${m.diagnostic!.address}` : '', m.diagnostic!.detail ?? ''].filter(Boolean).join('\n\n'))
+    .map((m) =>
+      [`Error: ${m.diagnostic!.summary ?? ''}`, m.diagnostic!.address ? `  with ${m.diagnostic!.address}` : '', m.diagnostic!.detail ?? '']
+        .filter(Boolean)
+        .join('\n\n'),
+    )
     .join('\n\n');
 }
 

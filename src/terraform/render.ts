@@ -49,7 +49,8 @@ export function renderPlanText(r: PlanResult): string {
     lines.push('', `${p.stack}:`, ...p.error!.message.split('\n').map((l) => `  ${l}`));
     if (p.error!.hint) lines.push(`  hint: ${p.error!.hint}`);
   }
-  if (r.changes && r.exitCode === 2) lines.push('', `Saved in ${r.planDir}. Apply exactly this with \`berth apply --env ${r.environment}\`.`);
+  if (r.changes && r.exitCode === 2)
+    lines.push('', `Saved in ${r.planDir}. Apply exactly this with \`berth apply --env ${r.environment}\`.`);
   return redact(lines.join('\n'));
 }
 
@@ -89,14 +90,20 @@ export function renderApplyText(r: ApplyResult): string {
     if (x.error!.hint) lines.push(`  hint: ${x.error!.hint}`);
   }
   if (r.stacks.some((x) => x.status === 'pending'))
-    lines.push('', `The plans made during this apply are saved: review them above and run \`berth apply --env ${r.environment}\` again, or pass --yes.`);
+    lines.push(
+      '',
+      `The plans made during this apply are saved: review them above and run \`berth apply --env ${r.environment}\` again, or pass --yes.`,
+    );
   return redact(lines.join('\n'));
 }
 
 export function renderDestroyText(r: DestroyResult): string {
   const width = Math.max(...r.stacks.map((x) => x.stack.length), 5);
   const lines = [r.ok ? `${r.environment}: destroyed` : `${r.environment}: destroy did not finish`, ''];
-  for (const x of r.stacks) lines.push(`  ${x.stack.padEnd(width)}  ${x.status === 'blocked' ? `kept: ${x.blockedBy!.join(', ')} still reads it` : x.status === 'empty' ? 'nothing to destroy' : x.status}`);
+  for (const x of r.stacks)
+    lines.push(
+      `  ${x.stack.padEnd(width)}  ${x.status === 'blocked' ? `kept: ${x.blockedBy!.join(', ')} still reads it` : x.status === 'empty' ? 'nothing to destroy' : x.status}`,
+    );
   for (const x of r.stacks.filter((s) => s.error)) {
     lines.push('', `${x.stack}:`, ...x.error!.message.split('\n').map((l) => `  ${l}`));
     if (x.error!.hint) lines.push(`  hint: ${x.error!.hint}`);
@@ -106,7 +113,8 @@ export function renderDestroyText(r: DestroyResult): string {
 
 export function renderOutputsText(r: OutputsResult): string {
   const keys = Object.keys(r.outputs).sort();
-  if (!keys.length) return `${r.environment}: no outputs yet${r.notApplied.length ? ' (not applied: ' + r.notApplied.join(', ') + ')' : ''}.`;
+  if (!keys.length)
+    return `${r.environment}: no outputs yet${r.notApplied.length ? ' (not applied: ' + r.notApplied.join(', ') + ')' : ''}.`;
   const width = Math.max(...keys.map((k) => k.length));
   const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
   const lines = keys.map((k) => {

@@ -56,10 +56,16 @@ export function findTerraform(env: NodeJS.ProcessEnv = process.env): Promise<Ter
         const { stdout } = await run(path, ['version', '-json'], { env: { ...env, CHECKPOINT_DISABLE: '1' }, timeout: 20_000 });
         version = (JSON.parse(stdout) as { terraform_version: string }).terraform_version;
       } catch (e) {
-        throw new MissingToolError('terraform', `${path} did not answer \`terraform version\` (${(e as Error).message.split('\n')[0]}). ${how}`);
+        throw new MissingToolError(
+          'terraform',
+          `${path} did not answer \`terraform version\` (${(e as Error).message.split('\n')[0]}). ${how}`,
+        );
       }
       if (compareVersions(version, MIN_TERRAFORM) < 0)
-        throw new MissingToolError(`terraform ${MIN_TERRAFORM}+`, `${path} is terraform ${version}; berth needs ${MIN_TERRAFORM} or newer. ${how}`);
+        throw new MissingToolError(
+          `terraform ${MIN_TERRAFORM}+`,
+          `${path} is terraform ${version}; berth needs ${MIN_TERRAFORM} or newer. ${how}`,
+        );
       return { path, version };
     })();
     if (env !== process.env) return p;

@@ -76,7 +76,10 @@ export function kindOf(env: EnvironmentConfig, stackName: string): StackKind | u
 /** Read the synthesized output of an environment (manifest.json) into the stack graph. */
 export function readWorkspace(env: EnvironmentConfig, synthDir: string, project = projectDir()): Workspace {
   const manifestFile = join(synthDir, 'manifest.json');
-  if (!existsSync(manifestFile)) throw new BerthError(`${manifestFile} is missing: the environment was not synthesized.`, { hint: `Run \`berth synth --env ${env.name}\`.` });
+  if (!existsSync(manifestFile))
+    throw new BerthError(`${manifestFile} is missing: the environment was not synthesized.`, {
+      hint: `Run \`berth synth --env ${env.name}\`.`,
+    });
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { stacks?: Record<string, ManifestStack> };
   const workDir = paths.workDir(env.name, project);
   const stacks: StackWork[] = Object.entries(manifest.stacks ?? {}).map(([key, s]) => {

@@ -45,7 +45,10 @@ interface Where {
   partition: string;
 }
 
-type AlarmFn = (key: string, cfg: Omit<ConstructorParameters<typeof CloudwatchMetricAlarm>[2], 'alarmActions' | 'okActions' | 'treatMissingData' | 'actionsEnabled'>) => CloudwatchMetricAlarm;
+type AlarmFn = (
+  key: string,
+  cfg: Omit<ConstructorParameters<typeof CloudwatchMetricAlarm>[2], 'alarmActions' | 'okActions' | 'treatMissingData' | 'actionsEnabled'>,
+) => CloudwatchMetricAlarm;
 
 export class Alarms extends Construct {
   readonly topicArn: string;
@@ -130,7 +133,16 @@ export class Alarms extends Construct {
             Sid: 'AccountManages',
             Effect: 'Allow',
             Principal: { AWS: '*' },
-            Action: ['SNS:GetTopicAttributes', 'SNS:SetTopicAttributes', 'SNS:AddPermission', 'SNS:RemovePermission', 'SNS:DeleteTopic', 'SNS:Subscribe', 'SNS:ListSubscriptionsByTopic', 'SNS:Publish'],
+            Action: [
+              'SNS:GetTopicAttributes',
+              'SNS:SetTopicAttributes',
+              'SNS:AddPermission',
+              'SNS:RemovePermission',
+              'SNS:DeleteTopic',
+              'SNS:Subscribe',
+              'SNS:ListSubscriptionsByTopic',
+              'SNS:Publish',
+            ],
             Resource: topicArn,
             Condition: { StringEquals: { 'AWS:SourceOwner': where.account } },
           },
@@ -148,7 +160,9 @@ export class Alarms extends Construct {
         ],
       }),
     });
-    [...a.emails].sort().forEach((email, i) => new SnsTopicSubscription(this, `email-${i}`, { topicArn: topic.arn, protocol: 'email', endpoint: email }));
+    [...a.emails]
+      .sort()
+      .forEach((email, i) => new SnsTopicSubscription(this, `email-${i}`, { topicArn: topic.arn, protocol: 'email', endpoint: email }));
     return topic;
   }
 

@@ -38,7 +38,7 @@ export class Dashboard extends Construct {
     let x = 0;
     for (const w of this.widgets) {
       const width = (w.width as number) ?? W;
-      if (x + width > 24) (x = 0), (y += H);
+      if (x + width > 24) ((x = 0), (y += H));
       Object.assign(w, { x, y, width, height: (w.height as number) ?? H });
       x += width;
     }

@@ -103,8 +103,13 @@ export class Data extends Construct {
     });
 
     // When the cluster was first created, kept in state (ignore_changes): names its final snapshot.
-    const created = env.sandbox || props.finalSnapshotIdentifier ? undefined : new DataResource(this, 'cluster-created', { input: { at: Fn.timestamp() }, lifecycle: { ignoreChanges: ['input'] } });
-    const finalSnapshot = props.finalSnapshotIdentifier ?? (created ? `${n.dbFinalSnapshot}-${Fn.formatdate('YYYYMMDDhhmm', Token.asString(created.output.lookup('at')))}` : undefined);
+    const created =
+      env.sandbox || props.finalSnapshotIdentifier
+        ? undefined
+        : new DataResource(this, 'cluster-created', { input: { at: Fn.timestamp() }, lifecycle: { ignoreChanges: ['input'] } });
+    const finalSnapshot =
+      props.finalSnapshotIdentifier ??
+      (created ? `${n.dbFinalSnapshot}-${Fn.formatdate('YYYYMMDDhhmm', Token.asString(created.output.lookup('at')))}` : undefined);
 
     const parameters = new RdsClusterParameterGroup(this, 'parameters', {
       name: n.dbCluster,

@@ -84,7 +84,14 @@ export class Security extends Construct {
         referencedSecurityGroupId: to.group,
       });
 
-    for (const p of publicPorts) ingress(`alb-in-${p}`, alb.id, p, `${p === 80 ? 'HTTP (redirected to HTTPS)' : p === 443 ? 'HTTPS' : `Port ${p}`} from the internet`, { cidr: anywhere });
+    for (const p of publicPorts)
+      ingress(
+        `alb-in-${p}`,
+        alb.id,
+        p,
+        `${p === 80 ? 'HTTP (redirected to HTTPS)' : p === 443 ? 'HTTPS' : `Port ${p}`} from the internet`,
+        { cidr: anywhere },
+      );
     for (const p of servicePorts) {
       egress(`alb-out-app-${p}`, alb.id, p, `To the app tasks on service port ${p}`, { group: app.id });
       ingress(`app-in-alb-${p}`, app.id, p, `Service port ${p} from the load balancer`, { group: alb.id });

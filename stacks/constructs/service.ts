@@ -180,7 +180,8 @@ export class Service extends Construct {
       });
       this.operatorSecretArns[name] = secrets[name]!.arn;
     });
-    return (r: SecretRef) => (r.secret === '@database' ? props.databaseSecretArn : r.secret === '@redis' ? props.redisSecretArn : secrets[r.secret]!.arn);
+    return (r: SecretRef) =>
+      r.secret === '@database' ? props.databaseSecretArn : r.secret === '@redis' ? props.redisSecretArn : secrets[r.secret]!.arn;
   }
 
   /** One service: validated against the other stacks' outputs, then its log group, roles, task definition, service and scaling. */
@@ -192,7 +193,11 @@ export class Service extends Construct {
     if (!repoUrl || !repoArn) throw new Error(`service ${svc.name}: no repository ${svc.repository} in the registry stack`);
     if (!tgArn) throw new Error(`service ${svc.name}: no target group in the edge stack`);
     const sn = serviceNames(props.env, svc);
-    const logGroup = new CloudwatchLogGroup(this, `${svc.name}-logs`, { name: sn.logGroup, retentionInDays: svc.logRetentionDays, tags: { service: svc.name } });
+    const logGroup = new CloudwatchLogGroup(this, `${svc.name}-logs`, {
+      name: sn.logGroup,
+      retentionInDays: svc.logRetentionDays,
+      tags: { service: svc.name },
+    });
     const execRole = this.executionRole(sh, svc, logGroup, repoArn);
     const taskRole = new IamRole(this, `${svc.name}-task-role`, {
       name: sn.taskRole,
@@ -225,10 +230,21 @@ export class Service extends Construct {
     }
     const statements: object[] = [
       { Sid: 'EcrAuth', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
-      { Sid: 'EcrPull', Effect: 'Allow', Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'], Resource: repoArn },
-      { Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [logGroup.arn, `${logGroup.arn}:*`] },
+      {
+        Sid: 'EcrPull',
+        Effect: 'Allow',
+        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+        Resource: repoArn,
+      },
+      {
+        Sid: 'Logs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: [logGroup.arn, `${logGroup.arn}:*`],
+      },
     ];
-    if (secretArns.length) statements.push({ Sid: 'Secrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secretArns });
+    if (secretArns.length)
+      statements.push({ Sid: 'Secrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: secretArns });
     new IamRolePolicy(this, `${k}-execution-policy`, {
       name: 'execution',
       role: execRole.id,

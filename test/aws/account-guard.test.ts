@@ -9,7 +9,13 @@ import { parseEnvironment } from '../../src/config/load.js';
 import { startEmulator, type Emulator } from '../../src/sandbox/emulator.js';
 import { ListClustersCommand } from '@aws-sdk/client-ecs';
 
-const base = { name: 'prod', app: 'shop', domain: { name: 'shop.example' }, state: { bucket: 'tf-state' }, services: [{ name: 'api', port: 8080 }] };
+const base = {
+  name: 'prod',
+  app: 'shop',
+  domain: { name: 'shop.example' },
+  state: { bucket: 'tf-state' },
+  services: [{ name: 'api', port: 8080 }],
+};
 
 describe('account guard', () => {
   let emu: Emulator;

@@ -81,7 +81,7 @@ describe('classifyAwsError', () => {
   it('access denied names the action and the resource AWS named', () => {
     const msg =
       'User: arn:aws:sts::123456789012:assumed-role/ci/x is not authorized to perform: ecs:UpdateService on resource: ' +
-        'arn:aws:ecs:eu-west-1:123456789012:service/c/api because no identity-based policy allows the ecs:UpdateService action';
+      'arn:aws:ecs:eu-west-1:123456789012:service/c/api because no identity-based policy allows the ecs:UpdateService action';
     expect(deniedAction(msg)).toEqual({
       principal: 'arn:aws:sts::123456789012:assumed-role/ci/x',
       action: 'ecs:UpdateService',

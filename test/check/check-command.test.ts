@@ -14,7 +14,8 @@ import { runCli, tempProject } from '../helpers/cli.js';
 const project = tempProject('berth-check-');
 afterAll(() => project.cleanup());
 
-function writeEnv(name: string, patch: (e: Record<string, any>) => void): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+function writeEnv(name: string, patch: (e: Record<string, any>) => void): void {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   const e = JSON.parse(readFileSync('templates/environments/platform.json', 'utf8'));
   e.name = name;
   patch(e);
@@ -53,19 +54,26 @@ describe('berth check', () => {
     const r = await runCli(['check', '--env', 'weak'], { project: project.dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^weak: 2 findings/);
-    expect(r.stdout).toMatch(/HIGH BERTH-CACHE-002 Redis is encrypted in transit \(TLS\)\n {2}chatbot-weak-cache \/ aws_elasticache_replication_group\.\S+: transit_encryption_enabled is not true\n {2}fix: Set cache\.transitEncryption to true/);
-    expect(r.stdout).toMatch(/HIGH BERTH-SECRET-001 .*\n {2}chatbot-weak-service \/ aws_ecs_task_definition\.\S+: container api: ADMIN_PASSWORD looks like a secret/);
+    expect(r.stdout).toMatch(
+      /HIGH BERTH-CACHE-002 Redis is encrypted in transit \(TLS\)\n {2}chatbot-weak-cache \/ aws_elasticache_replication_group\.\S+: transit_encryption_enabled is not true\n {2}fix: Set cache\.transitEncryption to true/,
+    );
+    expect(r.stdout).toMatch(
+      /HIGH BERTH-SECRET-001 .*\n {2}chatbot-weak-service \/ aws_ecs_task_definition\.\S+: container api: ADMIN_PASSWORD looks like a secret/,
+    );
     // The finding names the variable, never its value.
     expect(r.stdout + r.stderr).not.toContain('correct-horse');
     const json = await runCli(['check', '--env', 'weak', '--json'], { project: project.dir });
     expect(json.code).toBe(1);
     const doc = JSON.parse(json.stdout);
     expect(doc.findings.map((f: { rule: string }) => f.rule).sort()).toEqual(['BERTH-CACHE-002', 'BERTH-SECRET-001']);
-    expect(doc.findings[0]).toEqual(expect.objectContaining({ stack: expect.any(String), resource: expect.any(String), fix: expect.any(String), severity: 'high' }));
+    expect(doc.findings[0]).toEqual(
+      expect.objectContaining({ stack: expect.any(String), resource: expect.any(String), fix: expect.any(String), severity: 'high' }),
+    );
   });
 
   it('a waiver with a reason silences its finding: shown as waived, exit 0', async () => {
-    const weaken = (e: Record<string, any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const weaken = (e: Record<string, any>) => {
+      // eslint-disable-line @typescript-eslint/no-explicit-any
       e.cache.transitEncryption = false;
       e.cache.authToken = false;
     };
@@ -80,7 +88,9 @@ describe('berth check', () => {
     const r = await runCli(['check', '--env', 'waived'], { project: project.dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/no findings .*1 waived/);
-    expect(r.stdout).toContain(`BERTH-CACHE-002 ${f.stack} / ${f.resource}: transit_encryption_enabled is not true (waived: Legacy client without TLS support; replaced in Q3.)`);
+    expect(r.stdout).toContain(
+      `BERTH-CACHE-002 ${f.stack} / ${f.resource}: transit_encryption_enabled is not true (waived: Legacy client without TLS support; replaced in Q3.)`,
+    );
   });
 
   it('a waiver without a reason is refused by the config schema (exit 2)', async () => {

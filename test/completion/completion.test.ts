@@ -21,7 +21,10 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'bin'));
   for (const e of ['prod', 'stage']) writeFileSync(join(dir, 'environments', `${e}.json`), '{}');
   // `berth` on PATH, as an installed package puts it (the scripts call it for service names).
-  writeFileSync(join(dir, 'bin', 'berth'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, 'bin', 'berth.js'))} "$@"\n`);
+  writeFileSync(
+    join(dir, 'bin', 'berth'),
+    `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, 'bin', 'berth.js'))} "$@"\n`,
+  );
   chmodSync(join(dir, 'bin', 'berth'), 0o755);
   const r = await runCli(['completion', 'bash']);
   expect(r.code).toBe(0);
@@ -38,7 +41,11 @@ function shell(cmd: string, args: string[]): { status: number | null; stdout: st
 function tab(line: string): string[] {
   const words = line.split(' ');
   const script = `source ${JSON.stringify(bashScript)}; COMP_WORDS=(${words.map((w) => JSON.stringify(w)).join(' ')}); COMP_CWORD=${words.length - 1}; _berth; printf '%s\\n' "\${COMPREPLY[@]}"`;
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-c', script], { cwd: dir, env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, HOME: dir }, encoding: 'utf8' });
+  const r = spawnSync('bash', ['--noprofile', '--norc', '-c', script], {
+    cwd: dir,
+    env: { PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, HOME: dir },
+    encoding: 'utf8',
+  });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout.split('\n').filter(Boolean).sort();
 }
@@ -50,7 +57,10 @@ describe('berth completion', () => {
       const text = (await runCli(['completion', shell])).stdout;
       for (const c of program.commands) {
         expect(text, `${shell}: ${c.name()}`).toContain(c.name());
-        for (const s of [c, ...c.commands]) for (const o of s.options) if (o.long && !o.hidden) expect(text, `${shell}: ${s.name()} ${o.long}`).toContain(shell === 'fish' ? `-l ${o.long.slice(2)}` : o.long);
+        for (const s of [c, ...c.commands])
+          for (const o of s.options)
+            if (o.long && !o.hidden)
+              expect(text, `${shell}: ${s.name()} ${o.long}`).toContain(shell === 'fish' ? `-l ${o.long.slice(2)}` : o.long);
       }
     }
   });
@@ -90,7 +100,11 @@ describe('berth completion', () => {
     const r = shell('zsh', ['-f', '-c', script]);
     expect(r.error, 'zsh is needed for this test (apt-get install zsh; .ci/run installs it)').toBeUndefined();
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.split('---').map((x) => x.trim().split(/\s+/).sort())).toEqual([['prod', 'sandbox', 'stage'], ['api'], ['down', 'status', 'up']]);
+    expect(r.stdout.split('---').map((x) => x.trim().split(/\s+/).sort())).toEqual([
+      ['prod', 'sandbox', 'stage'],
+      ['api'],
+      ['down', 'status', 'up'],
+    ]);
   });
 
   it('fish: real completions of commands, environments, services and flags', async () => {
@@ -100,7 +114,10 @@ describe('berth completion', () => {
     const r = shell('fish', ['--no-config', '-c', script]);
     expect(r.error, 'fish is needed for this test (apt-get install fish; .ci/run installs it)').toBeUndefined();
     expect(r.status, r.stderr).toBe(0);
-    const got = r.stdout.split('---').slice(0, lines.length).map((x) => x.trim().split('\n').filter(Boolean).sort());
+    const got = r.stdout
+      .split('---')
+      .slice(0, lines.length)
+      .map((x) => x.trim().split('\n').filter(Boolean).sort());
     expect(got).toEqual([['plan'], ['prod', 'sandbox', 'stage'], ['api'], ['down', 'status', 'up'], ['--markdown']]);
   });
 });

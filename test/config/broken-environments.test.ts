@@ -10,7 +10,8 @@ import { runCli, tempProject } from '../helpers/cli.js';
 
 const template = JSON.parse(readFileSync(new URL('../../templates/environments/platform.json', import.meta.url), 'utf8'));
 
-function variant(name: string, mutate: (e: any) => void): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+function variant(name: string, mutate: (e: any) => void): any {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   const e = structuredClone(template);
   e.name = name;
   mutate(e);
@@ -28,7 +29,11 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'syntax', content: '{ "name": "syntax", "app": "x", ', expect: ['line 1, column', 'the end of the file; expected a key in double quotes'] },
+  {
+    name: 'syntax',
+    content: '{ "name": "syntax", "app": "x", ',
+    expect: ['line 1, column', 'the end of the file; expected a key in double quotes'],
+  },
   { name: 'not-object', content: '[1, 2, 3]', expect: ['(root)', 'found [1,2,3]', 'expected an object'] },
   {
     name: 'bad-port',
@@ -78,7 +83,12 @@ const cases: Case[] = [
   {
     name: 'secret-ref',
     content: variant('secret-ref', (e) => (e.services[0].secrets = { DB: '@database:host', 'BAD NAME': 'x/y' })),
-    expect: ['services[0].secrets.DB', '"@database:<key>" with key one of username, password', 'services[0].secrets.BAD NAME', 'an environment variable name'],
+    expect: [
+      'services[0].secrets.DB',
+      '"@database:<key>" with key one of username, password',
+      'services[0].secrets.BAD NAME',
+      'an environment variable name',
+    ],
   },
   {
     name: 'name-mismatch',
@@ -105,7 +115,10 @@ describe('broken environment files', () => {
     project = tempProject();
     mkdirSync(join(project.dir, 'environments'));
     for (const c of cases) {
-      writeFileSync(join(project.dir, 'environments', `${c.name}.json`), typeof c.content === 'string' ? c.content : JSON.stringify(c.content, null, 2));
+      writeFileSync(
+        join(project.dir, 'environments', `${c.name}.json`),
+        typeof c.content === 'string' ? c.content : JSON.stringify(c.content, null, 2),
+      );
     }
   });
   afterAll(() => project.cleanup());

@@ -65,7 +65,11 @@ describe('berth init', () => {
     expect(r.code).toBe(EXIT.OK);
     const wf = join(dir, '.github', 'workflows');
     const names = readdirSync(wf).sort();
-    expect(names).toEqual(readdirSync('templates/ci/github').filter((f) => f.endsWith('.yml')).sort());
+    expect(names).toEqual(
+      readdirSync('templates/ci/github')
+        .filter((f) => f.endsWith('.yml'))
+        .sort(),
+    );
     for (const f of names) {
       const text = readFileSync(join(wf, f), 'utf8');
       const w = parse(text) as { env?: Record<string, string>; concurrency?: { group: string } };

@@ -24,13 +24,20 @@ function schemaPaths(doc: unknown): string[] {
   if (validate(doc)) return [];
   return [
     ...new Set(
-      (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames').map((e) => {
-        const parts = e.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-        const extra = (e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (e.params as { additionalProperty?: string }).additionalProperty;
-        if (e.propertyName) parts.push(e.propertyName);
-        if (extra) parts.push(extra);
-        return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
-      }),
+      (validate.errors ?? [])
+        .filter((e) => e.keyword !== 'propertyNames')
+        .map((e) => {
+          const parts = e.instancePath
+            .split('/')
+            .slice(1)
+            .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+          const extra =
+            (e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ??
+            (e.params as { additionalProperty?: string }).additionalProperty;
+          if (e.propertyName) parts.push(e.propertyName);
+          if (extra) parts.push(extra);
+          return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+        }),
     ),
   ].sort();
 }
@@ -104,9 +111,18 @@ describe('the environment JSON Schema', () => {
     const s = schemaPaths(doc);
     // A missing object is one error for the schema ("domain") and one per required field inside it
     // for the validator ("domain.name"): the same place, seen from one level up.
-    const covers = (outer: string, inner: string) => inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`) || outer === '';
-    for (const p of v) expect(s.some((x) => covers(x, p)), `validator path ${p} not flagged by the schema (${s.join(', ')})`).toBe(true);
-    for (const x of s) expect(v.some((p) => covers(x, p)), `schema path ${x} not flagged by the validator (${v.join(', ')})`).toBe(true);
+    const covers = (outer: string, inner: string) =>
+      inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`) || outer === '';
+    for (const p of v)
+      expect(
+        s.some((x) => covers(x, p)),
+        `validator path ${p} not flagged by the schema (${s.join(', ')})`,
+      ).toBe(true);
+    for (const x of s)
+      expect(
+        v.some((p) => covers(x, p)),
+        `schema path ${x} not flagged by the validator (${v.join(', ')})`,
+      ).toBe(true);
   });
 
   it.each(Object.entries(crossFieldOnly))('leaves the cross-field rule "%s" to the validator, which refuses it', (_name, doc) => {

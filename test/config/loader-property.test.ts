@@ -97,7 +97,7 @@ function randomValue(r: Rand, depth = 0): unknown {
 /** Every [container, key] in the tree, so a mutation can aim anywhere. */
 function slots(v: unknown, out: Array<[any, string | number]> = []): Array<[any, string | number]> {
   if (Array.isArray(v)) v.forEach((x, i) => (out.push([v, i]), slots(x, out)));
-  else if (v && typeof v === 'object') for (const k of Object.keys(v)) out.push([v, k]), slots((v as any)[k], out);
+  else if (v && typeof v === 'object') for (const k of Object.keys(v)) (out.push([v, k]), slots((v as any)[k], out));
   return out;
 }
 

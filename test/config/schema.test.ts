@@ -10,7 +10,16 @@ const read = (n: string) => JSON.parse(readFileSync(new URL(`../../templates/env
 
 describe('environment schema', () => {
   it('fills production-safe defaults for everything left out', () => {
-    const env = parseEnvironment({ name: 'prod', app: 'shop', domain: { name: 'shop.example' }, state: { bucket: 'tf-state' }, services: [{ name: 'api', port: 8080 }] }, 'x.json');
+    const env = parseEnvironment(
+      {
+        name: 'prod',
+        app: 'shop',
+        domain: { name: 'shop.example' },
+        state: { bucket: 'tf-state' },
+        services: [{ name: 'api', port: 8080 }],
+      },
+      'x.json',
+    );
     expect(env.protected).toBe(true);
     expect(env.sandbox).toBe(false);
     expect(env.network).toEqual({ cidr: '10.0.0.0/16', azCount: 2, nat: 'per-az', flowLogRetentionDays: 30 });
@@ -22,11 +31,27 @@ describe('environment schema', () => {
     expect(svc.repository).toBe('shop/api');
     expect(svc.cpuArchitecture).toBe('X86_64');
     expect([svc.minCount, svc.desiredCount, svc.maxCount]).toEqual([2, 2, 4]);
-    expect(svc.healthCheck).toEqual({ intervalSeconds: 30, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, gracePeriodSeconds: 60 });
+    expect(svc.healthCheck).toEqual({
+      intervalSeconds: 30,
+      timeoutSeconds: 5,
+      healthyThreshold: 2,
+      unhealthyThreshold: 3,
+      gracePeriodSeconds: 60,
+    });
   });
 
   it('mysql gets its own default version', () => {
-    const env = parseEnvironment({ name: 'pp', app: 'shop', domain: { name: 'a.io' }, database: { engine: 'mysql' }, state: { bucket: 'b-b' }, services: [{ name: 'api', port: 1 }] }, 'x');
+    const env = parseEnvironment(
+      {
+        name: 'pp',
+        app: 'shop',
+        domain: { name: 'a.io' },
+        database: { engine: 'mysql' },
+        state: { bucket: 'b-b' },
+        services: [{ name: 'api', port: 1 }],
+      },
+      'x',
+    );
     expect(env.database.version).toMatch(/mysql_aurora/);
   });
 
@@ -47,7 +72,9 @@ describe('environment schema', () => {
   });
 
   it('local state is refused outside the sandbox', () => {
-    expect(() => parseEnvironment({ ...read('platform'), state: { backend: 'local' } }, 'p.json')).toThrow(/local state is for sandbox environments only/);
+    expect(() => parseEnvironment({ ...read('platform'), state: { backend: 'local' } }, 'p.json')).toThrow(
+      /local state is for sandbox environments only/,
+    );
   });
 
   it('documents every field, with a default or marked required', () => {
@@ -63,7 +90,12 @@ describe('network plan and names', () => {
   it('lays subnets out as the runbooks do', () => {
     const plan = subnetPlan('10.0.0.0/16', 2);
     expect(plan.map((p) => `${p.tier}:${p.cidr}`)).toEqual([
-      'public:10.0.1.0/24', 'public:10.0.2.0/24', 'private:10.0.10.0/24', 'private:10.0.11.0/24', 'database:10.0.20.0/24', 'database:10.0.21.0/24',
+      'public:10.0.1.0/24',
+      'public:10.0.2.0/24',
+      'private:10.0.10.0/24',
+      'private:10.0.11.0/24',
+      'database:10.0.20.0/24',
+      'database:10.0.21.0/24',
     ]);
     expect(isNetworkAddress('10.0.0.0/16')).toBe(true);
     expect(isNetworkAddress('10.0.1.0/16')).toBe(false);
@@ -79,7 +111,9 @@ describe('network plan and names', () => {
     const env = parseEnvironment({ ...read('two-service'), app: 'averyverylongapp', name: 'two-service' }, 'x', 'two-service');
     for (const s of env.services) expect(serviceNames(env, s).targetGroup.length).toBeLessThanOrEqual(32);
     // 20 + 1 + 11 characters of prefix: both services' target groups are cut to the same 32 characters.
-    expect(() => parseEnvironment({ ...read('two-service'), app: 'averyveryverylongapp', name: 'two-service' }, 'x', 'two-service')).toThrow(
+    expect(() =>
+      parseEnvironment({ ...read('two-service'), app: 'averyveryverylongapp', name: 'two-service' }, 'x', 'two-service'),
+    ).toThrow(
       /services\[1\]\.name: found "api"; expected a name whose target group name differs from services\[0\]\.name's: both become "averyveryverylongapp-two-service"/,
     );
     expect(names(env).alb.length).toBeLessThanOrEqual(32);

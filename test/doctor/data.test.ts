@@ -111,6 +111,8 @@ describe('doctor redis (pure)', () => {
     f.sg.groups.find((g) => g.GroupId === ID.sgCache)!.IpPermissions = [];
     const r = one(checkRedis(f, input()), 'redis.reachability');
     expect(r.status).toBe('FAIL');
-    expect(r.fix?.commands).toEqual([`aws ec2 authorize-security-group-ingress --group-id ${ID.sgCache} --protocol tcp --port 6379 --source-group ${ID.sgApp}`]);
+    expect(r.fix?.commands).toEqual([
+      `aws ec2 authorize-security-group-ingress --group-id ${ID.sgCache} --protocol tcp --port 6379 --source-group ${ID.sgApp}`,
+    ]);
   });
 });

@@ -51,12 +51,27 @@ describe('doctor health (pure)', () => {
   it('unhealthy targets: reasons are explained; none healthy FAILs', () => {
     const f = health();
     f.services[0]!.targetHealth = [
-      { Target: { Id: '10.0.10.37', Port: 8001 }, TargetHealth: { State: 'unhealthy', Reason: 'Target.Timeout', Description: 'Request timed out' } },
-      { Target: { Id: '10.0.11.52', Port: 8001 }, TargetHealth: { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch', Description: 'Health checks failed with these codes: [404]' } },
+      {
+        Target: { Id: '10.0.10.37', Port: 8001 },
+        TargetHealth: { State: 'unhealthy', Reason: 'Target.Timeout', Description: 'Request timed out' },
+      },
+      {
+        Target: { Id: '10.0.11.52', Port: 8001 },
+        TargetHealth: {
+          State: 'unhealthy',
+          Reason: 'Target.ResponseCodeMismatch',
+          Description: 'Health checks failed with these codes: [404]',
+        },
+      },
     ];
     const bad = one(checkHealth(f, input()), 'health.targets');
     expect(bad.status).toBe('FAIL');
-    expect(bad.evidence.explanation).toEqual(expect.arrayContaining([expect.stringMatching(/^Target.Timeout: no answer in time/), expect.stringMatching(/^Target.ResponseCodeMismatch/)]));
+    expect(bad.evidence.explanation).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Target.Timeout: no answer in time/),
+        expect.stringMatching(/^Target.ResponseCodeMismatch/),
+      ]),
+    );
     expect(bad.see).toContain('security-groups.alb-to-app');
   });
 
@@ -67,7 +82,9 @@ describe('doctor health (pure)', () => {
     f.rules[ID.https] = [];
     const bad = one(checkHealth(f, input()), 'health.routing');
     expect(bad.status).toBe('FAIL');
-    expect(bad.fix?.commands?.[0]).toBe(`aws elbv2 modify-listener --listener-arn ${ID.https} --default-actions Type=forward,TargetGroupArn=${ID.tg}`);
+    expect(bad.fix?.commands?.[0]).toBe(
+      `aws elbv2 modify-listener --listener-arn ${ID.https} --default-actions Type=forward,TargetGroupArn=${ID.tg}`,
+    );
   });
 
   it('HTTP not redirecting, or an old TLS policy, WARNs', () => {
@@ -90,8 +107,14 @@ describe('doctor health (pure)', () => {
   });
 
   it('reads port and path out of container health check commands', () => {
-    expect(parseHealthCommand(['CMD-SHELL', 'curl -f http://localhost:8501/_stcore/health || exit 1'])).toEqual({ port: 8501, path: '/_stcore/health' });
-    expect(parseHealthCommand(['CMD', 'wget', '-qO-', 'http://127.0.0.1:8000/api/v1/health'])).toEqual({ port: 8000, path: '/api/v1/health' });
+    expect(parseHealthCommand(['CMD-SHELL', 'curl -f http://localhost:8501/_stcore/health || exit 1'])).toEqual({
+      port: 8501,
+      path: '/_stcore/health',
+    });
+    expect(parseHealthCommand(['CMD', 'wget', '-qO-', 'http://127.0.0.1:8000/api/v1/health'])).toEqual({
+      port: 8000,
+      path: '/api/v1/health',
+    });
     expect(parseHealthCommand(['CMD-SHELL', 'python -c "import sys"'])).toEqual({});
     expect(parseHealthCommand(undefined)).toBeUndefined();
   });

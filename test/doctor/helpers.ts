@@ -6,7 +6,10 @@ export const of = (fs: Finding[], check: string) => fs.filter((f) => f.check ===
 /** The one finding of `check` about `resource` (or the only one of that check). */
 export function one(fs: Finding[], check: string, resource?: string): Finding {
   const xs = of(fs, check).filter((f) => resource === undefined || f.resource === resource);
-  if (xs.length !== 1) throw new Error(`expected one ${check}${resource ? ` for ${resource}` : ''}, got ${xs.length}: ${JSON.stringify(xs.map((x) => [x.status, x.resource, x.message]))}`);
+  if (xs.length !== 1)
+    throw new Error(
+      `expected one ${check}${resource ? ` for ${resource}` : ''}, got ${xs.length}: ${JSON.stringify(xs.map((x) => [x.status, x.resource, x.message]))}`,
+    );
   return xs[0]!;
 }
 

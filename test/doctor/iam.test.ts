@@ -4,7 +4,8 @@ import { ID, iam, input } from './fixtures/world.js';
 import { one, statuses } from './helpers.js';
 
 const policy = (f: ReturnType<typeof iam>) => f.services[0]!.executionRole!.policies[0]!.document!;
-const stmt = (f: ReturnType<typeof iam>, sid: string) => (policy(f).Statement as { Sid?: string; Resource?: string | string[]; Action?: string[] }[]).find((s) => s.Sid === sid)!;
+const stmt = (f: ReturnType<typeof iam>, sid: string) =>
+  (policy(f).Statement as { Sid?: string; Resource?: string | string[]; Action?: string[] }[]).find((s) => s.Sid === sid)!;
 
 describe('doctor iam (pure)', () => {
   it("passes on the stacks' own execution policy", () => {
@@ -20,7 +21,9 @@ describe('doctor iam (pure)', () => {
     expect(bad.status).toBe('FAIL');
     expect(bad.resource).toBe(ID.redisSecret);
     expect(bad.message).toContain('REDIS_URL');
-    expect(bad.fix?.commands?.[0]).toContain('aws iam put-role-policy --role-name chatbot-platform-api-exec --policy-name berth-read-secrets');
+    expect(bad.fix?.commands?.[0]).toContain(
+      'aws iam put-role-policy --role-name chatbot-platform-api-exec --policy-name berth-read-secrets',
+    );
     expect(bad.fix?.commands?.[0]).toContain(`"Resource":["${ID.redisSecret}"]`);
   });
 
@@ -28,7 +31,10 @@ describe('doctor iam (pure)', () => {
     const f = iam();
     stmt(f, 'Secrets').Resource = ['arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:*'];
     expect(one(checkIam(f, input()), 'iam.secret-read').status).toBe('PASS');
-    f.services[0]!.executionRole!.policies.push({ source: 'inline:deny', document: { Statement: [{ Effect: 'Deny', Action: 'secretsmanager:*', Resource: ID.openaiSecret }] } });
+    f.services[0]!.executionRole!.policies.push({
+      source: 'inline:deny',
+      document: { Statement: [{ Effect: 'Deny', Action: 'secretsmanager:*', Resource: ID.openaiSecret }] },
+    });
     const bad = one(checkIam(f, input()), 'iam.secret-read');
     expect(bad.status).toBe('FAIL');
     expect(String(bad.evidence.checks)).toContain('denied by inline:deny');
@@ -56,7 +62,23 @@ describe('doctor iam (pure)', () => {
     f.services[0]!.executionRole!.policies = [
       {
         source: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
-        document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['ecr:GetAuthorizationToken', 'ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }] },
+        document: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: [
+                'ecr:GetAuthorizationToken',
+                'ecr:BatchCheckLayerAvailability',
+                'ecr:GetDownloadUrlForLayer',
+                'ecr:BatchGetImage',
+                'logs:CreateLogStream',
+                'logs:PutLogEvents',
+              ],
+              Resource: '*',
+            },
+          ],
+        },
       },
     ];
     const fs = checkIam(f, input());
@@ -67,8 +89,12 @@ describe('doctor iam (pure)', () => {
 
   it('a role that does not trust ecs-tasks, or does not exist, FAILs', () => {
     const f = iam();
-    f.services[0]!.executionRole!.trust = { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
-    expect(one(checkIam(f, input()), 'iam.execution-role').fix?.commands?.[0]).toContain('aws iam update-assume-role-policy --role-name chatbot-platform-api-exec');
+    f.services[0]!.executionRole!.trust = {
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    };
+    expect(one(checkIam(f, input()), 'iam.execution-role').fix?.commands?.[0]).toContain(
+      'aws iam update-assume-role-policy --role-name chatbot-platform-api-exec',
+    );
     f.services[0]!.executionRole = { name: 'chatbot-platform-api-exec', found: false, policies: [] };
     const fs = checkIam(f, input());
     expect(one(fs, 'iam.execution-role').status).toBe('FAIL');
@@ -77,7 +103,9 @@ describe('doctor iam (pure)', () => {
 
   it('an over-broad task role WARNs', () => {
     const f = iam();
-    f.services[0]!.taskRole!.policies = [{ source: 'arn:aws:iam::aws:policy/AdministratorAccess', document: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } }];
+    f.services[0]!.taskRole!.policies = [
+      { source: 'arn:aws:iam::aws:policy/AdministratorAccess', document: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },
+    ];
     expect(one(checkIam(f, input()), 'iam.task-role').status).toBe('WARN');
   });
 });

@@ -45,7 +45,9 @@ describe('doctor network (pure)', () => {
     t.Routes = t.Routes!.filter((r) => r.DestinationCidrBlock !== '0.0.0.0/0');
     const bad = one(checkNetwork(f, input()), 'network.database-route', ID.db1);
     expect(bad.status).toBe('FAIL');
-    expect(bad.fix?.commands).toEqual([`aws ec2 create-route --route-table-id ${ID.rtbDb1} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${ID.nat}`]);
+    expect(bad.fix?.commands).toEqual([
+      `aws ec2 create-route --route-table-id ${ID.rtbDb1} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${ID.nat}`,
+    ]);
   });
 
   it('a NAT gateway that failed: every private route FAILs naming it, and the NAT check FAILs', () => {
@@ -62,22 +64,34 @@ describe('doctor network (pure)', () => {
   it('a blackhole route (NAT deleted) is reported as such', () => {
     const f = network();
     const t = f.routeTables.find((x) => x.RouteTableId === ID.rtbPriv1)!;
-    t.Routes = t.Routes!.map((r) => (r.DestinationCidrBlock === '0.0.0.0/0' ? { ...r, NatGatewayId: 'nat-0deleted000000000', State: 'blackhole' } : r));
+    t.Routes = t.Routes!.map((r) =>
+      r.DestinationCidrBlock === '0.0.0.0/0' ? { ...r, NatGatewayId: 'nat-0deleted000000000', State: 'blackhole' } : r,
+    );
     const bad = one(checkNetwork(f, input()), 'network.private-route', ID.priv1);
     expect(bad.status).toBe('FAIL');
     expect(bad.message).toMatch(/blackhole/);
-    expect(bad.fix?.commands?.[0]).toBe(`aws ec2 replace-route --route-table-id ${ID.rtbPriv1} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${ID.nat}`);
+    expect(bad.fix?.commands?.[0]).toBe(
+      `aws ec2 replace-route --route-table-id ${ID.rtbPriv1} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${ID.nat}`,
+    );
   });
 
   it('a private subnet moved onto the public table: FAIL, and the fix moves the association instead of editing the shared table', () => {
     const f = network();
     f.routeTables.find((x) => x.RouteTableId === ID.rtbPriv1)!.Associations = [];
     const pub = f.routeTables.find((x) => x.RouteTableId === ID.rtbPublic)!;
-    pub.Associations!.push({ RouteTableAssociationId: 'rtbassoc-0moved', RouteTableId: ID.rtbPublic, SubnetId: ID.priv1, Main: false, AssociationState: { State: 'associated' } });
+    pub.Associations!.push({
+      RouteTableAssociationId: 'rtbassoc-0moved',
+      RouteTableId: ID.rtbPublic,
+      SubnetId: ID.priv1,
+      Main: false,
+      AssociationState: { State: 'associated' },
+    });
     const bad = one(checkNetwork(f, input()), 'network.private-route', ID.priv1);
     expect(bad.status).toBe('FAIL');
     expect(bad.message).toContain(ID.igw);
-    expect(bad.fix?.commands).toEqual([`aws ec2 replace-route-table-association --association-id rtbassoc-0moved --route-table-id ${ID.rtbPriv1}`]);
+    expect(bad.fix?.commands).toEqual([
+      `aws ec2 replace-route-table-association --association-id rtbassoc-0moved --route-table-id ${ID.rtbPriv1}`,
+    ]);
   });
 
   it('a public subnet without the internet route FAILs with a route to the internet gateway', () => {
@@ -86,7 +100,9 @@ describe('doctor network (pure)', () => {
     t.Routes = t.Routes!.filter((r) => r.GatewayId !== ID.igw);
     const bad = one(checkNetwork(f, input()), 'network.public-route', ID.pub1);
     expect(bad.status).toBe('FAIL');
-    expect(bad.fix?.commands).toEqual([`aws ec2 create-route --route-table-id ${ID.rtbPublic} --destination-cidr-block 0.0.0.0/0 --gateway-id ${ID.igw}`]);
+    expect(bad.fix?.commands).toEqual([
+      `aws ec2 create-route --route-table-id ${ID.rtbPublic} --destination-cidr-block 0.0.0.0/0 --gateway-id ${ID.igw}`,
+    ]);
   });
 
   it('no VPC: one FAIL telling to apply, nothing else', () => {

@@ -15,7 +15,9 @@ describe('doctor selection', () => {
     expect(parseSelection(['redis', 'network'])).toEqual({ groups: ['network', 'redis'], checks: [] });
     expect(parseSelection(['certificate.expiry'])).toEqual({ groups: ['certificate'], checks: ['certificate.expiry'] });
     expect(() => parseSelection(['network', 'dns'])).toThrow(UsageError);
-    expect(() => parseSelection(['dns'])).toThrow(/valid groups: network, security-groups, task-start, health, database, redis, certificate, iam/);
+    expect(() => parseSelection(['dns'])).toThrow(
+      /valid groups: network, security-groups, task-start, health, database, redis, certificate, iam/,
+    );
   });
 
   it('every check id belongs to a group and is unique', () => {
@@ -55,7 +57,11 @@ describe('doctor when the account cannot be read', () => {
 
   it('each group FAILs with `<group>.gather`; the run exits with the named failure (22 aws.access-denied)', async () => {
     const env = platformEnv();
-    const r = await runDoctor({ env, ctx: { region: env.region, endpoint, credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' }, sandbox: false }, select: ['network', 'redis', 'iam'] });
+    const r = await runDoctor({
+      env,
+      ctx: { region: env.region, endpoint, credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' }, sandbox: false },
+      select: ['network', 'redis', 'iam'],
+    });
     expect(r.exitCode).toBe(22);
     expect(r.error).toMatchObject({ code: 'aws.access-denied', exitCode: 22 });
     expect(r.ok).toBe(false);
@@ -70,14 +76,29 @@ describe('doctor when the account cannot be read', () => {
 
 describe('doctor gatherers without AWS calls', () => {
   const env = platformEnv();
-  const zone = { id: 'Z1', name: 'example.com.', nameServers: ['ns-1.awsdns-01.org'], records: [{ Name: 'example.com.', Type: 'NS' as const, ResourceRecords: [{ Value: 'ns-9.registrar.example.' }] }] };
+  const zone = {
+    id: 'Z1',
+    name: 'example.com.',
+    nameServers: ['ns-1.awsdns-01.org'],
+    records: [{ Name: 'example.com.', Type: 'NS' as const, ResourceRecords: [{ Value: 'ns-9.registrar.example.' }] }],
+  };
 
   it('a real account asks public DNS for the delegation (node:dns, or the injected resolver)', async () => {
     const asked: string[] = [];
-    const src = new Source({ ctx: { region: env.region, sandbox: false }, env, services: env.services, resolveNs: async (d) => (asked.push(d), ['ns-1.awsdns-01.org']) });
+    const src = new Source({
+      ctx: { region: env.region, sandbox: false },
+      env,
+      services: env.services,
+      resolveNs: async (d) => (asked.push(d), ['ns-1.awsdns-01.org']),
+    });
     expect(await src.delegation(zone)).toEqual({ source: 'dns', nameServers: ['ns-1.awsdns-01.org'] });
     expect(asked).toEqual(['example.com']);
-    const failing = new Source({ ctx: { region: env.region, sandbox: false }, env, services: env.services, resolveNs: async () => Promise.reject(Object.assign(new Error('queryNs ENOTFOUND'), { code: 'ENOTFOUND' })) });
+    const failing = new Source({
+      ctx: { region: env.region, sandbox: false },
+      env,
+      services: env.services,
+      resolveNs: async () => Promise.reject(Object.assign(new Error('queryNs ENOTFOUND'), { code: 'ENOTFOUND' })),
+    });
     expect(await failing.delegation(zone)).toEqual({ source: 'dns', nameServers: [], error: 'ENOTFOUND' });
   });
 
@@ -88,14 +109,27 @@ describe('doctor gatherers without AWS calls', () => {
 
   it('the health probe: the public URL for a real account, the local stand-in in the sandbox, skipped on a bare emulator', async () => {
     const urls: string[] = [];
-    const fake = (async (u: string) => (urls.push(u), new Response('{"status":"healthy","password":"hunter2hunter2"}', { status: 200 }))) as unknown as typeof fetch;
+    const fake = (async (u: string) => (
+      urls.push(u),
+      new Response('{"status":"healthy","password":"hunter2hunter2"}', { status: 200 })
+    )) as unknown as typeof fetch;
     const real = new Source({ ctx: { region: env.region, sandbox: false }, env, services: env.services, fetch: fake });
     const p = await real.probe(env.services[0]!);
     expect(p).toMatchObject({ url: 'https://api.example.com/health', status: 200 });
     expect(p.body).not.toContain('hunter2hunter2');
-    const sandbox = new Source({ ctx: { region: env.region, endpoint: 'http://127.0.0.1:1', sandbox: true, publicUrlOverride: 'http://127.0.0.1:9/' }, env, services: env.services, fetch: fake });
+    const sandbox = new Source({
+      ctx: { region: env.region, endpoint: 'http://127.0.0.1:1', sandbox: true, publicUrlOverride: 'http://127.0.0.1:9/' },
+      env,
+      services: env.services,
+      fetch: fake,
+    });
     expect((await sandbox.probe(env.services[0]!)).url).toBe('http://127.0.0.1:9/health');
-    const bare = new Source({ ctx: { region: env.region, endpoint: 'http://127.0.0.1:1', sandbox: false }, env, services: env.services, fetch: fake });
+    const bare = new Source({
+      ctx: { region: env.region, endpoint: 'http://127.0.0.1:1', sandbox: false },
+      env,
+      services: env.services,
+      fetch: fake,
+    });
     expect((await bare.probe(env.services[0]!)).skipped).toMatch(/emulator/);
     expect(urls).toEqual(['https://api.example.com/health', 'http://127.0.0.1:9/health']);
   });

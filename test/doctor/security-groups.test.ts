@@ -10,7 +10,13 @@ describe('doctor security-groups (pure)', () => {
     const fs = checkSecurityGroups(sgFacts(), input());
     expect(statuses(fs).FAIL).toEqual([]);
     expect(statuses(fs).WARN).toEqual([]);
-    for (const c of ['security-groups.alb-to-app', 'security-groups.app-to-db', 'security-groups.app-to-cache', 'security-groups.app-egress-https']) expect(one(fs, c).status).toBe('PASS');
+    for (const c of [
+      'security-groups.alb-to-app',
+      'security-groups.app-to-db',
+      'security-groups.app-to-cache',
+      'security-groups.app-egress-https',
+    ])
+      expect(one(fs, c).status).toBe('PASS');
   });
 
   it('incident 3: app egress on 443 only -> app-to-db and app-to-cache FAIL with the egress rule to add (ingress side was fine)', () => {
@@ -22,7 +28,9 @@ describe('doctor security-groups (pure)', () => {
     expect(db.resource).toBe(ID.sgApp);
     expect(db.evidence.ingress).toContain(ID.sgDb);
     expect(db.evidence.egress).toBe('no rule');
-    expect(db.fix?.commands).toEqual([`aws ec2 authorize-security-group-egress --group-id ${ID.sgApp} --ip-permissions 'IpProtocol=tcp,FromPort=5432,ToPort=5432,UserIdGroupPairs=[{GroupId=${ID.sgDb}}]'`]);
+    expect(db.fix?.commands).toEqual([
+      `aws ec2 authorize-security-group-egress --group-id ${ID.sgApp} --ip-permissions 'IpProtocol=tcp,FromPort=5432,ToPort=5432,UserIdGroupPairs=[{GroupId=${ID.sgDb}}]'`,
+    ]);
     const cache = one(fs, 'security-groups.app-to-cache');
     expect(cache.status).toBe('FAIL');
     expect(fixText(cache)).toContain('FromPort=6379');
@@ -51,7 +59,9 @@ describe('doctor security-groups (pure)', () => {
     const db = one(checkSecurityGroups(f, input()), 'security-groups.app-to-db');
     expect(db.status).toBe('FAIL');
     expect(db.resource).toBe(ID.sgDb);
-    expect(db.fix?.commands).toEqual([`aws ec2 authorize-security-group-ingress --group-id ${ID.sgDb} --protocol tcp --port 5432 --source-group ${ID.sgApp}`]);
+    expect(db.fix?.commands).toEqual([
+      `aws ec2 authorize-security-group-ingress --group-id ${ID.sgDb} --protocol tcp --port 5432 --source-group ${ID.sgApp}`,
+    ]);
   });
 
   it('ALB -> app: the app group must accept the service port from the ALB group', () => {
@@ -59,7 +69,9 @@ describe('doctor security-groups (pure)', () => {
     group(f, ID.sgApp).IpPermissions = [{ IpProtocol: 'tcp', FromPort: 8000, ToPort: 8000, UserIdGroupPairs: [{ GroupId: ID.sgAlb }] }];
     const l = one(checkSecurityGroups(f, input()), 'security-groups.alb-to-app');
     expect(l.status).toBe('FAIL');
-    expect(l.fix?.commands).toEqual([`aws ec2 authorize-security-group-ingress --group-id ${ID.sgApp} --protocol tcp --port 8001 --source-group ${ID.sgAlb}`]);
+    expect(l.fix?.commands).toEqual([
+      `aws ec2 authorize-security-group-ingress --group-id ${ID.sgApp} --protocol tcp --port 8001 --source-group ${ID.sgAlb}`,
+    ]);
   });
 
   it('no egress on 443 from the app group FAILs (image pull and secrets go through it)', () => {
@@ -74,12 +86,19 @@ describe('doctor security-groups (pure)', () => {
   it('the database group open to 0.0.0.0/0 FAILs with the revoke command; an unknown group too', () => {
     const f = sgFacts();
     group(f, ID.sgDb).IpPermissions!.push({ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '0.0.0.0/0' }] });
-    group(f, ID.sgCache).IpPermissions!.push({ IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379, UserIdGroupPairs: [{ GroupId: 'sg-0bastion000000001' }] });
+    group(f, ID.sgCache).IpPermissions!.push({
+      IpProtocol: 'tcp',
+      FromPort: 6379,
+      ToPort: 6379,
+      UserIdGroupPairs: [{ GroupId: 'sg-0bastion000000001' }],
+    });
     const fs = checkSecurityGroups(f, input());
     const db = one(fs, 'security-groups.db-exposure');
     expect(db.status).toBe('FAIL');
     expect(db.resource).toBe(ID.sgDb);
-    expect(db.fix?.commands).toEqual([`aws ec2 revoke-security-group-ingress --group-id ${ID.sgDb} --ip-permissions 'IpProtocol=tcp,FromPort=5432,ToPort=5432,IpRanges=[{CidrIp=0.0.0.0/0}]'`]);
+    expect(db.fix?.commands).toEqual([
+      `aws ec2 revoke-security-group-ingress --group-id ${ID.sgDb} --ip-permissions 'IpProtocol=tcp,FromPort=5432,ToPort=5432,IpRanges=[{CidrIp=0.0.0.0/0}]'`,
+    ]);
     const cache = one(fs, 'security-groups.cache-exposure');
     expect(cache.status).toBe('FAIL');
     expect(cache.message).toContain('sg-0bastion000000001');
@@ -95,7 +114,13 @@ describe('doctor security-groups (pure)', () => {
 
   it('the groups actually attached count, not only the named ones: a service on another group is judged by that group', () => {
     const f = sgFacts();
-    f.groups.push({ GroupId: 'sg-0other00000000001', GroupName: 'handmade', VpcId: ID.vpc, IpPermissions: [], IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] });
+    f.groups.push({
+      GroupId: 'sg-0other00000000001',
+      GroupName: 'handmade',
+      VpcId: ID.vpc,
+      IpPermissions: [],
+      IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    });
     f.services[0]!.service!.networkConfiguration!.awsvpcConfiguration!.securityGroups = ['sg-0other00000000001'];
     const fs = checkSecurityGroups(f, input());
     const l = one(fs, 'security-groups.alb-to-app');
@@ -112,6 +137,8 @@ describe('doctor security-groups (pure)', () => {
     group(f, ID.sgAlb).IpPermissions = [];
     const a = one(checkSecurityGroups(f, input()), 'security-groups.alb-ingress');
     expect(a.status).toBe('FAIL');
-    expect(a.fix?.commands).toEqual([`aws ec2 authorize-security-group-ingress --group-id ${ID.sgAlb} --protocol tcp --port 443 --cidr 0.0.0.0/0`]);
+    expect(a.fix?.commands).toEqual([
+      `aws ec2 authorize-security-group-ingress --group-id ${ID.sgAlb} --protocol tcp --port 443 --cidr 0.0.0.0/0`,
+    ]);
   });
 });

@@ -17,7 +17,14 @@ const stopped = (id: string, over: Partial<Task>): Task => ({
 const ARM_ONLY = JSON.stringify({
   schemaVersion: 2,
   mediaType: 'application/vnd.oci.image.index.v1+json',
-  manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: 'sha256:' + '3'.repeat(64), size: 1000, platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } }],
+  manifests: [
+    {
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: 'sha256:' + '3'.repeat(64),
+      size: 1000,
+      platform: { architecture: 'arm64', os: 'linux', variant: 'v8' },
+    },
+  ],
 });
 
 function notRunning(f: ReturnType<typeof taskStart>) {
@@ -62,7 +69,12 @@ describe('doctor task-start (pure)', () => {
     expect(stop.see).toContain('task-start.architecture');
     expect(stop.evidence.logLines).toEqual(['exec /usr/local/bin/uvicorn: exec format error']);
     // the fixed image passes
-    s.image!.manifest = readManifest(JSON.stringify({ schemaVersion: 2, manifests: [{ platform: { architecture: 'amd64', os: 'linux' } }, { platform: { architecture: 'arm64', os: 'linux' } }] }));
+    s.image!.manifest = readManifest(
+      JSON.stringify({
+        schemaVersion: 2,
+        manifests: [{ platform: { architecture: 'amd64', os: 'linux' } }, { platform: { architecture: 'arm64', os: 'linux' } }],
+      }),
+    );
     expect(one(checkTaskStart(f, input()), 'task-start.architecture').status).toBe('PASS');
   });
 
@@ -70,10 +82,26 @@ describe('doctor task-start (pure)', () => {
     const f = taskStart();
     const s = notRunning(f);
     s.stoppedTasks = [
-      ...['p1', 'p2'].map((id) => stopped(`${id}0000000000000000000000000000000`.slice(0, 32), { stopCode: 'TaskFailedToStart', stoppedReason: `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${ID.image}: not found` })),
-      stopped('s1000000000000000000000000000000', { stopCode: 'TaskFailedToStart', stoppedReason: `ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret ${ID.redisSecret}` }),
-      stopped('m1000000000000000000000000000000', { stopCode: 'EssentialContainerExited', stoppedReason: 'OutOfMemoryError: Container killed due to memory usage', containers: [{ name: 'api', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }] }),
-      stopped('x1000000000000000000000000000000', { stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', containers: [{ name: 'api', exitCode: 1 }] }),
+      ...['p1', 'p2'].map((id) =>
+        stopped(`${id}0000000000000000000000000000000`.slice(0, 32), {
+          stopCode: 'TaskFailedToStart',
+          stoppedReason: `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${ID.image}: not found`,
+        }),
+      ),
+      stopped('s1000000000000000000000000000000', {
+        stopCode: 'TaskFailedToStart',
+        stoppedReason: `ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret ${ID.redisSecret}`,
+      }),
+      stopped('m1000000000000000000000000000000', {
+        stopCode: 'EssentialContainerExited',
+        stoppedReason: 'OutOfMemoryError: Container killed due to memory usage',
+        containers: [{ name: 'api', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }],
+      }),
+      stopped('x1000000000000000000000000000000', {
+        stopCode: 'EssentialContainerExited',
+        stoppedReason: 'Essential container in task exited',
+        containers: [{ name: 'api', exitCode: 1 }],
+      }),
     ];
     const fs = of(checkTaskStart(f, input()), 'task-start.stopped-tasks');
     expect(fs.map((x) => x.evidence.kind).sort()).toEqual(['app-exit', 'image-pull', 'out-of-memory', 'secrets']);
@@ -94,7 +122,13 @@ describe('doctor task-start (pure)', () => {
 
   it('failed stops while the service is steady again are a WARN', () => {
     const f = taskStart();
-    f.services[0]!.stoppedTasks.push(stopped('x2000000000000000000000000000000', { stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', containers: [{ name: 'api', exitCode: 1 }] }));
+    f.services[0]!.stoppedTasks.push(
+      stopped('x2000000000000000000000000000000', {
+        stopCode: 'EssentialContainerExited',
+        stoppedReason: 'Essential container in task exited',
+        containers: [{ name: 'api', exitCode: 1 }],
+      }),
+    );
     const s = one(checkTaskStart(f, input()), 'task-start.stopped-tasks');
     expect(s.status).toBe('WARN');
   });
@@ -120,7 +154,17 @@ describe('doctor task-start (pure)', () => {
     let bad = one(checkTaskStart(f, input()), 'task-start.secrets');
     expect(bad.status).toBe('FAIL');
     expect(bad.message).toMatch(/OPENAI_API_KEY: secret .* does not exist/);
-    f.services[0]!.secrets[i] = { ref: ID.openaiSecret, found: true, arn: ID.openaiSecret, name: 'chatbot/openai', noValue: true, json: false, keys: [], urls: {}, plain: {} };
+    f.services[0]!.secrets[i] = {
+      ref: ID.openaiSecret,
+      found: true,
+      arn: ID.openaiSecret,
+      name: 'chatbot/openai',
+      noValue: true,
+      json: false,
+      keys: [],
+      urls: {},
+      plain: {},
+    };
     bad = one(checkTaskStart(f, input()), 'task-start.secrets');
     expect(bad.status).toBe('FAIL');
     expect(bad.message).toContain('holds no value yet');
@@ -128,7 +172,10 @@ describe('doctor task-start (pure)', () => {
 
   it('a secret passed as a plain environment variable FAILs by name only', () => {
     const f = taskStart();
-    f.services[0]!.taskDefinition!.containerDefinitions![0]!.environment!.push({ name: 'JWT_SECRET_KEY', value: 'supersecretvalue123' }, { name: 'CACHE_URL', value: 'rediss://:hunter2hunter2@h:6379/0' });
+    f.services[0]!.taskDefinition!.containerDefinitions![0]!.environment!.push(
+      { name: 'JWT_SECRET_KEY', value: 'supersecretvalue123' },
+      { name: 'CACHE_URL', value: 'rediss://:hunter2hunter2@h:6379/0' },
+    );
     const bad = one(checkTaskStart(f, input()), 'task-start.task-definition');
     expect(bad.status).toBe('FAIL');
     expect(bad.evidence.plainSecrets).toEqual(['JWT_SECRET_KEY', 'CACHE_URL']);
@@ -150,7 +197,10 @@ describe('doctor task-start (pure)', () => {
     f.services[0]!.logGroup = { name: ID.logGroup, exists: false };
     const bad = one(checkTaskStart(f, input()), 'task-start.log-group');
     expect(bad.status).toBe('FAIL');
-    expect(bad.fix?.commands).toEqual([`aws logs create-log-group --log-group-name ${ID.logGroup}`, `aws logs put-retention-policy --log-group-name ${ID.logGroup} --retention-in-days 7`]);
+    expect(bad.fix?.commands).toEqual([
+      `aws logs create-log-group --log-group-name ${ID.logGroup}`,
+      `aws logs put-retention-policy --log-group-name ${ID.logGroup} --retention-in-days 7`,
+    ]);
   });
 
   it('no ECS service at all: FAIL with apply', () => {

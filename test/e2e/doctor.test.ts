@@ -36,14 +36,17 @@ async function doctor(...args: string[]): Promise<{ code: number; report: Doctor
   return { code: r.code, report: r.json as DoctorReport, stdout: r.stdout, stderr: r.stderr };
 }
 
-const problems = (r: DoctorReport) => r.findings.filter((f) => f.status !== 'PASS').map((f) => `${f.status} ${f.check} ${f.resource}: ${f.message}`);
+const problems = (r: DoctorReport) =>
+  r.findings.filter((f) => f.status !== 'PASS').map((f) => `${f.status} ${f.check} ${f.resource}: ${f.message}`);
 const find = (r: DoctorReport, check: string, resource?: string): Finding => {
   const xs = r.findings.filter((f) => f.check === check && (resource === undefined || f.resource === resource));
-  if (xs.length !== 1) throw new Error(`expected one ${check} ${resource ?? ''}, got ${JSON.stringify(xs.map((x) => [x.status, x.resource, x.message]))}`);
+  if (xs.length !== 1)
+    throw new Error(`expected one ${check} ${resource ?? ''}, got ${JSON.stringify(xs.map((x) => [x.status, x.resource, x.message]))}`);
   return xs[0]!;
 };
 /** Findings that are not PASS, but for the history of tasks stopped by earlier deploys (WARN while the service is steady). */
-const problemsNow = (r: DoctorReport) => problems(r).filter((p) => !/^WARN task-start\.stopped-tasks .*\(the service is steady now\)$/.test(p));
+const problemsNow = (r: DoctorReport) =>
+  problems(r).filter((p) => !/^WARN task-start\.stopped-tasks .*\(the service is steady now\)$/.test(p));
 
 async function ec2() {
   return sb.client('ec2');
@@ -64,8 +67,17 @@ async function waitSettled(taskDefinition: string, limitMs = 90_000) {
   for (;;) {
     const s = await currentService();
     const ds = s.deployments ?? [];
-    if (ds.length === 1 && ds[0]!.taskDefinition === taskDefinition && ds[0]!.rolloutState === 'COMPLETED' && s.runningCount === s.desiredCount) return s;
-    if (Date.now() > deadline) throw new Error(`service did not settle on ${taskDefinition}: ${JSON.stringify(ds.map((d) => [d.taskDefinition, d.rolloutState, d.runningCount]))}`);
+    if (
+      ds.length === 1 &&
+      ds[0]!.taskDefinition === taskDefinition &&
+      ds[0]!.rolloutState === 'COMPLETED' &&
+      s.runningCount === s.desiredCount
+    )
+      return s;
+    if (Date.now() > deadline)
+      throw new Error(
+        `service did not settle on ${taskDefinition}: ${JSON.stringify(ds.map((d) => [d.taskDefinition, d.rolloutState, d.runningCount]))}`,
+      );
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -111,7 +123,16 @@ describe('berth doctor on the sandbox', () => {
     expect(r.report.summary.fail).toBe(0);
     expect(r.code).toBe(0);
     expect(r.report.ok).toBe(true);
-    expect(r.report.groups.map((g) => g.name)).toEqual(['network', 'security-groups', 'task-start', 'health', 'database', 'redis', 'certificate', 'iam']);
+    expect(r.report.groups.map((g) => g.name)).toEqual([
+      'network',
+      'security-groups',
+      'task-start',
+      'health',
+      'database',
+      'redis',
+      'certificate',
+      'iam',
+    ]);
     expect(r.report.summary.pass).toBeGreaterThan(40);
     expect(r.report.endpoint).toBe(sb.endpoint);
     // The environment's secret values (DB password, Redis token and URL, ...) appear nowhere.
@@ -121,18 +142,24 @@ describe('berth doctor on the sandbox', () => {
       expect(r.stdout.includes(v), 'a secret value in stdout').toBe(false);
       expect(r.stderr.includes(v), 'a secret value in stderr').toBe(false);
     }
-    console.info(`doctor, full run on the sandbox: ${r.report.durationMs} ms inside, ${wall} ms wall for the CLI (${r.report.groups.map((g) => `${g.name} ${g.durationMs}`).join(', ')})`);
+    console.info(
+      `doctor, full run on the sandbox: ${r.report.durationMs} ms inside, ${wall} ms wall for the CLI (${r.report.groups.map((g) => `${g.name} ${g.durationMs}`).join(', ')})`,
+    );
   });
 
   it('incidents 2 and 3: a private subnet without its route table and the app SG without egress on 5432 -> FAIL with the association and the egress rule; PASS once terraform re-applies', async () => {
     const c = await ec2();
     const n = names(sb.env);
-    const subnet = (await c.send(new EC2.DescribeSubnetsCommand({ Filters: [{ Name: 'tag:Name', Values: [n.subnet('private', 1)] }] }))).Subnets![0]!.SubnetId!;
-    const rt = (await c.send(new EC2.DescribeRouteTablesCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnet] }] }))).RouteTables![0]!;
+    const subnet = (await c.send(new EC2.DescribeSubnetsCommand({ Filters: [{ Name: 'tag:Name', Values: [n.subnet('private', 1)] }] })))
+      .Subnets![0]!.SubnetId!;
+    const rt = (await c.send(new EC2.DescribeRouteTablesCommand({ Filters: [{ Name: 'association.subnet-id', Values: [subnet] }] })))
+      .RouteTables![0]!;
     const assoc = rt.Associations!.find((a) => a.SubnetId === subnet)!;
     const app = await sgId(n.serviceSecurityGroup);
     const db = await sgId(n.databaseSecurityGroup);
-    const egress = (await c.send(new EC2.DescribeSecurityGroupsCommand({ GroupIds: [app] }))).SecurityGroups![0]!.IpPermissionsEgress!.find((p) => p.FromPort === 5432)!;
+    const egress = (await c.send(new EC2.DescribeSecurityGroupsCommand({ GroupIds: [app] }))).SecurityGroups![0]!.IpPermissionsEgress!.find(
+      (p) => p.FromPort === 5432,
+    )!;
     expect(egress.UserIdGroupPairs?.[0]?.GroupId).toBe(db);
 
     try {
@@ -143,14 +170,23 @@ describe('berth doctor on the sandbox', () => {
       expect(r.code).toBe(1);
       const route = find(r.report, 'network.private-route', subnet);
       expect(route.status).toBe('FAIL');
-      expect(route.fix?.commands?.[0]).toMatch(new RegExp(`^aws ec2 associate-route-table --route-table-id rtb-[0-9a-f]+ --subnet-id ${subnet}$`));
+      expect(route.fix?.commands?.[0]).toMatch(
+        new RegExp(`^aws ec2 associate-route-table --route-table-id rtb-[0-9a-f]+ --subnet-id ${subnet}$`),
+      );
       const sg = find(r.report, 'security-groups.app-to-db');
       expect(sg.status).toBe('FAIL');
       expect(sg.resource).toBe(app);
-      expect(sg.fix?.commands).toEqual([`aws ec2 authorize-security-group-egress --group-id ${app} --ip-permissions 'IpProtocol=tcp,FromPort=5432,ToPort=5432,UserIdGroupPairs=[{GroupId=${db}}]'`]);
+      expect(sg.fix?.commands).toEqual([
+        `aws ec2 authorize-security-group-egress --group-id ${app} --ip-permissions 'IpProtocol=tcp,FromPort=5432,ToPort=5432,UserIdGroupPairs=[{GroupId=${db}}]'`,
+      ]);
       expect(find(r.report, 'database.reachability').status).toBe('FAIL');
       expect(find(r.report, 'security-groups.app-to-cache').status).toBe('PASS');
-      expect(r.report.findings.filter((f) => f.status === 'FAIL').map((f) => f.check).sort()).toEqual(['database.reachability', 'network.private-route', 'security-groups.app-to-db']);
+      expect(
+        r.report.findings
+          .filter((f) => f.status === 'FAIL')
+          .map((f) => f.check)
+          .sort(),
+      ).toEqual(['database.reachability', 'network.private-route', 'security-groups.app-to-db']);
     } finally {
       // terraform puts both back (an API undo would make new ids the state does not know)
       const up = await sb.berth('sandbox', 'up', '--json');
@@ -180,7 +216,9 @@ describe('berth doctor on the sandbox', () => {
           runtimePlatform: td.runtimePlatform,
           executionRoleArn: td.executionRoleArn,
           taskRoleArn: td.taskRoleArn,
-          containerDefinitions: td.containerDefinitions!.map((d) => (d.name === svc.name ? { ...d, portMappings: [{ containerPort: 8000, hostPort: 8000, protocol: 'tcp' }] } : d)),
+          containerDefinitions: td.containerDefinitions!.map((d) =>
+            d.name === svc.name ? { ...d, portMappings: [{ containerPort: 8000, hostPort: 8000, protocol: 'tcp' }] } : d,
+          ),
         }),
       )
     ).taskDefinition!.taskDefinitionArn!;
@@ -192,7 +230,9 @@ describe('berth doctor on the sandbox', () => {
       const port = find(r.report, 'health.port');
       expect(port.status).toBe('FAIL');
       expect(port.resource).toBe(tg);
-      expect(port.message).toContain(`the container listens on 8000 but target group ${serviceNames(sb.env, svc).targetGroup} is on ${svc.port}`);
+      expect(port.message).toContain(
+        `the container listens on 8000 but target group ${serviceNames(sb.env, svc).targetGroup} is on ${svc.port}`,
+      );
       const path = find(r.report, 'health.path');
       expect(path.status).toBe('FAIL');
       expect(path.fix?.commands).toContain(`aws elbv2 modify-target-group --target-group-arn ${tg} --health-check-path ${svc.healthPath}`);
@@ -216,7 +256,14 @@ describe('berth doctor on the sandbox', () => {
     const [uri, tag] = [image.slice(0, image.lastIndexOf(':')), image.slice(image.lastIndexOf(':') + 1)];
     const repository = serviceNames(sb.env, svc).repository;
     const put = (arch: string) =>
-      ecr.send(new ECR.PutImageCommand({ repositoryName: repository, imageTag: tag, imageManifest: demoManifest(repository, tag, arch), imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json' }));
+      ecr.send(
+        new ECR.PutImageCommand({
+          repositoryName: repository,
+          imageTag: tag,
+          imageManifest: demoManifest(repository, tag, arch),
+          imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
+        }),
+      );
     await put('arm64');
     try {
       const r = await doctor('task-start');
@@ -243,7 +290,9 @@ describe('berth doctor on the sandbox', () => {
     const token = new URL(value.url!).password || value.password || value.auth_token || '';
     expect(token.length).toBeGreaterThan(8);
     try {
-      await sm.send(new SM.PutSecretValueCommand({ SecretId: arn, SecretString: JSON.stringify({ ...value, url: `${value.url}?ssl_cert_reqs=none` }) }));
+      await sm.send(
+        new SM.PutSecretValueCommand({ SecretId: arn, SecretString: JSON.stringify({ ...value, url: `${value.url}?ssl_cert_reqs=none` }) }),
+      );
       const r = await doctor('redis');
       expect(r.code).toBe(1);
       const f = find(r.report, 'redis.url');
@@ -272,17 +321,21 @@ describe('berth doctor on the sandbox', () => {
     expect(after.code).toBe(0);
   });
 
-  it("the execution role losing read on the Redis secret -> iam.secret-read FAILs with put-role-policy; PASS once restored", async () => {
+  it('the execution role losing read on the Redis secret -> iam.secret-read FAILs with put-role-policy; PASS once restored', async () => {
     const iam = await sb.client('iam');
     const sm = await sb.client('secretsManager');
     const redisArn = (await sm.send(new SM.DescribeSecretCommand({ SecretId: names(sb.env).redisSecret }))).ARN!;
     const role = serviceNames(sb.env, svc).executionRole;
-    const doc = decodeURIComponent((await iam.send(new IAM.GetRolePolicyCommand({ RoleName: role, PolicyName: 'execution' }))).PolicyDocument!);
+    const doc = decodeURIComponent(
+      (await iam.send(new IAM.GetRolePolicyCommand({ RoleName: role, PolicyName: 'execution' }))).PolicyDocument!,
+    );
     const pol = JSON.parse(doc) as { Statement: { Action: string | string[]; Resource: string | string[] }[] };
     const reads = pol.Statement.filter((s) => [s.Action].flat().some((a) => /secretsmanager:GetSecretValue/.test(a)));
     expect(reads.length).toBeGreaterThan(0);
     const cut = structuredClone(pol);
-    for (const s of cut.Statement) if ([s.Action].flat().some((a) => /secretsmanager:GetSecretValue/.test(a))) s.Resource = [s.Resource].flat().filter((r) => !r.startsWith(redisArn.replace(/-[A-Za-z0-9]{6}$/, '')));
+    for (const s of cut.Statement)
+      if ([s.Action].flat().some((a) => /secretsmanager:GetSecretValue/.test(a)))
+        s.Resource = [s.Resource].flat().filter((r) => !r.startsWith(redisArn.replace(/-[A-Za-z0-9]{6}$/, '')));
     await iam.send(new IAM.PutRolePolicyCommand({ RoleName: role, PolicyName: 'execution', PolicyDocument: JSON.stringify(cut) }));
     try {
       const r = await doctor('iam');
@@ -347,7 +400,8 @@ describe('berth doctor on the sandbox', () => {
       while (!failing) {
         const r = await doctor('task-start');
         failing = r.report.findings.find((x) => x.check === 'task-start.stopped-tasks' && x.evidence.kind === 'secrets');
-        if (!failing && Date.now() > deadline) throw new Error(`no stopped task explained as a secrets failure: ${JSON.stringify(problems(r.report))}`);
+        if (!failing && Date.now() > deadline)
+          throw new Error(`no stopped task explained as a secrets failure: ${JSON.stringify(problems(r.report))}`);
         if (!failing) await new Promise((res) => setTimeout(res, 300));
       }
       expect(failing.see).toEqual(expect.arrayContaining(['iam.secret-read', 'task-start.secrets']));
@@ -392,10 +446,14 @@ describe('berth doctor on the sandbox', () => {
       const r53 = await sb.client('route53');
       const acm = await sb.client('acm');
       const lb = (await elb.send(new ELB.DescribeLoadBalancersCommand({ Names: [n.alb] }))).LoadBalancers![0]!;
-      const https = (await elb.send(new ELB.DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners!.find((l) => l.Port === 443)!;
+      const https = (await elb.send(new ELB.DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners!.find(
+        (l) => l.Port === 443,
+      )!;
       const original = https.Certificates![0]!.CertificateArn!;
-      const rr = (await acm.send(new ACM.DescribeCertificateCommand({ CertificateArn: original }))).Certificate!.DomainValidationOptions![0]!.ResourceRecord!;
-      const zone = (await r53.send(new R53.ListHostedZonesByNameCommand({ DNSName: sb.env.domain.name, MaxItems: 1 }))).HostedZones![0]!.Id!;
+      const rr = (await acm.send(new ACM.DescribeCertificateCommand({ CertificateArn: original }))).Certificate!
+        .DomainValidationOptions![0]!.ResourceRecord!;
+      const zone = (await r53.send(new R53.ListHostedZonesByNameCommand({ DNSName: sb.env.domain.name, MaxItems: 1 }))).HostedZones![0]!
+        .Id!;
       const sets = (await r53.send(new R53.ListResourceRecordSetsCommand({ HostedZoneId: zone }))).ResourceRecordSets!;
       const norm = (x: string | undefined) => (x ?? '').toLowerCase().replace(/\.$/, '');
       const cname = sets.find((x) => x.Type === 'CNAME' && norm(x.Name) === norm(rr.Name))!;
@@ -407,16 +465,31 @@ describe('berth doctor on the sandbox', () => {
     /** A certificate for the public name, requested as `berth apply` would (DNS validation), served by the HTTPS listener. */
     async function serveNewCertificate(w: Cert): Promise<string> {
       const acm = await sb.client('acm');
-      const arn = (await acm.send(new ACM.RequestCertificateCommand({ DomainName: names(sb.env).fqdn, ValidationMethod: 'DNS' }))).CertificateArn!;
+      const arn = (await acm.send(new ACM.RequestCertificateCommand({ DomainName: names(sb.env).fqdn, ValidationMethod: 'DNS' })))
+        .CertificateArn!;
       expect((await acm.send(new ACM.DescribeCertificateCommand({ CertificateArn: arn }))).Certificate!.Status).toBe('PENDING_VALIDATION');
-      await (await sb.client('elbv2')).send(new ELB.ModifyListenerCommand({ ListenerArn: w.listener, Certificates: [{ CertificateArn: arn }] }));
+      await (
+        await sb.client('elbv2')
+      ).send(new ELB.ModifyListenerCommand({ ListenerArn: w.listener, Certificates: [{ CertificateArn: arn }] }));
       return arn;
     }
     async function restore(w: Cert, pending: string | undefined) {
       const r53 = await sb.client('route53');
-      await (await sb.client('elbv2')).send(new ELB.ModifyListenerCommand({ ListenerArn: w.listener, Certificates: [{ CertificateArn: w.original }] }));
+      await (
+        await sb.client('elbv2')
+      ).send(new ELB.ModifyListenerCommand({ ListenerArn: w.listener, Certificates: [{ CertificateArn: w.original }] }));
       // exactly as terraform made them, TTL included, so its state stays true
-      await r53.send(new R53.ChangeResourceRecordSetsCommand({ HostedZoneId: w.zone, ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: w.cname }, { Action: 'UPSERT', ResourceRecordSet: w.ns }] } }));
+      await r53.send(
+        new R53.ChangeResourceRecordSetsCommand({
+          HostedZoneId: w.zone,
+          ChangeBatch: {
+            Changes: [
+              { Action: 'UPSERT', ResourceRecordSet: w.cname },
+              { Action: 'UPSERT', ResourceRecordSet: w.ns },
+            ],
+          },
+        }),
+      );
       if (pending) await (await sb.client('acm')).send(new ACM.DeleteCertificateCommand({ CertificateArn: pending }));
     }
     /** Run a doctor fix (`aws route53 change-resource-record-sets --hosted-zone-id Z --change-batch '...'`) as printed, against the emulator. */
@@ -426,14 +499,20 @@ describe('berth doctor on the sandbox', () => {
       const r = await sb.aws('route53', 'change-resource-record-sets', '--hosted-zone-id', m![1]!, '--change-batch', m![2]!);
       expect(r.code, r.stderr).toBe(0);
     }
-    const certStatus = async (arn: string) => (await (await sb.client('acm')).send(new ACM.DescribeCertificateCommand({ CertificateArn: arn }))).Certificate!.Status;
+    const certStatus = async (arn: string) =>
+      (await (await sb.client('acm')).send(new ACM.DescribeCertificateCommand({ CertificateArn: arn }))).Certificate!.Status;
 
     it('its validation CNAME gone from the zone -> certificate.status FAILs naming the certificate, validation-records prints the UPSERT; running that fix issues it and doctor PASSes', async () => {
       const w = await certificateWorld();
       const r53 = await sb.client('route53');
       let pending: string | undefined;
       try {
-        await r53.send(new R53.ChangeResourceRecordSetsCommand({ HostedZoneId: w.zone, ChangeBatch: { Changes: [{ Action: 'DELETE', ResourceRecordSet: w.cname }] } }));
+        await r53.send(
+          new R53.ChangeResourceRecordSetsCommand({
+            HostedZoneId: w.zone,
+            ChangeBatch: { Changes: [{ Action: 'DELETE', ResourceRecordSet: w.cname }] },
+          }),
+        );
         // an issued certificate stays issued without its record (only its renewal is at risk) ...
         expect(await certStatus(w.original)).toBe('ISSUED');
         const warned = find((await doctor('certificate')).report, 'certificate.validation-records');
@@ -455,7 +534,12 @@ describe('berth doctor on the sandbox', () => {
         const l = find(r.report, 'certificate.listener');
         expect([l.status, l.resource]).toEqual(['FAIL', pending]);
         expect(find(r.report, 'certificate.delegation').status).toBe('PASS');
-        expect(r.report.findings.filter((f) => f.status === 'FAIL').map((f) => f.check).sort()).toEqual(['certificate.listener', 'certificate.status', 'certificate.validation-records']);
+        expect(
+          r.report.findings
+            .filter((f) => f.status === 'FAIL')
+            .map((f) => f.check)
+            .sort(),
+        ).toEqual(['certificate.listener', 'certificate.status', 'certificate.validation-records']);
 
         await runFix(v.fix?.commands?.[0]);
         expect(await certStatus(pending)).toBe('ISSUED');
@@ -471,13 +555,18 @@ describe('berth doctor on the sandbox', () => {
       expect(find(after.report, 'certificate.status').resource).toBe(w.original);
     });
 
-    it('the domain not delegated to the zone (its NS answer is the registrar\'s) -> certificate.status and certificate.delegation FAIL; running the delegation fix issues it and doctor PASSes', async () => {
+    it("the domain not delegated to the zone (its NS answer is the registrar's) -> certificate.status and certificate.delegation FAIL; running the delegation fix issues it and doctor PASSes", async () => {
       const w = await certificateWorld();
       const r53 = await sb.client('route53');
       let pending: string | undefined;
       try {
         const registrar = { ...w.ns, ResourceRecords: [{ Value: 'ns1.registrar.example.' }, { Value: 'ns2.registrar.example.' }] };
-        await r53.send(new R53.ChangeResourceRecordSetsCommand({ HostedZoneId: w.zone, ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: registrar }] } }));
+        await r53.send(
+          new R53.ChangeResourceRecordSetsCommand({
+            HostedZoneId: w.zone,
+            ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: registrar }] },
+          }),
+        );
         pending = await serveNewCertificate(w);
         const r = await doctor('certificate');
         expect(r.code).toBe(1);

@@ -45,7 +45,10 @@ export function setup(p: TestProject): void {
   p.provide('berthE2E', provided);
   for (const f of ['up.json', 'up.err', 'up.exit']) rmSync(join(dir, f), { force: true });
   if (!existsSync(BIN) || !existsSync(join(ROOT, 'dist', 'cli', 'index.js'))) {
-    writeFileSync(join(dir, 'up.err'), `berth is not built: ${join(ROOT, 'dist')} is missing. Run \`npx tsc -p tsconfig.json\` (npm test does) first.\n`);
+    writeFileSync(
+      join(dir, 'up.err'),
+      `berth is not built: ${join(ROOT, 'dist')} is missing. Run \`npx tsc -p tsconfig.json\` (npm test does) first.\n`,
+    );
     writeFileSync(join(dir, 'up.exit'), '1\n');
     return;
   }
@@ -87,7 +90,9 @@ export async function teardown(): Promise<void> {
     return;
   }
   const recFile = join(project, '.berth', 'sandbox', 'sandbox.json');
-  const rec = existsSync(recFile) ? (JSON.parse(readFileSync(recFile, 'utf8')) as { pid: number; port: number; publicPort?: number }) : undefined;
+  const rec = existsSync(recFile)
+    ? (JSON.parse(readFileSync(recFile, 'utf8')) as { pid: number; port: number; publicPort?: number })
+    : undefined;
   const down = await run(['sandbox', 'down', '--json', ...(process.env.BERTH_E2E_DESTROY ? ['--destroy'] : [])], project);
   const problems: string[] = [];
   if (down.code !== 0) problems.push(`berth sandbox down exited ${down.code}:\n${down.stderr.slice(-3000)}`);

@@ -58,7 +58,10 @@ let cached: Promise<Sandbox> | undefined;
 
 function provided(): E2EProvided {
   const p = inject('berthE2E');
-  if (!p) throw new Error('test/e2e/harness.ts: no sandbox was provided. e2e tests run in the `e2e` vitest project (vitest.config.ts), whose globalSetup brings it up.');
+  if (!p)
+    throw new Error(
+      'test/e2e/harness.ts: no sandbox was provided. e2e tests run in the `e2e` vitest project (vitest.config.ts), whose globalSetup brings it up.',
+    );
   return p;
 }
 
@@ -66,14 +69,17 @@ async function waitForUp(p: E2EProvided): Promise<UpResult> {
   const dir = join(p.project, E2E_DIR);
   const deadline = Date.now() + UP_LIMIT_MS;
   while (!existsSync(join(dir, 'up.exit'))) {
-    if (Date.now() > deadline) throw new Error(`berth sandbox up did not finish within ${UP_LIMIT_MS / 60_000} minutes (see ${join(dir, 'up.err')})`);
+    if (Date.now() > deadline)
+      throw new Error(`berth sandbox up did not finish within ${UP_LIMIT_MS / 60_000} minutes (see ${join(dir, 'up.err')})`);
     await new Promise((r) => setTimeout(r, 500));
   }
   const code = Number(readFileSync(join(dir, 'up.exit'), 'utf8').trim());
   const err = existsSync(join(dir, 'up.err')) ? readFileSync(join(dir, 'up.err'), 'utf8') : '';
   if (code !== 0) {
     const lines = err.split('\n').filter((l) => /error|hint|not found|FAIL/i.test(l));
-    throw new Error(`berth sandbox up failed (exit ${code}), so no e2e test can run:\n${(lines.length ? lines : err.split('\n').slice(-20)).join('\n')}`);
+    throw new Error(
+      `berth sandbox up failed (exit ${code}), so no e2e test can run:\n${(lines.length ? lines : err.split('\n').slice(-20)).join('\n')}`,
+    );
   }
   const out = existsSync(join(dir, 'up.json')) ? readFileSync(join(dir, 'up.json'), 'utf8') : '';
   try {
@@ -121,7 +127,8 @@ export function sandbox(): Promise<Sandbox> {
       ctx,
       credentials,
       berth: (...args: string[]) => runProcess(process.execPath, [p.bin, ...args], cliEnv, p.project, 10 * 60_000),
-      aws: (...args: string[]) => runProcess('aws', ['--endpoint-url', record.endpoint, '--output', 'json', ...args], awsEnv, p.project, 120_000),
+      aws: (...args: string[]) =>
+        runProcess('aws', ['--endpoint-url', record.endpoint, '--output', 'json', ...args], awsEnv, p.project, 120_000),
       client: ((kind: keyof typeof clients) => (clients[kind] as (c: AwsContext) => unknown)(ctx)) as Sandbox['client'],
     };
   })();

@@ -37,14 +37,17 @@ async function world() {
   const { DescribeTargetHealthCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
   const ecs = await sb.client('ecs');
   const elb = await sb.client('elbv2');
-  const s = (await ecs.send(new DescribeServicesCommand({ cluster: sb.cluster, services: [serviceNames(sb.env, svc).service] }))).services![0]!;
+  const s = (await ecs.send(new DescribeServicesCommand({ cluster: sb.cluster, services: [serviceNames(sb.env, svc).service] })))
+    .services![0]!;
   const td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: s.taskDefinition! }))).taskDefinition!;
   const states: { id: string; state: string; reason?: string }[] = [];
   for (const lb of s.loadBalancers ?? []) {
     const th = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: lb.targetGroupArn! }));
-    for (const d of th.TargetHealthDescriptions ?? []) states.push({ id: d.Target!.Id!, state: d.TargetHealth!.State!, reason: d.TargetHealth!.Reason });
+    for (const d of th.TargetHealthDescriptions ?? [])
+      states.push({ id: d.Target!.Id!, state: d.TargetHealth!.State!, reason: d.TargetHealth!.Reason });
   }
-  const image = td.containerDefinitions!.find((c) => c.name === serviceNames(sb.env, svc).container)?.image ?? td.containerDefinitions![0]!.image!;
+  const image =
+    td.containerDefinitions!.find((c) => c.name === serviceNames(sb.env, svc).container)?.image ?? td.containerDefinitions![0]!.image!;
   return {
     service: s,
     taskDefinition: s.taskDefinition!,
@@ -69,7 +72,13 @@ async function serving(): Promise<{ status: number; version?: string }> {
 /** ECS and the target group agree the service is settled on `revision`, serving `tag`. */
 async function expectSettled(revision: number, tag: string) {
   const w = await world();
-  expect({ revision: w.revision, tag: w.tag, running: w.running, deployments: w.deployments.length, rollout: w.deployments[0]?.rolloutState }).toEqual({
+  expect({
+    revision: w.revision,
+    tag: w.tag,
+    running: w.running,
+    deployments: w.deployments.length,
+    rollout: w.deployments[0]?.rolloutState,
+  }).toEqual({
     revision,
     tag,
     running: w.desired,
@@ -86,8 +95,18 @@ async function waitSettled(limitMs = 60_000) {
   const deadline = Date.now() + limitMs;
   for (;;) {
     const w = await world();
-    if (w.deployments.length === 1 && w.deployments[0]!.rolloutState === 'COMPLETED' && w.running === w.desired && w.targets.every((t) => t.state === 'healthy') && w.healthy === w.desired) return w;
-    if (Date.now() > deadline) throw new Error(`the service did not settle within ${limitMs / 1000}s: ${JSON.stringify({ deployments: w.deployments.map((d) => [d.taskDefinition, d.rolloutState, d.runningCount]), targets: w.targets })}`);
+    if (
+      w.deployments.length === 1 &&
+      w.deployments[0]!.rolloutState === 'COMPLETED' &&
+      w.running === w.desired &&
+      w.targets.every((t) => t.state === 'healthy') &&
+      w.healthy === w.desired
+    )
+      return w;
+    if (Date.now() > deadline)
+      throw new Error(
+        `the service did not settle within ${limitMs / 1000}s: ${JSON.stringify({ deployments: w.deployments.map((d) => [d.taskDefinition, d.rolloutState, d.runningCount]), targets: w.targets })}`,
+      );
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -118,7 +137,8 @@ afterAll(async () => {
   // Leave the sandbox healthy for the files after this one, whatever failed above.
   if (!sb) return;
   const w = await world().catch(() => undefined);
-  if (w?.service.deploymentConfiguration?.deploymentCircuitBreaker?.enable === false) await circuitBreaker(true, svc.healthCheck.gracePeriodSeconds);
+  if (w?.service.deploymentConfiguration?.deploymentCircuitBreaker?.enable === false)
+    await circuitBreaker(true, svc.healthCheck.gracePeriodSeconds);
   const good = w && /^v\d+$/.test(w.tag) && w.desired === svc.desiredCount;
   if (!good || w.deployments.length !== 1 || w.running !== w.desired) {
     if (w && w.desired !== svc.desiredCount) await sb.berth('scale', '--env', 'sandbox', '--count', String(svc.desiredCount), ...WATCH);
@@ -140,10 +160,24 @@ describe('berth deploy / rollback on the sandbox', () => {
     const r = await berth('deploy', '--env', 'sandbox', '--tag', 'v2', '--json', ...WATCH);
     expect(r.code, why(r)).toBe(0);
     const j = r.j;
-    expect(j).toMatchObject({ ok: true, command: 'deploy', service: svc.name, cluster: sb.cluster, verdict: 'succeeded', exitCode: 0, rollback: null, failures: [] });
-    expect(j.oldRevision).toMatchObject({ revision: baseline.revision, image: expect.stringMatching(new RegExp(`/${serviceNames(sb.env, svc).repository}:${baseline.tag}$`)) });
+    expect(j).toMatchObject({
+      ok: true,
+      command: 'deploy',
+      service: svc.name,
+      cluster: sb.cluster,
+      verdict: 'succeeded',
+      exitCode: 0,
+      rollback: null,
+      failures: [],
+    });
+    expect(j.oldRevision).toMatchObject({
+      revision: baseline.revision,
+      image: expect.stringMatching(new RegExp(`/${serviceNames(sb.env, svc).repository}:${baseline.tag}$`)),
+    });
     expect(j.newRevision.revision).toBeGreaterThan(baseline.revision);
-    expect(j.newRevision.image).toMatch(new RegExp(`\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/${serviceNames(sb.env, svc).repository}:v2$`));
+    expect(j.newRevision.image).toMatch(
+      new RegExp(`\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/${serviceNames(sb.env, svc).repository}:v2$`),
+    );
     expect(j.image).toBe(j.newRevision.image);
     expect(j.deploymentId).toMatch(/^ecs-svc\/\d{19}$/);
     rev.v2 = j.newRevision.revision;
@@ -157,7 +191,12 @@ describe('berth deploy / rollback on the sandbox', () => {
   it('rollback without --to goes to the previously healthy revision; --to <n> goes to that revision', async () => {
     const back = await berth('rollback', '--env', 'sandbox', '--yes', '--json', ...WATCH);
     expect(back.code, why(back)).toBe(0);
-    expect(back.j).toMatchObject({ command: 'rollback', verdict: 'succeeded', oldRevision: { revision: rev.v2 }, newRevision: { revision: baseline.revision } });
+    expect(back.j).toMatchObject({
+      command: 'rollback',
+      verdict: 'succeeded',
+      oldRevision: { revision: rev.v2 },
+      newRevision: { revision: baseline.revision },
+    });
     expect(back.j.reasons[0]).toMatch(/^target chosen: /);
     await expectSettled(baseline.revision, baseline.tag);
 
@@ -184,7 +223,12 @@ describe('berth deploy / rollback on the sandbox', () => {
       const before = await world();
       const r = await berth('deploy', '--env', 'sandbox', '--tag', tag, ...extra, '--json', ...WATCH);
       expect(r.code, why(r)).toBe(10);
-      expect(r.j).toMatchObject({ ok: false, verdict: expect.stringMatching(/^(failed|rolled-back-by-ecs)$/), exitCode: 10, oldRevision: { revision: before.revision } });
+      expect(r.j).toMatchObject({
+        ok: false,
+        verdict: expect.stringMatching(/^(failed|rolled-back-by-ecs)$/),
+        exitCode: 10,
+        oldRevision: { revision: before.revision },
+      });
       expect(r.j.newRevision.image).toMatch(new RegExp(`:${tag}$`));
       expect((r.j.reasons as string[]).join('\n')).toMatch(reason);
       expect(r.j.rollback).toMatchObject({ verdict: 'succeeded', to: { arn: before.taskDefinition } });
@@ -212,9 +256,21 @@ describe('berth status / health on the sandbox', () => {
     const st = await berth('status', '--env', 'sandbox', '--json');
     expect(st.code, why(st)).toBe(0);
     const s = (st.j.services as Json[]).find((x) => x.name === svc.name)!;
-    expect(s).toMatchObject({ found: true, desired: w.desired, running: w.desired, pending: 0, autoscaling: { min: svc.minCount, max: svc.maxCount } });
+    expect(s).toMatchObject({
+      found: true,
+      desired: w.desired,
+      running: w.desired,
+      pending: 0,
+      autoscaling: { min: svc.minCount, max: svc.maxCount },
+    });
     expect(s.deployments).toHaveLength(1);
-    expect(s.deployments[0]).toMatchObject({ status: 'PRIMARY', revision: w.revision, rolloutState: 'COMPLETED', image: w.image, running: w.desired });
+    expect(s.deployments[0]).toMatchObject({
+      status: 'PRIMARY',
+      revision: w.revision,
+      rolloutState: 'COMPLETED',
+      image: w.image,
+      running: w.desired,
+    });
     expect(s.targets).toMatchObject({ total: w.desired, healthy: w.desired, unhealthy: 0, reasons: {} });
     expect(st.j.cluster).toBe(sb.cluster);
 
@@ -291,7 +347,12 @@ describe('berth scale / restart on the sandbox', () => {
   it('scale --count 3 (within 1..4): exit 0, watched until 3 run healthy; outside the range: exit 2, nothing changed; back to 2', async () => {
     const up = await berth('scale', '--env', 'sandbox', '--count', '3', '--json', ...WATCH);
     expect(up.code, why(up)).toBe(0);
-    expect(up.j).toMatchObject({ command: 'scale', verdict: 'succeeded', desiredCount: 3, range: { min: svc.minCount, max: svc.maxCount, updated: false } });
+    expect(up.j).toMatchObject({
+      command: 'scale',
+      verdict: 'succeeded',
+      desiredCount: 3,
+      range: { min: svc.minCount, max: svc.maxCount, updated: false },
+    });
     let w = await world();
     expect({ desired: w.desired, running: w.running, healthy: w.healthy }).toEqual({ desired: 3, running: 3, healthy: 3 });
 
@@ -303,18 +364,28 @@ describe('berth scale / restart on the sandbox', () => {
     const down = await berth('scale', '--env', 'sandbox', '--count', String(svc.desiredCount), '--json', ...WATCH);
     expect(down.code, why(down)).toBe(0);
     w = await world();
-    expect({ desired: w.desired, running: w.running, healthy: w.healthy }).toEqual({ desired: svc.desiredCount, running: svc.desiredCount, healthy: svc.desiredCount });
+    expect({ desired: w.desired, running: w.running, healthy: w.healthy }).toEqual({
+      desired: svc.desiredCount,
+      running: svc.desiredCount,
+      healthy: svc.desiredCount,
+    });
   });
 
   it('restart: exit 0, a new deployment of the same revision replaced every task, watched to completion', async () => {
     const { ListTasksCommand } = await import('@aws-sdk/client-ecs');
     const ecs = await sb.client('ecs');
-    const list = async () => (await ecs.send(new ListTasksCommand({ cluster: sb.cluster, serviceName: svc.name, desiredStatus: 'RUNNING' }))).taskArns ?? [];
+    const list = async () =>
+      (await ecs.send(new ListTasksCommand({ cluster: sb.cluster, serviceName: svc.name, desiredStatus: 'RUNNING' }))).taskArns ?? [];
     const before = await world();
     const tasksBefore = await list();
     const r = await berth('restart', '--env', 'sandbox', '--json', ...WATCH);
     expect(r.code, why(r)).toBe(0);
-    expect(r.j).toMatchObject({ command: 'restart', verdict: 'succeeded', oldRevision: { revision: before.revision }, newRevision: { revision: before.revision } });
+    expect(r.j).toMatchObject({
+      command: 'restart',
+      verdict: 'succeeded',
+      oldRevision: { revision: before.revision },
+      newRevision: { revision: before.revision },
+    });
     expect(before.deployments.map((d) => d.id)).not.toContain(r.j.deploymentId);
     const w = await waitSettled();
     expect(w.deployments[0]!.id).toBe(r.j.deploymentId);
@@ -355,7 +426,18 @@ describe('berth logs on the sandbox', () => {
     expect(evs.every((e) => /ERROR/.test(e.message))).toBe(true);
     const times = evs.map((e) => Date.parse(e.timestamp));
     const start = Math.min(...times);
-    const cli = await sb.aws('logs', 'filter-log-events', '--log-group-name', logGroup(), '--filter-pattern', 'ERROR', '--start-time', String(start), '--end-time', String(Math.max(...times) + 1));
+    const cli = await sb.aws(
+      'logs',
+      'filter-log-events',
+      '--log-group-name',
+      logGroup(),
+      '--filter-pattern',
+      'ERROR',
+      '--start-time',
+      String(start),
+      '--end-time',
+      String(Math.max(...times) + 1),
+    );
     const theirs = ((cli.json as Json).events as Json[]).map((e) => e.message);
     for (const e of evs) expect(theirs).toContain(e.message);
 

@@ -80,43 +80,46 @@ describe('berth run on the sandbox', () => {
     expect(r.stderr).toMatch(/exited with code 3/);
   });
 
-  it("--json: the task ran in the service's subnets and security groups, with the service's task definition, the command " +
-    "overriding the container's", async () => {
-    const r = await berth(
-      'run',
-      '--env',
-      'sandbox',
-      '--service',
-      'api',
-      '--json',
-      '--',
-      'sh',
-      '-c',
-      "echo one && echo 'two words'; sleep 0.2; echo three",
-    );
-    expect(r.code, why(r)).toBe(0);
-    expect(r.j).toMatchObject({
-      ok: true,
-      command: 'run',
-      status: 'exited',
-      exitCode: 0,
-      containerExitCode: 0,
-      lines: ['one', 'two words', 'three'],
-      oneOffRevision: false,
-    });
-    expect(r.stderr).toContain('two words'); // the lines stream to stderr under --json
-    const s = await service();
-    expect(r.j.taskDefinition).toBe(s.taskDefinition);
-    const t = await describeTask(r.j.taskArn);
-    expect(t.lastStatus).toBe('STOPPED');
-    expect(t.stopCode).toBe('EssentialContainerExited');
-    expect(t.overrides?.containerOverrides?.[0]).toMatchObject({
-      name: serviceNames(sb.env, svc).container,
-      command: ['sh', '-c', expect.stringContaining('echo one')],
-    });
-    const subnet = t.attachments?.[0]?.details?.find((d) => d.name === 'subnetId')?.value;
-    expect(s.networkConfiguration?.awsvpcConfiguration?.subnets).toContain(subnet);
-  });
+  it(
+    "--json: the task ran in the service's subnets and security groups, with the service's task definition, the command " +
+      "overriding the container's",
+    async () => {
+      const r = await berth(
+        'run',
+        '--env',
+        'sandbox',
+        '--service',
+        'api',
+        '--json',
+        '--',
+        'sh',
+        '-c',
+        "echo one && echo 'two words'; sleep 0.2; echo three",
+      );
+      expect(r.code, why(r)).toBe(0);
+      expect(r.j).toMatchObject({
+        ok: true,
+        command: 'run',
+        status: 'exited',
+        exitCode: 0,
+        containerExitCode: 0,
+        lines: ['one', 'two words', 'three'],
+        oneOffRevision: false,
+      });
+      expect(r.stderr).toContain('two words'); // the lines stream to stderr under --json
+      const s = await service();
+      expect(r.j.taskDefinition).toBe(s.taskDefinition);
+      const t = await describeTask(r.j.taskArn);
+      expect(t.lastStatus).toBe('STOPPED');
+      expect(t.stopCode).toBe('EssentialContainerExited');
+      expect(t.overrides?.containerOverrides?.[0]).toMatchObject({
+        name: serviceNames(sb.env, svc).container,
+        command: ['sh', '-c', expect.stringContaining('echo one')],
+      });
+      const subnet = t.attachments?.[0]?.details?.find((d) => d.name === 'subnetId')?.value;
+      expect(s.networkConfiguration?.awsvpcConfiguration?.subnets).toContain(subnet);
+    },
+  );
 
   it('--detach returns the task id at once (exit 0); the task runs on and exits by itself', async () => {
     const r = await berth('run', '--env', 'sandbox', '--service', 'api', '--detach', '--json', '--', 'sh', '-c', 'sleep 1; exit 7');
@@ -155,143 +158,161 @@ describe('berth run on the sandbox', () => {
 });
 
 describe('deploy --run-first on the sandbox', () => {
-  it('a failing migration stops the release before the service moves: exit 44, its lines printed, the service and its traffic ' +
-    'untouched', async () => {
-    const before = await service();
-    const servedBefore = await serving();
-    expect(servedBefore.status).toBe(200);
-    const r = await berth(
-      'deploy',
-      '--env',
-      'sandbox',
-      '--tag',
-      'v3',
-      '--run-first',
-      'echo migrating schema; exit 5',
-      '--json',
-      '--poll-interval',
-      '1s',
-      '--timeout',
-      '3m',
-    );
-    expect(r.code, why(r)).toBe(44);
-    expect(r.j).toMatchObject({
-      ok: false,
-      command: 'deploy',
-      verdict: 'failed',
-      exitCode: 44,
-      rollback: null,
-      oldRevision: { arn: before.taskDefinition },
-    });
-    expect(r.j.runFirst).toMatchObject({
-      status: 'exited',
-      containerExitCode: 5,
-      lines: ['migrating schema'],
-      taskDefinition: r.j.newRevision.arn,
-    });
-    expect(r.j.failures[0].logLines).toEqual(['migrating schema']);
-    expect(r.stderr).toContain('| migrating schema');
+  it(
+    'a failing migration stops the release before the service moves: exit 44, its lines printed, the service and its traffic ' +
+      'untouched',
+    async () => {
+      const before = await service();
+      const servedBefore = await serving();
+      expect(servedBefore.status).toBe(200);
+      const r = await berth(
+        'deploy',
+        '--env',
+        'sandbox',
+        '--tag',
+        'v3',
+        '--run-first',
+        'echo migrating schema; exit 5',
+        '--json',
+        '--poll-interval',
+        '1s',
+        '--timeout',
+        '3m',
+      );
+      expect(r.code, why(r)).toBe(44);
+      expect(r.j).toMatchObject({
+        ok: false,
+        command: 'deploy',
+        verdict: 'failed',
+        exitCode: 44,
+        rollback: null,
+        oldRevision: { arn: before.taskDefinition },
+      });
+      expect(r.j.runFirst).toMatchObject({
+        status: 'exited',
+        containerExitCode: 5,
+        lines: ['migrating schema'],
+        taskDefinition: r.j.newRevision.arn,
+      });
+      expect(r.j.failures[0].logLines).toEqual(['migrating schema']);
+      expect(r.stderr).toContain('| migrating schema');
 
-    const after = await service();
-    expect(after.taskDefinition).toBe(before.taskDefinition);
-    expect(after.deployments?.map((d) => d.id)).toEqual(before.deployments?.map((d) => d.id));
-    expect(await serving()).toEqual(servedBefore);
-    const ecs = await sb.client('ecs');
-    const tags =
-      (await ecs.send(new ECS.DescribeTaskDefinitionCommand({ taskDefinition: r.j.newRevision.arn, include: ['TAGS'] }))).tags ?? [];
-    expect(tags.map((t) => t.key)).toContain('berth:failed-at');
-  });
+      const after = await service();
+      expect(after.taskDefinition).toBe(before.taskDefinition);
+      expect(after.deployments?.map((d) => d.id)).toEqual(before.deployments?.map((d) => d.id));
+      expect(await serving()).toEqual(servedBefore);
+      const ecs = await sb.client('ecs');
+      const tags =
+        (await ecs.send(new ECS.DescribeTaskDefinitionCommand({ taskDefinition: r.j.newRevision.arn, include: ['TAGS'] }))).tags ?? [];
+      expect(tags.map((t) => t.key)).toContain('berth:failed-at');
+    },
+  );
 });
 
 describe('berth revisions on the sandbox', () => {
-  it("prunes what nothing needs; keeps the running revision, the rollback target, terraform's and the recent ones (AWS API); " +
-    "rollback still works", async () => {
-    // A good deploy first, so that there is a rollback target whatever ran before this file.
-    const baseline = await service();
-    const baseImage = (
-      await (await sb.client('ecs')).send(new ECS.DescribeTaskDefinitionCommand({ taskDefinition: baseline.taskDefinition! }))
-    ).taskDefinition!.containerDefinitions![0]!.image!;
-    const next = baseImage.endsWith(':v2') ? 'v3' : 'v2';
-    const dep = await berth('deploy', '--env', 'sandbox', '--tag', next, '--json', '--poll-interval', '1s', '--timeout', '3m');
-    expect(dep.code, why(dep)).toBe(0);
+  it(
+    "prunes what nothing needs; keeps the running revision, the rollback target, terraform's and the recent ones (AWS API); " +
+      'rollback still works',
+    async () => {
+      // A good deploy first, so that there is a rollback target whatever ran before this file.
+      const baseline = await service();
+      const baseImage = (
+        await (await sb.client('ecs')).send(new ECS.DescribeTaskDefinitionCommand({ taskDefinition: baseline.taskDefinition! }))
+      ).taskDefinition!.containerDefinitions![0]!.image!;
+      const next = baseImage.endsWith(':v2') ? 'v3' : 'v2';
+      const dep = await berth('deploy', '--env', 'sandbox', '--tag', next, '--json', '--poll-interval', '1s', '--timeout', '3m');
+      expect(dep.code, why(dep)).toBe(0);
 
-    const list = await berth('revisions', '--env', 'sandbox', '--service', 'api', '--keep', '1', '--keep-days', '0', '--json');
-    expect(list.code, why(list)).toBe(0);
-    const plan = list.j.revisions as Json[];
-    const running = (await service()).taskDefinition!;
-    expect(running).toBe(dep.j.newRevision.arn);
-    expect(plan.find((p) => p.arn === running)).toMatchObject({ action: 'keep', reasons: expect.arrayContaining(['running']) });
-    expect(list.j.rollbackTarget).toBe(baseline.taskDefinition);
-    expect(plan.find((p) => p.arn === list.j.rollbackTarget)?.reasons).toContain('rollback-target');
-    expect(plan.some((p) => p.reasons.includes('terraform') && p.action === 'keep')).toBe(true);
-    const doomed = plan.filter((p) => p.action === 'deregister').map((p) => p.arn as string);
-    expect(doomed.length).toBeGreaterThan(0); // at least the revision the failed --run-first registered
+      const list = await berth('revisions', '--env', 'sandbox', '--service', 'api', '--keep', '1', '--keep-days', '0', '--json');
+      expect(list.code, why(list)).toBe(0);
+      const plan = list.j.revisions as Json[];
+      const running = (await service()).taskDefinition!;
+      expect(running).toBe(dep.j.newRevision.arn);
+      expect(plan.find((p) => p.arn === running)).toMatchObject({ action: 'keep', reasons: expect.arrayContaining(['running']) });
+      expect(list.j.rollbackTarget).toBe(baseline.taskDefinition);
+      expect(plan.find((p) => p.arn === list.j.rollbackTarget)?.reasons).toContain('rollback-target');
+      expect(plan.some((p) => p.reasons.includes('terraform') && p.action === 'keep')).toBe(true);
+      const doomed = plan.filter((p) => p.action === 'deregister').map((p) => p.arn as string);
+      expect(doomed.length).toBeGreaterThan(0); // at least the revision the failed --run-first registered
 
-    // Everything here was registered today: with --keep-days 1 all of it is recent, nothing goes.
-    const recent = await berth(
-      'revisions',
-      '--env',
-      'sandbox',
-      '--service',
-      'api',
-      '--keep',
-      '1',
-      '--keep-days',
-      '1',
-      '--prune',
-      '--yes',
-      '--json',
-    );
-    expect(recent.code, why(recent)).toBe(0);
-    expect(recent.j.pruned).toBeNull();
-    expect((recent.j.revisions as Json[]).every((p) => p.action === 'keep' && p.reasons.includes('recent'))).toBe(true);
+      // Everything here was registered today: with --keep-days 1 all of it is recent, nothing goes.
+      const recent = await berth(
+        'revisions',
+        '--env',
+        'sandbox',
+        '--service',
+        'api',
+        '--keep',
+        '1',
+        '--keep-days',
+        '1',
+        '--prune',
+        '--yes',
+        '--json',
+      );
+      expect(recent.code, why(recent)).toBe(0);
+      expect(recent.j.pruned).toBeNull();
+      expect((recent.j.revisions as Json[]).every((p) => p.action === 'keep' && p.reasons.includes('recent'))).toBe(true);
 
-    const noTty = await berth('revisions', '--env', 'sandbox', '--service', 'api', '--keep', '1', '--keep-days', '0', '--prune', '--json');
-    expect(noTty.code, why(noTty)).toBe(2);
+      const noTty = await berth(
+        'revisions',
+        '--env',
+        'sandbox',
+        '--service',
+        'api',
+        '--keep',
+        '1',
+        '--keep-days',
+        '0',
+        '--prune',
+        '--json',
+      );
+      expect(noTty.code, why(noTty)).toBe(2);
 
-    const pruned = await berth(
-      'revisions',
-      '--env',
-      'sandbox',
-      '--service',
-      'api',
-      '--keep',
-      '1',
-      '--keep-days',
-      '0',
-      '--prune',
-      '--yes',
-      '--json',
-    );
-    expect(pruned.code, why(pruned)).toBe(0);
-    expect([...pruned.j.pruned.deregistered].sort()).toEqual([...doomed].sort());
-    const ecs = await sb.client('ecs');
-    const status = async (arn: string) =>
-      (await ecs.send(new ECS.DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition!.status;
-    for (const arn of doomed) expect(await status(arn)).toBe('INACTIVE');
-    for (const p of plan.filter((x) => x.action === 'keep')) expect(await status(p.arn)).toBe('ACTIVE');
-    expect(await status(running)).toBe('ACTIVE');
-    expect(await status(baseline.taskDefinition!)).toBe('ACTIVE');
+      const pruned = await berth(
+        'revisions',
+        '--env',
+        'sandbox',
+        '--service',
+        'api',
+        '--keep',
+        '1',
+        '--keep-days',
+        '0',
+        '--prune',
+        '--yes',
+        '--json',
+      );
+      expect(pruned.code, why(pruned)).toBe(0);
+      expect([...pruned.j.pruned.deregistered].sort()).toEqual([...doomed].sort());
+      const ecs = await sb.client('ecs');
+      const status = async (arn: string) =>
+        (await ecs.send(new ECS.DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition!.status;
+      for (const arn of doomed) expect(await status(arn)).toBe('INACTIVE');
+      for (const p of plan.filter((x) => x.action === 'keep')) expect(await status(p.arn)).toBe('ACTIVE');
+      expect(await status(running)).toBe('ACTIVE');
+      expect(await status(baseline.taskDefinition!)).toBe('ACTIVE');
 
-    // The kept rollback target is where rollback goes: the service ends where it started.
-    const back = await berth(
-      'rollback',
-      '--env',
-      'sandbox',
-      '--service',
-      'api',
-      '--yes',
-      '--json',
-      '--poll-interval',
-      '1s',
-      '--timeout',
-      '3m',
-    );
-    expect(back.code, why(back)).toBe(0);
-    expect(back.j.newRevision.arn).toBe(baseline.taskDefinition);
-    expect((await service()).taskDefinition).toBe(baseline.taskDefinition);
-    expect((await serving()).status).toBe(200);
-  });
+      // The kept rollback target is where rollback goes: the service ends where it started.
+      const back = await berth(
+        'rollback',
+        '--env',
+        'sandbox',
+        '--service',
+        'api',
+        '--yes',
+        '--json',
+        '--poll-interval',
+        '1s',
+        '--timeout',
+        '3m',
+      );
+      expect(back.code, why(back)).toBe(0);
+      expect(back.j.newRevision.arn).toBe(baseline.taskDefinition);
+      expect((await service()).taskDefinition).toBe(baseline.taskDefinition);
+      expect((await serving()).status).toBe(200);
+    },
+  );
 });
 
 describe('berth db on the sandbox', () => {
@@ -328,40 +349,43 @@ describe('berth db on the sandbox', () => {
     expect(rows.every((x) => typeof x.ageHours === 'number')).toBe(true);
   });
 
-  it('db restore --snapshot: a NEW cluster beside the current one, same subnet group and security groups, with a writer; the ' +
-    'old cluster untouched', async () => {
-    const rds = await sb.client('rds');
-    const old = (await rds.send(new RDS.DescribeDBClustersCommand({ DBClusterIdentifier: cluster() }))).DBClusters![0]!;
-    const name = `${cluster()}-e2e-snap`;
-    created.clusters.push(name);
-    const r = await berth('db', 'restore', '--env', 'sandbox', '--snapshot', snapshot, '--name', name, '--service', 'api', '--json');
-    expect(r.code, why(r)).toBe(0);
-    expect(r.j).toMatchObject({
-      ok: true,
-      cluster: name,
-      status: 'available',
-      instanceStatus: 'available',
-      source: { cluster: cluster(), snapshot },
-    });
-    expect(r.j.switchSteps.join('\n')).toContain('--manage-master-user-password');
-    const n = (await rds.send(new RDS.DescribeDBClustersCommand({ DBClusterIdentifier: name }))).DBClusters![0]!;
-    expect(n.DBSubnetGroup).toBe(old.DBSubnetGroup);
-    expect(n.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId)).toEqual(old.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId));
-    expect(n.ServerlessV2ScalingConfiguration).toEqual(old.ServerlessV2ScalingConfiguration);
-    expect(n.StorageEncrypted).toBe(true);
-    const instances = (await rds.send(new RDS.DescribeDBInstancesCommand({}))).DBInstances!.filter((i) => i.DBClusterIdentifier === name);
-    expect(instances.map((i) => i.DBInstanceClass)).toEqual(['db.serverless']);
-    const still = (await rds.send(new RDS.DescribeDBClustersCommand({ DBClusterIdentifier: cluster() }))).DBClusters![0]!;
-    expect({ id: still.DBClusterIdentifier, status: still.Status, endpoint: still.Endpoint, created: still.ClusterCreateTime }).toEqual({
-      id: old.DBClusterIdentifier,
-      status: old.Status,
-      endpoint: old.Endpoint,
-      created: old.ClusterCreateTime,
-    });
+  it(
+    'db restore --snapshot: a NEW cluster beside the current one, same subnet group and security groups, with a writer; the ' +
+      'old cluster untouched',
+    async () => {
+      const rds = await sb.client('rds');
+      const old = (await rds.send(new RDS.DescribeDBClustersCommand({ DBClusterIdentifier: cluster() }))).DBClusters![0]!;
+      const name = `${cluster()}-e2e-snap`;
+      created.clusters.push(name);
+      const r = await berth('db', 'restore', '--env', 'sandbox', '--snapshot', snapshot, '--name', name, '--service', 'api', '--json');
+      expect(r.code, why(r)).toBe(0);
+      expect(r.j).toMatchObject({
+        ok: true,
+        cluster: name,
+        status: 'available',
+        instanceStatus: 'available',
+        source: { cluster: cluster(), snapshot },
+      });
+      expect(r.j.switchSteps.join('\n')).toContain('--manage-master-user-password');
+      const n = (await rds.send(new RDS.DescribeDBClustersCommand({ DBClusterIdentifier: name }))).DBClusters![0]!;
+      expect(n.DBSubnetGroup).toBe(old.DBSubnetGroup);
+      expect(n.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId)).toEqual(old.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId));
+      expect(n.ServerlessV2ScalingConfiguration).toEqual(old.ServerlessV2ScalingConfiguration);
+      expect(n.StorageEncrypted).toBe(true);
+      const instances = (await rds.send(new RDS.DescribeDBInstancesCommand({}))).DBInstances!.filter((i) => i.DBClusterIdentifier === name);
+      expect(instances.map((i) => i.DBInstanceClass)).toEqual(['db.serverless']);
+      const still = (await rds.send(new RDS.DescribeDBClustersCommand({ DBClusterIdentifier: cluster() }))).DBClusters![0]!;
+      expect({ id: still.DBClusterIdentifier, status: still.Status, endpoint: still.Endpoint, created: still.ClusterCreateTime }).toEqual({
+        id: old.DBClusterIdentifier,
+        status: old.Status,
+        endpoint: old.Endpoint,
+        created: old.ClusterCreateTime,
+      });
 
-    const again = await berth('db', 'restore', '--env', 'sandbox', '--snapshot', snapshot, '--name', name, '--json');
-    expect(again.code, why(again)).toBe(2); // never over an existing cluster
-  });
+      const again = await berth('db', 'restore', '--env', 'sandbox', '--snapshot', snapshot, '--name', name, '--json');
+      expect(again.code, why(again)).toBe(2); // never over an existing cluster
+    },
+  );
 
   it('db restore --to-time: a point-in-time restore into another new cluster; a time outside the window is refused', async () => {
     const rds = await sb.client('rds');

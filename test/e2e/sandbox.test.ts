@@ -17,7 +17,11 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 describe('berth sandbox up', () => {
   it('applied every stack of the sandbox environment and reports where things are', () => {
     expect(['started', 'reused', 'restarted']).toContain(sb.up.emulator);
-    expect(sb.up.stacks.map((s) => s.stack).sort()).toEqual(['alarms', 'cache', 'data', 'dns', 'edge', 'network', 'registry', 'security', 'service'].map((k) => names(sb.env).stack(k as never)).sort());
+    expect(sb.up.stacks.map((s) => s.stack).sort()).toEqual(
+      ['alarms', 'cache', 'data', 'dns', 'edge', 'network', 'registry', 'security', 'service']
+        .map((k) => names(sb.env).stack(k as never))
+        .sort(),
+    );
     expect(sb.up.stacks.every((s) => s.status === (sb.up.emulator === 'reused' ? 'unchanged' : 'applied'))).toBe(true);
     expect(sb.up.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(sb.up.publicUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -28,7 +32,13 @@ describe('berth sandbox up', () => {
   it('status --json: running, with its endpoint URL and region', async () => {
     const r = await sb.berth('sandbox', 'status', '--json');
     expect(r.code).toBe(0);
-    expect(r.json).toMatchObject({ running: true, endpoint: sb.endpoint, region: 'us-east-1', publicUrl: sb.publicUrl, cluster: sb.cluster });
+    expect(r.json).toMatchObject({
+      running: true,
+      endpoint: sb.endpoint,
+      region: 'us-east-1',
+      publicUrl: sb.publicUrl,
+      cluster: sb.cluster,
+    });
   });
 
   it('a terraform plan of every stack reports no changes', async () => {
@@ -37,7 +47,8 @@ describe('berth sandbox up', () => {
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
     expect(plan.exitCode).toBe(0);
     expect(plan.stacks).toHaveLength(9);
-    for (const s of plan.stacks) expect({ stack: s.stack, status: s.status, changes: s.changes }).toEqual({ stack: s.stack, status: 'planned', changes: false });
+    for (const s of plan.stacks)
+      expect({ stack: s.stack, status: s.status, changes: s.changes }).toEqual({ stack: s.stack, status: 'planned', changes: false });
   });
 
   it('the AWS CLI (not berth) sees the cluster, services, target groups, log groups and Route 53 records berth reports', async () => {
@@ -60,18 +71,29 @@ describe('berth sandbox up', () => {
     const tgs = ((await sb.aws('elbv2', 'describe-target-groups', '--target-group-arns', ...tgArns)).json as Json).TargetGroups as Json[];
     expect(tgs.map((t) => t.TargetGroupName).sort()).toEqual(sb.env.services.map((s) => serviceNames(sb.env, s).targetGroup).sort());
     for (const tg of tgs) {
-      const health = ((await sb.aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).json as Json).TargetHealthDescriptions as Json[];
-      const svc = (status.services as Json[]).find((s) => serviceNames(sb.env, sb.env.services.find((x) => x.name === s.name)!).targetGroup === tg.TargetGroupName)!;
+      const health = ((await sb.aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).json as Json)
+        .TargetHealthDescriptions as Json[];
+      const svc = (status.services as Json[]).find(
+        (s) =>
+          serviceNames(
+            sb.env,
+            sb.env.services.find((x) => x.name === s.name)!,
+          ).targetGroup === tg.TargetGroupName,
+      )!;
       expect(health.filter((h) => h.TargetHealth.State === 'healthy').length).toBe(svc.desired);
     }
 
-    const groups = ((await sb.aws('logs', 'describe-log-groups', '--log-group-name-prefix', `/ecs/${names(sb.env).prefix}/`)).json as Json).logGroups as Json[];
+    const groups = ((await sb.aws('logs', 'describe-log-groups', '--log-group-name-prefix', `/ecs/${names(sb.env).prefix}/`)).json as Json)
+      .logGroups as Json[];
     for (const s of sb.env.services) expect(groups.map((g) => g.logGroupName)).toContain(serviceNames(sb.env, s).logGroup);
 
     const zoneId = String(outputs.zone_id.value);
-    const records = ((await sb.aws('route53', 'list-resource-record-sets', '--hosted-zone-id', zoneId)).json as Json).ResourceRecordSets as Json[];
+    const records = ((await sb.aws('route53', 'list-resource-record-sets', '--hosted-zone-id', zoneId)).json as Json)
+      .ResourceRecordSets as Json[];
     const alias = records.find((r) => r.Name === `${names(sb.env).fqdn}.` && r.Type === 'A');
-    expect(alias?.AliasTarget?.DNSName?.replace(/\.$/, '').toLowerCase()).toBe(String(outputs.alb_dns_name.value).replace(/\.$/, '').toLowerCase());
+    expect(alias?.AliasTarget?.DNSName?.replace(/\.$/, '').toLowerCase()).toBe(
+      String(outputs.alb_dns_name.value).replace(/\.$/, '').toLowerCase(),
+    );
   });
 
   it('the public endpoint answers each service health path with the version that is serving, and the tasks wrote their log lines', async () => {
@@ -86,7 +108,9 @@ describe('berth sandbox up', () => {
     const { FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
     const logs = await sb.client('logs');
     for (const s of sb.env.services) {
-      const ev = await logs.send(new FilterLogEventsCommand({ logGroupName: serviceNames(sb.env, s).logGroup, filterPattern: '"Listening on"' }));
+      const ev = await logs.send(
+        new FilterLogEventsCommand({ logGroupName: serviceNames(sb.env, s).logGroup, filterPattern: '"Listening on"' }),
+      );
       expect(ev.events?.length ?? 0).toBeGreaterThanOrEqual(s.desiredCount);
       // awslogs stream names: <prefix>/<container>/<task id>
       expect(ev.events!.every((e) => new RegExp(`/${s.name}/[0-9a-f-]{36}$`).test(e.logStreamName ?? ''))).toBe(true);

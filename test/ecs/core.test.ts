@@ -19,10 +19,27 @@ describe('ecs: ids', () => {
 
 describe('ecs: target tally', () => {
   it('counts target states and reasons', () => {
-    expect(tallyDescriptions([{ TargetHealth: { State: 'unhealthy', Reason: 'Target.Timeout' } }, { TargetHealth: { State: 'unused', Reason: 'Target.NotInUse' } }, { TargetHealth: { State: 'healthy' } }])).toEqual({
-      total: 3, healthy: 1, unhealthy: 1, initial: 0, draining: 0, other: 1, reasons: { 'Target.Timeout': 1, 'Target.NotInUse': 1 },
+    expect(
+      tallyDescriptions([
+        { TargetHealth: { State: 'unhealthy', Reason: 'Target.Timeout' } },
+        { TargetHealth: { State: 'unused', Reason: 'Target.NotInUse' } },
+        { TargetHealth: { State: 'healthy' } },
+      ]),
+    ).toEqual({
+      total: 3,
+      healthy: 1,
+      unhealthy: 1,
+      initial: 0,
+      draining: 0,
+      other: 1,
+      reasons: { 'Target.Timeout': 1, 'Target.NotInUse': 1 },
     });
-    expect(tallyTargets([{ state: 'initial' }, { state: 'draining', reason: 'Target.DeregistrationInProgress' }])).toMatchObject({ total: 2, initial: 1, draining: 1, reasons: { 'Target.DeregistrationInProgress': 1 } });
+    expect(tallyTargets([{ state: 'initial' }, { state: 'draining', reason: 'Target.DeregistrationInProgress' }])).toMatchObject({
+      total: 2,
+      initial: 1,
+      draining: 1,
+      reasons: { 'Target.DeregistrationInProgress': 1 },
+    });
   });
 });
 

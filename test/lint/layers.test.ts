@@ -32,16 +32,28 @@ describe('berth/layers', () => {
   });
 
   it('a stack may import src/config', async () => {
-    expect(await layerErrors('stacks/constructs/ok.ts', "import { HEALTHY_TAG } from '../../src/config/revision-tags.js';\nexport const t = HEALTHY_TAG;\n")).toEqual([]);
+    expect(
+      await layerErrors(
+        'stacks/constructs/ok.ts',
+        "import { HEALTHY_TAG } from '../../src/config/revision-tags.js';\nexport const t = HEALTHY_TAG;\n",
+      ),
+    ).toEqual([]);
   });
 
   it('src/aws knows nothing of the sandbox', async () => {
-    expect(await layerErrors('src/aws/bad.ts', "import { readSandboxRecord } from '../sandbox/state.js';\nexport const r = readSandboxRecord;\n")).toHaveLength(1);
+    expect(
+      await layerErrors(
+        'src/aws/bad.ts',
+        "import { readSandboxRecord } from '../sandbox/state.js';\nexport const r = readSandboxRecord;\n",
+      ),
+    ).toHaveLength(1);
   });
 
   it('no cycle between src/ folders: a lower folder may not import a higher one, even lazily', async () => {
     expect(await layerErrors('src/health/ok.ts', "import { locate } from '../rollout/target.js';\nexport const l = locate;\n")).toEqual([]);
-    expect(await layerErrors('src/rollout/bad.ts', "export async function f() { return (await import('../health/judge.js')).judgeHealth; }\n")).toHaveLength(1);
+    expect(
+      await layerErrors('src/rollout/bad.ts', "export async function f() { return (await import('../health/judge.js')).judgeHealth; }\n"),
+    ).toHaveLength(1);
     expect(await layerErrors('src/ecs/bad.ts', "export { judge } from '../rollout/verdict.js';\n")).toHaveLength(1);
   });
 
@@ -51,7 +63,9 @@ describe('berth/layers', () => {
   });
 
   it('cli/ only wires: no AWS SDK and no cdktf there', async () => {
-    expect(await layerErrors('cli/commands/bad.ts', "import { ECSClient } from '@aws-sdk/client-ecs';\nexport const c = ECSClient;\n")).toHaveLength(1);
+    expect(
+      await layerErrors('cli/commands/bad.ts', "import { ECSClient } from '@aws-sdk/client-ecs';\nexport const c = ECSClient;\n"),
+    ).toHaveLength(1);
     expect(await layerErrors('cli/commands/bad.ts', "import { App } from 'cdktf';\nexport const a = App;\n")).toHaveLength(1);
   });
 });

@@ -3,7 +3,12 @@ import { RecentIds, ReorderBuffer, type LogEvent } from '../../src/logs/interlea
 import { tail, type Page, type PageQuery } from '../../src/logs/tail.js';
 import { colourFor, formatEvent, shortStream } from '../../src/logs/render.js';
 
-const ev = (ts: number, stream: string, id: string, message = `m${id}`): LogEvent => ({ timestamp: ts, logStreamName: stream, eventId: id, message });
+const ev = (ts: number, stream: string, id: string, message = `m${id}`): LogEvent => ({
+  timestamp: ts,
+  logStreamName: stream,
+  eventId: id,
+  message,
+});
 
 /** A page source over a fixed list of pages; records the queries it got. */
 function pagesOf(pages: LogEvent[][]) {
@@ -22,7 +27,8 @@ describe('reorder buffer', () => {
   it('emits in time order with a bounded heap, stable for equal timestamps', () => {
     const b = new ReorderBuffer(3);
     const out: LogEvent[] = [];
-    for (const e of [ev(5, 'a', '1'), ev(3, 'b', '2'), ev(4, 'a', '3'), ev(3, 'a', '4'), ev(9, 'b', '5'), ev(6, 'a', '6')]) out.push(...b.push(e));
+    for (const e of [ev(5, 'a', '1'), ev(3, 'b', '2'), ev(4, 'a', '3'), ev(3, 'a', '4'), ev(9, 'b', '5'), ev(6, 'a', '6')])
+      out.push(...b.push(e));
     out.push(...b.drain());
     expect(out.map((e) => e.eventId)).toEqual(['2', '4', '3', '1', '6', '5']);
     expect(b.peak).toBe(4);
@@ -146,7 +152,11 @@ describe('rendering', () => {
     expect(colourFor('api/api/x')).toBe(colourFor('api/api/x'));
     const colours = new Set(Array.from({ length: 20 }, (_, i) => colourFor(`api/api/${i}`)));
     expect(colours.size).toBeGreaterThan(3);
-    expect(formatEvent(ev(Date.parse('2025-05-01T10:00:00Z'), 'api/api/0f1e2d3c4b5a', '1', 'hello\n'))).toBe('2025-05-01T10:00:00.000Z api/0f1e2d3c hello');
-    expect(formatEvent(ev(0, 'api/api/0f1e2d3c4b5a', '1', 'x'), (c, s) => `<${c}>${s}</>`)).toMatch(/^1970-01-01T00:00:00.000Z <\w+>api\/0f1e2d3c<\/> x$/);
+    expect(formatEvent(ev(Date.parse('2025-05-01T10:00:00Z'), 'api/api/0f1e2d3c4b5a', '1', 'hello\n'))).toBe(
+      '2025-05-01T10:00:00.000Z api/0f1e2d3c hello',
+    );
+    expect(formatEvent(ev(0, 'api/api/0f1e2d3c4b5a', '1', 'x'), (c, s) => `<${c}>${s}</>`)).toMatch(
+      /^1970-01-01T00:00:00.000Z <\w+>api\/0f1e2d3c<\/> x$/,
+    );
   });
 });

@@ -15,7 +15,8 @@ let logs: CloudWatchLogsClient;
 let t0: number;
 
 async function put(stream: string, events: { timestamp: number; message: string }[]) {
-  for (let i = 0; i < events.length; i += 5000) await logs.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: stream, logEvents: events.slice(i, i + 5000) }));
+  for (let i = 0; i < events.length; i += 5000)
+    await logs.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: stream, logEvents: events.slice(i, i + 5000) }));
 }
 
 /** Lines of plain `berth logs` output: `<ISO time> <container>/<task8> <message>`. */
@@ -76,8 +77,16 @@ describe('berth logs on the emulator', () => {
     expect(lines.every((l) => l.message.startsWith('ERROR'))).toBe(true);
   });
 
-  it('--task: only that task\'s stream', async () => {
-    const r = await berth('logs', '--env', 'sandbox', '--since', '1h', '--task', `arn:aws:ecs:us-east-1:123456789012:task/demo-sandbox/${TASK_B}`);
+  it("--task: only that task's stream", async () => {
+    const r = await berth(
+      'logs',
+      '--env',
+      'sandbox',
+      '--since',
+      '1h',
+      '--task',
+      `arn:aws:ecs:us-east-1:123456789012:task/demo-sandbox/${TASK_B}`,
+    );
     expect(r.code).toBe(0);
     const lines = parse(r.stdout);
     expect(lines).toHaveLength(PER_STREAM);
@@ -97,7 +106,10 @@ describe('berth logs on the emulator', () => {
     const running = berth('logs', '--env', 'sandbox', '--since', since, '--follow', '--for', '5s');
     const now = Date.now();
     await new Promise((r) => setTimeout(r, 1500));
-    await put(`api/api/${TASK_A}`, [{ timestamp: now, message: 'INFO a new 1' }, { timestamp: now + 1, message: 'INFO a new 2' }]);
+    await put(`api/api/${TASK_A}`, [
+      { timestamp: now, message: 'INFO a new 1' },
+      { timestamp: now + 1, message: 'INFO a new 2' },
+    ]);
     await new Promise((r) => setTimeout(r, 1500));
     await put(`api/api/${TASK_B}`, [{ timestamp: now + 2, message: 'INFO b new 3' }]);
     const r = await running;

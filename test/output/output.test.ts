@@ -6,7 +6,12 @@ import { terminalCaps } from '../../src/output/terminal.js';
 
 function sink() {
   let text = '';
-  const stream = new Writable({ write(c, _e, cb) { text += String(c); cb(); } });
+  const stream = new Writable({
+    write(c, _e, cb) {
+      text += String(c);
+      cb();
+    },
+  });
   return { stream, text: () => text };
 }
 
@@ -26,7 +31,10 @@ describe('redaction', () => {
   });
   it('deep-redacts secret-named keys but keeps references', () => {
     expect(redactValue({ password: 'x1', nested: [{ apiKey: 'k' }], DATABASE_PASSWORD: '@database:password', ok: 'fine' })).toEqual({
-      password: '****', nested: [{ apiKey: '****' }], DATABASE_PASSWORD: '@database:password', ok: 'fine',
+      password: '****',
+      nested: [{ apiKey: '****' }],
+      DATABASE_PASSWORD: '@database:password',
+      ok: 'fine',
     });
   });
 });

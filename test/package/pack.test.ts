@@ -15,7 +15,22 @@ import { EXIT } from '../../src/output/exit-codes.js';
 import { ROOT, alive, runProcess, type Run } from '../sandbox/cli.js';
 import { berthCalls, helpHasFlag } from '../helpers/workflow-calls.js';
 
-const SOURCE = ['package.json', 'package-lock.json', 'tsconfig.json', 'LICENSE', 'README.md', 'bin', 'cli', 'src', 'stacks', 'scripts', 'templates', 'schema', 'data', 'docs'];
+const SOURCE = [
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'LICENSE',
+  'README.md',
+  'bin',
+  'cli',
+  'src',
+  'stacks',
+  'scripts',
+  'templates',
+  'schema',
+  'data',
+  'docs',
+];
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 
 let work: string;
@@ -58,7 +73,10 @@ beforeAll(async () => {
 
   repo = join(work, 'infra');
   mkdirSync(repo);
-  writeFileSync(join(repo, 'package.json'), JSON.stringify({ name: 'infra', version: '7.7.7', private: true, scripts: { 'berth-version': 'berth --version' } }, null, 2));
+  writeFileSync(
+    join(repo, 'package.json'),
+    JSON.stringify({ name: 'infra', version: '7.7.7', private: true, scripts: { 'berth-version': 'berth --version' } }, null, 2),
+  );
   const t0 = Date.now();
   const inst = await sh('npm', ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', tarball], repo, 600_000);
   timings['npm install of the tarball'] = Date.now() - t0;
@@ -80,10 +98,19 @@ afterAll(async () => {
 describe('the packed berth', () => {
   it('holds compiled JavaScript, templates, schema, the emulator extension, docs and the license; nothing of test/ or bench/', async () => {
     const list = await sh('tar', ['-tzf', tarball], work);
-    const files = list.stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
+    const files = list.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => f.replace(/^package\//, ''));
     const python = pythonFiles(join(ROOT, 'src', 'sandbox', 'moto')).map((f) => relative(ROOT, f));
     expect(python.length).toBeGreaterThan(5);
-    const wanted = ['bin/berth.js', 'dist/cli/index.js', 'dist/stacks/synth.js', 'templates/ci/github/berth-plan.yml', 'templates/environments/platform.json'];
+    const wanted = [
+      'bin/berth.js',
+      'dist/cli/index.js',
+      'dist/stacks/synth.js',
+      'templates/ci/github/berth-plan.yml',
+      'templates/environments/platform.json',
+    ];
     wanted.push('schema/environment.schema.json', 'data/prices.json', 'docs/environment.md', 'LICENSE', 'README.md', ...python);
     for (const f of wanted) expect(files, f).toContain(f);
     expect(files.filter((f) => /^(test|bench)\//.test(f) || (/\.ts$/.test(f) && !f.endsWith('.d.ts')))).toEqual([]);
@@ -109,7 +136,9 @@ describe('the packed berth', () => {
   it('config validate and config schema work on the user repository', async () => {
     expect((await berth('config', 'validate', '--env', 'prod')).code).toBe(EXIT.OK);
     const schema = await berth('config', 'schema');
-    expect(JSON.parse(schema.stdout)).toEqual(JSON.parse(readFileSync(join(repo, 'node_modules', 'berth', 'schema', 'environment.schema.json'), 'utf8')));
+    expect(JSON.parse(schema.stdout)).toEqual(
+      JSON.parse(readFileSync(join(repo, 'node_modules', 'berth', 'schema', 'environment.schema.json'), 'utf8')),
+    );
   });
 
   it('synth writes cdktf.out/prod/ and check runs its rules on it', async () => {

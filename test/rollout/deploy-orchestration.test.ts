@@ -30,7 +30,17 @@ afterEach(async () => {
 async function scripted(name: string, o: Omit<ScriptOptions, 'fixture'> = {}) {
   aws = await new ScriptedAws({ fixture: loadFixture(name), ...o }).start();
   mkdirSync(join(project, '.berth', 'sandbox'), { recursive: true });
-  writeFileSync(join(project, '.berth', 'sandbox', 'sandbox.json'), JSON.stringify({ endpoint: aws.endpoint, region: 'us-east-1', pid: process.pid, port: 0, publicUrl: aws.endpoint, startedAt: new Date().toISOString() }));
+  writeFileSync(
+    join(project, '.berth', 'sandbox', 'sandbox.json'),
+    JSON.stringify({
+      endpoint: aws.endpoint,
+      region: 'us-east-1',
+      pid: process.pid,
+      port: 0,
+      publicUrl: aws.endpoint,
+      startedAt: new Date().toISOString(),
+    }),
+  );
   return aws;
 }
 
@@ -39,22 +49,37 @@ async function deploy(...extra: string[]) {
   return { ...r, res: JSON.parse(r.stdout) };
 }
 
-const updates = (a: ScriptedAws) => a.ops('ecs', 'UpdateService').map((c) => c.input.taskDefinition ?? (c.input.forceNewDeployment ? 'force' : c.input.desiredCount));
+const updates = (a: ScriptedAws) =>
+  a.ops('ecs', 'UpdateService').map((c) => c.input.taskDefinition ?? (c.input.forceNewDeployment ? 'force' : c.input.desiredCount));
 
 describe('deploy orchestration (recorded timelines)', () => {
   it('clean rollout: exit 0, only the image changed, smoke checked through the public URL with the real Host, revision marked healthy', async () => {
     const a = await scripted('clean-rollout');
     const { code, res, stderr } = await deploy();
     expect(code).toBe(0);
-    expect(res).toMatchObject({ ok: true, verdict: 'succeeded', exitCode: 0, oldRevision: { revision: 6, image: `${REPO}:v1` }, newRevision: { revision: 7, image: `${REPO}:v2` }, deploymentId: 'ecs-svc/5318942207519377408', rollback: null });
-    expect(res.durations).toEqual({ startedAt: expect.any(String), verdictAfterSeconds: expect.any(Number), totalSeconds: expect.any(Number) });
+    expect(res).toMatchObject({
+      ok: true,
+      verdict: 'succeeded',
+      exitCode: 0,
+      oldRevision: { revision: 6, image: `${REPO}:v1` },
+      newRevision: { revision: 7, image: `${REPO}:v2` },
+      deploymentId: 'ecs-svc/5318942207519377408',
+      rollback: null,
+    });
+    expect(res.durations).toEqual({
+      startedAt: expect.any(String),
+      verdictAfterSeconds: expect.any(Number),
+      totalSeconds: expect.any(Number),
+    });
     expect(updates(a)).toEqual([TD(7)]);
     const reg = a.registeredInput!;
     expect(reg).not.toHaveProperty('revision');
     expect(reg).not.toHaveProperty('requiresAttributes');
     expect((reg.containerDefinitions as { image: string }[])[0]!.image).toBe(`${REPO}:v2`);
     expect(a.ops('http')).toEqual([expect.objectContaining({ op: '/health', host: 'api.berth.test' })]);
-    const tagged = a.ops('ecs', 'TagResource').map((c) => `${String(c.input.resourceArn).split('/').pop()} ${(c.input.tags as { key: string }[])[0]!.key}`);
+    const tagged = a
+      .ops('ecs', 'TagResource')
+      .map((c) => `${String(c.input.resourceArn).split('/').pop()} ${(c.input.tags as { key: string }[])[0]!.key}`);
     expect(tagged).toEqual(['demo-sandbox-api:6 berth:healthy-at', 'demo-sandbox-api:7 berth:healthy-at']);
     expect(stderr).toMatch(/ok deploying demo-sandbox-api:7: succeeded/);
   });
@@ -64,7 +89,9 @@ describe('deploy orchestration (recorded timelines)', () => {
     const { code, res } = await deploy();
     expect(code).toBe(10);
     expect(res.verdict).toBe('failed');
-    expect(res.reasons[0]).toContain('CannotPullContainerError: image 123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/api:v2 not found in ECR — push it or fix the tag');
+    expect(res.reasons[0]).toContain(
+      'CannotPullContainerError: image 123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/api:v2 not found in ECR — push it or fix the tag',
+    );
     expect(res.failures[0]).toMatchObject({ kind: 'image-not-found', count: 1 });
     expect(res.rollback).toMatchObject({ by: 'berth', verdict: 'succeeded', to: { revision: 6 } });
     expect(res.durations.rollbackSeconds).toEqual(expect.any(Number));
@@ -84,7 +111,10 @@ describe('deploy orchestration (recorded timelines)', () => {
     const { code, res } = await deploy();
     expect(code).toBe(11);
     expect(res.failures[0].logLines).toContain('ERROR:    Application startup failed. Exiting.');
-    expect(a.ops('logs', 'GetLogEvents')[0]!.input).toMatchObject({ logGroupName: '/ecs/demo-sandbox/api', logStreamName: 'api/api/a1c3e5f7b9d1f3a5c7e9b1d3f5a7c9e1' });
+    expect(a.ops('logs', 'GetLogEvents')[0]!.input).toMatchObject({
+      logGroupName: '/ecs/demo-sandbox/api',
+      logStreamName: 'api/api/a1c3e5f7b9d1f3a5c7e9b1d3f5a7c9e1',
+    });
     expect(res.rollback).toMatchObject({ by: 'berth', verdict: 'failed' });
     expect(res.rollback.reasons[0]).toMatch(/the execution role demo-sandbox-api-exec cannot read the secret/);
   });
@@ -95,7 +125,12 @@ describe('deploy orchestration (recorded timelines)', () => {
     expect(code).toBe(10);
     expect(res.ok).toBe(false);
     expect(res.verdict).toBe('rolled-back-by-ecs');
-    expect(res.rollback).toMatchObject({ by: 'ecs', verdict: 'succeeded', deploymentId: 'ecs-svc/8890160011289234176', to: { revision: 6 } });
+    expect(res.rollback).toMatchObject({
+      by: 'ecs',
+      verdict: 'succeeded',
+      deploymentId: 'ecs-svc/8890160011289234176',
+      to: { revision: 6 },
+    });
     expect(updates(a)).toEqual([TD(7)]);
   });
 
@@ -142,7 +177,9 @@ describe('deploy orchestration (recorded timelines)', () => {
     await scripted('pull-error');
     const r = await berth('deploy', '--env', 'sandbox', '--image', `${REPO}:v2`, '--poll-interval', '50ms');
     expect(r.code).toBe(10);
-    expect(r.stdout).toMatch(/^deploy api: FAILED after \d+s \(exit 10\)\n {2}demo-sandbox-api:6 \(.*:v1\) -> demo-sandbox-api:7 \(.*:v2\)/);
+    expect(r.stdout).toMatch(
+      /^deploy api: FAILED after \d+s \(exit 10\)\n {2}demo-sandbox-api:6 \(.*:v1\) -> demo-sandbox-api:7 \(.*:v2\)/,
+    );
     expect(r.stdout).toContain('push it or fix the tag');
     expect(r.stdout).toMatch(/rollback by berth to demo-sandbox-api:6: succeeded/);
     expect(r.stderr).toMatch(/FAIL deploying demo-sandbox-api:7: failed after/);

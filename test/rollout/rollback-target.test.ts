@@ -16,7 +16,12 @@ describe('rollback target', () => {
     const t = selectRollbackTarget({
       current: TD(9),
       deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', taskDefinition: TD(9), rolloutState: 'COMPLETED' }],
-      revisions: [rev(9), rev(8, { 'berth:failed-at': '2025-05-01T09:00:00Z' }), rev(7, { 'berth:healthy-at': '2025-05-01T08:00:00Z' }), rev(6, { 'berth:healthy-at': '2025-04-20T08:00:00Z' })],
+      revisions: [
+        rev(9),
+        rev(8, { 'berth:failed-at': '2025-05-01T09:00:00Z' }),
+        rev(7, { 'berth:healthy-at': '2025-05-01T08:00:00Z' }),
+        rev(6, { 'berth:healthy-at': '2025-04-20T08:00:00Z' }),
+      ],
     });
     expect(t).toMatchObject({ arn: TD(7), revision: 7, source: 'berth-tag' });
     expect(t.warning).toBeUndefined();
@@ -63,14 +68,23 @@ describe('rollback target', () => {
   });
 
   it('falls back to the newest lower revision not marked failed, with a warning', () => {
-    const t = selectRollbackTarget({ current: TD(9), deployments: [], history: undefined, revisions: [rev(9), rev(8, { 'berth:failed-at': '2025-05-01T09:00:00Z' }), rev(7), rev(6)] });
+    const t = selectRollbackTarget({
+      current: TD(9),
+      deployments: [],
+      history: undefined,
+      revisions: [rev(9), rev(8, { 'berth:failed-at': '2025-05-01T09:00:00Z' }), rev(7), rev(6)],
+    });
     expect(t).toMatchObject({ arn: TD(7), source: 'previous-revision' });
     expect(t.warning).toMatch(/no record shows demo-sandbox-api:7 ever ran healthy/);
   });
 
   it('never picks the current revision, and says so when there is nothing else', () => {
-    expect(() => selectRollbackTarget({ current: TD(1), deployments: [{ status: 'ACTIVE', taskDefinition: TD(1), rolloutState: 'COMPLETED' }], revisions: [rev(1, { 'berth:healthy-at': '2025-05-01T00:00:00Z' })] })).toThrow(
-      /nothing to roll back to/,
-    );
+    expect(() =>
+      selectRollbackTarget({
+        current: TD(1),
+        deployments: [{ status: 'ACTIVE', taskDefinition: TD(1), rolloutState: 'COMPLETED' }],
+        revisions: [rev(1, { 'berth:healthy-at': '2025-05-01T00:00:00Z' })],
+      }),
+    ).toThrow(/nothing to roll back to/);
   });
 });

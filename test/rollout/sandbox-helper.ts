@@ -20,7 +20,9 @@ export interface MotoSandbox {
   stop(): Promise<void>;
 }
 
-export async function startSandbox(opts: { env?: NodeJS.ProcessEnv; environment?: unknown; publicUrl?: string; plain?: boolean } = {}): Promise<MotoSandbox> {
+export async function startSandbox(
+  opts: { env?: NodeJS.ProcessEnv; environment?: unknown; publicUrl?: string; plain?: boolean } = {},
+): Promise<MotoSandbox> {
   // Stock moto_server by default: these tests check what plain moto can show (it records, never runs tasks).
   // plain: false runs berth's extended moto (set BERTH_SANDBOX_ECS_SIM=0 in env to keep its scheduler off).
   const emulator = await startEmulator({ env: opts.env, plain: opts.plain ?? true });
@@ -28,7 +30,14 @@ export async function startSandbox(opts: { env?: NodeJS.ProcessEnv; environment?
   mkdirSync(join(project, '.berth', 'sandbox'), { recursive: true });
   writeFileSync(
     join(project, '.berth', 'sandbox', 'sandbox.json'),
-    JSON.stringify({ endpoint: emulator.endpoint, region: 'us-east-1', pid: emulator.pid, port: emulator.port, startedAt: new Date().toISOString(), ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}) }),
+    JSON.stringify({
+      endpoint: emulator.endpoint,
+      region: 'us-east-1',
+      pid: emulator.pid,
+      port: emulator.port,
+      startedAt: new Date().toISOString(),
+      ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+    }),
   );
   if (opts.environment) {
     mkdirSync(join(project, 'environments'), { recursive: true });
@@ -62,7 +71,11 @@ const MANIFEST = (tag: string) =>
   JSON.stringify({
     schemaVersion: 2,
     mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-    config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 1469, digest: `sha256:${Buffer.from(tag).toString('hex').padEnd(64, '0').slice(0, 64)}` },
+    config: {
+      mediaType: 'application/vnd.docker.container.image.v1+json',
+      size: 1469,
+      digest: `sha256:${Buffer.from(tag).toString('hex').padEnd(64, '0').slice(0, 64)}`,
+    },
     layers: [],
   });
 
@@ -89,7 +102,8 @@ export async function seedService(sb: MotoSandbox, opts: { alarm?: boolean; imag
   const aas = new aasm.ApplicationAutoScalingClient(sb.cfg);
   const repo = await ecr.send(new ecrm.CreateRepositoryCommand({ repositoryName: `demo/${name}` }));
   const uri = repo.repository!.repositoryUri!;
-  for (const tag of opts.images ?? ['v1', 'v2']) await ecr.send(new ecrm.PutImageCommand({ repositoryName: `demo/${name}`, imageTag: tag, imageManifest: MANIFEST(tag) }));
+  for (const tag of opts.images ?? ['v1', 'v2'])
+    await ecr.send(new ecrm.PutImageCommand({ repositoryName: `demo/${name}`, imageTag: tag, imageManifest: MANIFEST(tag) }));
   await ecs.send(new ecsm.CreateClusterCommand({ clusterName: 'demo-sandbox' }));
   await logs.send(new logsm.CreateLogGroupCommand({ logGroupName: `/ecs/demo-sandbox/${name}` })).catch(() => undefined);
   const td = await ecs.send(
@@ -109,16 +123,43 @@ export async function seedService(sb: MotoSandbox, opts: { alarm?: boolean; imag
           essential: true,
           portMappings: [{ containerPort: 8001, protocol: 'tcp' }],
           environment: [{ name: 'LOG_LEVEL', value: 'info' }],
-          secrets: [{ name: 'REDIS_URL', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:demo/sandbox/redis-AbCdEf:url::' }],
-          healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost:8001/health || exit 1'], interval: 5, timeout: 2, retries: 3, startPeriod: 10 },
-          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': `/ecs/demo-sandbox/${name}`, 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': name } },
+          secrets: [
+            { name: 'REDIS_URL', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:demo/sandbox/redis-AbCdEf:url::' },
+          ],
+          healthCheck: {
+            command: ['CMD-SHELL', 'curl -f http://localhost:8001/health || exit 1'],
+            interval: 5,
+            timeout: 2,
+            retries: 3,
+            startPeriod: 10,
+          },
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': `/ecs/demo-sandbox/${name}`, 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': name },
+          },
         },
       ],
       tags: [{ key: 'app', value: 'demo' }],
     }),
   );
-  await ecs.send(new ecsm.CreateServiceCommand({ cluster: 'demo-sandbox', serviceName: name, taskDefinition: `demo-sandbox-${name}:1`, desiredCount: 2, launchType: 'FARGATE' }));
-  await aas.send(new aasm.RegisterScalableTargetCommand({ ServiceNamespace: 'ecs', ResourceId: `service/demo-sandbox/${name}`, ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 1, MaxCapacity: 4 }));
+  await ecs.send(
+    new ecsm.CreateServiceCommand({
+      cluster: 'demo-sandbox',
+      serviceName: name,
+      taskDefinition: `demo-sandbox-${name}:1`,
+      desiredCount: 2,
+      launchType: 'FARGATE',
+    }),
+  );
+  await aas.send(
+    new aasm.RegisterScalableTargetCommand({
+      ServiceNamespace: 'ecs',
+      ResourceId: `service/demo-sandbox/${name}`,
+      ScalableDimension: 'ecs:service:DesiredCount',
+      MinCapacity: 1,
+      MaxCapacity: 4,
+    }),
+  );
   if (opts.alarm) {
     const cwm = await import('@aws-sdk/client-cloudwatch');
     const cw = new cwm.CloudWatchClient(sb.cfg);
@@ -128,7 +169,10 @@ export async function seedService(sb: MotoSandbox, opts: { alarm?: boolean; imag
           AlarmName: alarm,
           Namespace: 'AWS/ECS',
           MetricName: alarm.includes('cpu') ? 'CPUUtilization' : 'MemoryUtilization',
-          Dimensions: [{ Name: 'ClusterName', Value: 'demo-sandbox' }, { Name: 'ServiceName', Value: name }],
+          Dimensions: [
+            { Name: 'ClusterName', Value: 'demo-sandbox' },
+            { Name: 'ServiceName', Value: name },
+          ],
           Statistic: 'Average',
           Period: 60,
           EvaluationPeriods: 5,
@@ -137,7 +181,13 @@ export async function seedService(sb: MotoSandbox, opts: { alarm?: boolean; imag
         }),
       );
     }
-    await cw.send(new cwm.SetAlarmStateCommand({ AlarmName: `demo-sandbox-${name}-cpu-high`, StateValue: 'ALARM', StateReason: 'Threshold Crossed: 5 datapoints were greater than the threshold (80.0).' }));
+    await cw.send(
+      new cwm.SetAlarmStateCommand({
+        AlarmName: `demo-sandbox-${name}-cpu-high`,
+        StateValue: 'ALARM',
+        StateReason: 'Threshold Crossed: 5 datapoints were greater than the threshold (80.0).',
+      }),
+    );
   }
   return { repositoryUri: uri, taskDefinitionArn: td.taskDefinition!.taskDefinitionArn! };
 }

@@ -71,7 +71,10 @@ function taskDefinition(rev: number, image: string) {
         portMappings: [{ containerPort: 8001, hostPort: 8001, protocol: 'tcp' }],
         environment: [{ name: 'LOG_LEVEL', value: 'info' }],
         secrets: [{ name: 'REDIS_URL', valueFrom: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:demo/sandbox/redis-Xy12Ab:url::` }],
-        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/demo-sandbox/api', 'awslogs-region': REGION, 'awslogs-stream-prefix': 'api' } },
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: { 'awslogs-group': '/ecs/demo-sandbox/api', 'awslogs-region': REGION, 'awslogs-stream-prefix': 'api' },
+        },
       },
     ],
     volumes: [],
@@ -158,10 +161,14 @@ export class ScriptedAws {
     const p = structuredClone(this.f().snapshots.find((s) => !s.error)!);
     const svc = p.describeServices!.services[0]!;
     const prev = new Set(this.f().identity.previousDeploymentIds);
-    svc.deployments = svc.deployments!.filter((d) => prev.has(d.id!)).map((d) => ({ ...d, status: 'PRIMARY', rolloutState: 'COMPLETED', runningCount: 2, desiredCount: 2, pendingCount: 0 }));
+    svc.deployments = svc
+      .deployments!.filter((d) => prev.has(d.id!))
+      .map((d) => ({ ...d, status: 'PRIMARY', rolloutState: 'COMPLETED', runningCount: 2, desiredCount: 2, pendingCount: 0 }));
     svc.taskDefinition = TD(6);
     p.describeTasks!.tasks = p.describeTasks!.tasks.filter((t) => t.taskDefinitionArn === TD(6));
-    p.describeTargetHealth!.TargetHealthDescriptions = p.describeTargetHealth!.TargetHealthDescriptions.filter((t) => ['10.0.10.21', '10.0.11.37'].includes(t.Target?.Id ?? ''));
+    p.describeTargetHealth!.TargetHealthDescriptions = p.describeTargetHealth!.TargetHealthDescriptions.filter((t) =>
+      ['10.0.10.21', '10.0.11.37'].includes(t.Target?.Id ?? ''),
+    );
     return p;
   }
 
@@ -177,9 +184,33 @@ export class ScriptedAws {
       svc.deployments = [{ ...svc.deployments![0]!, status: 'PRIMARY' }];
       return base;
     }
-    const failed = { id: 'ecs-svc/5318942207519377408', status: 'ACTIVE', taskDefinition: TD(7), desiredCount: 0, runningCount: 0, pendingCount: 0, rolloutState: 'IN_PROGRESS', createdAt: at(-60), updatedAt: at(0) };
+    const failed = {
+      id: 'ecs-svc/5318942207519377408',
+      status: 'ACTIVE',
+      taskDefinition: TD(7),
+      desiredCount: 0,
+      runningCount: 0,
+      pendingCount: 0,
+      rolloutState: 'IN_PROGRESS',
+      createdAt: at(-60),
+      updatedAt: at(0),
+    };
     if (outcome === 'fails') {
-      svc.deployments = [{ id, status: 'PRIMARY', taskDefinition: TD(6), desiredCount: 2, runningCount: 0, pendingCount: 2, failedTasks: 1, rolloutState: 'IN_PROGRESS', createdAt: at(0), updatedAt: at(1) }, failed];
+      svc.deployments = [
+        {
+          id,
+          status: 'PRIMARY',
+          taskDefinition: TD(6),
+          desiredCount: 2,
+          runningCount: 0,
+          pendingCount: 2,
+          failedTasks: 1,
+          rolloutState: 'IN_PROGRESS',
+          createdAt: at(0),
+          updatedAt: at(1),
+        },
+        failed,
+      ];
       base.describeTasks!.tasks = [
         {
           taskArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task/demo-sandbox/7777aaaa7777aaaa7777aaaa7777aaaa`,
@@ -199,8 +230,33 @@ export class ScriptedAws {
     }
     svc.deployments =
       n === 0
-        ? [{ id, status: 'PRIMARY', taskDefinition: TD(6), desiredCount: 2, runningCount: 0, pendingCount: 2, rolloutState: 'IN_PROGRESS', createdAt: at(0), updatedAt: at(0) }, failed]
-        : [{ id, status: 'PRIMARY', taskDefinition: TD(6), desiredCount: 2, runningCount: 2, pendingCount: 0, rolloutState: 'COMPLETED', createdAt: at(0), updatedAt: at(1) }];
+        ? [
+            {
+              id,
+              status: 'PRIMARY',
+              taskDefinition: TD(6),
+              desiredCount: 2,
+              runningCount: 0,
+              pendingCount: 2,
+              rolloutState: 'IN_PROGRESS',
+              createdAt: at(0),
+              updatedAt: at(0),
+            },
+            failed,
+          ]
+        : [
+            {
+              id,
+              status: 'PRIMARY',
+              taskDefinition: TD(6),
+              desiredCount: 2,
+              runningCount: 2,
+              pendingCount: 0,
+              rolloutState: 'COMPLETED',
+              createdAt: at(0),
+              updatedAt: at(1),
+            },
+          ];
     base.describeTasks!.tasks = base.describeTasks!.tasks.map((t) => ({ ...t, startedBy: id, createdAt: at(1) }));
     return base;
   }
@@ -215,7 +271,11 @@ export class ScriptedAws {
     const text = await body(req);
     const target = String(req.headers['x-amz-target'] ?? '');
     // On the wire (awsJson1_1) timestamps are epoch seconds; the recordings hold the CLI's ISO strings.
-    const json = (o: unknown, status = 200) => ({ status, type: 'application/x-amz-json-1.1', text: JSON.stringify(o, (_k, v) => (typeof v === 'string' && ISO.test(v) ? Date.parse(v) / 1000 : v)) });
+    const json = (o: unknown, status = 200) => ({
+      status,
+      type: 'application/x-amz-json-1.1',
+      text: JSON.stringify(o, (_k, v) => (typeof v === 'string' && ISO.test(v) ? Date.parse(v) / 1000 : v)),
+    });
     if (req.method === 'GET') {
       this.calls.push({ service: 'http', op: req.url ?? '', input: {}, host: req.headers.host });
       const st = this.o.healthStatus ?? 200;
@@ -238,7 +298,9 @@ export class ScriptedAws {
         case 'ListTasks': {
           const p = this.poll();
           const want = input.desiredStatus === 'STOPPED';
-          return json({ taskArns: (p.describeTasks?.tasks ?? []).filter((t) => (t.desiredStatus === 'STOPPED') === want).map((t) => t.taskArn) });
+          return json({
+            taskArns: (p.describeTasks?.tasks ?? []).filter((t) => (t.desiredStatus === 'STOPPED') === want).map((t) => t.taskArn),
+          });
         }
         case 'DescribeTasks': {
           const p = this.poll();
@@ -247,7 +309,10 @@ export class ScriptedAws {
         }
         case 'DescribeTaskDefinition': {
           const rev = Number(String(input.taskDefinition).split(':').pop());
-          const td = rev === 7 && this.registered ? { ...this.registered, taskDefinitionArn: TD(7), revision: 7, status: 'ACTIVE' } : taskDefinition(rev, `${REPO}:v${rev - 5}`);
+          const td =
+            rev === 7 && this.registered
+              ? { ...this.registered, taskDefinitionArn: TD(7), revision: 7, status: 'ACTIVE' }
+              : taskDefinition(rev, `${REPO}:v${rev - 5}`);
           return json({ taskDefinition: td, tags: this.tags.get(TD(rev)) ?? [] });
         }
         case 'RegisterTaskDefinition':
@@ -263,7 +328,10 @@ export class ScriptedAws {
           }
           return json({ service: {} });
         case 'TagResource':
-          this.tags.set(String(input.resourceArn), [...(this.tags.get(String(input.resourceArn)) ?? []), ...(input.tags as { key: string; value: string }[])]);
+          this.tags.set(String(input.resourceArn), [
+            ...(this.tags.get(String(input.resourceArn)) ?? []),
+            ...(input.tags as { key: string; value: string }[]),
+          ]);
           return json({});
         case 'ListTaskDefinitions':
           return json({ taskDefinitionArns: [TD(7), TD(6), TD(5)] });
@@ -275,7 +343,10 @@ export class ScriptedAws {
       const op = target.split('.')[1]!;
       const input = JSON.parse(text || '{}') as Record<string, unknown>;
       this.calls.push({ service: 'ecr' as Call['service'], op, input });
-      if (op === 'DescribeImages') return json({ imageDetails: [{ registryId: ACCOUNT, repositoryName: 'demo/api', imageDigest: `sha256:${'ab'.repeat(32)}`, imageTags: ['v2'] }] });
+      if (op === 'DescribeImages')
+        return json({
+          imageDetails: [{ registryId: ACCOUNT, repositoryName: 'demo/api', imageDigest: `sha256:${'ab'.repeat(32)}`, imageTags: ['v2'] }],
+        });
       if (op === 'DescribeRepositories') return json({ repositories: [{ repositoryName: 'demo/api', repositoryUri: REPO }] });
       return json({ __type: 'UnknownOperationException', message: op }, 400);
     }
@@ -283,8 +354,13 @@ export class ScriptedAws {
       const op = target.split('.')[1]!;
       const input = JSON.parse(text || '{}') as Record<string, unknown>;
       this.calls.push({ service: 'logs', op, input });
-      const task = String(input.logStreamName ?? '').split('/').pop()!;
-      const lines = this.f().snapshots.map((s) => s.logs?.[task]).find(Boolean) ?? [];
+      const task = String(input.logStreamName ?? '')
+        .split('/')
+        .pop()!;
+      const lines =
+        this.f()
+          .snapshots.map((s) => s.logs?.[task])
+          .find(Boolean) ?? [];
       return json({ events: lines.map((message, i) => ({ timestamp: Date.now() - 1000 + i, message, ingestionTime: Date.now() })) });
     }
     const form = new URLSearchParams(text);

@@ -13,7 +13,10 @@ const described = {
   revision: 6,
   volumes: [],
   status: 'ACTIVE',
-  requiresAttributes: [{ name: 'com.amazonaws.ecs.capability.logging-driver.awslogs' }, { name: 'ecs.capability.secrets.asm.environment-variables' }],
+  requiresAttributes: [
+    { name: 'com.amazonaws.ecs.capability.logging-driver.awslogs' },
+    { name: 'ecs.capability.secrets.asm.environment-variables' },
+  ],
   placementConstraints: [],
   compatibilities: ['EC2', 'FARGATE'],
   runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
@@ -30,8 +33,17 @@ const described = {
       portMappings: [{ containerPort: 8001, hostPort: 8001, protocol: 'tcp' }],
       environment: [{ name: 'LOG_LEVEL', value: 'info' }],
       secrets: [{ name: 'REDIS_URL', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:demo/sandbox/redis-Xy12Ab:url::' }],
-      healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost:8001/health || exit 1'], interval: 30, timeout: 5, retries: 3, startPeriod: 60 },
-      logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/demo-sandbox/api', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'api' } },
+      healthCheck: {
+        command: ['CMD-SHELL', 'curl -f http://localhost:8001/health || exit 1'],
+        interval: 30,
+        timeout: 5,
+        retries: 3,
+        startPeriod: 60,
+      },
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: { 'awslogs-group': '/ecs/demo-sandbox/api', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'api' },
+      },
     },
     { name: 'xray', image: 'public.ecr.aws/xray/aws-xray-daemon:3.3.12', essential: false },
   ],
@@ -66,9 +78,18 @@ describe('task-definition copy', () => {
 
 describe('image references', () => {
   it('parses ECR, Docker Hub, digests', () => {
-    expect(parseImage('123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/api:3f2c1ab')).toEqual({ registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', repository: 'demo/api', tag: '3f2c1ab', digest: undefined });
+    expect(parseImage('123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/api:3f2c1ab')).toEqual({
+      registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com',
+      repository: 'demo/api',
+      tag: '3f2c1ab',
+      digest: undefined,
+    });
     expect(parseImage('nginx:1.27')).toMatchObject({ repository: 'nginx', tag: '1.27' });
-    expect(parseImage(`ghcr.io/acme/app@sha256:${'a'.repeat(64)}`)).toMatchObject({ registry: 'ghcr.io', repository: 'acme/app', digest: `sha256:${'a'.repeat(64)}` });
+    expect(parseImage(`ghcr.io/acme/app@sha256:${'a'.repeat(64)}`)).toMatchObject({
+      registry: 'ghcr.io',
+      repository: 'acme/app',
+      digest: `sha256:${'a'.repeat(64)}`,
+    });
     expect(parseImage('localhost:5000/app:dev')).toMatchObject({ registry: 'localhost:5000', repository: 'app', tag: 'dev' });
   });
 

@@ -28,7 +28,10 @@ describe('rollout verdict on recorded timelines', () => {
     const before = judge(id, snaps);
     expect(before.verdict).toBe('in-progress');
     expect(before.evidence.needsSmoke).toBe(true);
-    const withSmoke: Snapshot[] = [...snaps.slice(0, -1), { ...snaps[snaps.length - 1]!, smoke: { url: 'https://api.berth.test/health', ok: true, status: 200 } }];
+    const withSmoke: Snapshot[] = [
+      ...snaps.slice(0, -1),
+      { ...snaps[snaps.length - 1]!, smoke: { url: 'https://api.berth.test/health', ok: true, status: 200 } },
+    ];
     const after = judge(id, withSmoke);
     expect(after.verdict).toBe('succeeded');
     expect(after.reasons[0]).toContain('answered 200');
@@ -38,7 +41,11 @@ describe('rollout verdict on recorded timelines', () => {
     const f = loadFixture('clean-rollout');
     const id = { ...f.identity, smoke: true };
     const done = timeline(f).at(-1)!;
-    const bad = (sec: number): Snapshot => ({ ...done, at: new Date(Date.parse(String(done.at)) + sec * 1000).toISOString(), smoke: { url: 'https://api.berth.test/health', ok: false, status: 503 } });
+    const bad = (sec: number): Snapshot => ({
+      ...done,
+      at: new Date(Date.parse(String(done.at)) + sec * 1000).toISOString(),
+      smoke: { url: 'https://api.berth.test/health', ok: false, status: 503 },
+    });
     expect(judge(id, [...timeline(f), bad(1), bad(2)]).verdict).toBe('in-progress');
     const j = judge(id, [...timeline(f), bad(1), bad(2), bad(3)]);
     expect(j.verdict).toBe('failed');
@@ -54,7 +61,13 @@ describe('rollout verdict on recorded timelines', () => {
     expect(last.reasons[0]).toBe('2 tasks of demo-sandbox-api:7 failed (--max-failed-tasks 2)');
     expect(last.evidence.failures).toHaveLength(1);
     const g = last.evidence.failures[0]!;
-    expect(g).toMatchObject({ kind: 'essential-exit', count: 2, stopCode: 'EssentialContainerExited', exitCode: 1, logTaskId: 'a1c3e5f7b9d1f3a5c7e9b1d3f5a7c9e1' });
+    expect(g).toMatchObject({
+      kind: 'essential-exit',
+      count: 2,
+      stopCode: 'EssentialContainerExited',
+      exitCode: 1,
+      logTaskId: 'a1c3e5f7b9d1f3a5c7e9b1d3f5a7c9e1',
+    });
     expect(g.logLines?.at(-1)).toBe('ERROR:    Application startup failed. Exiting.');
   });
 
@@ -69,7 +82,9 @@ describe('rollout verdict on recorded timelines', () => {
     const f = loadFixture('pull-error');
     const js = verdicts(f.identity, timeline(f));
     expect(js.map((j) => j.verdict)).toEqual(['in-progress', 'failed']);
-    expect(js[1]!.reasons[0]).toBe('1 task stopped: CannotPullContainerError: image 123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/api:v2 not found in ECR — push it or fix the tag');
+    expect(js[1]!.reasons[0]).toBe(
+      '1 task stopped: CannotPullContainerError: image 123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/api:v2 not found in ECR — push it or fix the tag',
+    );
     expect(js[1]!.evidence.failures[0]).toMatchObject({ kind: 'image-not-found', definitive: true, stopCode: 'TaskFailedToStart' });
   });
 
@@ -77,7 +92,9 @@ describe('rollout verdict on recorded timelines', () => {
     const f = loadFixture('exec-format');
     const js = verdicts(f.identity, timeline(f));
     expect(js.map((j) => j.verdict)).toEqual(['in-progress', 'failed']);
-    expect(js[1]!.reasons[0]).toContain("exec format error: the image's architecture does not match runtimePlatform X86_64 — build with --platform linux/amd64");
+    expect(js[1]!.reasons[0]).toContain(
+      "exec format error: the image's architecture does not match runtimePlatform X86_64 — build with --platform linux/amd64",
+    );
     const arm = judge({ ...f.identity, cpuArchitecture: 'ARM64' }, timeline(f));
     expect(arm.reasons[0]).toContain('runtimePlatform ARM64 — build with --platform linux/arm64');
   });
@@ -86,7 +103,9 @@ describe('rollout verdict on recorded timelines', () => {
     const f = loadFixture('unhealthy-targets');
     const js = verdicts(f.identity, timeline(f));
     expect(js.map((j) => j.verdict)).toEqual(['in-progress', 'failed']);
-    expect(js[1]!.reasons[0]).toMatch(/^target 10\.0\.10\.54:8001 unhealthy \(Target\.ResponseCodeMismatch: Health checks failed with these codes: \[502\]\)/);
+    expect(js[1]!.reasons[0]).toMatch(
+      /^target 10\.0\.10\.54:8001 unhealthy \(Target\.ResponseCodeMismatch: Health checks failed with these codes: \[502\]\)/,
+    );
     expect(js[1]!.evidence.targets).toMatchObject({ unhealthy: 1, initial: 1 });
   });
 
@@ -94,7 +113,9 @@ describe('rollout verdict on recorded timelines', () => {
     const f = loadFixture('clean-rollout');
     const snaps = timeline(f);
     const s = structuredClone(snaps[1]!);
-    s.targets = s.targets!.map((t) => (t.Target?.Id === '10.0.10.21' ? { ...t, TargetHealth: { State: 'unhealthy', Reason: 'Target.Timeout' } } : t));
+    s.targets = s.targets!.map((t) =>
+      t.Target?.Id === '10.0.10.21' ? { ...t, TargetHealth: { State: 'unhealthy', Reason: 'Target.Timeout' } } : t,
+    );
     expect(judge(f.identity, [snaps[0]!, s]).verdict).toBe('in-progress');
   });
 
@@ -102,14 +123,18 @@ describe('rollout verdict on recorded timelines', () => {
     const f = loadFixture('oom');
     const js = verdicts(f.identity, timeline(f));
     expect(js.map((j) => j.verdict)).toEqual(['in-progress', 'in-progress', 'failed']);
-    expect(js[2]!.reasons[1]).toBe('2 tasks stopped: OutOfMemoryError: container killed — raise memory (the task has 1024 MiB) or find the leak');
+    expect(js[2]!.reasons[1]).toBe(
+      '2 tasks stopped: OutOfMemoryError: container killed — raise memory (the task has 1024 MiB) or find the leak',
+    );
   });
 
   it('ResourceInitializationError on a secret: definitive, names the role and the secret', () => {
     const f = loadFixture('secrets');
     const j = judge(f.identity, timeline(f));
     expect(j.verdict).toBe('failed');
-    expect(j.reasons[0]).toContain('ResourceInitializationError: unable to pull secrets — the execution role demo-sandbox-api-exec cannot read the secret arn:aws:secretsmanager:us-east-1:123456789012:secret:demo/sandbox/redis-Xy12Ab');
+    expect(j.reasons[0]).toContain(
+      'ResourceInitializationError: unable to pull secrets — the execution role demo-sandbox-api-exec cannot read the secret arn:aws:secretsmanager:us-east-1:123456789012:secret:demo/sandbox/redis-Xy12Ab',
+    );
   });
 
   it('circuit breaker: rolled-back-by-ecs (never success), with ECS reason and task failures; the rollback is then verified', () => {
@@ -155,7 +180,10 @@ describe('rollout verdict on recorded timelines', () => {
     const f = loadFixture('circuit-breaker');
     const s = structuredClone(timeline(f)[2]!);
     // ECS dropped both deployments' details but the events remain.
-    s.service!.deployments = s.service!.deployments!.map((d) => ({ ...d, taskDefinition: f.identity.newTaskDefinition.replace(':7', ':9') }));
+    s.service!.deployments = s.service!.deployments!.map((d) => ({
+      ...d,
+      taskDefinition: f.identity.newTaskDefinition.replace(':7', ':9'),
+    }));
     const j = judge(f.identity, [s]);
     expect(j.verdict).toBe('rolled-back-by-ecs');
   });
@@ -181,7 +209,9 @@ describe('rollout verdict on recorded timelines', () => {
     expect(js.map((j) => j.verdict)).toEqual(['in-progress', 'in-progress', 'in-progress', 'timed-out']);
     expect(js[3]!.reasons[0]).toMatch(/^not done after 15m; still waiting for: rollout in progress; 0\/2 tasks running, 2 pending/);
     // ECS's own explanation, once, although it repeated it
-    expect(js[3]!.reasons.filter((r) => r.startsWith('ECS: '))).toEqual(['ECS: (service api) was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone.']);
+    expect(js[3]!.reasons.filter((r) => r.startsWith('ECS: '))).toEqual([
+      'ECS: (service api) was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone.',
+    ]);
   });
 
   it('a throttled first poll after the timeout still times out', () => {

@@ -30,7 +30,11 @@ describe('watch loop', () => {
     const r = replay(f.snapshots);
     const sleeps: number[] = [];
     const lines: string[] = [];
-    const res = await watch(f.identity, { fetch: r.fetch, sleep: async (ms) => void sleeps.push(ms), now: r.clock, onProgress: (l) => lines.push(l) }, { pollMs: 1000 });
+    const res = await watch(
+      f.identity,
+      { fetch: r.fetch, sleep: async (ms) => void sleeps.push(ms), now: r.clock, onProgress: (l) => lines.push(l) },
+      { pollMs: 1000 },
+    );
     expect(res.judgement.verdict).toBe('succeeded');
     expect(sleeps).toEqual([1000, 2000, 4000, 1000, 1000]);
     expect(res.failedPolls).toBe(2);
@@ -43,17 +47,24 @@ describe('watch loop', () => {
     const polls = [f.snapshots[0]!, ...Array.from({ length: 8 }, () => f.snapshots[1]!), ...f.snapshots.slice(3)];
     const r = replay(polls);
     const sleeps: number[] = [];
-    await watch(f.identity, { fetch: r.fetch, sleep: async (ms) => void sleeps.push(ms), now: r.clock }, { pollMs: 1000, maxBackoffMs: 8000 });
+    await watch(
+      f.identity,
+      { fetch: r.fetch, sleep: async (ms) => void sleeps.push(ms), now: r.clock },
+      { pollMs: 1000, maxBackoffMs: 8000 },
+    );
     expect(Math.max(...sleeps)).toBe(8000);
     expect(sleeps.slice(1, 9)).toEqual([2000, 4000, 8000, 8000, 8000, 8000, 8000, 8000]);
   });
 
   it('a non-transient error (AccessDenied) ends the watch with that error', async () => {
     const f = loadFixture('clean-rollout');
-    const denied = Object.assign(new Error('User is not authorized to perform: ecs:DescribeServices'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
-    await expect(
-      watch(f.identity, { fetch: async () => Promise.reject(denied), sleep: async () => {}, now: () => 0 }),
-    ).rejects.toThrow(/not authorized/);
+    const denied = Object.assign(new Error('User is not authorized to perform: ecs:DescribeServices'), {
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    await expect(watch(f.identity, { fetch: async () => Promise.reject(denied), sleep: async () => {}, now: () => 0 })).rejects.toThrow(
+      /not authorized/,
+    );
   });
 
   it('progress is reported once per change, not once per poll', async () => {
@@ -70,15 +81,18 @@ describe('watch loop', () => {
     const f = loadFixture('clean-rollout');
     const r = replay(f.snapshots);
     let smokes = 0;
-    const res = await watch({ ...f.identity, smoke: true }, {
-      fetch: r.fetch,
-      sleep: async () => {},
-      now: r.clock,
-      smoke: async () => {
-        smokes++;
-        return { url: 'https://api.berth.test/health', ok: true, status: 200 };
+    const res = await watch(
+      { ...f.identity, smoke: true },
+      {
+        fetch: r.fetch,
+        sleep: async () => {},
+        now: r.clock,
+        smoke: async () => {
+          smokes++;
+          return { url: 'https://api.berth.test/health', ok: true, status: 200 };
+        },
       },
-    });
+    );
     expect(res.judgement.verdict).toBe('succeeded');
     expect(smokes).toBe(1);
     expect(r.calls()).toBe(4);

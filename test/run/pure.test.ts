@@ -107,7 +107,7 @@ describe('run outcome', () => {
         startedAt: undefined,
         stoppedReason:
           'ResourceInitializationError: unable to pull secrets or registry auth: retrieved secret from Secrets Manager did not ' +
-            'contain json key password',
+          'contain json key password',
       },
       { exitCode: undefined },
     );

@@ -7,7 +7,18 @@ describe('runbooks', () => {
   it('cover every incident and checklist of RUNBOOKS.md', () => {
     const names = RUNBOOKS.map((r) => r.name);
     expect(names).toEqual(
-      expect.arrayContaining(['redis-tls-url', 'private-subnet-routes', 'security-group-egress', 'image-architecture', 'certificate-pending', 'task-not-starting', 'health-check-failing', 'database-connection', 'redis-connection', 'lambda-s3']),
+      expect.arrayContaining([
+        'redis-tls-url',
+        'private-subnet-routes',
+        'security-group-egress',
+        'image-architecture',
+        'certificate-pending',
+        'task-not-starting',
+        'health-check-failing',
+        'database-connection',
+        'redis-connection',
+        'lambda-s3',
+      ]),
     );
     expect(RUNBOOKS.filter((r) => r.kind === 'incident')).toHaveLength(5);
   });
@@ -27,7 +38,9 @@ describe('runbooks', () => {
     expect(steps('private-subnet-routes')).toContain('network.private-route');
     expect(steps('security-group-egress')).toEqual(expect.arrayContaining(['security-groups.app-to-db', 'security-groups.app-to-cache']));
     expect(steps('image-architecture')).toContain('task-start.architecture');
-    expect(steps('certificate-pending')).toEqual(expect.arrayContaining(['certificate.status', 'certificate.delegation', 'certificate.validation-records']));
+    expect(steps('certificate-pending')).toEqual(
+      expect.arrayContaining(['certificate.status', 'certificate.delegation', 'certificate.validation-records']),
+    );
   });
 
   it('most doctor checks are reachable from some runbook', () => {

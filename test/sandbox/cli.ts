@@ -47,7 +47,8 @@ export function runProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, 
 
 /** Run the built CLI (node bin/berth.js), colour off unless env says otherwise. */
 export function berthCli(args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs = 120_000): Promise<Run> {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'index.js'))) throw new Error('berth is not built: run `npx tsc -p tsconfig.json` (npm test does) first.');
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'index.js')))
+    throw new Error('berth is not built: run `npx tsc -p tsconfig.json` (npm test does) first.');
   return runProcess(process.execPath, [BIN, ...args], { NO_COLOR: '1', ...env }, cwd, timeoutMs);
 }
 
@@ -78,7 +79,15 @@ export function listeners(port: number): string[] | undefined {
       if (cols.length < 4 || cols[3] !== '0A') continue; // LISTEN
       const [addr, hexPort] = cols[1]!.split(':');
       if (parseInt(hexPort!, 16) !== port) continue;
-      out.push(addr!.length === 8 ? addr!.match(/../g)!.reverse().map((h) => parseInt(h, 16)).join('.') : addr!);
+      out.push(
+        addr!.length === 8
+          ? addr!
+              .match(/../g)!
+              .reverse()
+              .map((h) => parseInt(h, 16))
+              .join('.')
+          : addr!,
+      );
     }
   }
   return out;

@@ -42,7 +42,9 @@ function inCidr(ip: string, cidr: string): boolean {
 
 async function streamLines(t: Task): Promise<string[]> {
   try {
-    const out = await w.logs.send(new GetLogEventsCommand({ logGroupName: w.logGroup, logStreamName: `ecs/api/${taskId(t.taskArn)}`, startFromHead: true }));
+    const out = await w.logs.send(
+      new GetLogEventsCommand({ logGroupName: w.logGroup, logStreamName: `ecs/api/${taskId(t.taskArn)}`, startFromHead: true }),
+    );
     return (out.events ?? []).map((e) => e.message ?? '');
   } catch {
     return [];
@@ -60,12 +62,20 @@ async function failAndRollBack(image: string) {
   const sampler = (async () => {
     while (sampling) for (const t of await targets(w)) statesSeen.add(`${t.TargetHealth?.State}:${t.TargetHealth?.Reason ?? ''}`);
   })();
-  const s = await waitFor(w, async (x) => x.deployments![0]!.taskDefinition === good.taskDefinition && x.deployments![0]!.id !== good.id && (await steady(w, x)), 90_000).finally(() => (sampling = false));
+  const s = await waitFor(
+    w,
+    async (x) => x.deployments![0]!.taskDefinition === good.taskDefinition && x.deployments![0]!.id !== good.id && (await steady(w, x)),
+    90_000,
+  ).finally(() => (sampling = false));
   await sampler;
   const all = (await tasks('STOPPED')).filter((t) => t.taskDefinitionArn === arn);
   // At the rollback the scheduler stops the failed deployment's tasks still starting (as ECS does):
   // those are scale-ins, not failures; how many there are depends on timing.
-  const drained = all.filter((t) => t.stopCode === 'ServiceSchedulerInitiated' && /^Scaling activity initiated by \(deployment ecs-svc\/\d+\)$/.test(t.stoppedReason ?? ''));
+  const drained = all.filter(
+    (t) =>
+      t.stopCode === 'ServiceSchedulerInitiated' &&
+      /^Scaling activity initiated by \(deployment ecs-svc\/\d+\)$/.test(t.stoppedReason ?? ''),
+  );
   const stopped = all.filter((t) => !drained.includes(t));
   const messages = (s.events ?? []).map((e) => e.message ?? '');
   return { arn, good, after: s, stopped, drained, messages, statesSeen };
@@ -97,7 +107,11 @@ describe('the emulator runs ECS services', () => {
     const s = await describeService(w);
     expect(s.healthCheckGracePeriodSeconds).toBe(10);
     expect(s.enableExecuteCommand).toBe(false);
-    expect(s.deploymentConfiguration).toMatchObject({ deploymentCircuitBreaker: { enable: true, rollback: true }, maximumPercent: 200, minimumHealthyPercent: 100 });
+    expect(s.deploymentConfiguration).toMatchObject({
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      maximumPercent: 200,
+      minimumHealthyPercent: 100,
+    });
   });
 
   it('a good UpdateService makes a new PRIMARY deployment whose tasks go PROVISIONING -> PENDING -> RUNNING, then drains the old ones and completes', async () => {
@@ -184,7 +198,9 @@ describe('the emulator runs ECS services', () => {
     expect(r.stopped.length).toBeGreaterThanOrEqual(3);
     for (const t of r.stopped) {
       expect(t.stopCode).toBe('TaskFailedToStart');
-      expect(t.stoppedReason).toBe(`CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${image}: ${image}: not found`);
+      expect(t.stoppedReason).toBe(
+        `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${image}: ${image}: not found`,
+      );
       expect(t.containers![0]!.reason).toBe(t.stoppedReason);
       expect(t.containers![0]!.exitCode).toBeUndefined();
       expect(t.startedAt).toBeUndefined();
@@ -210,8 +226,16 @@ describe('the emulator runs ECS services', () => {
       expect(t.stoppedReason).toBe(`Task failed ELB health checks in (target-group ${w.targetGroupArn})`);
       expect(t.stopCode).toBe('ServiceSchedulerInitiated');
     }
-    expect(r.messages.some((m) => m === `(service api) (port 8001) is unhealthy in (target-group ${w.targetGroupArn}) due to (reason Health checks failed with these codes: [500]).`)).toBe(true);
-    expect((await streamLines(r.stopped[0]!)).some((l) => /"GET \/health HTTP\/1\.1" 500/.test(l) || /health check \/health failed/.test(l))).toBe(true);
+    expect(
+      r.messages.some(
+        (m) =>
+          m ===
+          `(service api) (port 8001) is unhealthy in (target-group ${w.targetGroupArn}) due to (reason Health checks failed with these codes: [500]).`,
+      ),
+    ).toBe(true);
+    expect(
+      (await streamLines(r.stopped[0]!)).some((l) => /"GET \/health HTTP\/1\.1" 500/.test(l) || /health check \/health failed/.test(l)),
+    ).toBe(true);
     expect(r.messages).toContain(`(service api) rolling back to deployment ${r.good.id}.`);
   });
 
@@ -228,7 +252,12 @@ describe('the emulator runs ECS services', () => {
       await new Promise((r) => setTimeout(r, 100));
       stopped = (await w.ecs.send(new DescribeTasksCommand({ cluster: w.cluster, tasks: [victim.taskArn!] }))).tasks![0]!;
     }
-    expect(stopped).toMatchObject({ lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'UserInitiated', stoppedReason: 'restart by test' });
+    expect(stopped).toMatchObject({
+      lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED',
+      stopCode: 'UserInitiated',
+      stoppedReason: 'restart by test',
+    });
   });
 
   it('a desiredCount change scales the PRIMARY deployment; at 0 the public endpoint answers 503 like an ALB with no healthy target', async () => {
@@ -252,7 +281,14 @@ describe('the emulator runs ECS services', () => {
       ['v2', 'amd64'],
       ['v7-arm', 'arm64'],
     ] as const)
-      await w.ecr.send(new PutImageCommand({ repositoryName: 'demo/api', imageTag: tag, imageManifest: demoManifest('demo/api', tag, arch), imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json' }));
+      await w.ecr.send(
+        new PutImageCommand({
+          repositoryName: 'demo/api',
+          imageTag: tag,
+          imageManifest: demoManifest('demo/api', tag, arch),
+          imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
+        }),
+      );
     const arm = await failAndRollBack(`${w.repositoryUri}:v7-arm`);
     expect(arm.stopped[0]!.stopCode).toBe('EssentialContainerExited');
     expect(await streamLines(arm.stopped[0]!)).toEqual(['exec /usr/local/bin/docker-entrypoint.sh: exec format error']);
@@ -266,10 +302,17 @@ describe('the emulator runs ECS services', () => {
     const { registerRevision } = await import('./world.js');
     const arn = await registerRevision(w, `${w.repositoryUri}:v2`, missing);
     await w.ecs.send(new UpdateServiceCommand({ cluster: w.cluster, service: w.service, taskDefinition: arn }));
-    await waitFor(w, async (x) => x.deployments![0]!.id !== before.id && x.deployments![0]!.taskDefinition === before.taskDefinition && (await steady(w, x)), 90_000);
+    await waitFor(
+      w,
+      async (x) =>
+        x.deployments![0]!.id !== before.id && x.deployments![0]!.taskDefinition === before.taskDefinition && (await steady(w, x)),
+      90_000,
+    );
     const stopped = (await tasks('STOPPED')).filter((t) => t.taskDefinitionArn === arn);
     expect(stopped[0]!.stopCode).toBe('TaskFailedToStart');
-    expect(stopped[0]!.stoppedReason).toMatch(/^ResourceInitializationError: unable to pull secrets or registry auth: .*ResourceNotFoundException: Secrets Manager can't find the specified secret\.$/);
+    expect(stopped[0]!.stoppedReason).toMatch(
+      /^ResourceInitializationError: unable to pull secrets or registry auth: .*ResourceNotFoundException: Secrets Manager can't find the specified secret\.$/,
+    );
     // The container never started: no log stream.
     expect(await streamLines(stopped[0]!)).toEqual([]);
   });

@@ -24,7 +24,12 @@ import {
   ModifyReplicationGroupCommand,
 } from '@aws-sdk/client-elasticache';
 import { CreateDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
-import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import {
+  ChangeResourceRecordSetsCommand,
+  CreateHostedZoneCommand,
+  ListResourceRecordSetsCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
 import { GetPolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { ACMClient, DescribeCertificateCommand, ListCertificatesCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
 import {
@@ -63,10 +68,24 @@ describe('the emulator mends what terraform needs', () => {
     const aas = new ApplicationAutoScalingClient({ ...cfg, maxAttempts: 1 });
     const ecs = new ECSClient(cfg);
     await ecs.send(new CreateClusterCommand({ clusterName: 'demo-sandbox' }));
-    await ecs.send(new RegisterTaskDefinitionCommand({ family: 'demo-sandbox-api', containerDefinitions: [{ name: 'api', image: 'nginx:1', memory: 512 }] }));
-    await ecs.send(new CreateServiceCommand({ cluster: 'demo-sandbox', serviceName: 'api', taskDefinition: 'demo-sandbox-api', desiredCount: 0 }));
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'demo-sandbox-api',
+        containerDefinitions: [{ name: 'api', image: 'nginx:1', memory: 512 }],
+      }),
+    );
+    await ecs.send(
+      new CreateServiceCommand({ cluster: 'demo-sandbox', serviceName: 'api', taskDefinition: 'demo-sandbox-api', desiredCount: 0 }),
+    );
     const reg = await aas.send(
-      new RegisterScalableTargetCommand({ ServiceNamespace: 'ecs', ResourceId: 'service/demo-sandbox/api', ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 1, MaxCapacity: 4, Tags: { app: 'demo' } }),
+      new RegisterScalableTargetCommand({
+        ServiceNamespace: 'ecs',
+        ResourceId: 'service/demo-sandbox/api',
+        ScalableDimension: 'ecs:service:DesiredCount',
+        MinCapacity: 1,
+        MaxCapacity: 4,
+        Tags: { app: 'demo' },
+      }),
     );
     const arn = reg.ScalableTargetARN!;
     expect((await aas.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags).toEqual({ app: 'demo' });
@@ -77,7 +96,9 @@ describe('the emulator mends what terraform needs', () => {
 
   it('an action moto lacks fails at once with 501 NotImplemented naming it (not a 500 the SDKs retry for minutes)', async () => {
     const aas = new ApplicationAutoScalingClient(cfg); // default retries: a 500 would be retried
-    const err = await aas.send(new DescribeScalingActivitiesCommand({ ServiceNamespace: 'ecs' })).catch((e: unknown) => e as { name: string; message: string; $metadata: { httpStatusCode?: number; attempts?: number } });
+    const err = await aas
+      .send(new DescribeScalingActivitiesCommand({ ServiceNamespace: 'ecs' }))
+      .catch((e: unknown) => e as { name: string; message: string; $metadata: { httpStatusCode?: number; attempts?: number } });
     expect(err).toMatchObject({ name: 'NotImplemented' });
     expect((err as { $metadata: { httpStatusCode?: number } }).$metadata.httpStatusCode).toBe(501);
     expect((err as { message: string }).message).toContain('describe_scaling_activities');
@@ -89,7 +110,13 @@ describe('the emulator mends what terraform needs', () => {
     const ec2 = new EC2Client(cfg);
     const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }))).Vpc!.VpcId!;
     const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.1.10.0/24' }))).Subnet!.SubnetId!;
-    await ec.send(new CreateCacheSubnetGroupCommand({ CacheSubnetGroupName: 'demo-sandbox-cache', CacheSubnetGroupDescription: 'cache', SubnetIds: [subnet] }));
+    await ec.send(
+      new CreateCacheSubnetGroupCommand({
+        CacheSubnetGroupName: 'demo-sandbox-cache',
+        CacheSubnetGroupDescription: 'cache',
+        SubnetIds: [subnet],
+      }),
+    );
     const rg = (
       await ec.send(
         new CreateReplicationGroupCommand({
@@ -111,14 +138,30 @@ describe('the emulator mends what terraform needs', () => {
     ).ReplicationGroup!;
     expect(rg.MemberClusters).toEqual(['demo-sandbox-redis-001', 'demo-sandbox-redis-002']);
     const members = (await ec.send(new DescribeCacheClustersCommand({ CacheClusterId: 'demo-sandbox-redis-001' }))).CacheClusters!;
-    expect(members[0]).toMatchObject({ CacheClusterId: 'demo-sandbox-redis-001', ReplicationGroupId: 'demo-sandbox-redis', EngineVersion: '7.1', SecurityGroups: [{ SecurityGroupId: 'sg-12345678', Status: 'active' }] });
-    await ec.send(new ModifyReplicationGroupCommand({ ReplicationGroupId: 'demo-sandbox-redis', SnapshotRetentionLimit: 3, ApplyImmediately: true }));
-    expect((await ec.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: 'demo-sandbox-redis' }))).ReplicationGroups![0]!.SnapshotRetentionLimit).toBe(3);
+    expect(members[0]).toMatchObject({
+      CacheClusterId: 'demo-sandbox-redis-001',
+      ReplicationGroupId: 'demo-sandbox-redis',
+      EngineVersion: '7.1',
+      SecurityGroups: [{ SecurityGroupId: 'sg-12345678', Status: 'active' }],
+    });
+    await ec.send(
+      new ModifyReplicationGroupCommand({ ReplicationGroupId: 'demo-sandbox-redis', SnapshotRetentionLimit: 3, ApplyImmediately: true }),
+    );
+    expect(
+      (await ec.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: 'demo-sandbox-redis' }))).ReplicationGroups![0]!
+        .SnapshotRetentionLimit,
+    ).toBe(3);
     await ec.send(new DeleteReplicationGroupCommand({ ReplicationGroupId: 'demo-sandbox-redis' }));
-    await expect(ec.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: 'demo-sandbox-redis' }))).rejects.toMatchObject({ name: 'ReplicationGroupNotFoundFault' });
-    await expect(ec.send(new DescribeCacheClustersCommand({ CacheClusterId: 'demo-sandbox-redis-002' }))).rejects.toMatchObject({ name: 'CacheClusterNotFoundFault' });
+    await expect(ec.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: 'demo-sandbox-redis' }))).rejects.toMatchObject({
+      name: 'ReplicationGroupNotFoundFault',
+    });
+    await expect(ec.send(new DescribeCacheClustersCommand({ CacheClusterId: 'demo-sandbox-redis-002' }))).rejects.toMatchObject({
+      name: 'CacheClusterNotFoundFault',
+    });
     await ec.send(new DeleteCacheSubnetGroupCommand({ CacheSubnetGroupName: 'demo-sandbox-cache' }));
-    await expect(ec.send(new DescribeCacheSubnetGroupsCommand({ CacheSubnetGroupName: 'demo-sandbox-cache' }))).rejects.toMatchObject({ name: 'CacheSubnetGroupNotFoundFault' });
+    await expect(ec.send(new DescribeCacheSubnetGroupsCommand({ CacheSubnetGroupName: 'demo-sandbox-cache' }))).rejects.toMatchObject({
+      name: 'CacheSubnetGroupNotFoundFault',
+    });
   });
 
   it('RDS: a provisioned (Serverless v2) cluster reports no ScalingConfigurationInfo', async () => {
@@ -139,7 +182,7 @@ describe('the emulator mends what terraform needs', () => {
     expect(c.ServerlessV2ScalingConfiguration).toMatchObject({ MinCapacity: 0.5, MaxCapacity: 2 });
   });
 
-  it('Route 53: changes are INSYNC at once, and terraform\'s provider gets no ChangeInfo to wait 15 s on (other clients get it)', async () => {
+  it("Route 53: changes are INSYNC at once, and terraform's provider gets no ChangeInfo to wait 15 s on (other clients get it)", async () => {
     const plain = new Route53Client(cfg);
     const asTerraform = new Route53Client({ ...cfg, customUserAgent: 'HashiCorp/1.0 Terraform/1.11.4 terraform-provider-aws/5.100.0' });
     const zone = await plain.send(new CreateHostedZoneCommand({ Name: 'berth.test', CallerReference: 'gaps-test' }));
@@ -147,7 +190,9 @@ describe('the emulator mends what terraform needs', () => {
     const change = (name: string) =>
       new ChangeResourceRecordSetsCommand({
         HostedZoneId: zone.HostedZone!.Id!,
-        ChangeBatch: { Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: name, Type: 'TXT', TTL: 60, ResourceRecords: [{ Value: '"x"' }] } }] },
+        ChangeBatch: {
+          Changes: [{ Action: 'CREATE', ResourceRecordSet: { Name: name, Type: 'TXT', TTL: 60, ResourceRecords: [{ Value: '"x"' }] } }],
+        },
       });
     expect((await plain.send(change('a.berth.test'))).ChangeInfo?.Status).toBe('INSYNC');
     expect((await asTerraform.send(change('b.berth.test'))).ChangeInfo).toBeUndefined();
@@ -161,10 +206,21 @@ describe('the emulator mends what terraform needs', () => {
 
   it('ACM: a certificate requested with Options (as the provider does) can be listed: Export defaults to DISABLED', async () => {
     const acm = new ACMClient({ ...cfg, maxAttempts: 1 });
-    const arn = (await acm.send(new RequestCertificateCommand({ DomainName: 'www.options.test', ValidationMethod: 'EMAIL', Options: { CertificateTransparencyLoggingPreference: 'ENABLED' } }))).CertificateArn!;
+    const arn = (
+      await acm.send(
+        new RequestCertificateCommand({
+          DomainName: 'www.options.test',
+          ValidationMethod: 'EMAIL',
+          Options: { CertificateTransparencyLoggingPreference: 'ENABLED' },
+        }),
+      )
+    ).CertificateArn!;
     const listed = await acm.send(new ListCertificatesCommand({}));
     expect(listed.CertificateSummaryList?.find((c) => c.CertificateArn === arn)).toMatchObject({ Exported: false });
-    expect((await acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate?.Options).toEqual({ CertificateTransparencyLoggingPreference: 'ENABLED', Export: 'DISABLED' });
+    expect((await acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate?.Options).toEqual({
+      CertificateTransparencyLoggingPreference: 'ENABLED',
+      Export: 'DISABLED',
+    });
   });
   it('EC2: a rule that references another security group keeps its description', async () => {
     const ec2 = new EC2Client(cfg);
@@ -174,32 +230,61 @@ describe('the emulator mends what terraform needs', () => {
     await ec2.send(
       new AuthorizeSecurityGroupIngressCommand({
         GroupId: app,
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8001, ToPort: 8001, UserIdGroupPairs: [{ GroupId: alb, Description: 'Service port 8001 from the load balancer' }] }],
+        IpPermissions: [
+          {
+            IpProtocol: 'tcp',
+            FromPort: 8001,
+            ToPort: 8001,
+            UserIdGroupPairs: [{ GroupId: alb, Description: 'Service port 8001 from the load balancer' }],
+          },
+        ],
       }),
     );
-    const rules = (await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [app] }] }))).SecurityGroupRules!;
+    const rules = (await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [app] }] })))
+      .SecurityGroupRules!;
     const ingress = rules.find((r) => !r.IsEgress && r.ReferencedGroupInfo?.GroupId === alb)!;
     expect(ingress.Description).toBe('Service port 8001 from the load balancer');
   });
 });
 
-describe('ACM validates DNS certificates by the zone\'s records (the runbook\'s stuck certificate can happen)', () => {
+describe("ACM validates DNS certificates by the zone's records (the runbook's stuck certificate can happen)", () => {
   it('PENDING_VALIDATION until the validation CNAME is in the zone and the zone is delegated; ISSUED once both hold; e-mail validation unchanged', async () => {
     const acm = new ACMClient(cfg);
     const r53 = new Route53Client(cfg);
-    const zone = (await r53.send(new CreateHostedZoneCommand({ Name: 'acm-validation.test', CallerReference: 'acm-validation' }))).HostedZone!.Id!;
+    const zone = (await r53.send(new CreateHostedZoneCommand({ Name: 'acm-validation.test', CallerReference: 'acm-validation' })))
+      .HostedZone!.Id!;
     const status = async (arn: string) => (await acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate!;
     const upsert = (rr: { Name: string; Type: string; Values: string[] }) =>
-      r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zone, ChangeBatch: { Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: rr.Name, Type: rr.Type as 'NS', TTL: 300, ResourceRecords: rr.Values.map((Value) => ({ Value })) } }] } }));
+      r53.send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: zone,
+          ChangeBatch: {
+            Changes: [
+              {
+                Action: 'UPSERT',
+                ResourceRecordSet: {
+                  Name: rr.Name,
+                  Type: rr.Type as 'NS',
+                  TTL: 300,
+                  ResourceRecords: rr.Values.map((Value) => ({ Value })),
+                },
+              },
+            ],
+          },
+        }),
+      );
 
-    const arn = (await acm.send(new RequestCertificateCommand({ DomainName: 'api.acm-validation.test', ValidationMethod: 'DNS' }))).CertificateArn!;
+    const arn = (await acm.send(new RequestCertificateCommand({ DomainName: 'api.acm-validation.test', ValidationMethod: 'DNS' })))
+      .CertificateArn!;
     const cert = await status(arn);
     expect(cert.Status).toBe('PENDING_VALIDATION');
     const rr = cert.DomainValidationOptions![0]!.ResourceRecord!;
     expect((await status(arn)).Status).toBe('PENDING_VALIDATION');
 
     // The zone points at a registrar's name servers: the CNAME alone does not validate.
-    const own = (await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone }))).ResourceRecordSets!.find((s) => s.Type === 'NS')!.ResourceRecords!.map((x) => x.Value!);
+    const own = (await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone })))
+      .ResourceRecordSets!.find((s) => s.Type === 'NS')!
+      .ResourceRecords!.map((x) => x.Value!);
     await upsert({ Name: 'acm-validation.test.', Type: 'NS', Values: ['ns1.registrar.example.', 'ns2.registrar.example.'] });
     await upsert({ Name: rr.Name!, Type: rr.Type!, Values: ['_wrong.acm-validations.aws.'] });
     expect((await status(arn)).Status).toBe('PENDING_VALIDATION');
@@ -211,20 +296,34 @@ describe('ACM validates DNS certificates by the zone\'s records (the runbook\'s 
     expect(issued.DomainValidationOptions![0]!.ValidationStatus).toBe('SUCCESS');
 
     // Issued stays issued when the record goes (renewal would fail; doctor warns about that).
-    await r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zone, ChangeBatch: { Changes: [{ Action: 'DELETE', ResourceRecordSet: { Name: rr.Name!, Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: rr.Value! }] } }] } }));
+    await r53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zone,
+        ChangeBatch: {
+          Changes: [
+            { Action: 'DELETE', ResourceRecordSet: { Name: rr.Name!, Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: rr.Value! }] } },
+          ],
+        },
+      }),
+    );
     expect((await status(arn)).Status).toBe('ISSUED');
 
     // No hosted zone holds the name at all: pending.
-    const orphan = (await acm.send(new RequestCertificateCommand({ DomainName: 'api.nowhere.test', ValidationMethod: 'DNS' }))).CertificateArn!;
+    const orphan = (await acm.send(new RequestCertificateCommand({ DomainName: 'api.nowhere.test', ValidationMethod: 'DNS' })))
+      .CertificateArn!;
     expect((await status(orphan)).Status).toBe('PENDING_VALIDATION');
-    const email = (await acm.send(new RequestCertificateCommand({ DomainName: 'api.nowhere.test', ValidationMethod: 'EMAIL' }))).CertificateArn!;
+    const email = (await acm.send(new RequestCertificateCommand({ DomainName: 'api.nowhere.test', ValidationMethod: 'EMAIL' })))
+      .CertificateArn!;
     expect((await status(email)).Status).toBe('ISSUED');
   });
   it('ecs: a task definition says when it was registered and deregistered (revision retention reads both)', async () => {
     const ecs = new ECSClient(cfg);
     const before = Date.now() - 2000;
     const reg = await ecs.send(
-      new RegisterTaskDefinitionCommand({ family: 'demo-sandbox-when', containerDefinitions: [{ name: 'api', image: 'nginx:1', memory: 512 }] }),
+      new RegisterTaskDefinitionCommand({
+        family: 'demo-sandbox-when',
+        containerDefinitions: [{ name: 'api', image: 'nginx:1', memory: 512 }],
+      }),
     );
     const registeredAt = reg.taskDefinition?.registeredAt?.getTime();
     expect(registeredAt).toBeGreaterThanOrEqual(before);

@@ -91,7 +91,12 @@ describe('berth sandbox up / down', () => {
       expect(down.json).toMatchObject({ found: true, wasRunning: true, stoppedPid: u.pid, destroyed: round === 1, stacks: [] });
       expect(down.json.portsClosed.sort()).toEqual([u.port, publicPort].sort());
       expect(down.json.removed.sort()).toEqual(
-        ['.berth/sandbox/sandbox.json', '.berth/sandbox/state', '.berth/work/sandbox/demo-sandbox-network.tfplan', '.berth/work/sandbox/plans.json'].sort(),
+        [
+          '.berth/sandbox/sandbox.json',
+          '.berth/sandbox/state',
+          '.berth/work/sandbox/demo-sandbox-network.tfplan',
+          '.berth/work/sandbox/plans.json',
+        ].sort(),
       );
       expect(existsSync(dirname(stateFile))).toBe(false);
       expect(existsSync(join(work, 'plans.json'))).toBe(false);

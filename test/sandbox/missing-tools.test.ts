@@ -21,7 +21,8 @@ beforeAll(() => {
   if (!moto) throw new Error('this test needs moto_server on PATH (to show that terraform alone is reported missing)');
   terraformDir = dirname(tf);
   motoDir = dirname(moto);
-  if (existsSync(join(motoDir, 'terraform'))) throw new Error(`${motoDir} holds both moto_server and terraform: cannot take one away by PATH`);
+  if (existsSync(join(motoDir, 'terraform')))
+    throw new Error(`${motoDir} holds both moto_server and terraform: cannot take one away by PATH`);
   project = mkdtempSync(join(tmpdir(), 'berth-missing-'));
   scratch = mkdtempSync(join(tmpdir(), 'berth-missing-bin-'));
 });
@@ -75,7 +76,11 @@ describe('berth sandbox up without its tools', () => {
     writeFileSync(fake, '#!/bin/sh\necho "not really moto" >&2\nexit 1\n');
     chmodSync(fake, 0o755);
     // An interpreter that has no moto: any python3 other than moto's, else none at all.
-    const r = await berthCli(['sandbox', 'up', '--no-apply'], env({ PATH: `${bin}:${terraformDir}`, BERTH_MOTO_PYTHON: '/usr/bin/false' }), project);
+    const r = await berthCli(
+      ['sandbox', 'up', '--no-apply'],
+      env({ PATH: `${bin}:${terraformDir}`, BERTH_MOTO_PYTHON: '/usr/bin/false' }),
+      project,
+    );
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('moto (the Python package behind moto_server) was not found or is not usable.');
     expect(r.stderr).toContain(`moto_server is at ${fake}, but no Python that can \`import moto\``);

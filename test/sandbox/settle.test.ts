@@ -20,7 +20,9 @@ const base: ServiceSummary = {
 describe('a service that did not settle', () => {
   it('a FAILED deployment is named with its reason, even with every task running; the hint says why and how to start anew', () => {
     const s = { ...base, rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' };
-    expect(unsettled(s)).toBe('api (2/2 running, 2 healthy; its deployment is FAILED (ECS deployment circuit breaker: tasks failed to start.))');
+    expect(unsettled(s)).toBe(
+      'api (2/2 running, 2 healthy; its deployment is FAILED (ECS deployment circuit breaker: tasks failed to start.))',
+    );
     const hint = unsettledHint([s], '/p/.berth/sandbox/emulator.log');
     expect(hint).toContain('`berth doctor --env sandbox task-start`');
     expect(hint).toContain('`berth restart --env sandbox --service api`');

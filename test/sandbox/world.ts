@@ -5,9 +5,28 @@
  * an `ip` target group with a /health check, a log group, a secret, an ECR repository, a cluster,
  * a task definition and a Fargate service with the circuit breaker on.
  */
-import { ECSClient, RegisterTaskDefinitionCommand, CreateServiceCommand, CreateClusterCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, UpdateServiceCommand, type Service, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import {
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  CreateServiceCommand,
+  CreateClusterCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  UpdateServiceCommand,
+  type Service,
+  type RegisterTaskDefinitionCommandInput,
+} from '@aws-sdk/client-ecs';
 import { EC2Client, CreateVpcCommand, CreateSubnetCommand, CreateSecurityGroupCommand } from '@aws-sdk/client-ec2';
-import { ElasticLoadBalancingV2Client, CreateTargetGroupCommand, CreateLoadBalancerCommand, CreateListenerCommand, CreateRuleCommand, DescribeTargetHealthCommand, ModifyTargetGroupAttributesCommand, type TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  ElasticLoadBalancingV2Client,
+  CreateTargetGroupCommand,
+  CreateLoadBalancerCommand,
+  CreateListenerCommand,
+  CreateRuleCommand,
+  DescribeTargetHealthCommand,
+  ModifyTargetGroupAttributesCommand,
+  type TargetHealthDescription,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient, CreateRepositoryCommand } from '@aws-sdk/client-ecr';
 import { SecretsManagerClient, CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
@@ -64,19 +83,52 @@ async function build(emu: Emulator): Promise<World> {
     { cidr: '10.0.11.0/24', az: 'us-east-1b' },
   ];
   const subnetIds: { id: string; cidr: string }[] = [];
-  for (const s of subnets) subnetIds.push({ id: (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: s.cidr, AvailabilityZone: s.az }))).Subnet!.SubnetId!, cidr: s.cidr });
+  for (const s of subnets)
+    subnetIds.push({
+      id: (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: s.cidr, AvailabilityZone: s.az }))).Subnet!.SubnetId!,
+      cidr: s.cidr,
+    });
   const pub = [];
-  for (const [i, az] of ['us-east-1a', 'us-east-1b'].entries()) pub.push((await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: `10.0.${i + 1}.0/24`, AvailabilityZone: az }))).Subnet!.SubnetId!);
+  for (const [i, az] of ['us-east-1a', 'us-east-1b'].entries())
+    pub.push(
+      (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: `10.0.${i + 1}.0/24`, AvailabilityZone: az }))).Subnet!.SubnetId!,
+    );
   const sg = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'demo-sandbox-app', Description: 'app', VpcId: vpc }))).GroupId!;
   const targetGroupArn = (
     await elb.send(
-      new CreateTargetGroupCommand({ Name: 'demo-sandbox-api', Protocol: 'HTTP', Port: 8001, VpcId: vpc, TargetType: 'ip', HealthCheckPath: '/health', HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, HealthyThresholdCount: 2, UnhealthyThresholdCount: 3 }),
+      new CreateTargetGroupCommand({
+        Name: 'demo-sandbox-api',
+        Protocol: 'HTTP',
+        Port: 8001,
+        VpcId: vpc,
+        TargetType: 'ip',
+        HealthCheckPath: '/health',
+        HealthCheckIntervalSeconds: 5,
+        HealthCheckTimeoutSeconds: 2,
+        HealthyThresholdCount: 2,
+        UnhealthyThresholdCount: 3,
+      }),
     )
   ).TargetGroups![0]!.TargetGroupArn!;
-  await elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: targetGroupArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }] }));
-  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'demo-sandbox-alb', Subnets: pub, SecurityGroups: [sg] }))).LoadBalancers![0]!.LoadBalancerArn!;
-  await elb.send(new CreateListenerCommand({ LoadBalancerArn: lb, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }] }));
-  const certificateArn = (await new ACMClient(cfg).send(new RequestCertificateCommand({ DomainName: 'api.berth.test', ValidationMethod: 'DNS' }))).CertificateArn!;
+  await elb.send(
+    new ModifyTargetGroupAttributesCommand({
+      TargetGroupArn: targetGroupArn,
+      Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }],
+    }),
+  );
+  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'demo-sandbox-alb', Subnets: pub, SecurityGroups: [sg] })))
+    .LoadBalancers![0]!.LoadBalancerArn!;
+  await elb.send(
+    new CreateListenerCommand({
+      LoadBalancerArn: lb,
+      Protocol: 'HTTP',
+      Port: 80,
+      DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
+    }),
+  );
+  const certificateArn = (
+    await new ACMClient(cfg).send(new RequestCertificateCommand({ DomainName: 'api.berth.test', ValidationMethod: 'DNS' }))
+  ).CertificateArn!;
   const https = (
     await elb.send(
       new CreateListenerCommand({
@@ -84,14 +136,27 @@ async function build(emu: Emulator): Promise<World> {
         Protocol: 'HTTPS',
         Port: 443,
         Certificates: [{ CertificateArn: certificateArn }],
-        DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'no route' } }],
+        DefaultActions: [
+          { Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'no route' } },
+        ],
       }),
     )
   ).Listeners![0]!.ListenerArn!;
-  await elb.send(new CreateRuleCommand({ ListenerArn: https, Priority: 10, Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/health', '/api/*'] } }], Actions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }] }));
+  await elb.send(
+    new CreateRuleCommand({
+      ListenerArn: https,
+      Priority: 10,
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/health', '/api/*'] } }],
+      Actions: [{ Type: 'forward', TargetGroupArn: targetGroupArn }],
+    }),
+  );
   const repositoryUri = (await ecr.send(new CreateRepositoryCommand({ repositoryName: 'demo/api' }))).repository!.repositoryUri!;
   await logs.send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP }));
-  const secretArn = (await sm.send(new CreateSecretCommand({ Name: 'demo/sandbox/redis', SecretString: JSON.stringify({ url: 'rediss://:x@redis:6379/0' }) }))).ARN!;
+  const secretArn = (
+    await sm.send(
+      new CreateSecretCommand({ Name: 'demo/sandbox/redis', SecretString: JSON.stringify({ url: 'rediss://:x@redis:6379/0' }) }),
+    )
+  ).ARN!;
   await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
   await registerRevision({ ecs } as World, `${repositoryUri}:v1`, secretArn);
   await ecs.send(
@@ -102,16 +167,44 @@ async function build(emu: Emulator): Promise<World> {
       desiredCount: 2,
       launchType: 'FARGATE',
       healthCheckGracePeriodSeconds: 10,
-      networkConfiguration: { awsvpcConfiguration: { subnets: subnetIds.map((s) => s.id), securityGroups: [sg], assignPublicIp: 'DISABLED' } },
+      networkConfiguration: {
+        awsvpcConfiguration: { subnets: subnetIds.map((s) => s.id), securityGroups: [sg], assignPublicIp: 'DISABLED' },
+      },
       loadBalancers: [{ targetGroupArn, containerName: 'api', containerPort: 8001 }],
-      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true }, maximumPercent: 200, minimumHealthyPercent: 100 },
+      deploymentConfiguration: {
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        maximumPercent: 200,
+        minimumHealthyPercent: 100,
+      },
     }),
   );
-  return { emu, cfg, ecs, elb, logs, ecr, ec2, sm, cluster: CLUSTER, service: SERVICE, family: FAMILY, targetGroupArn, repositoryUri, logGroup: LOG_GROUP, secretArn, subnets: subnetIds };
+  return {
+    emu,
+    cfg,
+    ecs,
+    elb,
+    logs,
+    ecr,
+    ec2,
+    sm,
+    cluster: CLUSTER,
+    service: SERVICE,
+    family: FAMILY,
+    targetGroupArn,
+    repositoryUri,
+    logGroup: LOG_GROUP,
+    secretArn,
+    subnets: subnetIds,
+  };
 }
 
 /** Register a revision of the family running `image`; returns its ARN. */
-export async function registerRevision(w: Pick<World, 'ecs'>, image: string, secretArn: string, over: Partial<RegisterTaskDefinitionCommandInput> = {}): Promise<string> {
+export async function registerRevision(
+  w: Pick<World, 'ecs'>,
+  image: string,
+  secretArn: string,
+  over: Partial<RegisterTaskDefinitionCommandInput> = {},
+): Promise<string> {
   const out = await w.ecs.send(
     new RegisterTaskDefinitionCommand({
       family: FAMILY,
@@ -128,7 +221,10 @@ export async function registerRevision(w: Pick<World, 'ecs'>, image: string, sec
           portMappings: [{ containerPort: 8001 }],
           environment: [{ name: 'LOG_LEVEL', value: 'info' }],
           secrets: [{ name: 'REDIS_URL', valueFrom: `${secretArn}:url::` }],
-          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': LOG_GROUP, 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs' } },
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': LOG_GROUP, 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs' },
+          },
         },
       ],
       ...over,
@@ -151,7 +247,10 @@ export async function waitFor(w: World, done: (s: Service) => boolean | Promise<
   for (;;) {
     const s = await describeService(w);
     if (await done(s)) return s;
-    if (Date.now() > deadline) throw new Error(`timed out; service is ${JSON.stringify({ running: s.runningCount, desired: s.desiredCount, deployments: s.deployments?.map((d) => [d.id, d.status, d.rolloutState, d.runningCount, d.failedTasks]), events: s.events?.slice(0, 5).map((e) => e.message) })}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out; service is ${JSON.stringify({ running: s.runningCount, desired: s.desiredCount, deployments: s.deployments?.map((d) => [d.id, d.status, d.rolloutState, d.runningCount, d.failedTasks]), events: s.events?.slice(0, 5).map((e) => e.message) })}`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -171,5 +270,6 @@ export async function deploy(w: World, image: string, over: Partial<RegisterTask
 }
 
 export async function imageOf(w: World, taskDefinitionArn: string): Promise<string> {
-  return (await w.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }))).taskDefinition!.containerDefinitions![0]!.image!;
+  return (await w.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }))).taskDefinition!
+    .containerDefinitions![0]!.image!;
 }

@@ -39,13 +39,17 @@ describe('the stack set', () => {
       expect(manifest.stacks[n.stack(kind)].dependencies, kind).toEqual(want);
       expect(platform.result.stacks.find((s) => s.kind === kind)!.dependencies).toEqual(want);
     }
-    expect(stackGraph(platform.env).map((g) => [g.name, g.dependencies])).toEqual(platform.result.stacks.map((s) => [s.name, s.dependencies]));
+    expect(stackGraph(platform.env).map((g) => [g.name, g.dependencies])).toEqual(
+      platform.result.stacks.map((s) => [s.name, s.dependencies]),
+    );
   });
 
   it('reads outputs only from the stacks it depends on (every remote-state read is a declared dependency)', () => {
     const n = names(platform.env);
     for (const kind of STACK_KINDS) {
-      const reads = Object.keys(platform.stacks[kind].data?.terraform_remote_state ?? {}).map((k) => k.replace('cross-stack-reference-input-', '')).sort();
+      const reads = Object.keys(platform.stacks[kind].data?.terraform_remote_state ?? {})
+        .map((k) => k.replace('cross-stack-reference-input-', ''))
+        .sort();
       expect(reads, kind).toEqual(STACK_DEPENDENCIES[kind].map((d) => n.stack(d)).sort());
     }
   });
@@ -70,12 +74,18 @@ describe('provider', () => {
       expect(p.skip_credentials_validation).toBeUndefined();
       expect(platform.stacks[kind].terraform.required_providers.aws).toEqual({ source: 'aws', version: '5.100.0' });
     }
-    for (const s of [platform, sandbox]) for (const kind of STACK_KINDS) expect(s.text(kind)).not.toMatch(/"endpoints"|endpoint_url|127\.0\.0\.1|AWS_ENDPOINT/i);
+    for (const s of [platform, sandbox])
+      for (const kind of STACK_KINDS) expect(s.text(kind)).not.toMatch(/"endpoints"|endpoint_url|127\.0\.0\.1|AWS_ENDPOINT/i);
   });
 
   it('skips credential validation and the metadata API in the sandbox, but still requests the account id', () => {
     for (const kind of STACK_KINDS) {
-      expect(provider(sandbox, kind)).toMatchObject({ skip_credentials_validation: true, skip_metadata_api_check: 'true', s3_use_path_style: true, skip_requesting_account_id: false });
+      expect(provider(sandbox, kind)).toMatchObject({
+        skip_credentials_validation: true,
+        skip_metadata_api_check: 'true',
+        s3_use_path_style: true,
+        skip_requesting_account_id: false,
+      });
     }
   });
 
@@ -90,18 +100,33 @@ describe('state backend', () => {
     for (const kind of STACK_KINDS) {
       const stack = names(platform.env).stack(kind);
       expect(platform.stacks[kind].terraform.backend).toEqual({
-        s3: { bucket: 'chatbot-terraform-state', key: `berth/chatbot/platform/${stack}.tfstate`, region: 'ap-northeast-2', encrypt: true, use_lockfile: true },
+        s3: {
+          bucket: 'chatbot-terraform-state',
+          key: `berth/chatbot/platform/${stack}.tfstate`,
+          region: 'ap-northeast-2',
+          encrypt: true,
+          use_lockfile: true,
+        },
       });
-      expect(custom.stacks[kind].terraform.backend.s3).toMatchObject({ bucket: 'org-state', key: `teams/chat/${names(custom.env).stack(kind)}.tfstate`, region: 'us-west-2', use_lockfile: true });
+      expect(custom.stacks[kind].terraform.backend.s3).toMatchObject({
+        bucket: 'org-state',
+        key: `teams/chat/${names(custom.env).stack(kind)}.tfstate`,
+        region: 'us-west-2',
+        use_lockfile: true,
+      });
     }
   });
 
-  it('reads other stacks\' S3 state from the same bucket and keys', () => {
+  it("reads other stacks' S3 state from the same bucket and keys", () => {
     const reads = platform.stacks.service.data.terraform_remote_state as Record<string, Json>;
     for (const [k, r] of Object.entries(reads)) {
       const producer = k.replace('cross-stack-reference-input-', '');
       expect(r.backend).toBe('s3');
-      expect(r.config).toMatchObject({ bucket: 'chatbot-terraform-state', key: `berth/chatbot/platform/${producer}.tfstate`, region: 'ap-northeast-2' });
+      expect(r.config).toMatchObject({
+        bucket: 'chatbot-terraform-state',
+        key: `berth/chatbot/platform/${producer}.tfstate`,
+        region: 'ap-northeast-2',
+      });
     }
   });
 
@@ -113,7 +138,9 @@ describe('state backend', () => {
       const path = sandbox.stacks[kind].terraform.backend.local.path as string;
       expect(path).toBe(`../../../../${folder}/${stack}.tfstate`);
       // From <project>/cdktf.out/<env>/stacks/<stack>/ that lands on <project>/<folder>/<stack>.tfstate.
-      expect(posix.normalize(posix.join('/project/cdktf.out', env.name, 'stacks', stack, path))).toBe(`/project/${folder}/${stack}.tfstate`);
+      expect(posix.normalize(posix.join('/project/cdktf.out', env.name, 'stacks', stack, path))).toBe(
+        `/project/${folder}/${stack}.tfstate`,
+      );
       for (const [k, r] of Object.entries((sandbox.stacks[kind].data?.terraform_remote_state ?? {}) as Record<string, Json>)) {
         const producer = k.replace('cross-stack-reference-input-', '');
         expect(r.backend).toBe('local');
@@ -135,7 +162,9 @@ describe('cross-stack outputs', () => {
         for (const [name, o] of Object.entries((s.stacks[kind].output ?? {}) as Record<string, Json>)) {
           if (!name.startsWith('cross-stack-output-')) continue;
           expect(o.sensitive, name).toBe(false);
-          expect(o.value, name).toMatch(/\.(id|arn|arn_suffix|name|endpoint|primary_endpoint_address|repository_url|zone_id|certificate_arn|secret_arn|family)\}$/);
+          expect(o.value, name).toMatch(
+            /\.(id|arn|arn_suffix|name|endpoint|primary_endpoint_address|repository_url|zone_id|certificate_arn|secret_arn|family)\}$/,
+          );
           expect(o.value).not.toMatch(/random_password|secret_string|auth_token|password/);
         }
       }

@@ -40,12 +40,14 @@ describe('data stack (Aurora Serverless v2)', () => {
     expect(c.preferred_backup_window).toMatch(/^\d\d:\d\d-\d\d:\d\d$/);
     expect(c.preferred_maintenance_window).toMatch(/^[a-z]{3}:\d\d:\d\d-[a-z]{3}:\d\d:\d\d$/);
     expect(platform.ref('data', c.vpc_security_group_ids[0])).toBe('security:${aws_security_group.security_db.id}');
-    expect(Testing.toHaveResourceWithProperties(platform.text('data'), 'aws_rds_cluster_instance', {
-      instance_class: 'db.serverless',
-      engine: 'aurora-postgresql',
-      publicly_accessible: false,
-      cluster_identifier: '${aws_rds_cluster.data_cluster.id}',
-    })).toBe(true);
+    expect(
+      Testing.toHaveResourceWithProperties(platform.text('data'), 'aws_rds_cluster_instance', {
+        instance_class: 'db.serverless',
+        engine: 'aurora-postgresql',
+        publicly_accessible: false,
+        cluster_identifier: '${aws_rds_cluster.data_cluster.id}',
+      }),
+    ).toBe(true);
   });
 
   it('puts the cluster in the database subnets', () => {
@@ -62,9 +64,13 @@ describe('data stack (Aurora Serverless v2)', () => {
       deletion_protection: true,
       skip_final_snapshot: false,
       // the cluster's creation time, recorded once by terraform: a re-created environment's destroy does not collide with the first one's snapshot
-      final_snapshot_identifier: 'chatbot-platform-db-final-${formatdate("YYYYMMDDhhmm", terraform_data.data_cluster-created.output["at"])}',
+      final_snapshot_identifier:
+        'chatbot-platform-db-final-${formatdate("YYYYMMDDhhmm", terraform_data.data_cluster-created.output["at"])}',
     });
-    expect(platform.resource('data', 'terraform_data')).toMatchObject({ input: { at: '${timestamp()}' }, lifecycle: { ignore_changes: ['input'] } });
+    expect(platform.resource('data', 'terraform_data')).toMatchObject({
+      input: { at: '${timestamp()}' },
+      lifecycle: { ignore_changes: ['input'] },
+    });
     const s = sandbox.resource('data', 'aws_rds_cluster');
     expect(s).toMatchObject({ deletion_protection: false, skip_final_snapshot: true });
     expect(s.final_snapshot_identifier).toBeUndefined();
@@ -138,7 +144,13 @@ describe('cache stack (ElastiCache Redis)', () => {
 
   it('uses redis:// with no token and no failover when TLS, AUTH and replicas are off', () => {
     const g = plainRedis.resource('cache', 'aws_elasticache_replication_group');
-    expect(g).toMatchObject({ transit_encryption_enabled: false, at_rest_encryption_enabled: 'true', num_cache_clusters: 1, automatic_failover_enabled: false, multi_az_enabled: false });
+    expect(g).toMatchObject({
+      transit_encryption_enabled: false,
+      at_rest_encryption_enabled: 'true',
+      num_cache_clusters: 1,
+      automatic_failover_enabled: false,
+      multi_az_enabled: false,
+    });
     expect(g.auth_token).toBeUndefined();
     expect(plainRedis.stacks.cache.data?.aws_secretsmanager_random_password).toBeUndefined();
     const s: string = plainRedis.resource('cache', 'aws_secretsmanager_secret_version').secret_string;

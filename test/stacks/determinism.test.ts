@@ -73,7 +73,10 @@ describe('synth determinism', () => {
 
   it('removes the stack folders it wrote before that no longer belong, keeps terraform working data and files it did not write', async () => {
     const out = join(tmp, 'stale');
-    await synthEnvironment(environment('platform', (e) => (e.app = 'oldapp')), { outdir: out });
+    await synthEnvironment(
+      environment('platform', (e) => (e.app = 'oldapp')),
+      { outdir: out },
+    );
     const env = environment('platform');
     mkdirSync(join(out, 'stacks', 'someone-elses'), { recursive: true });
     writeFileSync(join(out, 'stacks', 'someone-elses', 'notes.txt'), 'mine');
@@ -89,7 +92,10 @@ describe('synth determinism', () => {
 
   it('changes only the stacks a config change touches', async () => {
     const base = await synthEnvironment(environment('platform'), { outdir: join(tmp, 'base') });
-    const changed = await synthEnvironment(environment('platform', (e) => (e.services[0].imageTag = 'v2')), { outdir: join(tmp, 'changed') });
+    const changed = await synthEnvironment(
+      environment('platform', (e) => (e.services[0].imageTag = 'v2')),
+      { outdir: join(tmp, 'changed') },
+    );
     const ta = tree(base.outdir);
     const tb = tree(changed.outdir);
     const differing = [...ta.keys()].filter((f) => !ta.get(f)!.equals(tb.get(f)!));

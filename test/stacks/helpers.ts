@@ -65,7 +65,10 @@ export async function synth(env: EnvironmentConfig): Promise<Synthed> {
     resource: (kind, type, suffix) => {
       const all = Object.entries(resources(kind, type));
       const hits = suffix ? all.filter(([k]) => k.endsWith(suffix)) : all;
-      if (hits.length !== 1) throw new Error(`expected one ${type}${suffix ? ` *${suffix}` : ''} in ${kind}, found ${hits.map(([k]) => k).join(', ') || 'none'}`);
+      if (hits.length !== 1)
+        throw new Error(
+          `expected one ${type}${suffix ? ` *${suffix}` : ''} in ${kind}, found ${hits.map(([k]) => k).join(', ') || 'none'}`,
+        );
       return hits[0]![1];
     },
     ref: (kind, expr) => {

@@ -16,12 +16,14 @@ afterAll(() => [single, perAz, three].forEach((s) => s?.cleanup()));
 
 describe('network stack', () => {
   it('creates a VPC with DNS support and hostnames, named from names.ts', () => {
-    expect(Testing.toHaveResourceWithProperties(single.text('network'), 'aws_vpc', {
-      cidr_block: '10.0.0.0/16',
-      enable_dns_support: true,
-      enable_dns_hostnames: true,
-      tags: { Name: 'chatbot-platform-vpc' },
-    })).toBe(true);
+    expect(
+      Testing.toHaveResourceWithProperties(single.text('network'), 'aws_vpc', {
+        cidr_block: '10.0.0.0/16',
+        enable_dns_support: true,
+        enable_dns_hostnames: true,
+        tags: { Name: 'chatbot-platform-vpc' },
+      }),
+    ).toBe(true);
   });
 
   it('lays out public/private/database subnets per subnetPlan() over azCount AZs, AZ names from the data source', () => {
@@ -55,7 +57,9 @@ describe('network stack', () => {
 
   /** The default route of the table a subnet is associated with. */
   const defaultRouteOf = (s: Synthed, subnet: string) => {
-    const assoc = Object.values(s.resources('network', 'aws_route_table_association')).find((a) => a.subnet_id === `\${aws_subnet.${subnet}.id}`)!;
+    const assoc = Object.values(s.resources('network', 'aws_route_table_association')).find(
+      (a) => a.subnet_id === `\${aws_subnet.${subnet}.id}`,
+    )!;
     const routes = Object.values(s.resources('network', 'aws_route')).filter((r) => r.route_table_id === assoc.route_table_id);
     expect(routes).toHaveLength(1);
     expect(routes[0].destination_cidr_block).toBe('0.0.0.0/0');
@@ -87,7 +91,8 @@ describe('network stack', () => {
         const nat = s.resource('network', 'aws_nat_gateway', `nat-${i}`);
         expect(nat.subnet_id).toBe(`\${aws_subnet.network_subnet-public-${i}.id}`);
         expect(nat.allocation_id).toBe(`\${aws_eip.network_nat-eip-${i}.allocation_id}`);
-        for (const tier of ['private', 'database']) expect(defaultRouteOf(s, `network_subnet-${tier}-${i}`).nat_gateway_id).toBe(`\${aws_nat_gateway.network_nat-${i}.id}`);
+        for (const tier of ['private', 'database'])
+          expect(defaultRouteOf(s, `network_subnet-${tier}-${i}`).nat_gateway_id).toBe(`\${aws_nat_gateway.network_nat-${i}.id}`);
       }
     }
   });
@@ -113,14 +118,27 @@ describe('network stack', () => {
     const trust = JSON.parse(single.resource('network', 'aws_iam_role').assume_role_policy);
     expect(trust.Statement[0].Principal).toEqual({ Service: 'vpc-flow-logs.amazonaws.com' });
     const policy = JSON.parse(single.resource('network', 'aws_iam_role_policy').policy);
-    expect(policy.Statement[0].Resource).toEqual(['${aws_cloudwatch_log_group.network_flow-log-group.arn}', '${aws_cloudwatch_log_group.network_flow-log-group.arn}:*']);
+    expect(policy.Statement[0].Resource).toEqual([
+      '${aws_cloudwatch_log_group.network_flow-log-group.arn}',
+      '${aws_cloudwatch_log_group.network_flow-log-group.arn}:*',
+    ]);
     expect(JSON.stringify(policy)).not.toContain('"Resource":"*"');
   });
 
   it('outputs the VPC id, subnet ids per tier and route table ids', () => {
     const out = single.stacks.network.output;
     expect(out.vpc_id.value).toBe('${aws_vpc.network_vpc.id}');
-    expect(out.private_subnet_ids.value).toEqual(['${aws_subnet.network_subnet-private-0.id}', '${aws_subnet.network_subnet-private-1.id}']);
-    for (const k of ['public_subnet_ids', 'database_subnet_ids', 'public_route_table_ids', 'private_route_table_ids', 'database_route_table_ids']) expect(out[k]).toBeDefined();
+    expect(out.private_subnet_ids.value).toEqual([
+      '${aws_subnet.network_subnet-private-0.id}',
+      '${aws_subnet.network_subnet-private-1.id}',
+    ]);
+    for (const k of [
+      'public_subnet_ids',
+      'database_subnet_ids',
+      'public_route_table_ids',
+      'private_route_table_ids',
+      'database_route_table_ids',
+    ])
+      expect(out[k]).toBeDefined();
   });
 });

@@ -13,7 +13,9 @@ beforeAll(async () => {
   two = await synth(environment('two-service'));
   sandbox = await synth(environment('sandbox'));
   noDefault = await synth(environment('two-service', (e) => (e.services[0].pathPattern = '/web/*')));
-  existingZone = await synth(environment('platform', (e) => (e.domain = { name: 'example.com', record: 'api', zone: 'existing', zoneId: 'Z0123456789ABC' })));
+  existingZone = await synth(
+    environment('platform', (e) => (e.domain = { name: 'example.com', record: 'api', zone: 'existing', zoneId: 'Z0123456789ABC' })),
+  );
 });
 afterAll(() => [platform, two, sandbox, noDefault, existingZone].forEach((s) => s?.cleanup()));
 
@@ -35,11 +37,24 @@ describe('registry stack', () => {
     expect(policies).toHaveLength(2);
     for (const p of policies) {
       const rules = JSON.parse(p.policy).rules;
-      expect(rules).toContainEqual(expect.objectContaining({ selection: expect.objectContaining({ tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 }), action: { type: 'expire' } }));
-      expect(rules).toContainEqual(expect.objectContaining({ selection: expect.objectContaining({ tagStatus: 'tagged', countType: 'imageCountMoreThan', countNumber: 30 }), action: { type: 'expire' } }));
+      expect(rules).toContainEqual(
+        expect.objectContaining({
+          selection: expect.objectContaining({ tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 }),
+          action: { type: 'expire' },
+        }),
+      );
+      expect(rules).toContainEqual(
+        expect.objectContaining({
+          selection: expect.objectContaining({ tagStatus: 'tagged', countType: 'imageCountMoreThan', countNumber: 30 }),
+          action: { type: 'expire' },
+        }),
+      );
     }
     const repoRefs = policies.map((p) => p.repository).sort();
-    expect(repoRefs).toEqual(['${aws_ecr_repository.registry_repo-lawfirm-api.name}', '${aws_ecr_repository.registry_repo-lawfirm-web.name}']);
+    expect(repoRefs).toEqual([
+      '${aws_ecr_repository.registry_repo-lawfirm-api.name}',
+      '${aws_ecr_repository.registry_repo-lawfirm-web.name}',
+    ]);
   });
 });
 
@@ -49,7 +64,9 @@ describe('dns stack', () => {
     const cert = platform.resource('dns', 'aws_acm_certificate');
     expect(cert).toMatchObject({ domain_name: 'api.example.com', validation_method: 'DNS', lifecycle: { create_before_destroy: true } });
     const rec = platform.resource('dns', 'aws_route53_record');
-    expect(rec.for_each).toBe('${{ for key, val in tolist(aws_acm_certificate.dns_certificate.domain_validation_options): val.domain_name => val }}');
+    expect(rec.for_each).toBe(
+      '${{ for key, val in tolist(aws_acm_certificate.dns_certificate.domain_validation_options): val.domain_name => val }}',
+    );
     expect(rec).toMatchObject({
       allow_overwrite: true,
       name: '${each.value.resource_record_name}',
@@ -84,21 +101,30 @@ describe('edge stack', () => {
       idle_timeout: 60,
       enable_deletion_protection: true,
     });
-    expect(alb.subnets.map((x: string) => platform.ref('edge', x))).toEqual(['network:${aws_subnet.network_subnet-public-0.id}', 'network:${aws_subnet.network_subnet-public-1.id}']);
+    expect(alb.subnets.map((x: string) => platform.ref('edge', x))).toEqual([
+      'network:${aws_subnet.network_subnet-public-0.id}',
+      'network:${aws_subnet.network_subnet-public-1.id}',
+    ]);
     expect(platform.ref('edge', alb.security_groups[0])).toBe('security:${aws_security_group.security_alb.id}');
     expect(sandbox.resource('edge', 'aws_lb').enable_deletion_protection).toBe(false);
   });
 
   it('redirects HTTP to HTTPS (301) and serves HTTPS with the TLS13-1-2-2021-06 policy and the VALIDATED certificate', () => {
     const http = platform.resource('edge', 'aws_lb_listener', '_http');
-    expect(http).toMatchObject({ port: 80, protocol: 'HTTP', default_action: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' } }] });
+    expect(http).toMatchObject({
+      port: 80,
+      protocol: 'HTTP',
+      default_action: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', status_code: 'HTTP_301' } }],
+    });
     const https = platform.resource('edge', 'aws_lb_listener', '_https');
     expect(https).toMatchObject({ port: 443, protocol: 'HTTPS', ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
-    expect(platform.ref('edge', https.certificate_arn)).toBe('dns:${aws_acm_certificate_validation.dns_certificate-validation.certificate_arn}');
+    expect(platform.ref('edge', https.certificate_arn)).toBe(
+      'dns:${aws_acm_certificate_validation.dns_certificate-validation.certificate_arn}',
+    );
     expect(https.default_action).toEqual([{ type: 'forward', target_group_arn: '${aws_lb_target_group.edge_tg-api.arn}' }]);
   });
 
-  it('creates one ip target group per service with the service\'s health check', () => {
+  it("creates one ip target group per service with the service's health check", () => {
     const tgs = two.resources('edge', 'aws_lb_target_group');
     expect(Object.keys(tgs).sort()).toEqual(['edge_tg-api', 'edge_tg-web']);
     expect(tgs['edge_tg-api']).toMatchObject({
@@ -107,7 +133,15 @@ describe('edge stack', () => {
       protocol: 'HTTP',
       port: 8000,
       deregistration_delay: '30',
-      health_check: { enabled: true, path: '/api/v1/health', interval: 30, timeout: 5, healthy_threshold: 2, unhealthy_threshold: 3, matcher: '200-399' },
+      health_check: {
+        enabled: true,
+        path: '/api/v1/health',
+        interval: 30,
+        timeout: 5,
+        healthy_threshold: 2,
+        unhealthy_threshold: 3,
+        matcher: '200-399',
+      },
     });
     expect(tgs['edge_tg-web']).toMatchObject({ port: 8501, health_check: { path: '/_stcore/health' } });
     const sb = sandbox.resource('edge', 'aws_lb_target_group');
@@ -121,12 +155,16 @@ describe('edge stack', () => {
       condition: [{ path_pattern: { values: ['/api/*'] } }],
       action: [{ type: 'forward', target_group_arn: '${aws_lb_target_group.edge_tg-api.arn}' }],
     });
-    expect(two.resource('edge', 'aws_lb_listener', '_https').default_action).toEqual([{ type: 'forward', target_group_arn: '${aws_lb_target_group.edge_tg-web.arn}' }]);
+    expect(two.resource('edge', 'aws_lb_listener', '_https').default_action).toEqual([
+      { type: 'forward', target_group_arn: '${aws_lb_target_group.edge_tg-web.arn}' },
+    ]);
   });
 
   it('answers a fixed 404 by default when no service takes /*', () => {
     const https = noDefault.resource('edge', 'aws_lb_listener', '_https');
-    expect(https.default_action).toEqual([{ type: 'fixed-response', fixed_response: { content_type: 'text/plain', message_body: 'Not Found', status_code: '404' } }]);
+    expect(https.default_action).toEqual([
+      { type: 'fixed-response', fixed_response: { content_type: 'text/plain', message_body: 'Not Found', status_code: '404' } },
+    ]);
     const rules = Object.values(noDefault.resources('edge', 'aws_lb_listener_rule'));
     expect(rules.map((r) => r.condition[0].path_pattern.values[0]).sort()).toEqual(['/api/*', '/web/*']);
     expect(new Set(rules.map((r) => r.priority)).size).toBe(2);
@@ -134,7 +172,11 @@ describe('edge stack', () => {
 
   it('points an alias A record for the fqdn at the ALB in the zone', () => {
     const a = two.resource('edge', 'aws_route53_record');
-    expect(a).toMatchObject({ name: 'app.example.org', type: 'A', alias: { name: '${aws_lb.edge_alb.dns_name}', zone_id: '${aws_lb.edge_alb.zone_id}', evaluate_target_health: true } });
+    expect(a).toMatchObject({
+      name: 'app.example.org',
+      type: 'A',
+      alias: { name: '${aws_lb.edge_alb.dns_name}', zone_id: '${aws_lb.edge_alb.zone_id}', evaluate_target_health: true },
+    });
     expect(two.ref('edge', a.zone_id)).toBe('dns:${aws_route53_zone.dns_zone.zone_id}');
   });
 
@@ -144,6 +186,9 @@ describe('edge stack', () => {
     expect(out.alb_dns_name.value).toBe('${aws_lb.edge_alb.dns_name}');
     expect(out.https_listener_arn.value).toBe('${aws_lb_listener.edge_https.arn}');
     expect(out.http_listener_arn.value).toBe('${aws_lb_listener.edge_http.arn}');
-    expect(out.target_group_arns.value).toEqual({ api: '${aws_lb_target_group.edge_tg-api.arn}', web: '${aws_lb_target_group.edge_tg-web.arn}' });
+    expect(out.target_group_arns.value).toEqual({
+      api: '${aws_lb_target_group.edge_tg-api.arn}',
+      web: '${aws_lb_target_group.edge_tg-web.arn}',
+    });
   });
 });

@@ -14,7 +14,10 @@ afterAll(() => [platform, two].forEach((s) => s?.cleanup()));
 function rules(s: Synthed): string[] {
   const group = (expr: string) => /aws_security_group\.security_(\w+)\.id/.exec(expr)?.[1] ?? `?${expr}`;
   const out: string[] = [];
-  for (const [type, dir] of [['aws_vpc_security_group_ingress_rule', 'in'], ['aws_vpc_security_group_egress_rule', 'out']] as const) {
+  for (const [type, dir] of [
+    ['aws_vpc_security_group_ingress_rule', 'in'],
+    ['aws_vpc_security_group_egress_rule', 'out'],
+  ] as const) {
     for (const r of Object.values(s.resources('security', type))) {
       expect(r.from_port).toBe(r.to_port);
       expect(r.ip_protocol).toBe('tcp');
@@ -31,7 +34,7 @@ function rules(s: Synthed): string[] {
 }
 
 describe('security stack', () => {
-  it('creates the alb/app/db/cache groups under their names.ts names, in the network stack\'s VPC, with no inline rules', () => {
+  it("creates the alb/app/db/cache groups under their names.ts names, in the network stack's VPC, with no inline rules", () => {
     const groups = platform.resources('security', 'aws_security_group');
     expect(Object.fromEntries(Object.entries(groups).map(([k, g]) => [k, g.name]))).toEqual({
       security_alb: 'chatbot-platform-alb',

@@ -52,7 +52,12 @@ async function pool<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R>): 
 async function validateAll(res: SynthResult) {
   return pool(res.stacks, 2, async (s) => {
     const cwd = join(res.outdir, 'stacks', s.name);
-    const init = await runTerraform({ cwd, stack: s.name, args: ['init', '-backend=false', '-input=false', '-no-color'], timeoutMs: 120_000 });
+    const init = await runTerraform({
+      cwd,
+      stack: s.name,
+      args: ['init', '-backend=false', '-input=false', '-no-color'],
+      timeoutMs: 120_000,
+    });
     if (init.code !== 0) return { stack: s.name, cwd, error: `init exited ${init.code}:\n${init.stderr || init.stdout}` };
     const v = await runTerraform({ cwd, stack: s.name, args: ['validate', '-json', '-no-color'], timeoutMs: 120_000 });
     const json = JSON.parse(v.stdout) as { valid: boolean; error_count: number; warning_count: number; diagnostics: Diagnostic[] };
@@ -75,7 +80,9 @@ describe('terraform validate', () => {
       const results = await validateAll(res);
       for (const r of results) {
         if ('error' in r) throw new Error(`${r.stack}: ${r.error}`);
-        const problems = r.json.diagnostics.map((d) => `${d.severity}: ${d.summary} ${d.detail ?? ''} (${d.range?.filename ?? ''}:${d.range?.start.line ?? ''})`);
+        const problems = r.json.diagnostics.map(
+          (d) => `${d.severity}: ${d.summary} ${d.detail ?? ''} (${d.range?.filename ?? ''}:${d.range?.start.line ?? ''})`,
+        );
         expect(problems, r.stack).toEqual([]);
         expect(r.json.valid, r.stack).toBe(true);
         expect(r.code, r.stack).toBe(0);

@@ -23,7 +23,8 @@ const hosts: string[] = [];
 
 const service = async () => (await ecs.send(new DescribeServicesCommand({ cluster: 'demo-sandbox', services: ['api'] }))).services![0]!;
 const revisions = async () => (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'demo-sandbox-api' }))).taskDefinitionArns!;
-const td = async (rev: number) => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: `demo-sandbox-api:${rev}`, include: ['TAGS'] }));
+const td = async (rev: number) =>
+  ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: `demo-sandbox-api:${rev}`, include: ['TAGS'] }));
 
 beforeAll(async () => {
   publicSite = createServer((req, res) => {
@@ -32,7 +33,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => publicSite.listen(0, '127.0.0.1', r));
   // Moto reports the service's deployment with 2 running tasks (it runs none); ACM issues at once.
-  sb = await startSandbox({ env: { MOTO_ECS_SERVICE_RUNNING: '2', MOTO_ACM_VALIDATION_WAIT: '0' }, publicUrl: `http://127.0.0.1:${(publicSite.address() as AddressInfo).port}` });
+  sb = await startSandbox({
+    env: { MOTO_ECS_SERVICE_RUNNING: '2', MOTO_ACM_VALIDATION_WAIT: '0' },
+    publicUrl: `http://127.0.0.1:${(publicSite.address() as AddressInfo).port}`,
+  });
   seeded = await seedService(sb, { alarm: true });
   ecs = new ECSClient(sb.cfg);
   await new ACMClient(sb.cfg).send(new RequestCertificateCommand({ DomainName: 'api.berth.test', ValidationMethod: 'DNS' }));
@@ -51,8 +55,24 @@ describe('operations on the emulator', () => {
     const s = JSON.parse(r.stdout);
     expect(s).toMatchObject({ environment: 'sandbox', cluster: 'demo-sandbox' });
     expect(s.services).toHaveLength(1);
-    expect(s.services[0]).toMatchObject({ name: 'api', found: true, desired: 2, running: 2, autoscaling: { min: 1, max: 4 }, targets: null });
-    expect(s.services[0].deployments).toEqual([expect.objectContaining({ status: 'PRIMARY', revision: 1, image: `${seeded.repositoryUri}:v1`, rolloutState: 'COMPLETED', running: 2, desired: 2 })]);
+    expect(s.services[0]).toMatchObject({
+      name: 'api',
+      found: true,
+      desired: 2,
+      running: 2,
+      autoscaling: { min: 1, max: 4 },
+      targets: null,
+    });
+    expect(s.services[0].deployments).toEqual([
+      expect.objectContaining({
+        status: 'PRIMARY',
+        revision: 1,
+        image: `${seeded.repositoryUri}:v1`,
+        rolloutState: 'COMPLETED',
+        running: 2,
+        desired: 2,
+      }),
+    ]);
     expect(s.alarms.map((a: { name: string }) => a.name)).toEqual(['demo-sandbox-api-cpu-high']);
   });
 
@@ -76,7 +96,13 @@ describe('operations on the emulator', () => {
     const h = JSON.parse(r.stdout);
     expect(r.code).toBe(0);
     expect(h.healthy).toBe(true);
-    expect(h.services[0]).toMatchObject({ service: 'api', healthy: true, targets: null, http: { url: 'https://api.berth.test/health', ok: true, status: 200 }, certificate: { source: 'acm' } });
+    expect(h.services[0]).toMatchObject({
+      service: 'api',
+      healthy: true,
+      targets: null,
+      http: { url: 'https://api.berth.test/health', ok: true, status: 200 },
+      certificate: { source: 'acm' },
+    });
     expect(h.services[0].certificate.daysLeft).toBeGreaterThan(300);
     expect(hosts.at(-1)).toBe('api.berth.test');
     healthAnswer = 503;
@@ -160,7 +186,11 @@ describe('operations on the emulator', () => {
   it('rollback --yes picks the revision berth saw healthy (rev 1, not a failed one) and updates the service', async () => {
     const r = await berth('rollback', '--env', 'sandbox', '--yes', '--no-smoke', '--timeout', '2s', '--json');
     const res = JSON.parse(r.stdout);
-    expect(res).toMatchObject({ command: 'rollback', oldRevision: { revision: 2 }, newRevision: { revision: 1, image: `${seeded.repositoryUri}:v1` } });
+    expect(res).toMatchObject({
+      command: 'rollback',
+      oldRevision: { revision: 2 },
+      newRevision: { revision: 1, image: `${seeded.repositoryUri}:v1` },
+    });
     expect(res.reasons[0]).toMatch(/^target chosen: berth saw demo-sandbox-api:1 run healthy at .* \(berth-tag\)$/);
     // moto never rolls out a new revision: the rollback times out (13), but the service points at rev 1
     expect(r.code).toBe(13);

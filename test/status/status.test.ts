@@ -13,14 +13,25 @@ function raw(): StatusRaw {
   return {
     environment: 'sandbox',
     cluster: 'demo-sandbox',
-    services: [{ name: 'api', snap: p.describeServices!.services[0], targets: p.describeTargetHealth!.TargetHealthDescriptions, range: { min: 1, max: 4 } }],
-    images: { [TD(6)]: '123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/api:v1', [TD(7)]: '123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/api:v2' },
+    services: [
+      {
+        name: 'api',
+        snap: p.describeServices!.services[0],
+        targets: p.describeTargetHealth!.TargetHealthDescriptions,
+        range: { min: 1, max: 4 },
+      },
+    ],
+    images: {
+      [TD(6)]: '123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/api:v1',
+      [TD(7)]: '123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/api:v2',
+    },
     // DescribeAlarms MetricAlarms entry
     alarms: [
       {
         AlarmName: 'demo-sandbox-api-unhealthy-hosts',
         StateValue: 'ALARM',
-        StateReason: 'Threshold Crossed: 1 out of the last 1 datapoints [1.0 (01/05/25 09:59:00)] was greater than the threshold (0.0) (minimum 1 datapoint for OK -> ALARM transition).',
+        StateReason:
+          'Threshold Crossed: 1 out of the last 1 datapoints [1.0 (01/05/25 09:59:00)] was greater than the threshold (0.0) (minimum 1 datapoint for OK -> ALARM transition).',
         StateUpdatedTimestamp: '2025-05-01T09:59:30.000000+00:00',
       },
     ],
@@ -41,7 +52,14 @@ describe('status', () => {
     expect(s.targets).toMatchObject({ total: 4, healthy: 2, draining: 2, reasons: { 'Target.DeregistrationInProgress': 2 } });
     expect(s.events[0]!.message).toMatch(/registered 2 targets/);
     expect(s.events.length).toBeLessThanOrEqual(5);
-    expect(r.alarms).toEqual([{ name: 'demo-sandbox-api-unhealthy-hosts', state: 'ALARM', reason: expect.stringMatching(/^Threshold Crossed/), since: '2025-05-01T09:59:30.000Z' }]);
+    expect(r.alarms).toEqual([
+      {
+        name: 'demo-sandbox-api-unhealthy-hosts',
+        state: 'ALARM',
+        reason: expect.stringMatching(/^Threshold Crossed/),
+        since: '2025-05-01T09:59:30.000Z',
+      },
+    ]);
   });
 
   it('renders it for people', () => {
@@ -49,7 +67,9 @@ describe('status', () => {
     const lines = text.split('\n');
     expect(lines[0]).toBe('sandbox (cluster demo-sandbox) at 2025-05-01T10:01:05.000Z');
     expect(text).toContain('api: 4/2 running  (autoscaling 1..4)');
-    expect(lines.find((l) => l.includes('rev 7'))).toMatch(/PRIMARY\s+rev 7\s+IN_PROGRESS\s+2\/2 running\s+age 64s\s+123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/demo\/api:v2/);
+    expect(lines.find((l) => l.includes('rev 7'))).toMatch(
+      /PRIMARY\s+rev 7\s+IN_PROGRESS\s+2\/2 running\s+age 64s\s+123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/demo\/api:v2/,
+    );
     expect(text).toContain('targets: 2 healthy, 2 draining of 4 (Target.DeregistrationInProgress x2)');
     expect(text).toContain('alarms in ALARM (1):');
     expect(text).toContain('  demo-sandbox-api-unhealthy-hosts since 2025-05-01T09:59:30.000Z: Threshold Crossed');

@@ -35,7 +35,7 @@ afterAll(async () => {
 describe('apply from nothing in one terraform run per stack (fixture environment on moto_server)', { timeout: 300_000 }, () => {
   const env = fixtureEnvironment({ name: 'direct' });
 
-  it('applies every stack in dependency order, the dependent one with its dependency\'s output, saving no plan', async () => {
+  it("applies every stack in dependency order, the dependent one with its dependency's output, saving no plan", async () => {
     const events: string[] = []; // each stack's first line, and the end of each stack's apply, in order
     const onLine = (stack: string, line: string) => {
       if (!events.includes(`${stack} first`)) events.push(`${stack} first`);

@@ -45,7 +45,10 @@ describe('the workflow files', () => {
   it('they run the berth the user repository installed (npm ci, npx berth), never a checkout of berth', () => {
     for (const f of files) {
       const ss = steps(load(f));
-      expect(ss.some((s) => s.run?.trim() === 'npm ci'), f).toBe(true);
+      expect(
+        ss.some((s) => s.run?.trim() === 'npm ci'),
+        f,
+      ).toBe(true);
       const runs = ss.map((s) => s.run ?? '').join('\n');
       expect(runs, f).not.toMatch(/bin\/berth\.js|npm run build|dist\/cli|git clone/);
       for (const line of runs.split('\n').filter((l) => /\bberth\s+[a-z]/.test(l.replace(/#.*$/, '').replace(/"[^"]*"|'[^']*'/g, ''))))
@@ -73,7 +76,9 @@ describe('the workflow files', () => {
     const top = await runCli(['--help']);
     const commands = new Set([...top.stdout.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!));
     const calls = files.flatMap((f) => steps(load(f)).flatMap((s) => berthCalls(s.run ?? '')));
-    expect(calls.map((c) => c.command).sort()).toEqual(expect.arrayContaining(['apply', 'check', 'deploy', 'drift', 'outputs', 'plan', 'rollback']));
+    expect(calls.map((c) => c.command).sort()).toEqual(
+      expect.arrayContaining(['apply', 'check', 'deploy', 'drift', 'outputs', 'plan', 'rollback']),
+    );
     for (const c of calls) {
       expect(commands.has(c.command), `berth ${c.command} is not a command (berth --help lists ${[...commands].join(', ')})`).toBe(true);
       const help = (await runCli([c.command, '--help'])).stdout;
@@ -106,7 +111,9 @@ describe('the workflow files', () => {
 
   it('the deploy step has a branch for every deploy exit code berth documents', () => {
     const run = step(load('berth-deploy.yml'), 'deploy').run!;
-    const codes = Object.entries(EXIT).filter(([k]) => k.startsWith('DEPLOY_')).map(([, v]) => v);
+    const codes = Object.entries(EXIT)
+      .filter(([k]) => k.startsWith('DEPLOY_'))
+      .map(([, v]) => v);
     for (const c of codes) expect(run).toMatch(new RegExp(`^\\s*(\\d+\\|)*${c}(\\|\\d+)*\\)`, 'm'));
   });
 });
@@ -130,7 +137,14 @@ function runStep(script: string, npx: { code: number; stdout?: string } | Record
   writeFileSync(summary, '');
   const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
     cwd: bin,
-    env: { PATH: `${bin}:/usr/bin:/bin`, GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary, GITHUB_SHA: 'abc123', BERTH_ENV: 'prod', SERVICE: 'api' },
+    env: {
+      PATH: `${bin}:/usr/bin:/bin`,
+      GITHUB_OUTPUT: out,
+      GITHUB_STEP_SUMMARY: summary,
+      GITHUB_SHA: 'abc123',
+      BERTH_ENV: 'prod',
+      SERVICE: 'api',
+    },
     encoding: 'utf8',
   });
   return { code: r.status, stdout: r.stdout, outputs: readFileSync(out, 'utf8') };
@@ -140,7 +154,12 @@ describe('the plan-on-pull-request steps', () => {
   const w = load('berth-plan.yml');
 
   it('a plan with changes (exit 2) or none (0) is not a failure; an error (1) or a held lock (4) is', () => {
-    for (const [code, ok] of [[0, true], [2, true], [1, false], [4, false]] as const) {
+    for (const [code, ok] of [
+      [0, true],
+      [2, true],
+      [1, false],
+      [4, false],
+    ] as const) {
       const r = runStep(step(w, 'plan').run!, { code });
       expect(r.code === 0, `berth plan exit ${code}`).toBe(ok);
       expect(r.outputs).toContain(`exit=${code}`);
@@ -195,7 +214,12 @@ describe('the scheduled drift steps', () => {
 
   it('no drift (0) and drift found (30) are results; an error (1) or a held lock (4) fails the step', () => {
     expect(EXIT.DRIFT_FOUND).toBe(30);
-    for (const [code, ok] of [[0, true], [EXIT.DRIFT_FOUND, true], [1, false], [4, false]] as const) {
+    for (const [code, ok] of [
+      [0, true],
+      [EXIT.DRIFT_FOUND, true],
+      [1, false],
+      [4, false],
+    ] as const) {
       const r = runStep(step(w, 'drift').run!, { code });
       expect(r.code === 0, `berth drift exit ${code}`).toBe(ok);
       expect(r.outputs).toContain(`exit=${code}`);

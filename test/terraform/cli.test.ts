@@ -65,11 +65,16 @@ describe('berth plan / apply / outputs / destroy without a TTY', { timeout: 300_
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ environment: 'ci', exitCode: 2, changes: true, totals: { add: 2, change: 0, destroy: 0 } });
-    expect(doc.stacks.map((s: { stack: string; status: string }) => `${s.stack}:${s.status}`)).toEqual(['tfci-ci-network:planned', 'tfci-ci-registry:planned', 'tfci-ci-service:waiting']);
+    expect(doc.stacks.map((s: { stack: string; status: string }) => `${s.stack}:${s.status}`)).toEqual([
+      'tfci-ci-network:planned',
+      'tfci-ci-registry:planned',
+      'tfci-ci-service:waiting',
+    ]);
     const comment = readFileSync(md, 'utf8');
     expect(comment.split('\n')[0]).toBe('<!-- berth-plan:ci -->');
     expect(comment).toContain('| `tfci-ci-service` | – | – | – | waits on tfci-ci-network: planned once that is applied |');
-    for (const stack of ['tfci-ci-network', 'tfci-ci-registry']) expect(r.stderr).toMatch(new RegExp(`^ok ${stack}: 1 to add, 0 to change, 0 to destroy`, 'm'));
+    for (const stack of ['tfci-ci-network', 'tfci-ci-registry'])
+      expect(r.stderr).toMatch(new RegExp(`^ok ${stack}: 1 to add, 0 to change, 0 to destroy`, 'm'));
     // eslint-disable-next-line no-control-regex -- the escape codes are what is checked
     expect(r.stderr).not.toMatch(/\x1b\[/);
   });
@@ -109,7 +114,11 @@ describe('berth plan / apply / outputs / destroy without a TTY', { timeout: 300_
     const clean = await run('drift', '--env', 'ci', '--json');
     expect(clean.code, clean.stderr).toBe(0);
     expect(JSON.parse(clean.stdout)).toMatchObject({ environment: 'ci', drifted: false, exitCode: 0 });
-    const logs = new CloudWatchLogsClient({ endpoint: emu.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const logs = new CloudWatchLogsClient({
+      endpoint: emu.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
     await logs.send(new PutRetentionPolicyCommand({ logGroupName: '/berth-test/tfci-ci', retentionInDays: 14 }));
     const md = join(project.dir, 'drift.md');
     const r = await run('drift', '--env', 'ci', '--json', '--markdown', md);
@@ -117,7 +126,12 @@ describe('berth plan / apply / outputs / destroy without a TTY', { timeout: 300_
     const doc = JSON.parse(r.stdout);
     const registry = doc.stacks.find((s: { stack: string }) => s.stack === 'tfci-ci-registry');
     expect(registry.drift).toEqual([
-      { address: 'aws_cloudwatch_log_group.registry_logs', action: 'update', forcedBy: [], attributes: [{ path: 'retention_in_days', before: '7', after: '14', forcesReplacement: false }] },
+      {
+        address: 'aws_cloudwatch_log_group.registry_logs',
+        action: 'update',
+        forcedBy: [],
+        attributes: [{ path: 'retention_in_days', before: '7', after: '14', forcesReplacement: false }],
+      },
     ]);
     expect(readFileSync(md, 'utf8').split('\n')[0]).toBe('<!-- berth-drift:ci -->');
     expect(r.stdout).not.toContain(FIXTURE_SECRET);
@@ -130,7 +144,12 @@ describe('berth plan / apply / outputs / destroy without a TTY', { timeout: 300_
     expect(r.code, r.stderr).toBe(2);
     const registry = JSON.parse(r.stdout).stacks.find((s: { stack: string }) => s.stack === 'tfci-ci-registry');
     expect(registry.detail.changes).toEqual([
-      { address: 'aws_cloudwatch_log_group.registry_logs', action: 'update', forcedBy: [], attributes: [{ path: 'retention_in_days', before: '14', after: '7', forcesReplacement: false }] },
+      {
+        address: 'aws_cloudwatch_log_group.registry_logs',
+        action: 'update',
+        forcedBy: [],
+        attributes: [{ path: 'retention_in_days', before: '14', after: '7', forcesReplacement: false }],
+      },
     ]);
     expect(registry.detail.drift.map((d: { address: string }) => d.address)).toEqual(['aws_cloudwatch_log_group.registry_logs']);
     const comment = readFileSync(md, 'utf8');

@@ -23,7 +23,16 @@ export const FIXTURE_SECRET = 'fixture-sensitive-value-7f3a9c';
 
 function backend(env: EnvironmentConfig, stack: string): { type: string; config: Record<string, unknown> } {
   if (env.state.backend === 's3')
-    return { type: 's3', config: { bucket: env.state.bucket, key: `${env.state.keyPrefix ?? `berth/${env.app}/${env.name}`}/${stack}.tfstate`, region: env.state.region ?? env.region, encrypt: true, use_lockfile: true } };
+    return {
+      type: 's3',
+      config: {
+        bucket: env.state.bucket,
+        key: `${env.state.keyPrefix ?? `berth/${env.app}/${env.name}`}/${stack}.tfstate`,
+        region: env.state.region ?? env.region,
+        encrypt: true,
+        use_lockfile: true,
+      },
+    };
   return { type: 'local', config: { path: posix.join('../../../..', env.state.path ?? `.berth/state/${env.name}`, `${stack}.tfstate`) } };
 }
 
@@ -31,7 +40,17 @@ function stackJson(env: EnvironmentConfig, stack: string, body: Record<string, u
   const b = backend(env, stack);
   return {
     terraform: { backend: { [b.type]: b.config }, required_providers: { aws: { source: 'aws', version: '5.100.0' } } },
-    provider: { aws: [{ region: env.region, skip_credentials_validation: true, skip_metadata_api_check: 'true', skip_requesting_account_id: true, s3_use_path_style: true }] },
+    provider: {
+      aws: [
+        {
+          region: env.region,
+          skip_credentials_validation: true,
+          skip_metadata_api_check: 'true',
+          skip_requesting_account_id: true,
+          s3_use_path_style: true,
+        },
+      ],
+    },
     ...body,
   };
 }
@@ -56,15 +75,24 @@ export function fixtureSynth(fx: FixtureOptions = {}): SynthFn {
         json: stackJson(env, net, {
           resource: {
             aws_sns_topic: { network_topic: { name: `${n.prefix}-events` } },
-            ...(fx.slowSeconds ? { terraform_data: { slow: { provisioner: [{ 'local-exec': { command: `sleep ${fx.slowSeconds}` } }] } } } : {}),
+            ...(fx.slowSeconds
+              ? { terraform_data: { slow: { provisioner: [{ 'local-exec': { command: `sleep ${fx.slowSeconds}` } }] } } }
+              : {}),
           },
-          output: { topic_arn: { value: '${aws_sns_topic.network_topic.arn}' }, topic_name: { value: '${aws_sns_topic.network_topic.name}' } },
+          output: {
+            topic_arn: { value: '${aws_sns_topic.network_topic.arn}' },
+            topic_name: { value: '${aws_sns_topic.network_topic.name}' },
+          },
         }),
       },
       [reg]: {
         deps: [],
         json: stackJson(env, reg, {
-          resource: { aws_cloudwatch_log_group: { registry_logs: { name: `/berth-test/${n.prefix}`, retention_in_days: env.services[0]!.logRetentionDays } } },
+          resource: {
+            aws_cloudwatch_log_group: {
+              registry_logs: { name: `/berth-test/${n.prefix}`, retention_in_days: env.services[0]!.logRetentionDays },
+            },
+          },
           output: { log_group: { value: '${aws_cloudwatch_log_group.registry_logs.name}' } },
         }),
       },
@@ -75,13 +103,20 @@ export function fixtureSynth(fx: FixtureOptions = {}): SynthFn {
             terraform_remote_state: {
               [`cross-stack-reference-input-${net}`]: {
                 backend: netBackend.type,
-                config: netBackend.type === 'local' ? { path: netBackend.config.path } : { bucket: netBackend.config.bucket, key: netBackend.config.key, region: netBackend.config.region },
+                config:
+                  netBackend.type === 'local'
+                    ? { path: netBackend.config.path }
+                    : { bucket: netBackend.config.bucket, key: netBackend.config.key, region: netBackend.config.region },
               },
             },
           },
           resource: {
             aws_ssm_parameter: {
-              service_topic: { name: `/${n.prefix}/topic`, type: 'String', value: `\${data.terraform_remote_state.cross-stack-reference-input-${net}.outputs.topic_arn}` },
+              service_topic: {
+                name: `/${n.prefix}/topic`,
+                type: 'String',
+                value: `\${data.terraform_remote_state.cross-stack-reference-input-${net}.outputs.topic_arn}`,
+              },
             },
           },
           output: {
@@ -110,13 +145,23 @@ export function fixtureSynth(fx: FixtureOptions = {}): SynthFn {
     writeFileSync(join(outdir, 'manifest.json'), JSON.stringify(manifest, null, 2));
     return {
       outdir,
-      stacks: Object.entries(stacks).map(([name, s]) => ({ name, kind: name.slice(n.prefix.length + 1), resources: Object.keys((s.json.resource as object) ?? {}).length, dependencies: s.deps })),
+      stacks: Object.entries(stacks).map(([name, s]) => ({
+        name,
+        kind: name.slice(n.prefix.length + 1),
+        resources: Object.keys((s.json.resource as object) ?? {}).length,
+        dependencies: s.deps,
+      })),
     };
   };
 }
 
 /** A sandbox environment for the fixture (the sandbox record points berth at the emulator). */
-export function fixtureEnvironment(over: { name: string; protected?: boolean; state?: Record<string, unknown>; logRetentionDays?: number }): EnvironmentConfig {
+export function fixtureEnvironment(over: {
+  name: string;
+  protected?: boolean;
+  state?: Record<string, unknown>;
+  logRetentionDays?: number;
+}): EnvironmentConfig {
   return parseEnvironment(
     {
       name: over.name,
@@ -142,5 +187,8 @@ export function writeSandboxRecord(project: string, endpoint: string, pid: numbe
   const dir = paths.sandboxDir(project);
   mkdirSync(dir, { recursive: true });
   const port = Number(new URL(endpoint).port);
-  writeFileSync(join(dir, 'sandbox.json'), JSON.stringify({ endpoint, region: 'us-east-1', pid, port, startedAt: new Date().toISOString() }));
+  writeFileSync(
+    join(dir, 'sandbox.json'),
+    JSON.stringify({ endpoint, region: 'us-east-1', pid, port, startedAt: new Date().toISOString() }),
+  );
 }

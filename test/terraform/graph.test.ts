@@ -4,7 +4,9 @@ import { stackGraph } from '../../stacks/synth.js';
 import { parseEnvironment } from '../../src/config/load.js';
 import { readFileSync } from 'node:fs';
 
-const PLATFORM: GraphNode[] = stackGraph(parseEnvironment(JSON.parse(readFileSync('templates/environments/platform.json', 'utf8')), 'platform.json', 'platform'));
+const PLATFORM: GraphNode[] = stackGraph(
+  parseEnvironment(JSON.parse(readFileSync('templates/environments/platform.json', 'utf8')), 'platform.json', 'platform'),
+);
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
@@ -16,7 +18,12 @@ describe('dependencyOrder', () => {
   });
 
   it('names a cycle and an unknown dependency', () => {
-    expect(() => dependencyOrder([{ name: 'a', dependencies: ['b'] }, { name: 'b', dependencies: ['a'] }])).toThrow(/cycle: a -> b -> a/);
+    expect(() =>
+      dependencyOrder([
+        { name: 'a', dependencies: ['b'] },
+        { name: 'b', dependencies: ['a'] },
+      ]),
+    ).toThrow(/cycle: a -> b -> a/);
     expect(() => dependencyOrder([{ name: 'a', dependencies: ['x'] }])).toThrow(/a depends on x/);
   });
 });
@@ -61,7 +68,8 @@ describe('walkGraph', () => {
     expect(res.get('chatbot-platform-data')).toEqual({ ok: false });
     expect(res.get('chatbot-platform-service')).toEqual({ ok: false, by: ['chatbot-platform-data'] });
     expect(res.get('chatbot-platform-alarms')).toEqual({ ok: false, by: ['chatbot-platform-service'] });
-    for (const k of ['network', 'security', 'cache', 'registry', 'dns', 'edge']) expect(res.get(`chatbot-platform-${k}`)).toEqual({ ok: true });
+    for (const k of ['network', 'security', 'cache', 'registry', 'dns', 'edge'])
+      expect(res.get(`chatbot-platform-${k}`)).toEqual({ ok: true });
   });
 
   it('in reverse, runs a stack only after every stack that depends on it', async () => {

@@ -24,7 +24,12 @@ beforeAll(async () => {
   process.env.BERTH_PROJECT_DIR = runnerA.dir;
   writeSandboxRecord(runnerA.dir, emu.endpoint, emu.pid);
   writeSandboxRecord(runnerB.dir, emu.endpoint, emu.pid);
-  s3 = new S3Client({ region: 'us-east-1', endpoint: emu.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' } });
+  s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: emu.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' },
+  });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
 });
 
@@ -77,10 +82,15 @@ describe('two applies of one environment at once', { timeout: 300_000 }, () => {
     const net = second.stacks.find((s) => s.stack === 'tfci-locked-network')!;
     expect(net.status).toBe('failed');
     expect(net.error?.exitCode).toBe(4);
-    expect(net.error?.message).toMatch(/the state of stack tfci-locked-network is locked by \S+ since \d{4}-\d\d-\d\d .*\(apply\): lock [0-9a-f-]{36} on tfci-state\/berth\/tfci\/locked\/tfci-locked-network\.tfstate/);
+    expect(net.error?.message).toMatch(
+      /the state of stack tfci-locked-network is locked by \S+ since \d{4}-\d\d-\d\d .*\(apply\): lock [0-9a-f-]{36} on tfci-state\/berth\/tfci\/locked\/tfci-locked-network\.tfstate/,
+    );
     expect(net.error?.hint).toMatch(/terraform force-unlock/);
     // What reads the locked stack did not run.
-    expect(second.stacks.find((s) => s.stack === 'tfci-locked-service')).toMatchObject({ status: 'blocked', blockedBy: ['tfci-locked-network'] });
+    expect(second.stacks.find((s) => s.stack === 'tfci-locked-service')).toMatchObject({
+      status: 'blocked',
+      blockedBy: ['tfci-locked-network'],
+    });
 
     const a = await first;
     expect(a.exitCode).toBe(0);
@@ -92,10 +102,7 @@ describe('two applies of one environment at once', { timeout: 300_000 }, () => {
     expect(state.lineage).toMatch(/^[0-9a-f-]{36}$/);
     expect(state.resources.map((r) => r.type).sort()).toEqual(['aws_sns_topic', 'terraform_data']);
     const keys = (await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }))).Contents!.map((c) => c.Key).sort();
-    expect(keys).toEqual([
-      'berth/tfci/locked/tfci-locked-network.tfstate',
-      'berth/tfci/locked/tfci-locked-service.tfstate',
-    ]);
+    expect(keys).toEqual(['berth/tfci/locked/tfci-locked-network.tfstate', 'berth/tfci/locked/tfci-locked-service.tfstate']);
   });
 
   it('afterwards a plan from the other runner sees the applied state: no changes', async () => {

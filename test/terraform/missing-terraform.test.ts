@@ -21,7 +21,10 @@ describe('terraform missing', () => {
       const env = join(project.dir, 'platform.json');
       const { writeFileSync } = await import('node:fs');
       writeFileSync(env, readFileSync('templates/environments/platform.json'));
-      const r = await runCli([...cmd.slice(0, 1), '--env', env, ...cmd.slice(1)], { project: project.dir, env: { PATH: emptyPath, BERTH_TERRAFORM: undefined } });
+      const r = await runCli([...cmd.slice(0, 1), '--env', env, ...cmd.slice(1)], {
+        project: project.dir,
+        env: { PATH: emptyPath, BERTH_TERRAFORM: undefined },
+      });
       expect(r.code).toBe(3);
       expect(r.stderr).toMatch(/terraform was not found or is not usable/);
       expect(r.stderr).toMatch(/Install terraform 1\.10\.0 or newer .* put it on PATH, or set BERTH_TERRAFORM/);
@@ -30,7 +33,10 @@ describe('terraform missing', () => {
 
   it('a BERTH_TERRAFORM that is not a program is reported the same way', async () => {
     const env = join(project.dir, 'platform.json');
-    const r = await runCli(['plan', '--env', env, '--json'], { project: project.dir, env: { BERTH_TERRAFORM: join(emptyPath, 'terraform') } });
+    const r = await runCli(['plan', '--env', env, '--json'], {
+      project: project.dir,
+      env: { BERTH_TERRAFORM: join(emptyPath, 'terraform') },
+    });
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { exitCode: 3 } });
   });

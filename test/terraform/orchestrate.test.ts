@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../src/config/paths.js';
 import { startEmulator, type Emulator } from '../../src/sandbox/emulator.js';
-import { applyEnvironment, destroyEnvironment, environmentOutputs, NotConfirmedError, planEnvironment, type RunSettings } from '../../src/terraform/orchestrate.js';
+import {
+  applyEnvironment,
+  destroyEnvironment,
+  environmentOutputs,
+  NotConfirmedError,
+  planEnvironment,
+  type RunSettings,
+} from '../../src/terraform/orchestrate.js';
 import { StalePlanError } from '../../src/terraform/errors.js';
 import { runTerraform } from '../../src/terraform/process.js';
 import { renderPlanMarkdown, renderPlanText } from '../../src/terraform/render.js';
@@ -26,15 +33,24 @@ async function inventory(): Promise<{ topics: string[]; params: string[]; logGro
   const post = async (target: string, body: object, service: string) => {
     const res = await fetch(emu.endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target, authorization: `AWS4-HMAC-SHA256 Credential=AKIAFAKE/20250101/us-east-1/${service}/aws4_request` },
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': target,
+        authorization: `AWS4-HMAC-SHA256 Credential=AKIAFAKE/20250101/us-east-1/${service}/aws4_request`,
+      },
       body: JSON.stringify(body),
     });
     return (await res.json()) as Record<string, unknown>;
   };
-  const sns = await fetch(`${emu.endpoint}/?Action=ListTopics`, { headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIAFAKE/20250101/us-east-1/sns/aws4_request' } });
+  const sns = await fetch(`${emu.endpoint}/?Action=ListTopics`, {
+    headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIAFAKE/20250101/us-east-1/sns/aws4_request' },
+  });
   const topics = [...(await sns.text()).matchAll(/<TopicArn>[^<]*:([^:<]+)<\/TopicArn>/g)].map((m) => m[1]!);
   const params = ((await post('AmazonSSM.DescribeParameters', {}, 'ssm')).Parameters as { Name: string }[]).map((p) => p.Name);
-  const groups = (await post('Logs_20140328.DescribeLogGroups', {}, 'logs')).logGroups as { logGroupName: string; retentionInDays?: number }[];
+  const groups = (await post('Logs_20140328.DescribeLogGroups', {}, 'logs')).logGroups as {
+    logGroupName: string;
+    retentionInDays?: number;
+  }[];
   return { topics, params, logGroups: Object.fromEntries(groups.map((g) => [g.logGroupName, g.retentionInDays])) };
 }
 
@@ -68,8 +84,16 @@ describe('plan, apply, plan again (fixture environment on moto_server)', { timeo
     const plan = await planEnvironment(env, base);
     expect(plan.exitCode).toBe(2);
     const by = Object.fromEntries(plan.stacks.map((s) => [s.stack, s]));
-    expect(by['tfci-orch-network']).toMatchObject({ status: 'planned', changes: true, summary: { add: 1, change: 0, destroy: 0, created: ['aws_sns_topic.network_topic'] } });
-    expect(by['tfci-orch-registry']).toMatchObject({ status: 'planned', changes: true, summary: { add: 1, created: ['aws_cloudwatch_log_group.registry_logs'] } });
+    expect(by['tfci-orch-network']).toMatchObject({
+      status: 'planned',
+      changes: true,
+      summary: { add: 1, change: 0, destroy: 0, created: ['aws_sns_topic.network_topic'] },
+    });
+    expect(by['tfci-orch-registry']).toMatchObject({
+      status: 'planned',
+      changes: true,
+      summary: { add: 1, created: ['aws_cloudwatch_log_group.registry_logs'] },
+    });
     expect(by['tfci-orch-service']).toMatchObject({ status: 'waiting', waitsOn: ['tfci-orch-network'] });
     expect(plan.totals).toEqual({ add: 2, change: 0, destroy: 0 });
     expect(existsSync(join(plan.planDir, 'tfci-orch-network.tfplan'))).toBe(true);
@@ -121,7 +145,9 @@ describe('plan, apply, plan again (fixture environment on moto_server)', { timeo
     expect(plan.exitCode).toBe(2);
     expect(plan.stacks.find((s) => s.stack === 'tfci-orch-registry')?.summary?.updated).toEqual(['aws_cloudwatch_log_group.registry_logs']);
     // The config moves again before apply: the saved plan no longer matches it.
-    const err = await applyEnvironment(fixtureEnvironment({ name: 'orch', logRetentionDays: 30 }), { ...base, autoApprove: true }).catch((e) => e);
+    const err = await applyEnvironment(fixtureEnvironment({ name: 'orch', logRetentionDays: 30 }), { ...base, autoApprove: true }).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(StalePlanError);
     expect(err.exitCode).toBe(5);
     expect(err.message).toMatch(/tfci-orch-registry: its synthesized configuration changed/);
@@ -135,9 +161,18 @@ describe('plan, apply, plan again (fixture environment on moto_server)', { timeo
     // Someone writes the registry stack's state behind berth's back: its serial moves.
     const ws = join(paths.synthDir('orch', project.dir), 'stacks', 'tfci-orch-registry');
     const { terraformAwsEnv } = await import('../../src/terraform/aws-env.js');
-    const tfEnv = { ...terraformAwsEnv(changed, base.local), TF_DATA_DIR: join(paths.workDir('orch', project.dir), 'tfci-orch-registry', 'data') };
+    const tfEnv = {
+      ...terraformAwsEnv(changed, base.local),
+      TF_DATA_DIR: join(paths.workDir('orch', project.dir), 'tfci-orch-registry', 'data'),
+    };
     const lines: string[] = [];
-    const pulled = await runTerraform({ cwd: ws, stack: 'tfci-orch-registry', args: ['state', 'pull'], env: tfEnv, onLine: (l, st) => st === 'stdout' && lines.push(l) });
+    const pulled = await runTerraform({
+      cwd: ws,
+      stack: 'tfci-orch-registry',
+      args: ['state', 'pull'],
+      env: tfEnv,
+      onLine: (l, st) => st === 'stdout' && lines.push(l),
+    });
     expect(pulled.code).toBe(0);
     const state = JSON.parse(lines.join('\n')) as { serial: number };
     state.serial += 1;
@@ -164,7 +199,12 @@ describe('plan, apply, plan again (fixture environment on moto_server)', { timeo
   it('destroys in reverse dependency order after the confirmation, leaving nothing behind', async () => {
     const changed = fixtureEnvironment({ name: 'orch', logRetentionDays: 14 });
     const order: string[] = [];
-    const res = await destroyEnvironment(changed, { ...base, autoApprove: true, parallelism: 1, onLine: (stack, line) => /Destruction complete/.test(line) && order.push(stack) });
+    const res = await destroyEnvironment(changed, {
+      ...base,
+      autoApprove: true,
+      parallelism: 1,
+      onLine: (stack, line) => /Destruction complete/.test(line) && order.push(stack),
+    });
     expect(res.exitCode).toBe(0);
     expect(order.indexOf('tfci-orch-service')).toBeLessThan(order.indexOf('tfci-orch-network'));
     const inv = await inventory();
@@ -228,7 +268,11 @@ describe('approval at the terminal', { timeout: 300_000 }, () => {
     expect(shown[1]).toEqual(['tfci-tty-service']);
     expect(questions[1]).toMatch(/tfci-tty-service/);
     expect((await inventory()).params).toContain('/tfci-tty/topic');
-    const plans = JSON.parse(existsSync(join(paths.workDir('tty', project.dir), 'plans.json')) ? readFileSync(join(paths.workDir('tty', project.dir), 'plans.json'), 'utf8') : 'null');
+    const plans = JSON.parse(
+      existsSync(join(paths.workDir('tty', project.dir), 'plans.json'))
+        ? readFileSync(join(paths.workDir('tty', project.dir), 'plans.json'), 'utf8')
+        : 'null',
+    );
     expect(plans).toBeNull();
   });
 });

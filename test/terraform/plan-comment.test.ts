@@ -33,7 +33,19 @@ function summaryOf(d: PlanDetail): PlanSummary {
   const [created, updated, replaced, destroyed] = [by('create'), by('update'), by('replace'), by('destroy')];
   const add = created.length + replaced.length;
   const destroy = destroyed.length + replaced.length;
-  return { add, change: updated.length, destroy, created, updated, replaced, destroyed, imported: [], forgotten: [], outputsChanged: [], hasChanges: add + destroy + updated.length > 0 };
+  return {
+    add,
+    change: updated.length,
+    destroy,
+    created,
+    updated,
+    replaced,
+    destroyed,
+    imported: [],
+    forgotten: [],
+    outputsChanged: [],
+    hasChanges: add + destroy + updated.length > 0,
+  };
 }
 
 function stack(name: string, fixture: string): StackPlan {
@@ -50,11 +62,20 @@ function result(stacks: StackPlan[]): PlanResult {
 }
 
 const plan = result([stack('app-prod-network', 'no-changes'), stack('app-prod-data', 'changes')]);
-plan.stacks[1]!.warnings = [{ summary: 'Argument is deprecated', detail: 'Use aws_s3_bucket_versioning instead.', address: 'aws_s3_bucket.logs' }];
+plan.stacks[1]!.warnings = [
+  { summary: 'Argument is deprecated', detail: 'Use aws_s3_bucket_versioning instead.', address: 'aws_s3_bucket.logs' },
+];
 const refreshed = planDetail(show('refresh-only'));
 const drift: DriftResult = {
-  environment: 'prod', exitCode: 30, drifted: true, resources: refreshed.drift.length, durationMs: 3,
-  stacks: [{ stack: 'app-prod-network', status: 'checked', drift: [], durationMs: 1 }, { stack: 'app-prod-data', status: 'checked', drift: refreshed.drift, durationMs: 2 }],
+  environment: 'prod',
+  exitCode: 30,
+  drifted: true,
+  resources: refreshed.drift.length,
+  durationMs: 3,
+  stacks: [
+    { stack: 'app-prod-network', status: 'checked', drift: [], durationMs: 1 },
+    { stack: 'app-prod-data', status: 'checked', drift: refreshed.drift, durationMs: 2 },
+  ],
 };
 
 describe('the plan detail read from terraform show -json', () => {
@@ -63,23 +84,46 @@ describe('the plan detail read from terraform show -json', () => {
 
   it('names each action, the attribute that forces the replacement and the resource removed from the configuration', () => {
     expect(d.changes.map((c) => `${c.action} ${c.address}`)).toEqual([
-      'update aws_cloudwatch_log_group.app', 'update aws_s3_bucket.logs', 'replace aws_security_group.app',
-      'create aws_sqs_queue.new', 'destroy aws_sqs_queue.old', 'update aws_ssm_parameter.db_password',
+      'update aws_cloudwatch_log_group.app',
+      'update aws_s3_bucket.logs',
+      'replace aws_security_group.app',
+      'create aws_sqs_queue.new',
+      'destroy aws_sqs_queue.old',
+      'update aws_ssm_parameter.db_password',
     ]);
     expect(by('aws_security_group.app').forcedBy).toEqual(['description']);
-    expect(by('aws_security_group.app').attributes.find((a) => a.path === 'description')).toEqual({ path: 'description', before: '"app v1"', after: '"app v2"', forcesReplacement: true });
+    expect(by('aws_security_group.app').attributes.find((a) => a.path === 'description')).toEqual({
+      path: 'description',
+      before: '"app v1"',
+      after: '"app v2"',
+      forcesReplacement: true,
+    });
     expect(by('aws_sqs_queue.old').reason).toBe('delete_because_no_resource_config');
   });
 
   it('masks values terraform marks sensitive and secret-looking attributes, and still shows that they change', () => {
-    expect(by('aws_ssm_parameter.db_password').attributes.find((a) => a.path === 'value')).toMatchObject({ before: SENSITIVE, after: SENSITIVE });
-    expect(by('aws_s3_bucket.logs').attributes.find((a) => a.path === 'tags.api_token')).toMatchObject({ before: SENSITIVE, after: SENSITIVE });
-    expect(by('aws_s3_bucket.logs').attributes.find((a) => a.path === 'tags.team')).toMatchObject({ before: '"platform"', after: '"payments"' });
+    expect(by('aws_ssm_parameter.db_password').attributes.find((a) => a.path === 'value')).toMatchObject({
+      before: SENSITIVE,
+      after: SENSITIVE,
+    });
+    expect(by('aws_s3_bucket.logs').attributes.find((a) => a.path === 'tags.api_token')).toMatchObject({
+      before: SENSITIVE,
+      after: SENSITIVE,
+    });
+    expect(by('aws_s3_bucket.logs').attributes.find((a) => a.path === 'tags.team')).toMatchObject({
+      before: '"platform"',
+      after: '"payments"',
+    });
   });
 
   it('reads what changed outside terraform, without the provider noise of null vs empty tags', () => {
     expect(refreshed.drift).toEqual([
-      { address: 'aws_cloudwatch_log_group.app', action: 'update', forcedBy: [], attributes: [{ path: 'retention_in_days', before: '7', after: '30', forcesReplacement: false }] },
+      {
+        address: 'aws_cloudwatch_log_group.app',
+        action: 'update',
+        forcedBy: [],
+        attributes: [{ path: 'retention_in_days', before: '7', after: '30', forcesReplacement: false }],
+      },
     ]);
     expect(planDetail(show('no-changes'))).toEqual({ changes: [], drift: [], outputs: [] });
   });
@@ -97,7 +141,9 @@ describe('the plan comment', () => {
 
   it('the terminal text names each change and its attributes, and what drifted', () => {
     golden('changes.plan.txt', renderPlanText(plan) + '\n');
-    expect(renderPlanText(plan)).toMatch(/-\/\+ aws_security_group\.app \(replace\)\n\s+description: "app v1" -> "app v2" {2}\(forces replacement\)/);
+    expect(renderPlanText(plan)).toMatch(
+      /-\/\+ aws_security_group\.app \(replace\)\n\s+description: "app v1" -> "app v2" {2}\(forces replacement\)/,
+    );
   });
 
   it('matches the golden drift report and text', () => {
@@ -106,13 +152,20 @@ describe('the plan comment', () => {
   });
 
   it('no seeded secret appears in the comment, the text, the drift report or the JSON', () => {
-    const outputs = [planComment(plan), renderPlanText(plan), JSON.stringify(redactValue(plan)), renderDriftMarkdown(drift), renderDriftText(drift), JSON.stringify(redactValue(drift))];
+    const outputs = [
+      planComment(plan),
+      renderPlanText(plan),
+      JSON.stringify(redactValue(plan)),
+      renderDriftMarkdown(drift),
+      renderDriftText(drift),
+      JSON.stringify(redactValue(drift)),
+    ];
     // The fixtures hold the seeds (terraform's own JSON): the check would catch a leak.
     expect(JSON.stringify(show('changes'))).toContain(SEEDS[0]);
     for (const out of outputs) for (const seed of SEEDS) expect(out).not.toContain(seed);
   });
 
-  it('fits GitHub\'s comment limit: the folded plan goes first, then the attribute tables, and it says so', () => {
+  it("fits GitHub's comment limit: the folded plan goes first, then the attribute tables, and it says so", () => {
     const many = result(Array.from({ length: 120 }, (_, i) => stack(`app-prod-s${i}`, 'changes')));
     const text = planComment(many);
     expect(text.length).toBeLessThanOrEqual(60_000);

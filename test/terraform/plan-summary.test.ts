@@ -10,7 +10,11 @@ const SECRET = 'hunter2-super-secret-value';
 
 /** `terraform plan -json` lines as terraform 1.11 writes them (trimmed), plus noise berth must skip. */
 const msg = (type: string, rest: object) => JSON.stringify({ '@level': 'info', '@module': 'terraform.ui', type, ...rest });
-const change = (addr: string, action: string, extra: object = {}) => msg('planned_change', { '@message': `${addr}: Plan to ${action}`, change: { resource: { addr, resource_type: addr.split('.')[0] }, action, ...extra } });
+const change = (addr: string, action: string, extra: object = {}) =>
+  msg('planned_change', {
+    '@message': `${addr}: Plan to ${action}`,
+    change: { resource: { addr, resource_type: addr.split('.')[0] }, action, ...extra },
+  });
 const STREAM = [
   msg('version', { terraform: '1.11.4' }),
   msg('refresh_start', { hook: { resource: { addr: 'aws_vpc.network_vpc' } } }),
@@ -25,7 +29,13 @@ const STREAM = [
   change('aws_s3_bucket.gone', 'remove', { reason: 'delete_because_no_resource_config' }),
   change('data.aws_iam_policy_document.x', 'read'),
   msg('change_summary', { changes: { add: 4, change: 1, import: 1, remove: 3, operation: 'plan' } }),
-  msg('outputs', { outputs: { vpc_id: { sensitive: false, action: 'noop' }, endpoint: { sensitive: false, action: 'update' }, password: { sensitive: true, action: 'create' } } }),
+  msg('outputs', {
+    outputs: {
+      vpc_id: { sensitive: false, action: 'noop' },
+      endpoint: { sensitive: false, action: 'update' },
+      password: { sensitive: true, action: 'create' },
+    },
+  }),
 ];
 
 describe('summarizePlan', () => {
@@ -51,7 +61,18 @@ describe('summarizePlan', () => {
   });
 
   it("turns terraform's error diagnostics back into its own text", () => {
-    const text = diagnosticsText(parseMessages([msg('diagnostic', { diagnostic: { severity: 'warning', summary: 'meh' } }), msg('diagnostic', { diagnostic: { severity: 'error', summary: 'Error acquiring the state lock', detail: 'Lock Info:\n  ID:        abc\n  Who:       ci@x' } })]));
+    const text = diagnosticsText(
+      parseMessages([
+        msg('diagnostic', { diagnostic: { severity: 'warning', summary: 'meh' } }),
+        msg('diagnostic', {
+          diagnostic: {
+            severity: 'error',
+            summary: 'Error acquiring the state lock',
+            detail: 'Lock Info:\n  ID:        abc\n  Who:       ci@x',
+          },
+        }),
+      ]),
+    );
     expect(text).toBe('Error: Error acquiring the state lock\n\nLock Info:\n  ID:        abc\n  Who:       ci@x');
     expect(parseLockInfo(text)).toMatchObject({ id: 'abc', who: 'ci@x' });
   });
@@ -88,7 +109,15 @@ describe('summarizePlan', () => {
       exitCode: 1,
       changes: false,
       totals: { add: 0, change: 0, destroy: 0 },
-      stacks: [{ stack: 'app-prod-data', dependencies: [], status: 'failed', error: { message: `Error: cannot reach postgres://admin:${SECRET}@db:5432/app`, exitCode: 1 }, durationMs: 0 }],
+      stacks: [
+        {
+          stack: 'app-prod-data',
+          dependencies: [],
+          status: 'failed',
+          error: { message: `Error: cannot reach postgres://admin:${SECRET}@db:5432/app`, exitCode: 1 },
+          durationMs: 0,
+        },
+      ],
       planDir: '/p',
       durationMs: 0,
     };
@@ -140,7 +169,11 @@ by multiple users at the same time.`;
   });
 
   it("turns terraform's own stale-plan refusal into exit 5", () => {
-    const e = translateFailure('s', 'apply', { code: 1, stdout: '', stderr: '\nError: Saved plan is stale\n\nThe given plan file can no longer be applied because the state was changed\n' });
+    const e = translateFailure('s', 'apply', {
+      code: 1,
+      stdout: '',
+      stderr: '\nError: Saved plan is stale\n\nThe given plan file can no longer be applied because the state was changed\n',
+    });
     expect(e).toBeInstanceOf(StalePlanError);
     expect(e.exitCode).toBe(5);
   });
@@ -156,29 +189,52 @@ by multiple users at the same time.`;
 });
 
 describe("whether a stack's own plan stands, given its dependencies' plans", () => {
-  const dep = (stack: string, over: Partial<StackPlan>): StackPlan => ({ stack, dependencies: [], status: 'planned', changes: false, summary: summarizePlan([]), durationMs: 0, ...over });
-  const changing = (stack: string, outputs: string[]) => dep(stack, { changes: true, summary: { ...summarizePlan([]), outputsChanged: outputs, hasChanges: true } });
+  const dep = (stack: string, over: Partial<StackPlan>): StackPlan => ({
+    stack,
+    dependencies: [],
+    status: 'planned',
+    changes: false,
+    summary: summarizePlan([]),
+    durationMs: 0,
+    ...over,
+  });
+  const changing = (stack: string, outputs: string[]) =>
+    dep(stack, { changes: true, summary: { ...summarizePlan([]), outputsChanged: outputs, hasChanges: true } });
 
   it('stands when no dependency changes an output it reads', () => {
     expect(dependencyVerdict({ stack: 's', reads: new Set(['vpc']) }, [dep('net', {}), changing('sec', ['other'])])).toBeUndefined();
   });
 
   it('waits on a dependency that changes an output it reads, or that waits itself', () => {
-    expect(dependencyVerdict({ stack: 's', reads: new Set(['vpc']) }, [changing('net', ['vpc']), dep('dns', { status: 'waiting', waitsOn: ['x'] })])).toEqual({ status: 'waiting', waitsOn: ['net', 'dns'] });
+    expect(
+      dependencyVerdict({ stack: 's', reads: new Set(['vpc']) }, [
+        changing('net', ['vpc']),
+        dep('dns', { status: 'waiting', waitsOn: ['x'] }),
+      ]),
+    ).toEqual({ status: 'waiting', waitsOn: ['net', 'dns'] });
   });
 
   it('waits on any output change when it cannot tell what it reads', () => {
-    expect(dependencyVerdict({ stack: 's', reads: undefined }, [changing('net', ['other'])])).toEqual({ status: 'waiting', waitsOn: ['net'] });
+    expect(dependencyVerdict({ stack: 's', reads: undefined }, [changing('net', ['other'])])).toEqual({
+      status: 'waiting',
+      waitsOn: ['net'],
+    });
   });
 
   it('is blocked by a dependency that failed or was blocked', () => {
-    expect(dependencyVerdict({ stack: 's', reads: new Set() }, [dep('net', { status: 'failed' }), changing('sec', ['x'])])).toEqual({ status: 'blocked', blockedBy: ['net'] });
+    expect(dependencyVerdict({ stack: 's', reads: new Set() }, [dep('net', { status: 'failed' }), changing('sec', ['x'])])).toEqual({
+      status: 'blocked',
+      blockedBy: ['net'],
+    });
   });
 });
 
 describe('what a stack reads from other stacks', () => {
   it('finds the remote-state outputs a stack reads', () => {
-    const json = JSON.stringify({ a: '${data.terraform_remote_state.cross-stack-reference-input-x.outputs.cross-stack-output-aws_vpcid}', b: ['${data.terraform_remote_state.y.outputs["z"]}'] });
+    const json = JSON.stringify({
+      a: '${data.terraform_remote_state.cross-stack-reference-input-x.outputs.cross-stack-output-aws_vpcid}',
+      b: ['${data.terraform_remote_state.y.outputs["z"]}'],
+    });
     expect([...readOutputNames(json)!].sort()).toEqual(['cross-stack-output-aws_vpcid', 'z']);
     expect(readOutputNames('{"a":"${data.terraform_remote_state.y.outputs}"}')).toBeUndefined();
     expect(readOutputNames('{}')?.size).toBe(0);
@@ -224,7 +280,10 @@ describe('the state a saved plan was made against', () => {
   it('reads the tfstate entry of a plan file (deflated or stored)', () => {
     const state = Buffer.from(JSON.stringify({ version: 4, serial: 7, lineage: 'abc-123', resources: [] }));
     for (const deflate of [true, false]) {
-      const z = zip([{ name: 'tfplan', data: Buffer.from('x'), deflate }, { name: 'tfstate', data: state, deflate }]);
+      const z = zip([
+        { name: 'tfplan', data: Buffer.from('x'), deflate },
+        { name: 'tfstate', data: state, deflate },
+      ]);
       expect(stateMeta(readZipEntry(z, 'tfstate')!.toString())).toEqual({ serial: 7, lineage: 'abc-123' });
       expect(readZipEntry(z, 'nope')).toBeUndefined();
     }

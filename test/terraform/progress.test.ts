@@ -32,15 +32,25 @@ describe('StackProgress', () => {
     const err = sink();
     const reporter = new Reporter({ caps: { rich: false, canPrompt: false }, err: err.stream, out: sink().stream });
     await walk(new StackProgress(reporter, 'planning'));
-    expect(err.text().split('\n').filter(Boolean)).toEqual(['… net: planning', '… reg: planning', 'wait svc: waits on net', 'ok reg: 2 to add', 'FAIL net: plan failed']);
+    expect(err.text().split('\n').filter(Boolean)).toEqual([
+      '… net: planning',
+      '… reg: planning',
+      'wait svc: waits on net',
+      'ok reg: 2 to add',
+      'FAIL net: plan failed',
+    ]);
   });
 
   it('terminal: every finished stack leaves exactly one line behind, in the order they finished', async () => {
     const err = sink();
     const reporter = await new Reporter({ caps: { rich: true, canPrompt: false }, err: err.stream, out: sink().stream }).init();
     await walk(new StackProgress(reporter, 'planning'));
-    // eslint-disable-next-line no-control-regex
-    const persisted = err.text().replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').split('\n').filter((l) => /svc: waits|reg: 2 to add|net: plan failed/.test(l));
+    const persisted = err
+      .text()
+      // eslint-disable-next-line no-control-regex
+      .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+      .split('\n')
+      .filter((l) => /svc: waits|reg: 2 to add|net: plan failed/.test(l));
     expect(persisted.map((l) => l.replace(/^\S+\s+/, ''))).toEqual(['svc: waits on net', 'reg: 2 to add', 'net: plan failed']);
   });
 

@@ -95,7 +95,11 @@ describe('a terraform run that exceeds its time limit', () => {
       join(dir, 'main.tf.json'),
       JSON.stringify({
         terraform: { required_providers: { aws: { source: 'aws', version: '5.100.0' } } },
-        provider: { aws: [{ region: 'us-east-1', skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: 'true' }] },
+        provider: {
+          aws: [
+            { region: 'us-east-1', skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: 'true' },
+          ],
+        },
         resource: { aws_sqs_queue: { x: { name: 'never-created' } } },
       }),
     );
@@ -107,16 +111,36 @@ describe('a terraform run that exceeds its time limit', () => {
   });
 
   it('is stopped, names the stack and the resource it waited on, and leaves no process behind', async () => {
-    const env = { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'AKIAFAKE', AWS_SECRET_ACCESS_KEY: 'fake', AWS_REGION: 'us-east-1', AWS_PROFILE: undefined };
-    const init = await runTerraform({ cwd: dir, stack: 'unit-queue', args: ['init', '-input=false', '-no-color'], env, timeoutMs: 120_000 });
+    const env = {
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: 'AKIAFAKE',
+      AWS_SECRET_ACCESS_KEY: 'fake',
+      AWS_REGION: 'us-east-1',
+      AWS_PROFILE: undefined,
+    };
+    const init = await runTerraform({
+      cwd: dir,
+      stack: 'unit-queue',
+      args: ['init', '-input=false', '-no-color'],
+      env,
+      timeoutMs: 120_000,
+    });
     expect(init.code, init.stderr).toBe(0);
 
-    const err = await runTerraform({ cwd: dir, stack: 'unit-queue', args: ['apply', '-auto-approve', '-input=false', '-no-color'], env, timeoutMs: 15_000 }).catch((e) => e);
+    const err = await runTerraform({
+      cwd: dir,
+      stack: 'unit-queue',
+      args: ['apply', '-auto-approve', '-input=false', '-no-color'],
+      env,
+      timeoutMs: 15_000,
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(TerraformTimeoutError);
     expect(err.exitCode).toBe(124);
     expect(err.stackName).toBe('unit-queue');
     expect(err.waitingOn.join(' ')).toContain('aws_sqs_queue.x');
-    expect(err.message).toMatch(/terraform apply of stack unit-queue did not finish within 15 s and was stopped; it was waiting on aws_sqs_queue\.x/);
+    expect(err.message).toMatch(
+      /terraform apply of stack unit-queue did not finish within 15 s and was stopped; it was waiting on aws_sqs_queue\.x/,
+    );
     // The provider really was calling the endpoint (and failing), not stuck elsewhere.
     expect(requests.some((r) => /CreateQueue/.test(r))).toBe(true);
     expect(processesIn(dir)).toEqual([]);

@@ -88,7 +88,7 @@ const FAULTS: Record<string, () => Promise<Fault>> = {
       'AccessDeniedException',
       'User: arn:aws:sts::123456789012:assumed-role/oncall/jo is not authorized to perform: ecs:DescribeServices on resource: ' +
         'arn:aws:ecs:us-east-1:123456789012:service/demo-sandbox/api because no identity-based policy allows the ' +
-          'ecs:DescribeServices action',
+        'ecs:DescribeServices action',
     ),
   expired: () => cannedServer(400, 'ExpiredTokenException', 'The security token included in the request is expired'),
   /** Throttles too, for counting the attempts of one command alone. */

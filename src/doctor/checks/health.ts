@@ -30,7 +30,8 @@ export function parseHealthCommand(cmd: string[] | undefined): { port?: number; 
   return { port: m[1] ? Number(m[1]) : 80, path: m[2] ?? '/' };
 }
 
-const forwardsTo = (a: Action | undefined, tg: string) => Boolean(a && a.Type === 'forward' && (a.TargetGroupArn === tg || a.ForwardConfig?.TargetGroups?.some((t) => t.TargetGroupArn === tg)));
+const forwardsTo = (a: Action | undefined, tg: string) =>
+  Boolean(a && a.Type === 'forward' && (a.TargetGroupArn === tg || a.ForwardConfig?.TargetGroups?.some((t) => t.TargetGroupArn === tg)));
 
 const REASONS: Record<string, string> = {
   'Target.ResponseCodeMismatch': 'the health path answered with a code outside the matcher: is the path right and does the app serve it?',
@@ -65,10 +66,32 @@ function serviceHealth(f: HealthFacts, hs: HealthService, svc: ServiceConfig, en
   const sn = serviceNames(env, svc);
   const tg = hs.targetGroup;
   const apply = `berth apply --env ${env.name}`;
-  if (!tg) return [fail('health.target-group', { resource: sn.targetGroup, service: svc.name, message: `no target group ${sn.targetGroup}`, evidence: { targetGroup: sn.targetGroup }, fix: { commands: [apply] } })];
+  if (!tg)
+    return [
+      fail('health.target-group', {
+        resource: sn.targetGroup,
+        service: svc.name,
+        message: `no target group ${sn.targetGroup}`,
+        evidence: { targetGroup: sn.targetGroup },
+        fix: { commands: [apply] },
+      }),
+    ];
   const td = hs.taskDefinition;
   const c = mainContainer(td, sn.container, hs.service);
-  const k: HealthCtx = { f, hs, svc, env, sn, service: svc.name, tg, tgArn: tg.TargetGroupArn!, apply, td, c, containerPort: c?.portMappings?.[0]?.containerPort };
+  const k: HealthCtx = {
+    f,
+    hs,
+    svc,
+    env,
+    sn,
+    service: svc.name,
+    tg,
+    tgArn: tg.TargetGroupArn!,
+    apply,
+    td,
+    c,
+    containerPort: c?.portMappings?.[0]?.containerPort,
+  };
   return [...targetGroup(k), ...ports(k), ...paths(k), ...routing(k), ...targets(k), ...endpoint(k)];
 }
 
@@ -76,10 +99,43 @@ function serviceHealth(f: HealthFacts, hs: HealthService, svc: ServiceConfig, en
 function targetGroup(k: HealthCtx): Finding[] {
   const { sn, service, tg, tgArn, apply } = k;
   const out: Finding[] = [];
-  const tgEv = { targetGroup: tgArn, protocol: tg.Protocol ?? null, port: tg.Port ?? null, targetType: tg.TargetType ?? null, vpc: tg.VpcId ?? null, loadBalancers: tg.LoadBalancerArns ?? [] };
-  if (tg.TargetType && tg.TargetType !== 'ip') out.push(fail('health.target-group', { resource: tgArn, service, message: `${sn.targetGroup} has target type ${tg.TargetType}: Fargate tasks (awsvpc) register as ip targets`, evidence: tgEv, fix: { commands: [apply] } }));
-  else if (tg.Protocol && tg.Protocol !== 'HTTP' && tg.Protocol !== 'HTTPS') out.push(fail('health.target-group', { resource: tgArn, service, message: `${sn.targetGroup} uses ${tg.Protocol}, the service speaks HTTP`, evidence: tgEv, fix: { commands: [apply] } }));
-  else out.push(pass('health.target-group', { resource: tgArn, service, message: `${sn.targetGroup}: ${tg.Protocol} ${tg.Port}, ${tg.TargetType} targets`, evidence: tgEv }));
+  const tgEv = {
+    targetGroup: tgArn,
+    protocol: tg.Protocol ?? null,
+    port: tg.Port ?? null,
+    targetType: tg.TargetType ?? null,
+    vpc: tg.VpcId ?? null,
+    loadBalancers: tg.LoadBalancerArns ?? [],
+  };
+  if (tg.TargetType && tg.TargetType !== 'ip')
+    out.push(
+      fail('health.target-group', {
+        resource: tgArn,
+        service,
+        message: `${sn.targetGroup} has target type ${tg.TargetType}: Fargate tasks (awsvpc) register as ip targets`,
+        evidence: tgEv,
+        fix: { commands: [apply] },
+      }),
+    );
+  else if (tg.Protocol && tg.Protocol !== 'HTTP' && tg.Protocol !== 'HTTPS')
+    out.push(
+      fail('health.target-group', {
+        resource: tgArn,
+        service,
+        message: `${sn.targetGroup} uses ${tg.Protocol}, the service speaks HTTP`,
+        evidence: tgEv,
+        fix: { commands: [apply] },
+      }),
+    );
+  else
+    out.push(
+      pass('health.target-group', {
+        resource: tgArn,
+        service,
+        message: `${sn.targetGroup}: ${tg.Protocol} ${tg.Port}, ${tg.TargetType} targets`,
+        evidence: tgEv,
+      }),
+    );
   return out;
 }
 
@@ -89,14 +145,34 @@ function ports(k: HealthCtx): Finding[] {
   const out: Finding[] = [];
   const lbEntry = hs.service?.loadBalancers?.find((l) => l.targetGroupArn === tgArn);
   const hcPort = tg.HealthCheckPort && tg.HealthCheckPort !== 'traffic-port' ? Number(tg.HealthCheckPort) : undefined;
-  const portEv = { configPort: svc.port, containerPort: containerPort ?? null, targetGroupPort: tg.Port ?? null, serviceLoadBalancerPort: lbEntry?.containerPort ?? null, healthCheckPort: tg.HealthCheckPort ?? null, taskDefinition: td?.taskDefinitionArn ?? null };
+  const portEv = {
+    configPort: svc.port,
+    containerPort: containerPort ?? null,
+    targetGroupPort: tg.Port ?? null,
+    serviceLoadBalancerPort: lbEntry?.containerPort ?? null,
+    healthCheckPort: tg.HealthCheckPort ?? null,
+    taskDefinition: td?.taskDefinitionArn ?? null,
+  };
   const problems: string[] = [];
-  if (containerPort !== undefined && tg.Port !== undefined && containerPort !== tg.Port) problems.push(`the container listens on ${containerPort} but target group ${sn.targetGroup} is on ${tg.Port}`);
-  if (hcPort !== undefined && containerPort !== undefined && hcPort !== containerPort) problems.push(`the health check probes port ${hcPort}, the container listens on ${containerPort}`);
-  if (lbEntry?.containerPort !== undefined && containerPort !== undefined && lbEntry.containerPort !== containerPort) problems.push(`the service registers port ${lbEntry.containerPort}, the container listens on ${containerPort}`);
+  if (containerPort !== undefined && tg.Port !== undefined && containerPort !== tg.Port)
+    problems.push(`the container listens on ${containerPort} but target group ${sn.targetGroup} is on ${tg.Port}`);
+  if (hcPort !== undefined && containerPort !== undefined && hcPort !== containerPort)
+    problems.push(`the health check probes port ${hcPort}, the container listens on ${containerPort}`);
+  if (lbEntry?.containerPort !== undefined && containerPort !== undefined && lbEntry.containerPort !== containerPort)
+    problems.push(`the service registers port ${lbEntry.containerPort}, the container listens on ${containerPort}`);
   if (hs.service && !lbEntry) problems.push(`service ${svc.name} is not attached to target group ${sn.targetGroup}`);
-  if (containerPort !== undefined && containerPort !== svc.port) problems.push(`the container port ${containerPort} differs from the configured port ${svc.port}`);
-  if (!td) out.push(fail('health.port', { resource: tgArn, service, message: 'no task definition to compare ports with', evidence: portEv, see: ['task-start.task-definition'] }));
+  if (containerPort !== undefined && containerPort !== svc.port)
+    problems.push(`the container port ${containerPort} differs from the configured port ${svc.port}`);
+  if (!td)
+    out.push(
+      fail('health.port', {
+        resource: tgArn,
+        service,
+        message: 'no task definition to compare ports with',
+        evidence: portEv,
+        see: ['task-start.task-definition'],
+      }),
+    );
   else if (problems.length)
     out.push(
       fail('health.port', {
@@ -110,7 +186,15 @@ function ports(k: HealthCtx): Finding[] {
         },
       }),
     );
-  else out.push(pass('health.port', { resource: tgArn, service, message: `container, target group and service all use port ${containerPort}`, evidence: portEv }));
+  else
+    out.push(
+      pass('health.port', {
+        resource: tgArn,
+        service,
+        message: `container, target group and service all use port ${containerPort}`,
+        evidence: portEv,
+      }),
+    );
   return out;
 }
 
@@ -133,33 +217,101 @@ function paths(k: HealthCtx): Finding[] {
     pathProblems.push(`target group ${sn.targetGroup} probes ${tg.HealthCheckPath ?? '(none)'}, the service answers on ${svc.healthPath}`);
     cmds.push(`aws elbv2 modify-target-group --target-group-arn ${tgArn} --health-check-path ${shq(svc.healthPath)}`);
   }
-  if (hc && hc.path !== undefined && hc.path !== svc.healthPath) pathProblems.push(`the container health check probes ${hc.path}, not ${svc.healthPath}`);
-  if (hc && hc.port !== undefined && containerPort !== undefined && hc.port !== containerPort) pathProblems.push(`the container health check probes port ${hc.port}, the container listens on ${containerPort}`);
+  if (hc && hc.path !== undefined && hc.path !== svc.healthPath)
+    pathProblems.push(`the container health check probes ${hc.path}, not ${svc.healthPath}`);
+  if (hc && hc.port !== undefined && containerPort !== undefined && hc.port !== containerPort)
+    pathProblems.push(`the container health check probes port ${hc.port}, the container listens on ${containerPort}`);
   const matcher = tg.Matcher?.HttpCode;
-  const matcherOk = !matcher || matcher.split(',').some((m) => m.trim() === '200' || (/^(\d+)-(\d+)$/.test(m.trim()) && Number(m.split('-')[0]) <= 200 && Number(m.split('-')[1]) >= 200));
+  const matcherOk =
+    !matcher ||
+    matcher
+      .split(',')
+      .some(
+        (m) => m.trim() === '200' || (/^(\d+)-(\d+)$/.test(m.trim()) && Number(m.split('-')[0]) <= 200 && Number(m.split('-')[1]) >= 200),
+      );
   if (pathProblems.length) {
     if (hc && (hc.path !== svc.healthPath || (hc.port !== undefined && hc.port !== containerPort))) cmds.push(apply);
-    out.push(fail('health.path', { resource: tgArn, service, message: pathProblems.join('; '), evidence: pathEv, fix: { commands: cmds.length ? cmds : [apply] } }));
-  } else if (!c?.healthCheck) out.push(warn('health.path', { resource: td?.taskDefinitionArn ?? tgArn, service, message: 'the container has no health check: a hung process is only noticed by the load balancer', evidence: pathEv, fix: { commands: [apply] } }));
-  else if (!matcherOk) out.push(warn('health.path', { resource: tgArn, service, message: `matcher ${matcher} does not accept 200`, evidence: pathEv, fix: { commands: [`aws elbv2 modify-target-group --target-group-arn ${tgArn} --matcher HttpCode=200`] } }));
-  else out.push(pass('health.path', { resource: tgArn, service, message: `target group and container both probe ${svc.healthPath}`, evidence: pathEv }));
+    out.push(
+      fail('health.path', {
+        resource: tgArn,
+        service,
+        message: pathProblems.join('; '),
+        evidence: pathEv,
+        fix: { commands: cmds.length ? cmds : [apply] },
+      }),
+    );
+  } else if (!c?.healthCheck)
+    out.push(
+      warn('health.path', {
+        resource: td?.taskDefinitionArn ?? tgArn,
+        service,
+        message: 'the container has no health check: a hung process is only noticed by the load balancer',
+        evidence: pathEv,
+        fix: { commands: [apply] },
+      }),
+    );
+  else if (!matcherOk)
+    out.push(
+      warn('health.path', {
+        resource: tgArn,
+        service,
+        message: `matcher ${matcher} does not accept 200`,
+        evidence: pathEv,
+        fix: { commands: [`aws elbv2 modify-target-group --target-group-arn ${tgArn} --matcher HttpCode=200`] },
+      }),
+    );
+  else
+    out.push(
+      pass('health.path', {
+        resource: tgArn,
+        service,
+        message: `target group and container both probe ${svc.healthPath}`,
+        evidence: pathEv,
+      }),
+    );
   return out;
 }
 
+/** The listener rule that forwards the service's path pattern to its target group ('/*' needs no condition). */
+function ruleForwarding(rules: Rule[], tgArn: string, pathPattern: string): Rule | undefined {
+  return rules.find(
+    (r) =>
+      r.Actions?.some((a) => forwardsTo(a, tgArn)) &&
+      (pathPattern === '/*' ||
+        r.Conditions?.some((c2) => c2.Field === 'path-pattern' && (c2.PathPatternConfig?.Values ?? c2.Values ?? []).includes(pathPattern))),
+  );
+}
+
 /** The HTTPS listener forwards the path to the target group; HTTP redirects to HTTPS. */
+type Rule = HealthCtx['f']['rules'][string][number];
+
 function routing(k: HealthCtx): Finding[] {
   const { f, svc, env, sn, service, tgArn, apply } = k;
   const out: Finding[] = [];
   const lb = f.loadBalancer;
   const n = names(env);
-  if (!lb) out.push(fail('health.routing', { resource: n.alb, service, message: `no load balancer ${n.alb}`, evidence: { loadBalancer: n.alb }, fix: { commands: [apply] } }));
+  if (!lb)
+    out.push(
+      fail('health.routing', {
+        resource: n.alb,
+        service,
+        message: `no load balancer ${n.alb}`,
+        evidence: { loadBalancer: n.alb },
+        fix: { commands: [apply] },
+      }),
+    );
   else {
     const https = f.listeners.find((l) => l.Port === 443);
     const http = f.listeners.find((l) => l.Port === 80);
     const rules = https ? (f.rules[https.ListenerArn!] ?? []) : [];
-    const byDefault = forwardsTo(https?.DefaultActions?.find((a) => a.Type === 'forward'), tgArn);
-    const byRule = rules.find((r) => r.Actions?.some((a) => forwardsTo(a, tgArn)) && (svc.pathPattern === '/*' || r.Conditions?.some((c2) => c2.Field === 'path-pattern' && (c2.PathPatternConfig?.Values ?? c2.Values ?? []).includes(svc.pathPattern))));
-    const redirect = http?.DefaultActions?.find((a) => a.Type === 'redirect' && (a.RedirectConfig?.Protocol === 'HTTPS' || a.RedirectConfig?.Port === '443'));
+    const byDefault = forwardsTo(
+      https?.DefaultActions?.find((a) => a.Type === 'forward'),
+      tgArn,
+    );
+    const byRule = ruleForwarding(rules, tgArn, svc.pathPattern);
+    const redirect = http?.DefaultActions?.find(
+      (a) => a.Type === 'redirect' && (a.RedirectConfig?.Protocol === 'HTTPS' || a.RedirectConfig?.Port === '443'),
+    );
     const ev = {
       loadBalancer: lb.LoadBalancerArn ?? n.alb,
       state: lb.State?.Code ?? null,
@@ -167,7 +319,17 @@ function routing(k: HealthCtx): Finding[] {
       http: http ? `${http.Protocol}:80 -> ${http.DefaultActions?.map(describeAction).join(', ')}` : 'none',
       route: byRule ? `rule ${byRule.Priority} ${svc.pathPattern}` : byDefault ? 'default action' : 'none',
     };
-    if (!https) out.push(fail('health.routing', { resource: lb.LoadBalancerArn, service, message: `${n.alb} has no HTTPS:443 listener`, evidence: ev, fix: { commands: [apply] }, see: ['certificate.status'] }));
+    if (!https)
+      out.push(
+        fail('health.routing', {
+          resource: lb.LoadBalancerArn,
+          service,
+          message: `${n.alb} has no HTTPS:443 listener`,
+          evidence: ev,
+          fix: { commands: [apply] },
+          see: ['certificate.status'],
+        }),
+      );
     else if (!byDefault && !byRule)
       out.push(
         fail('health.routing', {
@@ -179,14 +341,45 @@ function routing(k: HealthCtx): Finding[] {
             commands:
               svc.pathPattern === '/*'
                 ? [`aws elbv2 modify-listener --listener-arn ${https.ListenerArn} --default-actions Type=forward,TargetGroupArn=${tgArn}`]
-                : [`aws elbv2 create-rule --listener-arn ${https.ListenerArn} --priority <n> --conditions Field=path-pattern,Values=${shq(svc.pathPattern)} --actions Type=forward,TargetGroupArn=${tgArn}`],
+                : [
+                    `aws elbv2 create-rule --listener-arn ${https.ListenerArn} --priority <n> --conditions Field=path-pattern,Values=${shq(svc.pathPattern)} --actions Type=forward,TargetGroupArn=${tgArn}`,
+                  ],
           },
         }),
       );
-    else if (lb.State?.Code && lb.State.Code !== 'active') out.push(warn('health.routing', { resource: lb.LoadBalancerArn, service, message: `${n.alb} is ${lb.State.Code}`, evidence: ev }));
-    else if (!redirect) out.push(warn('health.routing', { resource: http?.ListenerArn ?? lb.LoadBalancerArn, service, message: http ? 'HTTP:80 does not redirect to HTTPS' : 'no HTTP:80 listener redirecting to HTTPS', evidence: ev, fix: { commands: [apply] } }));
-    else if (https.SslPolicy && !/TLS13|TLS-1-2|FS-1-2/.test(https.SslPolicy)) out.push(warn('health.routing', { resource: https.ListenerArn, service, message: `SSL policy ${https.SslPolicy} still allows TLS 1.0/1.1`, evidence: ev, fix: { commands: [`aws elbv2 modify-listener --listener-arn ${https.ListenerArn} --ssl-policy ELBSecurityPolicy-TLS13-1-2-2021-06`] } }));
-    else out.push(pass('health.routing', { resource: https.ListenerArn, service, message: `HTTPS:443 forwards ${svc.pathPattern} to ${sn.targetGroup}; HTTP redirects to HTTPS`, evidence: ev }));
+    else if (lb.State?.Code && lb.State.Code !== 'active')
+      out.push(warn('health.routing', { resource: lb.LoadBalancerArn, service, message: `${n.alb} is ${lb.State.Code}`, evidence: ev }));
+    else if (!redirect)
+      out.push(
+        warn('health.routing', {
+          resource: http?.ListenerArn ?? lb.LoadBalancerArn,
+          service,
+          message: http ? 'HTTP:80 does not redirect to HTTPS' : 'no HTTP:80 listener redirecting to HTTPS',
+          evidence: ev,
+          fix: { commands: [apply] },
+        }),
+      );
+    else if (https.SslPolicy && !/TLS13|TLS-1-2|FS-1-2/.test(https.SslPolicy))
+      out.push(
+        warn('health.routing', {
+          resource: https.ListenerArn,
+          service,
+          message: `SSL policy ${https.SslPolicy} still allows TLS 1.0/1.1`,
+          evidence: ev,
+          fix: {
+            commands: [`aws elbv2 modify-listener --listener-arn ${https.ListenerArn} --ssl-policy ELBSecurityPolicy-TLS13-1-2-2021-06`],
+          },
+        }),
+      );
+    else
+      out.push(
+        pass('health.routing', {
+          resource: https.ListenerArn,
+          service,
+          message: `HTTPS:443 forwards ${svc.pathPattern} to ${sn.targetGroup}; HTTP redirects to HTTPS`,
+          evidence: ev,
+        }),
+      );
   }
   return out;
 }
@@ -203,14 +396,42 @@ function targets(k: HealthCtx): Finding[] {
   const thEv = {
     targetGroup: tgArn,
     states: (['healthy', 'unhealthy', 'initial', 'draining', 'other'] as const).filter((k) => tally[k] > 0).map((k) => `${k}: ${tally[k]}`),
-    unhealthy: unhealthy.slice(0, 5).map((t) => `${t.Target?.Id}:${t.Target?.Port} ${t.TargetHealth?.State} ${t.TargetHealth?.Reason ?? ''} ${t.TargetHealth?.Description ?? ''}`.trim()),
+    unhealthy: unhealthy
+      .slice(0, 5)
+      .map((t) =>
+        `${t.Target?.Id}:${t.Target?.Port} ${t.TargetHealth?.State} ${t.TargetHealth?.Reason ?? ''} ${t.TargetHealth?.Description ?? ''}`.trim(),
+      ),
     explanation: reasons.map((r) => `${r}: ${REASONS[r] ?? 'see the description'}`),
   };
   const desired = hs.service?.desiredCount ?? svc.desiredCount;
   const see = ['health.path', 'health.port', 'security-groups.alb-to-app', 'task-start.stopped-tasks'];
-  if (desired === 0 && !th.length) out.push(pass('health.targets', { resource: tgArn, service, message: 'the service is scaled to zero: no targets expected', evidence: thEv }));
-  else if (!healthy) out.push(fail('health.targets', { resource: tgArn, service, message: th.length ? `no healthy target in ${sn.targetGroup} (${thEv.states.join(', ')})` : `no targets registered in ${sn.targetGroup}: no task is running or the service is not attached`, evidence: thEv, see, fix: { commands: [`berth logs --env ${env.name} --service ${svc.name} --since 15m`] } }));
-  else if (unhealthy.length) out.push(warn('health.targets', { resource: tgArn, service, message: `${healthy} healthy, ${unhealthy.length} not (${reasons.join(', ') || 'no reason'})`, evidence: thEv, see }));
+  if (desired === 0 && !th.length)
+    out.push(
+      pass('health.targets', { resource: tgArn, service, message: 'the service is scaled to zero: no targets expected', evidence: thEv }),
+    );
+  else if (!healthy)
+    out.push(
+      fail('health.targets', {
+        resource: tgArn,
+        service,
+        message: th.length
+          ? `no healthy target in ${sn.targetGroup} (${thEv.states.join(', ')})`
+          : `no targets registered in ${sn.targetGroup}: no task is running or the service is not attached`,
+        evidence: thEv,
+        see,
+        fix: { commands: [`berth logs --env ${env.name} --service ${svc.name} --since 15m`] },
+      }),
+    );
+  else if (unhealthy.length)
+    out.push(
+      warn('health.targets', {
+        resource: tgArn,
+        service,
+        message: `${healthy} healthy, ${unhealthy.length} not (${reasons.join(', ') || 'no reason'})`,
+        evidence: thEv,
+        see,
+      }),
+    );
   else out.push(pass('health.targets', { resource: tgArn, service, message: `${plural(healthy, 'healthy target')}`, evidence: thEv }));
   return out;
 }
@@ -222,7 +443,16 @@ function endpoint(k: HealthCtx): Finding[] {
   const p = hs.probe;
   const url = p?.url ?? `${sn.healthUrl}`;
   const pEv = { url, status: p?.status ?? null, error: p?.error ?? null, body: p?.body ?? null, path: publicHealthPath(svc) };
-  if (!p || p.skipped) out.push(warn('health.endpoint', { resource: url, service, message: `not probed: ${p?.skipped ?? 'no probe ran'}`, evidence: pEv, fix: { commands: [`curl -fsS ${url}`] } }));
+  if (!p || p.skipped)
+    out.push(
+      warn('health.endpoint', {
+        resource: url,
+        service,
+        message: `not probed: ${p?.skipped ?? 'no probe ran'}`,
+        evidence: pEv,
+        fix: { commands: [`curl -fsS ${url}`] },
+      }),
+    );
   else if (p.status === 200) out.push(pass('health.endpoint', { resource: url, service, message: `${url} answered 200`, evidence: pEv }));
   else
     out.push(
@@ -240,8 +470,7 @@ function endpoint(k: HealthCtx): Finding[] {
 
 function describeAction(a: Action): string {
   if (a.Type === 'redirect') return `redirect ${a.RedirectConfig?.Protocol ?? ''}:${a.RedirectConfig?.Port ?? ''}`;
-  if (a.Type === 'forward') return `forward ${(a.TargetGroupArn ?? a.ForwardConfig?.TargetGroups?.[0]?.TargetGroupArn ?? '').split('/')[1] ?? ''}`;
+  if (a.Type === 'forward')
+    return `forward ${(a.TargetGroupArn ?? a.ForwardConfig?.TargetGroups?.[0]?.TargetGroupArn ?? '').split('/')[1] ?? ''}`;
   return a.Type ?? '?';
 }
-
-

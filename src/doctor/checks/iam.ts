@@ -26,7 +26,12 @@ function grantFix(role: string, name: string, statements: { Action: string[]; Re
   return `aws iam put-role-policy --role-name ${role} --policy-name ${name} --policy-document ${shq(doc)}`;
 }
 
-const decisionText = (d: Decision) => (d.allowed ? `allowed by ${d.by}${d.conditional ? ' (with a condition berth does not evaluate)' : ''}` : d.explicitDeny ? `denied by ${d.by}` : 'not allowed');
+const decisionText = (d: Decision) =>
+  d.allowed
+    ? `allowed by ${d.by}${d.conditional ? ' (with a condition berth does not evaluate)' : ''}`
+    : d.explicitDeny
+      ? `denied by ${d.by}`
+      : 'not allowed';
 
 // eslint-disable-next-line max-lines-per-function -- to be split by concern (issue #11): 119 lines
 function serviceIam(s: IamService, svc: ServiceConfig, env: EnvironmentConfig): Finding[] {
@@ -39,18 +44,47 @@ function serviceIam(s: IamService, svc: ServiceConfig, env: EnvironmentConfig): 
   const rname = roleName(td?.executionRoleArn) ?? role?.name ?? sn.executionRole;
 
   if (!td) {
-    out.push(fail('iam.execution-role', { resource: sn.taskFamily, service, message: `no task definition for ${svc.name}: nothing to check the roles against`, evidence: { family: sn.taskFamily }, see: ['task-start.task-definition'] }));
+    out.push(
+      fail('iam.execution-role', {
+        resource: sn.taskFamily,
+        service,
+        message: `no task definition for ${svc.name}: nothing to check the roles against`,
+        evidence: { family: sn.taskFamily },
+        see: ['task-start.task-definition'],
+      }),
+    );
     return out;
   }
   if (!td.executionRoleArn) {
-    out.push(fail('iam.execution-role', { resource: td.taskDefinitionArn, service, message: `${td.taskDefinitionArn} has no execution role: ECS cannot pull from ECR, read secrets or write logs`, evidence: { taskDefinition: td.taskDefinitionArn ?? null }, fix: { commands: [`berth apply --env ${env.name}`] } }));
+    out.push(
+      fail('iam.execution-role', {
+        resource: td.taskDefinitionArn,
+        service,
+        message: `${td.taskDefinitionArn} has no execution role: ECS cannot pull from ECR, read secrets or write logs`,
+        evidence: { taskDefinition: td.taskDefinitionArn ?? null },
+        fix: { commands: [`berth apply --env ${env.name}`] },
+      }),
+    );
     return out;
   }
   if (!role?.found) {
-    out.push(fail('iam.execution-role', { resource: roleRef, service, message: `execution role ${rname} does not exist`, evidence: { role: roleRef }, fix: { commands: [`berth apply --env ${env.name}`] } }));
+    out.push(
+      fail('iam.execution-role', {
+        resource: roleRef,
+        service,
+        message: `execution role ${rname} does not exist`,
+        evidence: { role: roleRef },
+        fix: { commands: [`berth apply --env ${env.name}`] },
+      }),
+    );
     return out;
   }
-  const rEv = { role: role.arn ?? rname, trustsEcsTasks: trusts(role.trust, 'ecs-tasks.amazonaws.com'), policies: role.policies.map((p) => p.source), permissionsBoundary: role.permissionsBoundary ?? null };
+  const rEv = {
+    role: role.arn ?? rname,
+    trustsEcsTasks: trusts(role.trust, 'ecs-tasks.amazonaws.com'),
+    policies: role.policies.map((p) => p.source),
+    permissionsBoundary: role.permissionsBoundary ?? null,
+  };
   if (!rEv.trustsEcsTasks)
     out.push(
       fail('iam.execution-role', {
@@ -58,11 +92,25 @@ function serviceIam(s: IamService, svc: ServiceConfig, env: EnvironmentConfig): 
         service,
         message: `${rname} does not trust ecs-tasks.amazonaws.com: tasks cannot assume it`,
         evidence: rEv,
-        fix: { commands: [`aws iam update-assume-role-policy --role-name ${rname} --policy-document ${shq(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }] }))}`] },
+        fix: {
+          commands: [
+            `aws iam update-assume-role-policy --role-name ${rname} --policy-document ${shq(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }] }))}`,
+          ],
+        },
       }),
     );
-  else out.push(pass('iam.execution-role', { resource: role.arn ?? rname, service, message: `${rname} exists and trusts ecs-tasks.amazonaws.com`, evidence: rEv }));
-  const boundaryNote = role.permissionsBoundary ? ` (a permissions boundary ${role.permissionsBoundary} also applies; berth does not evaluate it)` : '';
+  else
+    out.push(
+      pass('iam.execution-role', {
+        resource: role.arn ?? rname,
+        service,
+        message: `${rname} exists and trusts ecs-tasks.amazonaws.com`,
+        evidence: rEv,
+      }),
+    );
+  const boundaryNote = role.permissionsBoundary
+    ? ` (a permissions boundary ${role.permissionsBoundary} also applies; berth does not evaluate it)`
+    : '';
 
   const tdArn = parseArn(td.taskDefinitionArn);
   const region = tdArn?.region ?? env.region;
@@ -81,7 +129,9 @@ function serviceIam(s: IamService, svc: ServiceConfig, env: EnvironmentConfig): 
       resource = s.secrets.find((x) => x.ref === ref.secretId)?.arn ?? ref.secretId;
     } else {
       action = 'ssm:GetParameters';
-      resource = r.valueFrom.startsWith('arn:') ? r.valueFrom : `arn:aws:ssm:${region}:${account}:parameter/${r.valueFrom.replace(/^\//, '')}`;
+      resource = r.valueFrom.startsWith('arn:')
+        ? r.valueFrom
+        : `arn:aws:ssm:${region}:${account}:parameter/${r.valueFrom.replace(/^\//, '')}`;
     }
     const d = evaluate(role.policies, action, resource);
     rows.push(`${r.name}: ${action} on ${resource}: ${decisionText(d)}`);
@@ -95,15 +145,37 @@ function serviceIam(s: IamService, svc: ServiceConfig, env: EnvironmentConfig): 
         service,
         message: `${rname} may not read ${denied.map((d) => d.name).join(', ')}: tasks stop with ResourceInitializationError${boundaryNote}`,
         evidence: sEv,
-        fix: { commands: [grantFix(rname, 'berth-read-secrets', [{ Action: [...new Set(denied.map((d) => d.action))], Resource: denied.map((d) => d.resource) }])] },
+        fix: {
+          commands: [
+            grantFix(rname, 'berth-read-secrets', [
+              { Action: [...new Set(denied.map((d) => d.action))], Resource: denied.map((d) => d.resource) },
+            ]),
+          ],
+        },
       }),
     );
-  else out.push(pass('iam.secret-read', { resource: role.arn ?? rname, service, message: refs.length ? `${rname} may read all ${refs.length} secret reference(s)` : 'the task definition names no secrets', evidence: sEv }));
+  else
+    out.push(
+      pass('iam.secret-read', {
+        resource: role.arn ?? rname,
+        service,
+        message: refs.length ? `${rname} may read all ${refs.length} secret reference(s)` : 'the task definition names no secrets',
+        evidence: sEv,
+      }),
+    );
 
   // ECR pull.
   const c = mainContainer(td, sn.container, s.service);
   const img = parseImage(c?.image ?? '');
-  if (!img.ecr) out.push(pass('iam.ecr-pull', { resource: c?.image, service, message: `${c?.image ?? 'the image'} is not in ECR: no ECR permission needed`, evidence: { image: c?.image ?? null } }));
+  if (!img.ecr)
+    out.push(
+      pass('iam.ecr-pull', {
+        resource: c?.image,
+        service,
+        message: `${c?.image ?? 'the image'} is not in ECR: no ECR permission needed`,
+        evidence: { image: c?.image ?? null },
+      }),
+    );
   else {
     const repoArn = `arn:aws:ecr:${img.region}:${img.registryId}:repository/${img.repository}`;
     const need: [string, string][] = [
@@ -120,14 +192,32 @@ function serviceIam(s: IamService, svc: ServiceConfig, env: EnvironmentConfig): 
         ...(no.some((x) => x.r === '*') ? [{ Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] }] : []),
         ...(no.some((x) => x.r !== '*') ? [{ Action: no.filter((x) => x.r !== '*').map((x) => x.a), Resource: [repoArn] }] : []),
       ];
-      out.push(fail('iam.ecr-pull', { resource: repoArn, service, message: `${rname} may not ${no.map((x) => x.a).join(', ')}: tasks stop with CannotPullContainerError${boundaryNote}`, evidence: ev, fix: { commands: [grantFix(rname, 'berth-ecr-pull', stmts)] } }));
-    } else out.push(pass('iam.ecr-pull', { resource: repoArn, service, message: `${rname} may pull from ${img.repository}`, evidence: ev }));
+      out.push(
+        fail('iam.ecr-pull', {
+          resource: repoArn,
+          service,
+          message: `${rname} may not ${no.map((x) => x.a).join(', ')}: tasks stop with CannotPullContainerError${boundaryNote}`,
+          evidence: ev,
+          fix: { commands: [grantFix(rname, 'berth-ecr-pull', stmts)] },
+        }),
+      );
+    } else
+      out.push(pass('iam.ecr-pull', { resource: repoArn, service, message: `${rname} may pull from ${img.repository}`, evidence: ev }));
   }
 
   // Logs.
   const lc = c?.logConfiguration;
   const group = lc?.options?.['awslogs-group'];
-  if (lc?.logDriver !== 'awslogs' || !group) out.push(pass('iam.logs-write', { resource: rname, service, message: 'the container does not use the awslogs driver: no log permission needed', evidence: { driver: lc?.logDriver ?? null }, see: ['task-start.log-group'] }));
+  if (lc?.logDriver !== 'awslogs' || !group)
+    out.push(
+      pass('iam.logs-write', {
+        resource: rname,
+        service,
+        message: 'the container does not use the awslogs driver: no log permission needed',
+        evidence: { driver: lc?.logDriver ?? null },
+        see: ['task-start.log-group'],
+      }),
+    );
   else {
     const prefix = lc.options?.['awslogs-stream-prefix'] ?? 'ecs';
     const groupArn = `arn:aws:logs:${lc.options?.['awslogs-region'] ?? region}:${account}:log-group:${group}`;
@@ -140,7 +230,16 @@ function serviceIam(s: IamService, svc: ServiceConfig, env: EnvironmentConfig): 
     const res = need.map(([a, r]) => ({ a, r, d: evaluate(role.policies, a, r) }));
     const no = res.filter((x) => !x.d.allowed);
     const ev = { role: rname, logGroup: group, checks: res.map((x) => `${x.a} on ${x.r}: ${decisionText(x.d)}`) };
-    if (no.length) out.push(fail('iam.logs-write', { resource: groupArn, service, message: `${rname} may not ${no.map((x) => x.a).join(', ')} on ${group}: tasks fail to start${boundaryNote}`, evidence: ev, fix: { commands: [grantFix(rname, 'berth-write-logs', [{ Action: no.map((x) => x.a), Resource: [`${groupArn}:*`] }])] } }));
+    if (no.length)
+      out.push(
+        fail('iam.logs-write', {
+          resource: groupArn,
+          service,
+          message: `${rname} may not ${no.map((x) => x.a).join(', ')} on ${group}: tasks fail to start${boundaryNote}`,
+          evidence: ev,
+          fix: { commands: [grantFix(rname, 'berth-write-logs', [{ Action: no.map((x) => x.a), Resource: [`${groupArn}:*`] }])] },
+        }),
+      );
     else out.push(pass('iam.logs-write', { resource: groupArn, service, message: `${rname} may write to ${group}`, evidence: ev }));
   }
 
@@ -150,12 +249,37 @@ function serviceIam(s: IamService, svc: ServiceConfig, env: EnvironmentConfig): 
 }
 
 function taskRoleFinding(role: RoleFacts | undefined, arn: string | undefined, service: string): Finding {
-  if (!arn) return pass('iam.task-role', { resource: service, service, message: 'no task role: the application gets no AWS permissions', evidence: { taskRole: null } });
+  if (!arn)
+    return pass('iam.task-role', {
+      resource: service,
+      service,
+      message: 'no task role: the application gets no AWS permissions',
+      evidence: { taskRole: null },
+    });
   const name = roleName(arn) ?? arn;
-  if (!role?.found) return fail('iam.task-role', { resource: arn, service, message: `task role ${name} does not exist: tasks fail to start`, evidence: { taskRole: arn } });
+  if (!role?.found)
+    return fail('iam.task-role', {
+      resource: arn,
+      service,
+      message: `task role ${name} does not exist: tasks fail to start`,
+      evidence: { taskRole: arn },
+    });
   const broad = overBroad(role.policies);
-  const ev = { taskRole: role.arn ?? arn, trustsEcsTasks: trusts(role.trust, 'ecs-tasks.amazonaws.com'), policies: role.policies.map((p) => p.source), overBroad: broad };
-  if (!ev.trustsEcsTasks) return fail('iam.task-role', { resource: arn, service, message: `${name} does not trust ecs-tasks.amazonaws.com`, evidence: ev });
-  if (broad.length) return warn('iam.task-role', { resource: arn, service, message: `${name} is over-broad: ${broad.join('; ')}`, evidence: ev, fix: { note: 'Grant the application only the actions and resources it uses.' } });
+  const ev = {
+    taskRole: role.arn ?? arn,
+    trustsEcsTasks: trusts(role.trust, 'ecs-tasks.amazonaws.com'),
+    policies: role.policies.map((p) => p.source),
+    overBroad: broad,
+  };
+  if (!ev.trustsEcsTasks)
+    return fail('iam.task-role', { resource: arn, service, message: `${name} does not trust ecs-tasks.amazonaws.com`, evidence: ev });
+  if (broad.length)
+    return warn('iam.task-role', {
+      resource: arn,
+      service,
+      message: `${name} is over-broad: ${broad.join('; ')}`,
+      evidence: ev,
+      fix: { note: 'Grant the application only the actions and resources it uses.' },
+    });
   return pass('iam.task-role', { resource: arn, service, message: `${name} exists, no wildcard grants`, evidence: ev });
 }

@@ -30,7 +30,8 @@ export function checkNetwork(f: NetworkFacts, input: CheckInput): Finding[] {
   }
   const vpcId = f.vpc.VpcId!;
   const vpcEv = { vpc: vpcId, cidr: f.vpc.CidrBlock ?? null, state: f.vpc.State ?? null, name: tag(f.vpc.Tags, 'Name') ?? null };
-  if (f.vpc.State && f.vpc.State !== 'available') out.push(fail('network.vpc', { resource: vpcId, message: `VPC ${vpcId} is ${f.vpc.State}`, evidence: vpcEv }));
+  if (f.vpc.State && f.vpc.State !== 'available')
+    out.push(fail('network.vpc', { resource: vpcId, message: `VPC ${vpcId} is ${f.vpc.State}`, evidence: vpcEv }));
   else if (f.vpc.CidrBlock && f.vpc.CidrBlock !== env.network.cidr)
     out.push(
       warn('network.vpc', {
@@ -67,18 +68,33 @@ export function checkNetwork(f: NetworkFacts, input: CheckInput): Finding[] {
         fix: { commands: [apply] },
       }),
     );
-  else out.push(pass('network.subnets', { resource: vpcId, message: `${want} AZs each of public, private and database subnets`, evidence: tierEv }));
+  else
+    out.push(
+      pass('network.subnets', { resource: vpcId, message: `${want} AZs each of public, private and database subnets`, evidence: tierEv }),
+    );
 
   // Internet gateway.
-  const igw = f.internetGateways.find((g) => g.Attachments?.some((a) => a.VpcId === vpcId && ['available', 'attached'].includes(String(a.State))));
-  if (igw) out.push(pass('network.internet-gateway', { resource: igw.InternetGatewayId, message: `${igw.InternetGatewayId} is attached to ${vpcId}`, evidence: { internetGateway: igw.InternetGatewayId ?? null, vpc: vpcId } }));
+  const igw = f.internetGateways.find((g) =>
+    g.Attachments?.some((a) => a.VpcId === vpcId && ['available', 'attached'].includes(String(a.State))),
+  );
+  if (igw)
+    out.push(
+      pass('network.internet-gateway', {
+        resource: igw.InternetGatewayId,
+        message: `${igw.InternetGatewayId} is attached to ${vpcId}`,
+        evidence: { internetGateway: igw.InternetGatewayId ?? null, vpc: vpcId },
+      }),
+    );
   else
     out.push(
       fail('network.internet-gateway', {
         resource: vpcId,
         message: `no internet gateway attached to ${vpcId}: the load balancer and the NAT gateway cannot reach the internet`,
         evidence: { vpc: vpcId, internetGateways: f.internetGateways.map((g) => g.InternetGatewayId ?? '?') },
-        fix: { commands: ['aws ec2 create-internet-gateway', `aws ec2 attach-internet-gateway --internet-gateway-id <igw-id> --vpc-id ${vpcId}`], note: `or re-create the network stack: ${apply}` },
+        fix: {
+          commands: ['aws ec2 create-internet-gateway', `aws ec2 attach-internet-gateway --internet-gateway-id <igw-id> --vpc-id ${vpcId}`],
+          note: `or re-create the network stack: ${apply}`,
+        },
       }),
     );
 
@@ -91,7 +107,9 @@ export function checkNetwork(f: NetworkFacts, input: CheckInput): Finding[] {
     out.push(
       fail('network.nat-gateway', {
         resource: vpcId,
-        message: f.natGateways.length ? `no NAT gateway of ${vpcId} is available (${f.natGateways.map((g) => `${g.NatGatewayId}: ${g.State}`).join(', ')})` : `${vpcId} has no NAT gateway: private subnets cannot reach ECR, Secrets Manager or the internet`,
+        message: f.natGateways.length
+          ? `no NAT gateway of ${vpcId} is available (${f.natGateways.map((g) => `${g.NatGatewayId}: ${g.State}`).join(', ')})`
+          : `${vpcId} has no NAT gateway: private subnets cannot reach ECR, Secrets Manager or the internet`,
         evidence: natEv,
         fix: {
           commands: [
@@ -108,7 +126,12 @@ export function checkNetwork(f: NetworkFacts, input: CheckInput): Finding[] {
         resource: misplaced[0]!.NatGatewayId,
         message: `NAT gateway ${misplaced.map((g) => `${g.NatGatewayId} (in ${g.SubnetId})`).join(', ')} is not in a public subnet: it has no route to the internet gateway`,
         evidence: { ...natEv, publicSubnets: [...publicIds].filter((x): x is string => Boolean(x)) },
-        fix: { commands: [`aws ec2 create-nat-gateway --subnet-id ${tiers.public[0]?.SubnetId ?? '<public-subnet-id>'} --allocation-id <eipalloc-id>`], note: 'then point the private route tables at the new gateway' },
+        fix: {
+          commands: [
+            `aws ec2 create-nat-gateway --subnet-id ${tiers.public[0]?.SubnetId ?? '<public-subnet-id>'} --allocation-id <eipalloc-id>`,
+          ],
+          note: 'then point the private route tables at the new gateway',
+        },
       }),
     );
   else {
@@ -122,14 +145,25 @@ export function checkNetwork(f: NetworkFacts, input: CheckInput): Finding[] {
           fix: { commands: [apply] },
         }),
       );
-    else out.push(pass('network.nat-gateway', { resource: avail[0]!.NatGatewayId, message: `${plural(avail.length, 'NAT gateway')} available (${avail.map((g) => g.NatGatewayId).join(', ')})`, evidence: natEv }));
+    else
+      out.push(
+        pass('network.nat-gateway', {
+          resource: avail[0]!.NatGatewayId,
+          message: `${plural(avail.length, 'NAT gateway')} available (${avail.map((g) => g.NatGatewayId).join(', ')})`,
+          evidence: natEv,
+        }),
+      );
   }
 
   for (const t of TIERS) for (const s of tiers[t]) out.push(routeFinding(s, t, f, input));
   return out;
 }
 
-const CHECK_OF: Record<Tier, string> = { public: 'network.public-route', private: 'network.private-route', database: 'network.database-route' };
+const CHECK_OF: Record<Tier, string> = {
+  public: 'network.public-route',
+  private: 'network.private-route',
+  database: 'network.database-route',
+};
 
 /** The verdict on one subnet's effective default route. Exported for the database and redis groups. */
 export function routeFinding(s: Subnet, tier: Tier, f: NetworkFacts, _input: CheckInput): Finding {
@@ -150,7 +184,12 @@ export function routeFinding(s: Subnet, tier: Tier, f: NetworkFacts, _input: Che
   };
   const want = tier === 'public' ? 'igw' : 'nat';
   const v = judgeDefaultRoute(eff.table, want, f.natGateways, f.internetGateways);
-  if (v.ok) return pass(check, { resource: sid, message: `${sid} -> ${rtb}${eff.explicit ? '' : ' (main)'} -> 0.0.0.0/0 via ${v.target}`, evidence });
+  if (v.ok)
+    return pass(check, {
+      resource: sid,
+      message: `${sid} -> ${rtb}${eff.explicit ? '' : ' (main)'} -> 0.0.0.0/0 via ${v.target}`,
+      evidence,
+    });
 
   if (want === 'igw') {
     const igw = f.internetGateways.find((g) => g.Attachments?.some((a) => a.VpcId === vpcId));
@@ -159,7 +198,9 @@ export function routeFinding(s: Subnet, tier: Tier, f: NetworkFacts, _input: Che
       !eff.explicit && good
         ? [`aws ec2 associate-route-table --route-table-id ${good.RouteTableId} --subnet-id ${sid}`]
         : rtb
-          ? [`aws ec2 ${def ? 'replace-route' : 'create-route'} --route-table-id ${rtb} --destination-cidr-block 0.0.0.0/0 --gateway-id ${igw?.InternetGatewayId ?? '<igw-id>'}`]
+          ? [
+              `aws ec2 ${def ? 'replace-route' : 'create-route'} --route-table-id ${rtb} --destination-cidr-block 0.0.0.0/0 --gateway-id ${igw?.InternetGatewayId ?? '<igw-id>'}`,
+            ]
           : [`aws ec2 associate-route-table --route-table-id <public-rtb-id> --subnet-id ${sid}`];
     return fail(check, {
       resource: sid,
@@ -177,7 +218,9 @@ export function routeFinding(s: Subnet, tier: Tier, f: NetworkFacts, _input: Che
       resource: sid,
       message: `${sid}: 0.0.0.0/0 goes to ${v.target} (not a NAT gateway); berth cannot tell whether that reaches the internet`,
       evidence,
-      fix: { note: `If it is a NAT instance, check it is running with source/dest check off; else: aws ec2 replace-route --route-table-id ${rtb} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${natId}` },
+      fix: {
+        note: `If it is a NAT instance, check it is running with source/dest check off; else: aws ec2 replace-route --route-table-id ${rtb} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${natId}`,
+      },
     });
   const createTable = (associate: string) => [
     `aws ec2 create-route-table --vpc-id ${vpcId}`,
@@ -187,7 +230,9 @@ export function routeFinding(s: Subnet, tier: Tier, f: NetworkFacts, _input: Che
   let commands: string[];
   if (!eff.explicit) {
     // The incident: the subnet uses the main table; the NAT route lives in a table nobody uses.
-    commands = good ? [`aws ec2 associate-route-table --route-table-id ${good.RouteTableId} --subnet-id ${sid}`] : createTable(`aws ec2 associate-route-table --route-table-id <rtb-id> --subnet-id ${sid}`);
+    commands = good
+      ? [`aws ec2 associate-route-table --route-table-id ${good.RouteTableId} --subnet-id ${sid}`]
+      : createTable(`aws ec2 associate-route-table --route-table-id <rtb-id> --subnet-id ${sid}`);
   } else if (v.problem === 'wrong-target') {
     // Its table is a public one (shared with public subnets): move the subnet, do not edit the table.
     const assoc = eff.table?.Associations?.find((a) => a.SubnetId === sid)?.RouteTableAssociationId ?? '<association-id>';

@@ -13,7 +13,14 @@ import type { CheckInput, Finding } from '../types.js';
 import { routeFinding } from './network.js';
 import { fixGroup, linkFinding, tiersOf } from './security-groups.js';
 
-export function reachability(check: 'database.reachability' | 'redis.reachability', sg: SecurityGroupFacts, svc: ServiceConfig, input: CheckInput, dest: 'db' | 'cache', destSubnetIds: string[]): Finding {
+export function reachability(
+  check: 'database.reachability' | 'redis.reachability',
+  sg: SecurityGroupFacts,
+  svc: ServiceConfig,
+  input: CheckInput,
+  dest: 'db' | 'cache',
+  destSubnetIds: string[],
+): Finding {
   const { env } = input;
   const t = tiersOf(sg, env, input.services);
   const app = t.apps[svc.name]!;
@@ -22,7 +29,9 @@ export function reachability(check: 'database.reachability' | 'redis.reachabilit
   const label = dest === 'db' ? 'the database' : 'Redis';
   const net = sg.network;
   const sf = sg.services.find((s) => s.name === svc.name);
-  const appSubnetIds = sf?.service?.networkConfiguration?.awsvpcConfiguration?.subnets ?? net.subnets.filter((s) => subnetTier(s, env) === 'private').map((s) => s.SubnetId!);
+  const appSubnetIds =
+    sf?.service?.networkConfiguration?.awsvpcConfiguration?.subnets ??
+    net.subnets.filter((s) => subnetTier(s, env) === 'private').map((s) => s.SubnetId!);
   const subnetIds = [...new Set([...appSubnetIds, ...destSubnetIds])];
   const routes = subnetIds.map((id) => {
     const s = net.subnets.find((x) => x.SubnetId === id);
@@ -30,12 +39,28 @@ export function reachability(check: 'database.reachability' | 'redis.reachabilit
     const tier = subnetTier(s, env) ?? (destSubnetIds.includes(id) ? 'database' : 'private');
     const f = routeFinding(s, tier === 'public' ? 'private' : tier, net, input);
     const eff = effectiveRouteTable(id, net.vpc?.VpcId, net.routeTables);
-    const local = eff.table?.Routes?.some((r) => r.GatewayId === 'local' && r.DestinationCidrBlock && net.vpc?.CidrBlock && cidrContains(r.DestinationCidrBlock, net.vpc.CidrBlock));
+    const local = eff.table?.Routes?.some(
+      (r) =>
+        r.GatewayId === 'local' && r.DestinationCidrBlock && net.vpc?.CidrBlock && cidrContains(r.DestinationCidrBlock, net.vpc.CidrBlock),
+    );
     const ok = f.status === 'PASS' && local !== false;
-    return { id, ok, text: `${id}: ${ok ? 'routed' : `${f.evidence.routeTable ?? 'no route table'} (${f.evidence.association}), default route ${f.evidence.defaultRoute}`}${local === false ? ', no local route' : ''}` };
+    return {
+      id,
+      ok,
+      text: `${id}: ${ok ? 'routed' : `${f.evidence.routeTable ?? 'no route table'} (${f.evidence.association}), default route ${f.evidence.defaultRoute}`}${local === false ? ', no local route' : ''}`,
+    };
   });
   const link = judgeLink(sg.groups, app, end, port);
-  const linkF = linkFinding(check.startsWith('database') ? 'security-groups.app-to-db' : 'security-groups.app-to-cache', sg.groups, app, end, port, t.named.app, dest === 'db' ? t.named.db : t.named.cache, svc.name);
+  const linkF = linkFinding(
+    check.startsWith('database') ? 'security-groups.app-to-db' : 'security-groups.app-to-cache',
+    sg.groups,
+    app,
+    end,
+    port,
+    t.named.app,
+    dest === 'db' ? t.named.db : t.named.cache,
+    svc.name,
+  );
   const named = dest === 'db' ? t.named.db : t.named.cache;
   const attached = named?.GroupId ? end.groupIds.includes(named.GroupId) : true;
   const evidence = {
@@ -52,9 +77,15 @@ export function reachability(check: 'database.reachability' | 'redis.reachabilit
     ...(badRoutes.length ? [`subnet ${badRoutes.map((r) => r.id).join(', ')} not routed through an available NAT gateway`] : []),
     ...(!attached ? [`${label} does not use berth's group ${named?.GroupId} (it uses ${end.groupIds.join(', ')})`] : []),
   ];
-  if (!problems.length) return pass(check, { resource: end.groupIds[0], service: svc.name, message: `service ${svc.name} -> ${label} on ${port}: routed, egress and ingress allowed`, evidence });
+  if (!problems.length)
+    return pass(check, {
+      resource: end.groupIds[0],
+      service: svc.name,
+      message: `service ${svc.name} -> ${label} on ${port}: routed, egress and ingress allowed`,
+      evidence,
+    });
   return fail(check, {
-    resource: !link.ok ? (linkF.resource ?? fixGroup(app, t.named.app)) : badRoutes[0]?.id ?? end.groupIds[0],
+    resource: !link.ok ? (linkF.resource ?? fixGroup(app, t.named.app)) : (badRoutes[0]?.id ?? end.groupIds[0]),
     service: svc.name,
     message: `service ${svc.name} -> ${label} on ${port}: ${problems.join('; ')}`,
     evidence,

@@ -20,44 +20,130 @@ export function checkRedis(f: RedisFacts, input: CheckInput): Finding[] {
   const endpoint = rg?.NodeGroups?.[0]?.PrimaryEndpoint ?? rg?.ConfigurationEndpoint;
   const tls = rg?.TransitEncryptionEnabled ?? env.cache.transitEncryption;
   const auth = rg?.AuthTokenEnabled ?? env.cache.authToken;
-  if (!rg) out.push(fail('redis.replication-group', { resource: id, message: `no Redis replication group ${id}`, evidence: { replicationGroup: id }, fix: { commands: [`berth apply --env ${env.name}`] } }));
+  if (!rg)
+    out.push(
+      fail('redis.replication-group', {
+        resource: id,
+        message: `no Redis replication group ${id}`,
+        evidence: { replicationGroup: id },
+        fix: { commands: [`berth apply --env ${env.name}`] },
+      }),
+    );
   else {
-    const ev = { replicationGroup: rg.ARN ?? id, status: rg.Status ?? null, primaryEndpoint: endpoint ? `${endpoint.Address}:${endpoint.Port}` : null, transitEncryption: rg.TransitEncryptionEnabled ?? null, authToken: rg.AuthTokenEnabled ?? null, nodeType: rg.CacheNodeType ?? null };
-    if (rg.Status !== 'available') out.push(fail('redis.replication-group', { resource: id, message: `replication group ${id} is ${rg.Status}`, evidence: ev, fix: { note: `Wait for it: aws elasticache wait replication-group-available --replication-group-id ${id}` } }));
+    const ev = {
+      replicationGroup: rg.ARN ?? id,
+      status: rg.Status ?? null,
+      primaryEndpoint: endpoint ? `${endpoint.Address}:${endpoint.Port}` : null,
+      transitEncryption: rg.TransitEncryptionEnabled ?? null,
+      authToken: rg.AuthTokenEnabled ?? null,
+      nodeType: rg.CacheNodeType ?? null,
+    };
+    if (rg.Status !== 'available')
+      out.push(
+        fail('redis.replication-group', {
+          resource: id,
+          message: `replication group ${id} is ${rg.Status}`,
+          evidence: ev,
+          fix: { note: `Wait for it: aws elasticache wait replication-group-available --replication-group-id ${id}` },
+        }),
+      );
     else if (rg.TransitEncryptionEnabled !== undefined && rg.TransitEncryptionEnabled !== env.cache.transitEncryption)
-      out.push(warn('redis.replication-group', { resource: id, message: `${id} has TLS in transit ${rg.TransitEncryptionEnabled ? 'on' : 'off'}, the config says ${env.cache.transitEncryption ? 'on' : 'off'}`, evidence: ev, fix: { commands: [`berth apply --env ${env.name}`] } }));
+      out.push(
+        warn('redis.replication-group', {
+          resource: id,
+          message: `${id} has TLS in transit ${rg.TransitEncryptionEnabled ? 'on' : 'off'}, the config says ${env.cache.transitEncryption ? 'on' : 'off'}`,
+          evidence: ev,
+          fix: { commands: [`berth apply --env ${env.name}`] },
+        }),
+      );
     else if (rg.AuthTokenEnabled !== undefined && rg.AuthTokenEnabled !== env.cache.authToken)
-      out.push(warn('redis.replication-group', { resource: id, message: `${id} has AUTH ${rg.AuthTokenEnabled ? 'on' : 'off'}, the config says ${env.cache.authToken ? 'on' : 'off'}`, evidence: ev, fix: { commands: [`berth apply --env ${env.name}`] } }));
-    else out.push(pass('redis.replication-group', { resource: id, message: `${id} is available (TLS ${tls ? 'on' : 'off'}, AUTH ${auth ? 'on' : 'off'})`, evidence: ev }));
+      out.push(
+        warn('redis.replication-group', {
+          resource: id,
+          message: `${id} has AUTH ${rg.AuthTokenEnabled ? 'on' : 'off'}, the config says ${env.cache.authToken ? 'on' : 'off'}`,
+          evidence: ev,
+          fix: { commands: [`berth apply --env ${env.name}`] },
+        }),
+      );
+    else
+      out.push(
+        pass('redis.replication-group', {
+          resource: id,
+          message: `${id} is available (TLS ${tls ? 'on' : 'off'}, AUTH ${auth ? 'on' : 'off'})`,
+          evidence: ev,
+        }),
+      );
   }
 
-  // The URL.
-  const s = f.secret;
-  const secretId = s?.name ?? n.redisSecret;
+  out.push(urlFinding(f.secret, f.secret?.name ?? n.redisSecret, Boolean(tls), Boolean(auth), endpoint));
+
+  const cacheSubnets = (f.sg.cacheSubnetGroup?.Subnets ?? []).map((x) => x.SubnetIdentifier ?? '').filter(Boolean);
+  if (rg)
+    for (const svc of servicesUsing('@redis', input.services))
+      out.push(reachability('redis.reachability', f.sg, svc, input, 'cache', cacheSubnets));
+  return out;
+}
+
+/** The URL the services read: the scheme TLS needs, no query string, the primary endpoint, a password with AUTH. */
+function urlFinding(
+  s: RedisFacts['secret'],
+  secretId: string,
+  tls: boolean,
+  auth: boolean,
+  endpoint: { Address?: string; Port?: number } | undefined,
+): Finding {
   const want = tls ? 'rediss' : 'redis';
   const port = endpoint?.Port ?? 6379;
   const shape = `${want}://${auth ? ':<auth token>@' : ''}${endpoint?.Address ?? '<primary-endpoint>'}:${port}/0`;
-  const rewrite = { commands: [`aws secretsmanager put-secret-value --secret-id ${shq(secretId)} --secret-string file://redis.json`], note: `redis.json: the current JSON with "url" set to ${shape} (no query string; pass TLS options to the client in code).` };
+  const rewrite = {
+    commands: [`aws secretsmanager put-secret-value --secret-id ${shq(secretId)} --secret-string file://redis.json`],
+    note: `redis.json: the current JSON with "url" set to ${shape} (no query string; pass TLS options to the client in code).`,
+  };
   const missing = judgeSecretKey(s, secretId, 'url');
   const u = s?.urls.url;
   if (missing || !u) {
-    out.push((missing?.unknown ? warn : fail)('redis.url', { resource: s?.arn ?? secretId, message: missing?.message ?? `secret ${secretId}: "url" is not a URL`, evidence: { secretId, keys: s?.keys ?? [] }, fix: missing?.fix ?? rewrite }));
+    return (missing?.unknown ? warn : fail)('redis.url', {
+      resource: s?.arn ?? secretId,
+      message: missing?.message ?? `secret ${secretId}: "url" is not a URL`,
+      evidence: { secretId, keys: s?.keys ?? [] },
+      fix: missing?.fix ?? rewrite,
+    });
   } else {
-    const ev = { secretId: s!.arn ?? secretId, scheme: u.scheme, host: u.host, port: u.port ?? null, path: u.path, queryKeys: u.queryKeys, hasPassword: u.hasPassword, transitEncryption: tls, expected: shape };
+    const ev = {
+      secretId: s!.arn ?? secretId,
+      scheme: u.scheme,
+      host: u.host,
+      port: u.port ?? null,
+      path: u.path,
+      queryKeys: u.queryKeys,
+      hasPassword: u.hasPassword,
+      transitEncryption: tls,
+      expected: shape,
+    };
     const problems: string[] = [];
     if (!u.valid) problems.push('it does not parse as a URL');
     else {
-      if (u.scheme !== want) problems.push(`it starts with ${u.scheme}:// but TLS in transit is ${tls ? 'on (needs rediss://)' : 'off (needs redis://)'}`);
-      if (u.queryKeys.length) problems.push(`it carries a query string (${u.queryKeys.join(', ')}) that some clients turn into a duplicate "ssl" argument`);
-      if (endpoint?.Address && u.host !== endpoint.Address) problems.push(`its host is ${u.host}, not the primary endpoint ${endpoint.Address}`);
+      if (u.scheme !== want)
+        problems.push(`it starts with ${u.scheme}:// but TLS in transit is ${tls ? 'on (needs rediss://)' : 'off (needs redis://)'}`);
+      if (u.queryKeys.length)
+        problems.push(`it carries a query string (${u.queryKeys.join(', ')}) that some clients turn into a duplicate "ssl" argument`);
+      if (endpoint?.Address && u.host !== endpoint.Address)
+        problems.push(`its host is ${u.host}, not the primary endpoint ${endpoint.Address}`);
       if (u.port && Number(u.port) !== port) problems.push(`its port is ${u.port}, not ${port}`);
       if (auth && !u.hasPassword) problems.push('AUTH is on but the URL has no password');
     }
-    if (problems.length) out.push(fail('redis.url', { resource: s!.arn ?? secretId, message: `the Redis URL in ${secretId}: ${problems.join('; ')}`, evidence: ev, fix: rewrite }));
-    else out.push(pass('redis.url', { resource: s!.arn ?? secretId, message: `${secretId} url is ${want}://${u.hasPassword ? "…@" : ""}${u.host}:${u.port ?? port}${u.path} with no query string`, evidence: ev }));
+    if (problems.length)
+      return fail('redis.url', {
+        resource: s!.arn ?? secretId,
+        message: `the Redis URL in ${secretId}: ${problems.join('; ')}`,
+        evidence: ev,
+        fix: rewrite,
+      });
+    else
+      return pass('redis.url', {
+        resource: s!.arn ?? secretId,
+        message: `${secretId} url is ${want}://${u.hasPassword ? '…@' : ''}${u.host}:${u.port ?? port}${u.path} with no query string`,
+        evidence: ev,
+      });
   }
-
-  const cacheSubnets = (f.sg.cacheSubnetGroup?.Subnets ?? []).map((x) => x.SubnetIdentifier ?? '').filter(Boolean);
-  if (rg) for (const svc of servicesUsing('@redis', input.services)) out.push(reachability('redis.reachability', f.sg, svc, input, 'cache', cacheSubnets));
-  return out;
 }

@@ -63,7 +63,11 @@ export function tiersOf(f: SecurityGroupFacts, env: EnvironmentConfig, services:
     const sf: ServiceFacts | undefined = f.services.find((s) => s.name === svc.name);
     const vpcCfg = sf?.service?.networkConfiguration?.awsvpcConfiguration;
     const cidrs = cidrsOfIds(vpcCfg?.subnets);
-    apps[svc.name] = { label: `service ${svc.name}`, groupIds: ids(vpcCfg?.securityGroups, named.app), cidrs: cidrs.length ? cidrs : cidrsOf(byTier.private) };
+    apps[svc.name] = {
+      label: `service ${svc.name}`,
+      groupIds: ids(vpcCfg?.securityGroups, named.app),
+      cidrs: cidrs.length ? cidrs : cidrsOf(byTier.private),
+    };
   }
   const dbSubnets = cidrsOfIds(f.dbSubnetGroup?.Subnets?.map((s) => s.SubnetIdentifier ?? ''));
   const cacheSubnets = cidrsOfIds(f.cacheSubnetGroup?.Subnets?.map((s) => s.SubnetIdentifier ?? ''));
@@ -73,8 +77,19 @@ export function tiersOf(f: SecurityGroupFacts, env: EnvironmentConfig, services:
     named,
     alb: { label: 'the load balancer', groupIds: ids(f.loadBalancer?.SecurityGroups, named.alb), cidrs: cidrsOf(byTier.public) },
     apps,
-    db: { label: 'the database', groupIds: ids(f.dbCluster?.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId), named.db), cidrs: dbSubnets.length ? dbSubnets : cidrsOf(byTier.database) },
-    cache: { label: 'the cache', groupIds: ids([...new Set(cacheGroups)], named.cache), cidrs: cacheSubnets.length ? cacheSubnets : cidrsOf(byTier.database) },
+    db: {
+      label: 'the database',
+      groupIds: ids(
+        f.dbCluster?.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId),
+        named.db,
+      ),
+      cidrs: dbSubnets.length ? dbSubnets : cidrsOf(byTier.database),
+    },
+    cache: {
+      label: 'the cache',
+      groupIds: ids([...new Set(cacheGroups)], named.cache),
+      cidrs: cacheSubnets.length ? cacheSubnets : cidrsOf(byTier.database),
+    },
     dbPort: dbPortOf(f, env),
     cachePort: rg?.NodeGroups?.[0]?.PrimaryEndpoint?.Port ?? rg?.ConfigurationEndpoint?.Port ?? 6379,
     vpcCidr: f.network.vpc?.CidrBlock,
@@ -87,7 +102,16 @@ export function fixGroup(e: Endpoint, named: SecurityGroup | undefined): string 
 }
 
 /** One link of the chain as a finding (shared with the database and redis groups). */
-export function linkFinding(check: string, groups: SecurityGroup[], src: Endpoint, dst: Endpoint, port: number, srcNamed: SecurityGroup | undefined, dstNamed: SecurityGroup | undefined, service?: string): Finding {
+export function linkFinding(
+  check: string,
+  groups: SecurityGroup[],
+  src: Endpoint,
+  dst: Endpoint,
+  port: number,
+  srcNamed: SecurityGroup | undefined,
+  dstNamed: SecurityGroup | undefined,
+  service?: string,
+): Finding {
   const v = judgeLink(groups, src, dst, port);
   const evidence: Evidence = {
     port,
@@ -105,13 +129,19 @@ export function linkFinding(check: string, groups: SecurityGroup[], src: Endpoin
       evidence,
       see: ['security-groups.found'],
     });
-  if (v.ok) return pass(check, { resource, service, message: `${src.label} -> ${dst.label} on ${port}: egress and ingress allowed`, evidence });
-  const sides = [!v.egress && `no egress rule on ${src.groupIds.join(', ')} allows tcp ${port} to ${dst.label}`, !v.ingress && `no ingress rule on ${dst.groupIds.join(', ')} allows tcp ${port} from ${src.label}`].filter(Boolean);
+  if (v.ok)
+    return pass(check, { resource, service, message: `${src.label} -> ${dst.label} on ${port}: egress and ingress allowed`, evidence });
+  const sides = [
+    !v.egress && `no egress rule on ${src.groupIds.join(', ')} allows tcp ${port} to ${dst.label}`,
+    !v.ingress && `no ingress rule on ${dst.groupIds.join(', ')} allows tcp ${port} from ${src.label}`,
+  ].filter(Boolean);
   const s = fixGroup(src, srcNamed);
   const d = dst === INTERNET ? undefined : fixGroup(dst, dstNamed);
   const commands = d
     ? linkFixCommands(v, s, d, port)
-    : [`aws ec2 authorize-security-group-egress --group-id ${s} --ip-permissions 'IpProtocol=tcp,FromPort=${port},ToPort=${port},IpRanges=[{CidrIp=0.0.0.0/0}]'`];
+    : [
+        `aws ec2 authorize-security-group-egress --group-id ${s} --ip-permissions 'IpProtocol=tcp,FromPort=${port},ToPort=${port},IpRanges=[{CidrIp=0.0.0.0/0}]'`,
+      ];
   return fail(check, {
     resource: v.egress ? (d ?? resource) : s,
     service,
@@ -138,17 +168,38 @@ export function checkSecurityGroups(f: SecurityGroupFacts, input: CheckInput): F
   const ev: Evidence = {};
   for (const [r, name] of want) ev[name] = t.named[r]?.GroupId ?? 'missing';
   const missing = want.filter(([r]) => !t.named[r]).map(([, name]) => name);
-  if (!f.network.vpc) out.push(fail('security-groups.found', { message: 'no VPC: the security groups cannot be looked up', evidence: ev, see: ['network.vpc'] }));
+  if (!f.network.vpc)
+    out.push(
+      fail('security-groups.found', { message: 'no VPC: the security groups cannot be looked up', evidence: ev, see: ['network.vpc'] }),
+    );
   else if (missing.length)
-    out.push(fail('security-groups.found', { resource: f.network.vpc.VpcId, message: `security group ${missing.join(', ')} not found in ${f.network.vpc.VpcId}`, evidence: ev, fix: { commands: [`berth apply --env ${env.name}`] } }));
+    out.push(
+      fail('security-groups.found', {
+        resource: f.network.vpc.VpcId,
+        message: `security group ${missing.join(', ')} not found in ${f.network.vpc.VpcId}`,
+        evidence: ev,
+        fix: { commands: [`berth apply --env ${env.name}`] },
+      }),
+    );
   else out.push(pass('security-groups.found', { resource: f.network.vpc.VpcId, message: 'all four security groups exist', evidence: ev }));
 
   // Internet -> ALB.
   const https = judgeLink(groups, INTERNET, t.alb, 443).ingress;
   const http = judgeLink(groups, INTERNET, t.alb, 80).ingress;
   const albGroup = fixGroup(t.alb, t.named.alb);
-  const albEv: Evidence = { groups: t.alb.groupIds, https: https ? `${https.groupId}: ${https.rule}` : 'no rule', http: http ? `${http.groupId}: ${http.rule}` : 'no rule' };
-  if (!t.alb.groupIds.length) out.push(fail('security-groups.alb-ingress', { message: 'the load balancer has no security group', evidence: albEv, see: ['security-groups.found'] }));
+  const albEv: Evidence = {
+    groups: t.alb.groupIds,
+    https: https ? `${https.groupId}: ${https.rule}` : 'no rule',
+    http: http ? `${http.groupId}: ${http.rule}` : 'no rule',
+  };
+  if (!t.alb.groupIds.length)
+    out.push(
+      fail('security-groups.alb-ingress', {
+        message: 'the load balancer has no security group',
+        evidence: albEv,
+        see: ['security-groups.found'],
+      }),
+    );
   else if (!https)
     out.push(
       fail('security-groups.alb-ingress', {
@@ -167,7 +218,14 @@ export function checkSecurityGroups(f: SecurityGroupFacts, input: CheckInput): F
         fix: { commands: [`aws ec2 authorize-security-group-ingress --group-id ${albGroup} --protocol tcp --port 80 --cidr 0.0.0.0/0`] },
       }),
     );
-  else out.push(pass('security-groups.alb-ingress', { resource: albGroup, message: `${albGroup} accepts 80 and 443 from the internet`, evidence: albEv }));
+  else
+    out.push(
+      pass('security-groups.alb-ingress', {
+        resource: albGroup,
+        message: `${albGroup} accepts 80 and 443 from the internet`,
+        evidence: albEv,
+      }),
+    );
 
   const dbUsers = new Set(servicesUsing('@database', services).map((s) => s.name));
   const cacheUsers = new Set(servicesUsing('@redis', services).map((s) => s.name));
@@ -177,7 +235,15 @@ export function checkSecurityGroups(f: SecurityGroupFacts, input: CheckInput): F
     const egress = linkFinding('security-groups.app-egress-https', groups, app, INTERNET, 443, t.named.app, undefined, svc.name);
     // Only the app side matters for the internet: nobody's ingress is ours to judge.
     const egressOk = judgeLink(groups, app, INTERNET, 443).egress;
-    if (egressOk) out.push(pass('security-groups.app-egress-https', { resource: egressOk.groupId, service: svc.name, message: `service ${svc.name} may reach 443 (${egressOk.rule})`, evidence: { groups: app.groupIds, egress: `${egressOk.groupId}: ${egressOk.rule}` } }));
+    if (egressOk)
+      out.push(
+        pass('security-groups.app-egress-https', {
+          resource: egressOk.groupId,
+          service: svc.name,
+          message: `service ${svc.name} may reach 443 (${egressOk.rule})`,
+          evidence: { groups: app.groupIds, egress: `${egressOk.groupId}: ${egressOk.rule}` },
+        }),
+      );
     else if (!app.groupIds.length) out.push(egress);
     else
       out.push(
@@ -186,11 +252,17 @@ export function checkSecurityGroups(f: SecurityGroupFacts, input: CheckInput): F
           service: svc.name,
           message: `no egress on ${app.groupIds.join(', ')} allows 443 to 0.0.0.0/0: tasks cannot pull images, read secrets or write logs through the NAT gateway`,
           evidence: { groups: app.groupIds, egress: 'no rule' },
-          fix: { commands: [`aws ec2 authorize-security-group-egress --group-id ${fixGroup(app, t.named.app)} --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}]'`] },
+          fix: {
+            commands: [
+              `aws ec2 authorize-security-group-egress --group-id ${fixGroup(app, t.named.app)} --ip-permissions 'IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}]'`,
+            ],
+          },
         }),
       );
-    if (dbUsers.has(svc.name)) out.push(linkFinding('security-groups.app-to-db', groups, app, t.db, t.dbPort, t.named.app, t.named.db, svc.name));
-    if (cacheUsers.has(svc.name)) out.push(linkFinding('security-groups.app-to-cache', groups, app, t.cache, t.cachePort, t.named.app, t.named.cache, svc.name));
+    if (dbUsers.has(svc.name))
+      out.push(linkFinding('security-groups.app-to-db', groups, app, t.db, t.dbPort, t.named.app, t.named.db, svc.name));
+    if (cacheUsers.has(svc.name))
+      out.push(linkFinding('security-groups.app-to-cache', groups, app, t.cache, t.cachePort, t.named.app, t.named.cache, svc.name));
   }
 
   const appGroups = [...new Set(Object.values(t.apps).flatMap((a) => a.groupIds))];
@@ -224,10 +296,20 @@ export function checkSecurityGroups(f: SecurityGroupFacts, input: CheckInput): F
           resource: found[0]!.groupId,
           message: `the ${label} tier also accepts ${found.map((x) => x.source).join(', ')} (wider than the app subnets)`,
           evidence: ev,
-          fix: { commands: found.map((x) => x.revoke), note: 'Remove these unless something besides the services must reach the data tier.' },
+          fix: {
+            commands: found.map((x) => x.revoke),
+            note: 'Remove these unless something besides the services must reach the data tier.',
+          },
         }),
       );
-    else out.push(pass(check, { resource: end.groupIds[0], message: `only the app group (${appGroups.join(', ')}) can reach the ${label} tier`, evidence: ev }));
+    else
+      out.push(
+        pass(check, {
+          resource: end.groupIds[0],
+          message: `only the app group (${appGroups.join(', ')}) can reach the ${label} tier`,
+          evidence: ev,
+        }),
+      );
   }
   return out;
 }

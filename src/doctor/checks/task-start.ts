@@ -49,11 +49,30 @@ function serviceChecks(sf: TaskStartService, svc: ServiceConfig, env: Environmen
   const out = [...state.out, ...stoppedTasks(sf, svc, env, state.steady)];
   const td = sf.taskDefinition;
   if (!td) {
-    out.push(fail('task-start.task-definition', { resource: sn.taskFamily, service, message: `no task definition found for ${svc.name} (family ${sn.taskFamily})`, evidence: { family: sn.taskFamily }, fix: { commands: [`berth apply --env ${env.name}`] } }));
+    out.push(
+      fail('task-start.task-definition', {
+        resource: sn.taskFamily,
+        service,
+        message: `no task definition found for ${svc.name} (family ${sn.taskFamily})`,
+        evidence: { family: sn.taskFamily },
+        fix: { commands: [`berth apply --env ${env.name}`] },
+      }),
+    );
     return out;
   }
   const c = mainContainer(td, sn.container, s);
-  const k: K = { sf, svc, env, sn, service, td, c, tdArn: td.taskDefinitionArn ?? sn.taskFamily, img: sf.image, imageUri: c?.image ?? sf.image?.ref.uri ?? '?' };
+  const k: K = {
+    sf,
+    svc,
+    env,
+    sn,
+    service,
+    td,
+    c,
+    tdArn: td.taskDefinitionArn ?? sn.taskFamily,
+    img: sf.image,
+    imageUri: c?.image ?? sf.image?.ref.uri ?? '?',
+  };
   return [...out, ...imageInEcr(k), ...architecture(k), ...wiring(k), ...secretsExist(k), ...logGroup(k)];
 }
 
@@ -69,7 +88,9 @@ function serviceState(sf: TaskStartService, svc: ServiceConfig, env: Environment
       fail('task-start.service', {
         resource: `${n.cluster}/${svc.name}`,
         service,
-        message: s ? `ECS service ${svc.name} in cluster ${n.cluster} is ${s.status}` : `no ECS service ${svc.name} in cluster ${n.cluster}`,
+        message: s
+          ? `ECS service ${svc.name} in cluster ${n.cluster} is ${s.status}`
+          : `no ECS service ${svc.name} in cluster ${n.cluster}`,
         evidence: { cluster: n.cluster, service: svc.name, status: s?.status ?? 'missing' },
         fix: { commands: [`berth apply --env ${env.name}`] },
       }),
@@ -91,11 +112,57 @@ function serviceState(sf: TaskStartService, svc: ServiceConfig, env: Environment
     };
     steady = isSettledWithTasks(s);
     if (primary?.rolloutState === 'FAILED')
-      out.push(fail('task-start.service', { resource: s.serviceArn, service, message: `the latest deployment of ${svc.name} failed: ${primary.rolloutStateReason ?? 'no reason given'}`, evidence, see: ['task-start.stopped-tasks'], fix: { commands: [`berth rollback --env ${env.name} --service ${svc.name}`] } }));
-    else if (desired === 0) out.push(warn('task-start.service', { resource: s.serviceArn, service, message: `${svc.name} is scaled to zero tasks`, evidence, fix: { commands: [`aws ecs update-service --cluster ${n.cluster} --service ${svc.name} --desired-count ${svc.desiredCount || 1}`] } }));
-    else if (running === 0) out.push(fail('task-start.service', { resource: s.serviceArn, service, message: `${svc.name} runs 0 of ${desired} tasks`, evidence, see: ['task-start.stopped-tasks'] }));
-    else if (running < desired) out.push(warn('task-start.service', { resource: s.serviceArn, service, message: `${svc.name} runs ${running} of ${desired} tasks`, evidence, see: ['task-start.stopped-tasks'] }));
-    else out.push(pass('task-start.service', { resource: s.serviceArn, service, message: `${svc.name} runs ${running}/${desired} tasks${primary?.rolloutState ? ` (deployment ${primary.rolloutState})` : ''}`, evidence }));
+      out.push(
+        fail('task-start.service', {
+          resource: s.serviceArn,
+          service,
+          message: `the latest deployment of ${svc.name} failed: ${primary.rolloutStateReason ?? 'no reason given'}`,
+          evidence,
+          see: ['task-start.stopped-tasks'],
+          fix: { commands: [`berth rollback --env ${env.name} --service ${svc.name}`] },
+        }),
+      );
+    else if (desired === 0)
+      out.push(
+        warn('task-start.service', {
+          resource: s.serviceArn,
+          service,
+          message: `${svc.name} is scaled to zero tasks`,
+          evidence,
+          fix: {
+            commands: [`aws ecs update-service --cluster ${n.cluster} --service ${svc.name} --desired-count ${svc.desiredCount || 1}`],
+          },
+        }),
+      );
+    else if (running === 0)
+      out.push(
+        fail('task-start.service', {
+          resource: s.serviceArn,
+          service,
+          message: `${svc.name} runs 0 of ${desired} tasks`,
+          evidence,
+          see: ['task-start.stopped-tasks'],
+        }),
+      );
+    else if (running < desired)
+      out.push(
+        warn('task-start.service', {
+          resource: s.serviceArn,
+          service,
+          message: `${svc.name} runs ${running} of ${desired} tasks`,
+          evidence,
+          see: ['task-start.stopped-tasks'],
+        }),
+      );
+    else
+      out.push(
+        pass('task-start.service', {
+          resource: s.serviceArn,
+          service,
+          message: `${svc.name} runs ${running}/${desired} tasks${primary?.rolloutState ? ` (deployment ${primary.rolloutState})` : ''}`,
+          evidence,
+        }),
+      );
   }
   return { out, steady };
 }
@@ -107,7 +174,16 @@ function stoppedTasks(sf: TaskStartService, svc: ServiceConfig, env: Environment
   const groups = groupStops(sf.stoppedTasks, sf.logLines);
   const failures = groups.filter((g) => g.kind !== 'benign');
   if (!failures.length)
-    out.push(pass('task-start.stopped-tasks', { resource: svc.name, service, message: sf.stoppedTasks.length ? `none of ${plural(sf.stoppedTasks.length, 'recently stopped task')} failed` : 'no recently stopped tasks', evidence: { stopped: sf.stoppedTasks.length, benign: groups.filter((g) => g.kind === 'benign').reduce((a, g) => a + g.count, 0) } }));
+    out.push(
+      pass('task-start.stopped-tasks', {
+        resource: svc.name,
+        service,
+        message: sf.stoppedTasks.length
+          ? `none of ${plural(sf.stoppedTasks.length, 'recently stopped task')} failed`
+          : 'no recently stopped tasks',
+        evidence: { stopped: sf.stoppedTasks.length, benign: groups.filter((g) => g.kind === 'benign').reduce((a, g) => a + g.count, 0) },
+      }),
+    );
   for (const g of failures) {
     const text = stopRemedy(g, svc, env, sf);
     const evidence = {
@@ -123,7 +199,16 @@ function stoppedTasks(sf: TaskStartService, svc: ServiceConfig, env: Environment
       logLines: g.logLines,
     };
     const mk = steady ? warn : fail;
-    out.push(mk('task-start.stopped-tasks', { resource: g.taskIds[0], service, message: `${plural(g.count, 'task')} stopped: ${text.why}${steady ? ' (the service is steady now)' : ''}`, evidence, fix: text.fix, see: text.see }));
+    out.push(
+      mk('task-start.stopped-tasks', {
+        resource: g.taskIds[0],
+        service,
+        message: `${plural(g.count, 'task')} stopped: ${text.why}${steady ? ' (the service is steady now)' : ''}`,
+        evidence,
+        fix: text.fix,
+        see: text.see,
+      }),
+    );
   }
   return out;
 }
@@ -133,7 +218,14 @@ function imageInEcr(k: K): Finding[] {
   const { service, td, img, imageUri } = k;
   const out: Finding[] = [];
   if (!img || !img.ref.ecr)
-    out.push(warn('task-start.image', { resource: imageUri, service, message: `${imageUri} is not an ECR image: berth cannot check it exists`, evidence: { image: imageUri } }));
+    out.push(
+      warn('task-start.image', {
+        resource: imageUri,
+        service,
+        message: `${imageUri} is not an ECR image: berth cannot check it exists`,
+        evidence: { image: imageUri },
+      }),
+    );
   else if (!img.found)
     out.push(
       fail('task-start.image', {
@@ -144,7 +236,15 @@ function imageInEcr(k: K): Finding[] {
         fix: pushFix(imageUri, img.ref.registryId, img.ref.region, td.runtimePlatform?.cpuArchitecture ?? 'X86_64'),
       }),
     );
-  else out.push(pass('task-start.image', { resource: imageUri, service, message: `${imageUri} exists in ECR`, evidence: { image: imageUri, manifest: img.manifest?.mediaType ?? null } }));
+  else
+    out.push(
+      pass('task-start.image', {
+        resource: imageUri,
+        service,
+        message: `${imageUri} exists in ECR`,
+        evidence: { image: imageUri, manifest: img.manifest?.mediaType ?? null },
+      }),
+    );
   return out;
 }
 
@@ -157,11 +257,31 @@ function architecture(k: K): Finding[] {
   if (img?.found) {
     const m = img.manifest;
     const archs: string[] =
-      m?.kind === 'index' ? (m.platforms ?? []).filter((p) => p.os === 'linux').map((p) => p.architecture + (p.variant ? `/${p.variant}` : '')) : m?.architecture ? [m.architecture] : img.configArchitecture ? [img.configArchitecture] : [];
-    const evidence = { image: imageUri, imageArchitectures: archs, taskDefinition: tdArn, runtimePlatform: explicit ? taskArch : `unset (Fargate default ${taskArch})`, configured: svc.cpuArchitecture };
+      m?.kind === 'index'
+        ? (m.platforms ?? []).filter((p) => p.os === 'linux').map((p) => p.architecture + (p.variant ? `/${p.variant}` : ''))
+        : m?.architecture
+          ? [m.architecture]
+          : img.configArchitecture
+            ? [img.configArchitecture]
+            : [];
+    const evidence = {
+      image: imageUri,
+      imageArchitectures: archs,
+      taskDefinition: tdArn,
+      runtimePlatform: explicit ? taskArch : `unset (Fargate default ${taskArch})`,
+      configured: svc.cpuArchitecture,
+    };
     const i = env.services.indexOf(svc);
     if (!archs.length)
-      out.push(warn('task-start.architecture', { resource: imageUri, service, message: `cannot tell which CPU ${imageUri} was built for${img.configError ? ` (${img.configError})` : ''}`, evidence, fix: { note: `Check with: docker buildx imagetools inspect ${imageUri}` } }));
+      out.push(
+        warn('task-start.architecture', {
+          resource: imageUri,
+          service,
+          message: `cannot tell which CPU ${imageUri} was built for${img.configError ? ` (${img.configError})` : ''}`,
+          evidence,
+          fix: { note: `Check with: docker buildx imagetools inspect ${imageUri}` },
+        }),
+      );
     else if (!archs.some((a) => ecsArch(a.split('/')[0]!) === taskArch)) {
       const other = archs.map((a) => ecsArch(a.split('/')[0]!)).find(Boolean);
       out.push(
@@ -172,15 +292,41 @@ function architecture(k: K): Finding[] {
           evidence,
           fix: {
             ...pushFix(imageUri, img.ref.registryId, img.ref.region, taskArch),
-            ...(other ? { config: `or run it on ${other}: services[${i}].cpuArchitecture = "${other}", then berth apply --env ${env.name}` } : {}),
+            ...(other
+              ? { config: `or run it on ${other}: services[${i}].cpuArchitecture = "${other}", then berth apply --env ${env.name}` }
+              : {}),
           },
         }),
       );
     } else if (!explicit)
-      out.push(warn('task-start.architecture', { resource: tdArn, service, message: `${tdArn} does not state runtimePlatform.cpuArchitecture (Fargate assumes X86_64)`, evidence, fix: { commands: [`berth apply --env ${env.name}`] } }));
+      out.push(
+        warn('task-start.architecture', {
+          resource: tdArn,
+          service,
+          message: `${tdArn} does not state runtimePlatform.cpuArchitecture (Fargate assumes X86_64)`,
+          evidence,
+          fix: { commands: [`berth apply --env ${env.name}`] },
+        }),
+      );
     else if (svc.cpuArchitecture !== taskArch)
-      out.push(warn('task-start.architecture', { resource: tdArn, service, message: `${tdArn} runs on ${taskArch}, the config says ${svc.cpuArchitecture} (drift)`, evidence, fix: { commands: [`berth apply --env ${env.name}`] } }));
-    else out.push(pass('task-start.architecture', { resource: imageUri, service, message: `image ${archs.join(', ')} matches the task's ${taskArch}`, evidence }));
+      out.push(
+        warn('task-start.architecture', {
+          resource: tdArn,
+          service,
+          message: `${tdArn} runs on ${taskArch}, the config says ${svc.cpuArchitecture} (drift)`,
+          evidence,
+          fix: { commands: [`berth apply --env ${env.name}`] },
+        }),
+      );
+    else
+      out.push(
+        pass('task-start.architecture', {
+          resource: imageUri,
+          service,
+          message: `image ${archs.join(', ')} matches the task's ${taskArch}`,
+          evidence,
+        }),
+      );
   }
   return out;
 }
@@ -193,7 +339,9 @@ function wiring(k: K): Finding[] {
   const refs = secretRefs(td);
   const secretNames = refs.map((r) => r.name);
   const missing = Object.keys(svc.secrets).filter((k) => !secretNames.includes(k));
-  const plainSecrets = (c?.environment ?? []).filter((e) => looksSecret(e.name ?? '') || /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^@\s/]+@/i.test(e.value ?? '')).map((e) => e.name ?? '?');
+  const plainSecrets = (c?.environment ?? [])
+    .filter((e) => looksSecret(e.name ?? '') || /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^@\s/]+@/i.test(e.value ?? ''))
+    .map((e) => e.name ?? '?');
   const tdEv = { taskDefinition: tdArn, container: c?.name ?? null, environment: envNames, secrets: secretNames };
   if (plainSecrets.length)
     out.push(
@@ -202,12 +350,30 @@ function wiring(k: K): Finding[] {
         service,
         message: `${tdArn} passes ${plainSecrets.join(', ')} as plain environment variables: secrets belong in Secrets Manager`,
         evidence: { ...tdEv, plainSecrets },
-        fix: { config: `move ${plainSecrets.join(', ')} from services[${env.services.indexOf(svc)}].environment to services[${env.services.indexOf(svc)}].secrets ("<secret name>:<json key>"), then berth apply --env ${env.name}` },
+        fix: {
+          config: `move ${plainSecrets.join(', ')} from services[${env.services.indexOf(svc)}].environment to services[${env.services.indexOf(svc)}].secrets ("<secret name>:<json key>"), then berth apply --env ${env.name}`,
+        },
       }),
     );
   else if (missing.length)
-    out.push(fail('task-start.task-definition', { resource: tdArn, service, message: `${tdArn} lacks the configured secret(s) ${missing.join(', ')}`, evidence: { ...tdEv, missing }, fix: { commands: [`berth apply --env ${env.name}`] } }));
-  else out.push(pass('task-start.task-definition', { resource: tdArn, service, message: `${plural(secretNames.length, 'secret')} wired from Secrets Manager, no secret in plain environment`, evidence: tdEv }));
+    out.push(
+      fail('task-start.task-definition', {
+        resource: tdArn,
+        service,
+        message: `${tdArn} lacks the configured secret(s) ${missing.join(', ')}`,
+        evidence: { ...tdEv, missing },
+        fix: { commands: [`berth apply --env ${env.name}`] },
+      }),
+    );
+  else
+    out.push(
+      pass('task-start.task-definition', {
+        resource: tdArn,
+        service,
+        message: `${plural(secretNames.length, 'secret')} wired from Secrets Manager, no secret in plain environment`,
+        evidence: tdEv,
+      }),
+    );
   return out;
 }
 
@@ -220,15 +386,41 @@ function secretsExist(k: K): Finding[] {
   for (const r of refs) {
     const ref = parseValueFrom(r.valueFrom);
     if (ref.kind === 'ssm') {
-      bad.push(warn('task-start.secrets', { resource: r.valueFrom, service, message: `${r.name} comes from SSM parameter ${r.valueFrom}: not checked`, evidence: { variable: r.name, parameter: r.valueFrom } }));
+      bad.push(
+        warn('task-start.secrets', {
+          resource: r.valueFrom,
+          service,
+          message: `${r.name} comes from SSM parameter ${r.valueFrom}: not checked`,
+          evidence: { variable: r.name, parameter: r.valueFrom },
+        }),
+      );
       continue;
     }
     const sec = sf.secrets.find((x) => x.ref === ref.secretId);
     const v = judgeSecretKey(sec, ref.secretId, ref.jsonKey);
-    if (v) bad.push((v.unknown ? warn : fail)('task-start.secrets', { resource: sec?.arn ?? ref.secretId, service, message: `${r.name}: ${v.message}`, evidence: { variable: r.name, secretName: sec?.name ?? ref.secretId, jsonKey: ref.jsonKey ?? null, keys: sec?.keys ?? [] }, fix: v.fix }));
+    if (v)
+      bad.push(
+        (v.unknown ? warn : fail)('task-start.secrets', {
+          resource: sec?.arn ?? ref.secretId,
+          service,
+          message: `${r.name}: ${v.message}`,
+          evidence: { variable: r.name, secretName: sec?.name ?? ref.secretId, jsonKey: ref.jsonKey ?? null, keys: sec?.keys ?? [] },
+          fix: v.fix,
+        }),
+      );
   }
   out.push(...bad);
-  if (!bad.length) out.push(pass('task-start.secrets', { resource: tdArn, service, message: refs.length ? `all ${plural(refs.length, 'secret reference')} resolve to an existing secret and key` : 'the task definition names no secrets', evidence: { references: refs.map((r) => `${r.name} <- ${secretLabel(r.valueFrom, sf.secrets)}`) } }));
+  if (!bad.length)
+    out.push(
+      pass('task-start.secrets', {
+        resource: tdArn,
+        service,
+        message: refs.length
+          ? `all ${plural(refs.length, 'secret reference')} resolve to an existing secret and key`
+          : 'the task definition names no secrets',
+        evidence: { references: refs.map((r) => `${r.name} <- ${secretLabel(r.valueFrom, sf.secrets)}`) },
+      }),
+    );
   return out;
 }
 
@@ -239,7 +431,15 @@ function logGroup(k: K): Finding[] {
   const lc = c?.logConfiguration;
   const group = lc?.options?.['awslogs-group'];
   if (lc?.logDriver !== 'awslogs' || !group)
-    out.push(warn('task-start.log-group', { resource: tdArn, service, message: `the ${c?.name ?? '?'} container does not log to CloudWatch (driver ${lc?.logDriver ?? 'none'}): a failing start leaves no trace`, evidence: { driver: lc?.logDriver ?? null }, fix: { commands: [`berth apply --env ${env.name}`] } }));
+    out.push(
+      warn('task-start.log-group', {
+        resource: tdArn,
+        service,
+        message: `the ${c?.name ?? '?'} container does not log to CloudWatch (driver ${lc?.logDriver ?? 'none'}): a failing start leaves no trace`,
+        evidence: { driver: lc?.logDriver ?? null },
+        fix: { commands: [`berth apply --env ${env.name}`] },
+      }),
+    );
   else if (!sf.logGroup?.exists)
     out.push(
       fail('task-start.log-group', {
@@ -247,10 +447,24 @@ function logGroup(k: K): Finding[] {
         service,
         message: `log group ${group} does not exist: tasks fail to start (ResourceInitializationError) unless awslogs-create-group is set`,
         evidence: { logGroup: group },
-        fix: { commands: [`aws logs create-log-group --log-group-name ${shq(group)}`, `aws logs put-retention-policy --log-group-name ${shq(group)} --retention-in-days ${svc.logRetentionDays}`] },
+        fix: {
+          commands: [
+            `aws logs create-log-group --log-group-name ${shq(group)}`,
+            `aws logs put-retention-policy --log-group-name ${shq(group)} --retention-in-days ${svc.logRetentionDays}`,
+          ],
+        },
       }),
     );
-  else if (group !== sn.logGroup) out.push(warn('task-start.log-group', { resource: group, service, message: `logs go to ${group}, berth expects ${sn.logGroup} (berth logs reads that one)`, evidence: { logGroup: group, expected: sn.logGroup }, fix: { commands: [`berth apply --env ${env.name}`] } }));
+  else if (group !== sn.logGroup)
+    out.push(
+      warn('task-start.log-group', {
+        resource: group,
+        service,
+        message: `logs go to ${group}, berth expects ${sn.logGroup} (berth logs reads that one)`,
+        evidence: { logGroup: group, expected: sn.logGroup },
+        fix: { commands: [`berth apply --env ${env.name}`] },
+      }),
+    );
   else out.push(pass('task-start.log-group', { resource: group, service, message: `logs go to ${group}`, evidence: { logGroup: group } }));
   return out;
 }
@@ -267,25 +481,53 @@ function secretLabel(valueFrom: string, secrets: SecretShape[]): string {
 }
 
 /** Is this secret present with this key? (undefined: yes) Shared with the database and redis groups. */
-export function judgeSecretKey(sec: SecretShape | undefined, id: string, jsonKey: string | undefined): { message: string; fix: Fix; unknown?: boolean } | undefined {
+export function judgeSecretKey(
+  sec: SecretShape | undefined,
+  id: string,
+  jsonKey: string | undefined,
+): { message: string; fix: Fix; unknown?: boolean } | undefined {
   if (!sec || !sec.found)
     return {
       message: `secret ${id} does not exist${sec?.error ? ` (${sec.error})` : ''}`,
-      fix: { commands: [`aws secretsmanager create-secret --name <name> --secret-string file://secret.json`], note: 'Create it (a JSON object with the keys the task reads), or fix the reference in the environment file.' },
+      fix: {
+        commands: [`aws secretsmanager create-secret --name <name> --secret-string file://secret.json`],
+        note: 'Create it (a JSON object with the keys the task reads), or fix the reference in the environment file.',
+      },
     };
   if (sec.noValue)
     return {
       message: `secret ${sec.name} exists but holds no value yet`,
-      fix: { commands: [`aws secretsmanager put-secret-value --secret-id ${shq(sec.name ?? id)} --secret-string file://secret.json`], note: jsonKey ? `secret.json: a JSON object with the key "${jsonKey}".` : undefined },
+      fix: {
+        commands: [`aws secretsmanager put-secret-value --secret-id ${shq(sec.name ?? id)} --secret-string file://secret.json`],
+        note: jsonKey ? `secret.json: a JSON object with the key "${jsonKey}".` : undefined,
+      },
     };
   if (sec.valueError && jsonKey)
-    return { unknown: true, message: `cannot read secret ${sec.name} to look for key "${jsonKey}" (${sec.valueError})`, fix: { note: 'Run the doctor with credentials that may call secretsmanager:GetSecretValue on it.' } };
-  if (sec.deleted) return { message: `secret ${sec.name} is scheduled for deletion`, fix: { commands: [`aws secretsmanager restore-secret --secret-id ${shq(sec.name ?? id)}`] } };
-  if (jsonKey && !sec.json) return { message: `secret ${sec.name} is not a JSON object, so it has no key "${jsonKey}"`, fix: { commands: [`aws secretsmanager put-secret-value --secret-id ${shq(sec.name ?? id)} --secret-string file://secret.json`], note: `Store a JSON object with the key "${jsonKey}".` } };
+    return {
+      unknown: true,
+      message: `cannot read secret ${sec.name} to look for key "${jsonKey}" (${sec.valueError})`,
+      fix: { note: 'Run the doctor with credentials that may call secretsmanager:GetSecretValue on it.' },
+    };
+  if (sec.deleted)
+    return {
+      message: `secret ${sec.name} is scheduled for deletion`,
+      fix: { commands: [`aws secretsmanager restore-secret --secret-id ${shq(sec.name ?? id)}`] },
+    };
+  if (jsonKey && !sec.json)
+    return {
+      message: `secret ${sec.name} is not a JSON object, so it has no key "${jsonKey}"`,
+      fix: {
+        commands: [`aws secretsmanager put-secret-value --secret-id ${shq(sec.name ?? id)} --secret-string file://secret.json`],
+        note: `Store a JSON object with the key "${jsonKey}".`,
+      },
+    };
   if (jsonKey && !sec.keys.includes(jsonKey))
     return {
       message: `secret ${sec.name} has no key "${jsonKey}" (it has: ${sec.keys.join(', ') || 'none'}); the task fails with ResourceInitializationError`,
-      fix: { commands: [`aws secretsmanager put-secret-value --secret-id ${shq(sec.name ?? id)} --secret-string file://secret.json`], note: `secret.json: the current JSON plus the key "${jsonKey}" (keep the other keys).` },
+      fix: {
+        commands: [`aws secretsmanager put-secret-value --secret-id ${shq(sec.name ?? id)} --secret-string file://secret.json`],
+        note: `secret.json: the current JSON plus the key "${jsonKey}" (keep the other keys).`,
+      },
     };
   return undefined;
 }
@@ -301,28 +543,57 @@ function pushFix(uri: string, registry: string | undefined, region: string | und
 }
 
 /** What to do about a group of alike stops, and which checks show more: the doctor's remedy per family of causes. */
-function stopRemedy(g: StopGroup, svc: ServiceConfig, env: EnvironmentConfig, sf: TaskStartService): { why: string; fix: Fix; see: string[] } {
+function stopRemedy(
+  g: StopGroup,
+  svc: ServiceConfig,
+  env: EnvironmentConfig,
+  sf: TaskStartService,
+): { why: string; fix: Fix; see: string[] } {
   const logs = `berth logs --env ${env.name} --service ${svc.name} --since 1h`;
   const i = env.services.indexOf(svc);
   const cpu = (sf.taskDefinition?.runtimePlatform?.cpuArchitecture as string | undefined) ?? 'X86_64';
-  const group = sf.taskDefinition?.containerDefinitions?.[0]?.logConfiguration?.options?.['awslogs-group'] ?? serviceNames(env, svc).logGroup;
+  const group =
+    sf.taskDefinition?.containerDefinitions?.[0]?.logConfiguration?.options?.['awslogs-group'] ?? serviceNames(env, svc).logGroup;
   const R: Record<StopFamily, () => { fix: Fix; see: string[] }> = {
     'image-pull': () => ({
-      fix: { note: 'Check the image exists, the execution role may pull it, and the private subnets reach ECR through the NAT gateway on 443.' },
+      fix: {
+        note: 'Check the image exists, the execution role may pull it, and the private subnets reach ECR through the NAT gateway on 443.',
+      },
       see: ['task-start.image', 'iam.ecr-pull', 'network.private-route', 'security-groups.app-egress-https'],
     }),
     secrets: () => ({
-      fix: { note: 'Check every referenced secret and key exists, the execution role may read them, and the private subnets reach Secrets Manager on 443.' },
+      fix: {
+        note: 'Check every referenced secret and key exists, the execution role may read them, and the private subnets reach Secrets Manager on 443.',
+      },
       see: ['task-start.secrets', 'iam.secret-read', 'network.private-route', 'security-groups.app-egress-https'],
     }),
-    'log-config': () => ({ fix: { commands: [`aws logs create-log-group --log-group-name ${shq(group)}`] }, see: ['task-start.log-group'] }),
+    'log-config': () => ({
+      fix: { commands: [`aws logs create-log-group --log-group-name ${shq(group)}`] },
+      see: ['task-start.log-group'],
+    }),
     eni: () => ({
-      fix: { commands: [`aws ec2 describe-subnets --subnet-ids ${(sf.service?.networkConfiguration?.awsvpcConfiguration?.subnets ?? ['<subnet-id>']).join(' ')} --query 'Subnets[].[SubnetId,AvailableIpAddressCount]'`] },
+      fix: {
+        commands: [
+          `aws ec2 describe-subnets --subnet-ids ${(sf.service?.networkConfiguration?.awsvpcConfiguration?.subnets ?? ['<subnet-id>']).join(' ')} --query 'Subnets[].[SubnetId,AvailableIpAddressCount]'`,
+        ],
+      },
       see: ['network.subnets'],
     }),
-    'out-of-memory': () => ({ fix: { config: `raise services[${i}].memory (a valid Fargate size for cpu ${svc.cpu}), then berth apply --env ${env.name}`, commands: [logs] }, see: [] }),
-    'exec-format': () => ({ fix: { commands: [`docker buildx build --platform linux/${ociArch(cpu)} -t ${sf.image?.ref.uri ?? '<image>'} --push .`] }, see: ['task-start.architecture'] }),
-    'elb-health': () => ({ fix: { commands: [logs] }, see: ['health.path', 'health.port', 'health.targets', 'security-groups.alb-to-app'] }),
+    'out-of-memory': () => ({
+      fix: {
+        config: `raise services[${i}].memory (a valid Fargate size for cpu ${svc.cpu}), then berth apply --env ${env.name}`,
+        commands: [logs],
+      },
+      see: [],
+    }),
+    'exec-format': () => ({
+      fix: { commands: [`docker buildx build --platform linux/${ociArch(cpu)} -t ${sf.image?.ref.uri ?? '<image>'} --push .`] },
+      see: ['task-start.architecture'],
+    }),
+    'elb-health': () => ({
+      fix: { commands: [logs] },
+      see: ['health.path', 'health.port', 'health.targets', 'security-groups.alb-to-app'],
+    }),
     'container-health': () => ({ fix: { commands: [logs] }, see: ['health.path'] }),
     'app-exit': () => ({ fix: { commands: [logs] }, see: ['task-start.secrets', 'task-start.architecture'] }),
     capacity: () => ({ fix: { note: 'Usually transient; ECS retries. Persistent: try other AZs (subnets) or another size.' }, see: [] }),

@@ -3,7 +3,16 @@
  * groups need are fetched once, and the groups fetch in parallel).
  */
 import { serviceNames } from '../../config/names.js';
-import type { CertificateFacts, DatabaseFacts, HealthFacts, IamFacts, NetworkFacts, RedisFacts, SecurityGroupFacts, TaskStartFacts } from '../facts.js';
+import type {
+  CertificateFacts,
+  DatabaseFacts,
+  HealthFacts,
+  IamFacts,
+  NetworkFacts,
+  RedisFacts,
+  SecurityGroupFacts,
+  TaskStartFacts,
+} from '../facts.js';
 import { mainContainer, secretRefs } from '../lib/ecs.js';
 import { parseValueFrom, roleName } from '../lib/refs.js';
 import type { Source } from './source.js';
@@ -13,7 +22,14 @@ export const gatherNetwork = (src: Source): Promise<NetworkFacts> => src.network
 export const gatherSecurityGroups = (src: Source): Promise<SecurityGroupFacts> => src.sgFacts();
 
 async function tdSecrets(src: Source, td: Parameters<typeof secretRefs>[0]) {
-  const ids = [...new Set(secretRefs(td).map((r) => parseValueFrom(r.valueFrom)).filter((r) => r.kind === 'secretsmanager').map((r) => r.secretId))];
+  const ids = [
+    ...new Set(
+      secretRefs(td)
+        .map((r) => parseValueFrom(r.valueFrom))
+        .filter((r) => r.kind === 'secretsmanager')
+        .map((r) => r.secretId),
+    ),
+  ];
   return Promise.all(ids.map((id) => src.secret(id)));
 }
 
@@ -65,9 +81,17 @@ export async function gatherRedis(src: Source): Promise<RedisFacts> {
 }
 
 export async function gatherCertificate(src: Source): Promise<CertificateFacts> {
-  const [certificates, listeners, zone, loadBalancer] = await Promise.all([src.certificates(), src.listeners(), src.zone(), src.loadBalancer()]);
+  const [certificates, listeners, zone, loadBalancer] = await Promise.all([
+    src.certificates(),
+    src.listeners(),
+    src.zone(),
+    src.loadBalancer(),
+  ]);
   const delegation = await src.delegation(zone);
-  const listenerCertificateArns = listeners.filter((l) => l.Port === 443).flatMap((l) => (l.Certificates ?? []).map((c) => c.CertificateArn ?? '')).filter(Boolean);
+  const listenerCertificateArns = listeners
+    .filter((l) => l.Port === 443)
+    .flatMap((l) => (l.Certificates ?? []).map((c) => c.CertificateArn ?? ''))
+    .filter(Boolean);
   return { certificates, listenerCertificateArns, zone, delegation, loadBalancer };
 }
 
@@ -78,7 +102,11 @@ export async function gatherIam(src: Source): Promise<IamFacts> {
       const td = sf.taskDefinition;
       const exec = roleName(td?.executionRoleArn);
       const task = roleName(td?.taskRoleArn);
-      const [executionRole, taskRole, secrets] = await Promise.all([exec ? src.role(exec) : Promise.resolve(undefined), task ? src.role(task) : Promise.resolve(undefined), tdSecrets(src, td)]);
+      const [executionRole, taskRole, secrets] = await Promise.all([
+        exec ? src.role(exec) : Promise.resolve(undefined),
+        task ? src.role(task) : Promise.resolve(undefined),
+        tdSecrets(src, td),
+      ]);
       return { ...sf, executionRole, taskRole, secrets };
     }),
   );

@@ -14,7 +14,16 @@ import type { AwsContext } from '../../aws/context.js';
 import { names, publicHealthPath, serviceNames } from '../../config/names.js';
 import type { EnvironmentConfig, ServiceConfig } from '../../config/types.js';
 import { redact, registerSecret } from '../../output/redact.js';
-import type { HostedZoneFacts, ImageFacts, NetworkFacts, ProbeResult, RoleFacts, SecretShape, SecurityGroupFacts, ServiceFacts } from '../facts.js';
+import type {
+  HostedZoneFacts,
+  ImageFacts,
+  NetworkFacts,
+  ProbeResult,
+  RoleFacts,
+  SecretShape,
+  SecurityGroupFacts,
+  ServiceFacts,
+} from '../facts.js';
 import { taskId, tdFamily } from '../../ecs/ids.js';
 import { logStreamName } from '../../ecs/logs.js';
 import { classifyStop } from '../../ecs/stops.js';
@@ -35,11 +44,16 @@ export interface GatherOptions {
   probeTimeoutMs?: number;
 }
 
-const NOT_FOUND = /NotFound|NoSuchEntity|ResourceNotFound|DBClusterNotFoundFault|ReplicationGroupNotFound|CacheClusterNotFound|CacheSubnetGroupNotFound|DBSubnetGroupNotFound|RepositoryNotFound|ImageNotFound|InvalidVpcID|NoSuchHostedZone/;
+const NOT_FOUND =
+  /NotFound|NoSuchEntity|ResourceNotFound|DBClusterNotFoundFault|ReplicationGroupNotFound|CacheClusterNotFound|CacheSubnetGroupNotFound|DBSubnetGroupNotFound|RepositoryNotFound|ImageNotFound|InvalidVpcID|NoSuchHostedZone/;
 
 export function isNotFound(e: unknown): boolean {
   const err = e as { name?: string; Code?: string; message?: string };
-  return NOT_FOUND.test(err?.name ?? '') || NOT_FOUND.test(err?.Code ?? '') || /does not exist|not found|Unable to describe task definition/i.test(err?.message ?? '');
+  return (
+    NOT_FOUND.test(err?.name ?? '') ||
+    NOT_FOUND.test(err?.Code ?? '') ||
+    /does not exist|not found|Unable to describe task definition/i.test(err?.message ?? '')
+  );
 }
 
 async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
@@ -84,7 +98,14 @@ export class Source {
       const c = await clients.ec2(this.o.ctx);
       const byName = await c.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: [this.n.vpc] }] }));
       if (byName.Vpcs?.length) return byName.Vpcs[0];
-      const byTags = await c.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:app', Values: [this.env.app] }, { Name: 'tag:environment', Values: [this.env.name] }] }));
+      const byTags = await c.send(
+        new DescribeVpcsCommand({
+          Filters: [
+            { Name: 'tag:app', Values: [this.env.app] },
+            { Name: 'tag:environment', Values: [this.env.name] },
+          ],
+        }),
+      );
       return byTags.Vpcs?.[0];
     });
   }
@@ -133,7 +154,11 @@ export class Source {
         this.dbCluster(),
         this.replicationGroup(),
       ]);
-      const [dbSubnetGroup, cacheClusters, cacheSubnetGroup] = await Promise.all([this.dbSubnetGroup(dbCluster), this.cacheClusters(replicationGroup), this.cacheSubnetGroup()]);
+      const [dbSubnetGroup, cacheClusters, cacheSubnetGroup] = await Promise.all([
+        this.dbSubnetGroup(dbCluster),
+        this.cacheClusters(replicationGroup),
+        this.cacheSubnetGroup(),
+      ]);
       return { network, groups, loadBalancer, services, dbCluster, dbSubnetGroup, replicationGroup, cacheClusters, cacheSubnetGroup };
     });
   }
@@ -153,7 +178,10 @@ export class Source {
       if (!lb?.LoadBalancerArn) return [];
       const { DescribeListenersCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
       const c = await clients.elbv2(this.o.ctx);
-      return (await orUndefined(c.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn })).then((r) => r.Listeners ?? []))) ?? [];
+      return (
+        (await orUndefined(c.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn })).then((r) => r.Listeners ?? []))) ??
+        []
+      );
     });
   }
 
@@ -169,7 +197,9 @@ export class Source {
     return this.once(`tg:${svc.name}`, async () => {
       const { DescribeTargetGroupsCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
       const c = await clients.elbv2(this.o.ctx);
-      return orUndefined(c.send(new DescribeTargetGroupsCommand({ Names: [serviceNames(this.env, svc).targetGroup] })).then((r) => r.TargetGroups?.[0]));
+      return orUndefined(
+        c.send(new DescribeTargetGroupsCommand({ Names: [serviceNames(this.env, svc).targetGroup] })).then((r) => r.TargetGroups?.[0]),
+      );
     });
   }
 
@@ -177,7 +207,11 @@ export class Source {
     return this.once(`th:${arn}`, async () => {
       const { DescribeTargetHealthCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
       const c = await clients.elbv2(this.o.ctx);
-      return (await orUndefined(c.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn })).then((r) => r.TargetHealthDescriptions ?? []))) ?? [];
+      return (
+        (await orUndefined(
+          c.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn })).then((r) => r.TargetHealthDescriptions ?? []),
+        )) ?? []
+      );
     });
   }
 
@@ -186,7 +220,9 @@ export class Source {
     return this.once(`svc:${svc.name}`, async () => {
       const { DescribeServicesCommand } = await import('@aws-sdk/client-ecs');
       const c = await clients.ecs(this.o.ctx);
-      const r = await orUndefined(c.send(new DescribeServicesCommand({ cluster: this.n.cluster, services: [serviceNames(this.env, svc).service] })));
+      const r = await orUndefined(
+        c.send(new DescribeServicesCommand({ cluster: this.n.cluster, services: [serviceNames(this.env, svc).service] })),
+      );
       return r?.services?.find((s) => s.serviceName === svc.name);
     });
   }
@@ -213,7 +249,9 @@ export class Source {
     return this.once(`stopped:${svc.name}`, async () => {
       const { ListTasksCommand, DescribeTasksCommand } = await import('@aws-sdk/client-ecs');
       const c = await clients.ecs(this.o.ctx);
-      const list = await orUndefined(c.send(new ListTasksCommand({ cluster: this.n.cluster, serviceName: svc.name, desiredStatus: 'STOPPED', maxResults: 100 })));
+      const list = await orUndefined(
+        c.send(new ListTasksCommand({ cluster: this.n.cluster, serviceName: svc.name, desiredStatus: 'STOPPED', maxResults: 100 })),
+      );
       const arns = list?.taskArns ?? [];
       if (!arns.length) return [];
       const tasks: Task[] = [];
@@ -235,7 +273,18 @@ export class Source {
     const c0 = mainContainer(td, serviceNames(this.env, svc).container);
     const opts = c0?.logConfiguration?.options;
     if (c0?.logConfiguration?.logDriver !== 'awslogs' || !opts?.['awslogs-group']) return {};
-    const failed = tasks.filter((t) => classifyStop({ stopCode: t.stopCode, stoppedReason: t.stoppedReason, containerReasons: (t.containers ?? []).map((c) => c.reason ?? ''), exitCodes: [], logLines: [] }) !== 'benign').slice(0, 3);
+    const failed = tasks
+      .filter(
+        (t) =>
+          classifyStop({
+            stopCode: t.stopCode,
+            stoppedReason: t.stoppedReason,
+            containerReasons: (t.containers ?? []).map((c) => c.reason ?? ''),
+            exitCodes: [],
+            logLines: [],
+          }) !== 'benign',
+      )
+      .slice(0, 3);
     if (!failed.length) return {};
     const { GetLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
     const c = await clients.logs(this.o.ctx);
@@ -245,8 +294,12 @@ export class Source {
         const id = taskId(t.taskArn);
         const stream = logStreamName(opts['awslogs-stream-prefix'] ?? 'ecs', c0.name ?? '', id);
         try {
-          const r = await c.send(new GetLogEventsCommand({ logGroupName: opts['awslogs-group'], logStreamName: stream, limit: 50, startFromHead: false }));
-          const lines = (r.events ?? []).map((e) => (e.message ?? '').trim()).filter((m) => /error|exception|traceback|fatal|exec format|killed|denied|refused|timed? ?out|panic/i.test(m));
+          const r = await c.send(
+            new GetLogEventsCommand({ logGroupName: opts['awslogs-group'], logStreamName: stream, limit: 50, startFromHead: false }),
+          );
+          const lines = (r.events ?? [])
+            .map((e) => (e.message ?? '').trim())
+            .filter((m) => /error|exception|traceback|fatal|exec format|killed|denied|refused|timed? ?out|panic/i.test(m));
           if (lines.length) out[id] = lines.slice(-5).map((l) => redact(l.slice(0, 200)));
         } catch {
           /* no stream: the task never logged */
@@ -287,13 +340,20 @@ export class Source {
         throw e;
       }
       const img = r.images?.[0];
-      if (!img) return { ref, found: false, error: r.failures?.[0] ? `${r.failures[0].failureCode}: ${r.failures[0].failureReason}` : undefined };
+      if (!img)
+        return { ref, found: false, error: r.failures?.[0] ? `${r.failures[0].failureCode}: ${r.failures[0].failureReason}` : undefined };
       const manifest = readManifest(img.imageManifest, img.imageManifestMediaType);
       const facts: ImageFacts = { ref, found: true, manifest };
       if (manifest.kind === 'manifest' && manifest.configDigest && !manifest.architecture) {
         try {
           const one = await clients.ecrSingleAttempt(this.o.ctx);
-          const u = await one.send(new ecr.GetDownloadUrlForLayerCommand({ registryId: ref.registryId, repositoryName: ref.repository, layerDigest: manifest.configDigest }));
+          const u = await one.send(
+            new ecr.GetDownloadUrlForLayerCommand({
+              registryId: ref.registryId,
+              repositoryName: ref.repository,
+              layerDigest: manifest.configDigest,
+            }),
+          );
           const res = await (this.o.fetch ?? fetch)(u.downloadUrl!, { signal: AbortSignal.timeout(this.o.probeTimeoutMs ?? 5000) });
           const cfg = (await res.json()) as { architecture?: string; os?: string };
           facts.configArchitecture = cfg.architecture;
@@ -369,7 +429,14 @@ export class Source {
           return { source: p.PolicyArn ?? p.PolicyName ?? '?', document: parsePolicy(v.PolicyVersion?.Document) };
         }),
       ]);
-      return { name, found: true, arn: r.Role.Arn, trust: parsePolicy(r.Role.AssumeRolePolicyDocument), policies, permissionsBoundary: r.Role.PermissionsBoundary?.PermissionsBoundaryArn };
+      return {
+        name,
+        found: true,
+        arn: r.Role.Arn,
+        trust: parsePolicy(r.Role.AssumeRolePolicyDocument),
+        policies,
+        permissionsBoundary: r.Role.PermissionsBoundary?.PermissionsBoundaryArn,
+      };
     });
   }
 
@@ -388,7 +455,9 @@ export class Source {
       if (!ids.length) return [];
       const { DescribeDBInstancesCommand } = await import('@aws-sdk/client-rds');
       const c = await clients.rds(this.o.ctx);
-      const rs = await Promise.all(ids.map((id) => orUndefined(c.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })).then((r) => r.DBInstances?.[0]))));
+      const rs = await Promise.all(
+        ids.map((id) => orUndefined(c.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })).then((r) => r.DBInstances?.[0]))),
+      );
       return rs.filter((x): x is DBInstance => Boolean(x));
     });
   }
@@ -407,7 +476,11 @@ export class Source {
     return this.once('rg', async () => {
       const { DescribeReplicationGroupsCommand } = await import('@aws-sdk/client-elasticache');
       const c = await clients.elasticache(this.o.ctx);
-      return orUndefined(c.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: this.n.cacheReplicationGroup })).then((r) => r.ReplicationGroups?.[0]));
+      return orUndefined(
+        c
+          .send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: this.n.cacheReplicationGroup }))
+          .then((r) => r.ReplicationGroups?.[0]),
+      );
     });
   }
 
@@ -417,7 +490,9 @@ export class Source {
       if (!ids.length) return [];
       const { DescribeCacheClustersCommand } = await import('@aws-sdk/client-elasticache');
       const c = await clients.elasticache(this.o.ctx);
-      const rs = await Promise.all(ids.map((id) => orUndefined(c.send(new DescribeCacheClustersCommand({ CacheClusterId: id })).then((r) => r.CacheClusters?.[0]))));
+      const rs = await Promise.all(
+        ids.map((id) => orUndefined(c.send(new DescribeCacheClustersCommand({ CacheClusterId: id })).then((r) => r.CacheClusters?.[0]))),
+      );
       return rs.filter((x): x is CacheCluster => Boolean(x));
     });
   }
@@ -428,7 +503,9 @@ export class Source {
       const { DescribeCacheSubnetGroupsCommand } = await import('@aws-sdk/client-elasticache');
       const c = await clients.elasticache(this.o.ctx);
       const name = clusters[0]?.CacheSubnetGroupName ?? this.n.cacheSubnetGroup;
-      return orUndefined(c.send(new DescribeCacheSubnetGroupsCommand({ CacheSubnetGroupName: name })).then((r) => r.CacheSubnetGroups?.[0]));
+      return orUndefined(
+        c.send(new DescribeCacheSubnetGroupsCommand({ CacheSubnetGroupName: name })).then((r) => r.CacheSubnetGroups?.[0]),
+      );
     });
   }
 
@@ -438,29 +515,39 @@ export class Source {
       const acm = await import('@aws-sdk/client-acm');
       const c = await clients.acm(this.o.ctx);
       const fqdn = this.n.fqdn;
-      const covers = (name: string | undefined) => Boolean(name && (name === fqdn || (name.startsWith('*.') && fqdn.endsWith(name.slice(1)))));
+      const covers = (name: string | undefined) =>
+        Boolean(name && (name === fqdn || (name.startsWith('*.') && fqdn.endsWith(name.slice(1)))));
       const arns: string[] = [];
       let token: string | undefined;
       let pages = 0;
       // A failing ListCertificates (a missing acm:ListCertificates permission) must not hide the
       // listener's own certificates: they are described below anyway.
       do {
-        const r = await c.send(
-          new acm.ListCertificatesCommand({
-            CertificateStatuses: ['PENDING_VALIDATION', 'ISSUED', 'INACTIVE', 'EXPIRED', 'VALIDATION_TIMED_OUT', 'REVOKED', 'FAILED'],
-            Includes: { keyTypes: ['RSA_1024', 'RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1', 'EC_secp521r1'] },
-            NextToken: token,
-          }),
-        ).catch((e: Error) => {
-          if (this.o.ctx.endpoint || e.name === 'AccessDeniedException') return undefined;
-          throw e;
-        });
+        const r = await c
+          .send(
+            new acm.ListCertificatesCommand({
+              CertificateStatuses: ['PENDING_VALIDATION', 'ISSUED', 'INACTIVE', 'EXPIRED', 'VALIDATION_TIMED_OUT', 'REVOKED', 'FAILED'],
+              Includes: { keyTypes: ['RSA_1024', 'RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1', 'EC_secp521r1'] },
+              NextToken: token,
+            }),
+          )
+          .catch((e: Error) => {
+            if (this.o.ctx.endpoint || e.name === 'AccessDeniedException') return undefined;
+            throw e;
+          });
         if (!r) break;
-        for (const s of r.CertificateSummaryList ?? []) if (covers(s.DomainName) || s.SubjectAlternativeNameSummaries?.some(covers)) arns.push(s.CertificateArn!);
+        for (const s of r.CertificateSummaryList ?? [])
+          if (covers(s.DomainName) || s.SubjectAlternativeNameSummaries?.some(covers)) arns.push(s.CertificateArn!);
         token = r.NextToken;
       } while (token && ++pages < 20);
-      for (const l of await this.listeners()) for (const cert of l.Certificates ?? []) if (cert.CertificateArn && !arns.includes(cert.CertificateArn)) arns.push(cert.CertificateArn);
-      const ds = await Promise.all(arns.slice(0, 20).map((a) => orUndefined(c.send(new acm.DescribeCertificateCommand({ CertificateArn: a })).then((r) => r.Certificate))));
+      for (const l of await this.listeners())
+        for (const cert of l.Certificates ?? [])
+          if (cert.CertificateArn && !arns.includes(cert.CertificateArn)) arns.push(cert.CertificateArn);
+      const ds = await Promise.all(
+        arns
+          .slice(0, 20)
+          .map((a) => orUndefined(c.send(new acm.DescribeCertificateCommand({ CertificateArn: a })).then((r) => r.Certificate))),
+      );
       return ds.filter((x): x is CertificateDetail => Boolean(x));
     });
   }
@@ -482,12 +569,22 @@ export class Source {
       let start: { name?: string; type?: string; id?: string } | undefined = {};
       for (let page = 0; start && page < 10; page++) {
         const r: import('@aws-sdk/client-route-53').ListResourceRecordSetsCommandOutput = await c.send(
-          new r53.ListResourceRecordSetsCommand({ HostedZoneId: id, StartRecordName: start.name, StartRecordType: start.type as never, StartRecordIdentifier: start.id }),
+          new r53.ListResourceRecordSetsCommand({
+            HostedZoneId: id,
+            StartRecordName: start.name,
+            StartRecordType: start.type as never,
+            StartRecordIdentifier: start.id,
+          }),
         );
         records.push(...(r.ResourceRecordSets ?? []));
         start = r.IsTruncated ? { name: r.NextRecordName, type: r.NextRecordType, id: r.NextRecordIdentifier } : undefined;
       }
-      return { id: z.HostedZone.Id!.replace('/hostedzone/', ''), name: z.HostedZone.Name ?? domain, nameServers: z.DelegationSet?.NameServers ?? [], records };
+      return {
+        id: z.HostedZone.Id!.replace('/hostedzone/', ''),
+        name: z.HostedZone.Name ?? domain,
+        nameServers: z.DelegationSet?.NameServers ?? [],
+        records,
+      };
     });
   }
 
@@ -519,7 +616,8 @@ export class Source {
       const ctx = this.o.ctx;
       let url: string;
       if (ctx.publicUrlOverride) url = ctx.publicUrlOverride.replace(/\/$/, '') + publicHealthPath(svc);
-      else if (ctx.endpoint) return { skipped: `AWS calls go to an emulator (${ctx.endpoint}) and no local stand-in for the public URL is known` };
+      else if (ctx.endpoint)
+        return { skipped: `AWS calls go to an emulator (${ctx.endpoint}) and no local stand-in for the public URL is known` };
       else url = serviceNames(this.env, svc).healthUrl;
       try {
         const res = await (this.o.fetch ?? fetch)(url, { signal: AbortSignal.timeout(this.o.probeTimeoutMs ?? 5000), redirect: 'follow' });

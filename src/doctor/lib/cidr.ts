@@ -22,7 +22,7 @@ export function cidrContains(outer: string, inner: string): boolean {
   const o = net(outer);
   const i = net(inner);
   if (!o || !i) return false;
-  return o.prefix <= i.prefix && ((i.base & mask(o.prefix)) >>> 0) === o.base;
+  return o.prefix <= i.prefix && (i.base & mask(o.prefix)) >>> 0 === o.base;
 }
 
 export const ANYWHERE = '0.0.0.0/0';

@@ -40,7 +40,15 @@ export interface Decision {
 const list = (v: string | string[] | undefined): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
 
 function glob(pattern: string, value: string, caseInsensitive: boolean): boolean {
-  const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', caseInsensitive ? 'i' : '');
+  const re = new RegExp(
+    '^' +
+      pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.') +
+      '$',
+    caseInsensitive ? 'i' : '',
+  );
   return re.test(value);
 }
 
@@ -66,7 +74,8 @@ export function evaluate(policies: NamedPolicy[], action: string, resource: stri
       if (!matches(st, action, resource)) continue;
       const by = st.Sid ? `${p.source}#${st.Sid}` : p.source;
       if (st.Effect === 'Deny' && !st.Condition) return { allowed: false, by, explicitDeny: true };
-      if (st.Effect === 'Allow' && (!allow || (allow.conditional && !st.Condition))) allow = { allowed: true, by, conditional: Boolean(st.Condition) };
+      if (st.Effect === 'Allow' && (!allow || (allow.conditional && !st.Condition)))
+        allow = { allowed: true, by, conditional: Boolean(st.Condition) };
     }
   }
   return allow ?? { allowed: false };
@@ -114,7 +123,8 @@ export function overBroad(policies: NamedPolicy[]): string[] {
       if (st.Effect !== 'Allow' || st.Condition) continue;
       const acts = list(st.Action) ?? [];
       const res = list(st.Resource) ?? [];
-      if (res.includes('*') && acts.some((a) => a === '*' || /^[a-z0-9-]+:\*$/i.test(a))) out.push(`${p.source}: ${acts.filter((a) => a === '*' || a.endsWith(':*')).join(', ')} on *`);
+      if (res.includes('*') && acts.some((a) => a === '*' || /^[a-z0-9-]+:\*$/i.test(a)))
+        out.push(`${p.source}: ${acts.filter((a) => a === '*' || a.endsWith(':*')).join(', ')} on *`);
       if (st.NotAction && res.includes('*')) out.push(`${p.source}: NotAction on *`);
     }
   return out;

@@ -37,8 +37,12 @@ export function readManifest(text: string | undefined, mediaType?: string): Mani
   // A single manifest names its architecture only in the config blob, unless its config descriptor
   // carries a platform or the manifest an architecture annotation (some builders, and the sandbox, do).
   const ann = (m.annotations ?? {}) as Record<string, string>;
-  const declared = cfg?.platform?.architecture ?? ann['org.opencontainers.image.architecture'] ?? (typeof m.architecture === 'string' ? m.architecture : undefined);
-  if (cfg?.digest || declared) return { kind: 'manifest', mediaType: mt, configDigest: cfg?.digest, ...(declared ? { architecture: declared } : {}) };
+  const declared =
+    cfg?.platform?.architecture ??
+    ann['org.opencontainers.image.architecture'] ??
+    (typeof m.architecture === 'string' ? m.architecture : undefined);
+  if (cfg?.digest || declared)
+    return { kind: 'manifest', mediaType: mt, configDigest: cfg?.digest, ...(declared ? { architecture: declared } : {}) };
   return { kind: 'unknown', mediaType: mt };
 }
 

@@ -23,14 +23,31 @@ export type DefaultRouteVerdict =
   | { ok: true; via: 'nat' | 'igw'; target: string; route: Route }
   | {
       ok: false;
-      problem: 'no-table' | 'no-default-route' | 'blackhole' | 'nat-missing' | 'nat-not-available' | 'igw-missing' | 'wrong-target' | 'other-target';
+      problem:
+        | 'no-table'
+        | 'no-default-route'
+        | 'blackhole'
+        | 'nat-missing'
+        | 'nat-not-available'
+        | 'igw-missing'
+        | 'wrong-target'
+        | 'other-target';
       target?: string;
       targetState?: string;
       route?: Route;
     };
 
 export function routeTarget(r: Route): string | undefined {
-  return r.NatGatewayId ?? r.GatewayId ?? r.TransitGatewayId ?? r.NetworkInterfaceId ?? r.InstanceId ?? r.VpcPeeringConnectionId ?? r.CarrierGatewayId ?? r.LocalGatewayId;
+  return (
+    r.NatGatewayId ??
+    r.GatewayId ??
+    r.TransitGatewayId ??
+    r.NetworkInterfaceId ??
+    r.InstanceId ??
+    r.VpcPeeringConnectionId ??
+    r.CarrierGatewayId ??
+    r.LocalGatewayId
+  );
 }
 
 export function defaultRouteOf(table: RouteTable | undefined): Route | undefined {
@@ -75,7 +92,8 @@ export function judgeDefaultRoute(
  */
 export function natTableFor(subnet: Subnet, tables: RouteTable[], nats: NatGateway[], subnets: Subnet[]): RouteTable | undefined {
   const ok = tables.filter((t) => judgeDefaultRoute(t, 'nat', nats, []).ok);
-  const azOf = (natId: string | undefined) => subnets.find((s) => s.SubnetId === nats.find((n) => n.NatGatewayId === natId)?.SubnetId)?.AvailabilityZone;
+  const azOf = (natId: string | undefined) =>
+    subnets.find((s) => s.SubnetId === nats.find((n) => n.NatGatewayId === natId)?.SubnetId)?.AvailabilityZone;
   return ok.find((t) => azOf(defaultRouteOf(t)?.NatGatewayId) === subnet.AvailabilityZone) ?? ok[0];
 }
 

@@ -28,7 +28,10 @@ export function urlShape(value: string): UrlShape {
 }
 
 /** Describe a SecretString. `values` receives every string value so the caller can register it for redaction. */
-export function describeSecretString(text: string | undefined, values: (v: string) => void = () => {}): Pick<SecretShape, 'json' | 'keys' | 'urls' | 'plain'> {
+export function describeSecretString(
+  text: string | undefined,
+  values: (v: string) => void = () => {},
+): Pick<SecretShape, 'json' | 'keys' | 'urls' | 'plain'> {
   const out: Pick<SecretShape, 'json' | 'keys' | 'urls' | 'plain'> = { json: false, keys: [], urls: {}, plain: {} };
   if (text === undefined) return out;
   values(text);

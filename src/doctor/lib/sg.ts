@@ -29,7 +29,8 @@ function portCovered(p: IpPermission, port: number): boolean {
 }
 
 export function describePermission(p: IpPermission, dir: 'egress' | 'ingress', peer: string): string {
-  const proto = String(p.IpProtocol) === '-1' ? 'all traffic' : `${p.IpProtocol} ${p.FromPort === p.ToPort ? p.FromPort : `${p.FromPort}-${p.ToPort}`}`;
+  const proto =
+    String(p.IpProtocol) === '-1' ? 'all traffic' : `${p.IpProtocol} ${p.FromPort === p.ToPort ? p.FromPort : `${p.FromPort}-${p.ToPort}`}`;
   return `${proto} ${dir === 'egress' ? 'to' : 'from'} ${peer}`;
 }
 
@@ -44,7 +45,13 @@ function peerMatch(p: IpPermission, peer: Endpoint): string | undefined {
 }
 
 /** The first rule on `side`'s groups that lets `port` through in `dir` to/from `peer`. */
-export function allows(groups: SecurityGroup[], side: Endpoint, dir: 'egress' | 'ingress', port: number, peer: Endpoint): RuleMatch | undefined {
+export function allows(
+  groups: SecurityGroup[],
+  side: Endpoint,
+  dir: 'egress' | 'ingress',
+  port: number,
+  peer: Endpoint,
+): RuleMatch | undefined {
   for (const gid of side.groupIds) {
     const sg = groups.find((g) => g.GroupId === gid);
     const perms = (dir === 'egress' ? sg?.IpPermissionsEgress : sg?.IpPermissions) ?? [];
@@ -73,8 +80,11 @@ export function judgeLink(groups: SecurityGroup[], src: Endpoint, dst: Endpoint,
 export function linkFixCommands(v: LinkVerdict, srcGroup: string, dstGroup: string, port: number): string[] {
   const out: string[] = [];
   if (!v.egress)
-    out.push(`aws ec2 authorize-security-group-egress --group-id ${srcGroup} --ip-permissions ${shq(`IpProtocol=tcp,FromPort=${port},ToPort=${port},UserIdGroupPairs=[{GroupId=${dstGroup}}]`)}`);
-  if (!v.ingress) out.push(`aws ec2 authorize-security-group-ingress --group-id ${dstGroup} --protocol tcp --port ${port} --source-group ${srcGroup}`);
+    out.push(
+      `aws ec2 authorize-security-group-egress --group-id ${srcGroup} --ip-permissions ${shq(`IpProtocol=tcp,FromPort=${port},ToPort=${port},UserIdGroupPairs=[{GroupId=${dstGroup}}]`)}`,
+    );
+  if (!v.ingress)
+    out.push(`aws ec2 authorize-security-group-ingress --group-id ${dstGroup} --protocol tcp --port ${port} --source-group ${srcGroup}`);
   return out;
 }
 
@@ -103,7 +113,13 @@ export function exposures(sg: SecurityGroup, appGroupIds: string[], appCidrs: st
   for (const p of sg.IpPermissions ?? []) {
     for (const pair of p.UserIdGroupPairs ?? []) {
       if (pair.GroupId && !appGroupIds.includes(pair.GroupId))
-        out.push({ groupId: gid, kind: 'unknown-group', source: pair.GroupId, rule: describePermission(p, 'ingress', pair.GroupId), revoke: revoke(`${portSpec(p)},UserIdGroupPairs=[{GroupId=${pair.GroupId}}]`) });
+        out.push({
+          groupId: gid,
+          kind: 'unknown-group',
+          source: pair.GroupId,
+          rule: describePermission(p, 'ingress', pair.GroupId),
+          revoke: revoke(`${portSpec(p)},UserIdGroupPairs=[{GroupId=${pair.GroupId}}]`),
+        });
     }
     for (const r of p.IpRanges ?? []) {
       const cidr = r.CidrIp;
@@ -112,14 +128,34 @@ export function exposures(sg: SecurityGroup, appGroupIds: string[], appCidrs: st
       if (cidr === ANYWHERE) kind = 'world';
       else if (!vpcCidr || !cidrContains(vpcCidr, cidr)) kind = 'outside-vpc';
       else if (!appCidrs.some((a) => cidrContains(a, cidr))) kind = 'broad-vpc';
-      if (kind) out.push({ groupId: gid, kind, source: cidr, rule: describePermission(p, 'ingress', cidr), revoke: revoke(`${portSpec(p)},IpRanges=[{CidrIp=${cidr}}]`) });
+      if (kind)
+        out.push({
+          groupId: gid,
+          kind,
+          source: cidr,
+          rule: describePermission(p, 'ingress', cidr),
+          revoke: revoke(`${portSpec(p)},IpRanges=[{CidrIp=${cidr}}]`),
+        });
     }
     for (const r of p.Ipv6Ranges ?? []) {
       if (!r.CidrIpv6) continue;
-      out.push({ groupId: gid, kind: r.CidrIpv6 === ANYWHERE6 ? 'world' : 'outside-vpc', source: r.CidrIpv6, rule: describePermission(p, 'ingress', r.CidrIpv6), revoke: revoke(`${portSpec(p)},Ipv6Ranges=[{CidrIpv6=${r.CidrIpv6}}]`) });
+      out.push({
+        groupId: gid,
+        kind: r.CidrIpv6 === ANYWHERE6 ? 'world' : 'outside-vpc',
+        source: r.CidrIpv6,
+        rule: describePermission(p, 'ingress', r.CidrIpv6),
+        revoke: revoke(`${portSpec(p)},Ipv6Ranges=[{CidrIpv6=${r.CidrIpv6}}]`),
+      });
     }
     for (const pl of p.PrefixListIds ?? []) {
-      if (pl.PrefixListId) out.push({ groupId: gid, kind: 'prefix-list', source: pl.PrefixListId, rule: describePermission(p, 'ingress', pl.PrefixListId), revoke: revoke(`${portSpec(p)},PrefixListIds=[{PrefixListId=${pl.PrefixListId}}]`) });
+      if (pl.PrefixListId)
+        out.push({
+          groupId: gid,
+          kind: 'prefix-list',
+          source: pl.PrefixListId,
+          rule: describePermission(p, 'ingress', pl.PrefixListId),
+          revoke: revoke(`${portSpec(p)},PrefixListIds=[{PrefixListId=${pl.PrefixListId}}]`),
+        });
     }
   }
   return out;

@@ -37,20 +37,38 @@ export function groupStops(tasks: Task[], logs: Record<string, string[]> = {}): 
     const key = `${t.stopCode ?? ''}|${reason}|${[...new Set(exitCodes)].sort().join(',')}|${containerReasons.map(normaliseReason).join(';')}`;
     let g = groups.get(key);
     if (!g) {
-      g = { kind: 'unknown', cause: 'unknown', stopCode: t.stopCode, reason, exitCodes: [], containerReasons: [], count: 0, taskIds: [], logLines: [], rawReasons: [t.stoppedReason ?? '', ...containerReasons] };
+      g = {
+        kind: 'unknown',
+        cause: 'unknown',
+        stopCode: t.stopCode,
+        reason,
+        exitCodes: [],
+        containerReasons: [],
+        count: 0,
+        taskIds: [],
+        logLines: [],
+        rawReasons: [t.stoppedReason ?? '', ...containerReasons],
+      };
       groups.set(key, g);
     }
     g.count++;
     if (g.taskIds.length < 5) g.taskIds.push(id);
     for (const e of exitCodes) if (!g.exitCodes.includes(e)) g.exitCodes.push(e);
-    for (const r of containerReasons.map(normaliseReason)) if (!g.containerReasons.includes(r) && g.containerReasons.length < 3) g.containerReasons.push(r);
+    for (const r of containerReasons.map(normaliseReason))
+      if (!g.containerReasons.includes(r) && g.containerReasons.length < 3) g.containerReasons.push(r);
     for (const l of logs[id] ?? []) if (!g.logLines.includes(l) && g.logLines.length < 5) g.logLines.push(l);
     const at = t.stoppedAt ? new Date(t.stoppedAt as unknown as string).toISOString() : undefined;
     if (at && (!g.lastStoppedAt || at > g.lastStoppedAt)) g.lastStoppedAt = at;
   }
   return [...groups.values()]
     .map(({ rawReasons, ...g }) => {
-      const cause = classifyStop({ stopCode: g.stopCode, stoppedReason: rawReasons[0], containerReasons: rawReasons.slice(1), exitCodes: g.exitCodes, logLines: g.logLines });
+      const cause = classifyStop({
+        stopCode: g.stopCode,
+        stoppedReason: rawReasons[0],
+        containerReasons: rawReasons.slice(1),
+        exitCodes: g.exitCodes,
+        logLines: g.logLines,
+      });
       return { ...g, cause, kind: stopFamily(cause) };
     })
     .sort((a, b) => b.count - a.count);

@@ -35,7 +35,10 @@ export function subnetsByTier(subnets: Subnet[], env: EnvironmentConfig): Record
     const t = subnetTier(s, env);
     if (t) out[t].push(s);
   }
-  for (const t of TIERS) out[t].sort((a, b) => (a.AvailabilityZone ?? '').localeCompare(b.AvailabilityZone ?? '') || (a.CidrBlock ?? '').localeCompare(b.CidrBlock ?? ''));
+  for (const t of TIERS)
+    out[t].sort(
+      (a, b) => (a.AvailabilityZone ?? '').localeCompare(b.AvailabilityZone ?? '') || (a.CidrBlock ?? '').localeCompare(b.CidrBlock ?? ''),
+    );
   return out;
 }
 
