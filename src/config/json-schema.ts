@@ -25,6 +25,7 @@ export const VALIDATOR_ONLY_RULES = [
   'services[] minCount <= desiredCount <= maxCount',
   'services[].healthCheck.timeoutSeconds is less than intervalSeconds',
   'services[].secrets: "@database"/"@redis" keys exist, names not also in environment',
+  'services[].deployment: canary.percent and linear.stepPercent are multiples of 0.1, alarm names distinct, testPath under pathPattern',
 ] as const;
 
 /** Whether a missing value is an error (no default, not optional; an object when a field inside is). */

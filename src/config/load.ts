@@ -10,6 +10,7 @@ import { checkDerivedNames } from './aws-names.js';
 import { isAwsRegion } from './aws-regions.js';
 import { auroraVersionProblem, vpcCidrProblem } from './aws-rules.js';
 import { looksLikeCredential } from './credential-like.js';
+import { checkDeployment, checkTestPath } from './deployment-rules.js';
 import { isNetworkAddress } from './network.js';
 import { paths } from './paths.js';
 import { environmentSpec } from './schema.js';
@@ -178,7 +179,10 @@ function crossChecks(env: EnvironmentConfig, expectedName: string | undefined, i
         expected: `less than intervalSeconds (${s.healthCheck.intervalSeconds})`,
       });
     secretRefChecks(env, s, i, issues);
+    checkDeployment(s, i, issues);
   });
+  if (svcs.every((s) => s && typeof s === 'object' && typeof s.name === 'string' && typeof s.pathPattern === 'string'))
+    svcs.forEach((_s, i) => checkTestPath(svcs, i, issues));
 }
 
 /** A service's secret references: the keys berth's own secrets have, and no name also set as a plain variable. */

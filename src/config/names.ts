@@ -61,6 +61,8 @@ export function names(env: EnvironmentConfig) {
     subnet: (tier: 'public' | 'private' | 'database', az: number) => `${p}-${tier}-${az + 1}`,
     routeTable: (tier: 'public' | 'private' | 'database', az?: number) => (az === undefined ? `${p}-${tier}` : `${p}-${tier}-${az + 1}`),
     natGateway: (az: number) => `${p}-nat-${az + 1}`,
+    /** The role ECS assumes to re-weight listener rules in blue/green, canary and linear releases (one per environment). */
+    ecsInfrastructureRole: truncate(`${p}-ecs-infrastructure`, 64),
     dbWriterInstance: `${p}-db-writer`,
     dbFinalSnapshot: `${p}-db-final`,
     fqdn,
@@ -77,6 +79,8 @@ export function serviceNames(env: EnvironmentConfig, svc: ServiceConfig) {
     repository: svc.repository,
     /** Target group names are limited to 32 characters. */
     targetGroup: truncate(`${p}-${svc.name}`, 32),
+    /** The second target group of a blue/green, canary or linear service (the new revision's while a release runs); 32 characters. */
+    alternateTargetGroup: `${truncate(`${p}-${svc.name}`, 28)}-alt`,
     logGroup: `/ecs/${p}/${svc.name}`,
     executionRole: truncate(`${p}-${svc.name}-exec`, 64),
     taskRole: truncate(`${p}-${svc.name}-task`, 64),

@@ -3,6 +3,7 @@
  * Every field is documented here and has a production-safe default unless it cannot have one
  * (the application's name, its domain, its services' names and ports).
  */
+import { deploymentSpec } from './deployment-schema.js';
 import type { Spec } from './spec.js';
 
 const NAME = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/;
@@ -171,6 +172,7 @@ const service: Spec = {
         },
       },
     },
+    deployment: deploymentSpec,
     scaling: {
       kind: 'object',
       doc: 'Target-tracking autoscaling.',

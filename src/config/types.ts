@@ -1,6 +1,20 @@
 /** The validated, defaults-filled environment config. Mirrors `schema.ts` field for field. */
 export type CpuArchitecture = 'X86_64' | 'ARM64';
 
+export type DeploymentStrategy = 'rolling' | 'blue-green' | 'canary' | 'linear';
+
+/** `services[].deployment` (src/config/deployment-schema.ts). */
+export interface DeploymentConfig {
+  strategy: DeploymentStrategy;
+  canary: { percent: number; bakeMinutes: number };
+  linear: { stepPercent: number; stepBakeMinutes: number };
+  /** Final bake, minutes. */
+  bakeMinutes: number;
+  alarms: string[];
+  testPath?: string;
+  thresholds: { max5xxPercent: number; maxTargetResponseSeconds: number };
+}
+
 export interface ServiceConfig {
   name: string;
   /** Always set after loading (default `<app>/<service>`). */
@@ -26,6 +40,7 @@ export interface ServiceConfig {
     gracePeriodSeconds: number;
   };
   release: { runFirst?: string; runFirstTimeoutMinutes: number };
+  deployment: DeploymentConfig;
   scaling: {
     cpuTargetPercent: number;
     memoryTargetPercent: number;

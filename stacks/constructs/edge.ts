@@ -11,8 +11,9 @@ import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule/index.j
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group/index.js';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
 import { names, serviceNames } from '../../src/config/names.js';
+import { routeOrder } from '../../src/config/routes.js';
 import { ACCESS_LOG_PREFIX, AccessLogBucket } from './access-logs.js';
-import type { EnvironmentConfig, ServiceConfig } from '../../src/config/types.js';
+import type { EnvironmentConfig } from '../../src/config/types.js';
 
 export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 export const HEALTH_MATCHER = '200-399';
@@ -37,14 +38,6 @@ export interface EdgeProps {
   deletionProtection?: boolean;
   /** Seconds a deregistering target keeps draining. Default: 30. */
   deregistrationDelaySeconds?: number;
-}
-
-/** The listener rule priorities: most specific pattern first (longest), then by name. Pure. */
-export function routeOrder(services: ServiceConfig[]): { service: ServiceConfig; priority: number }[] {
-  return services
-    .filter((s) => s.pathPattern !== '/*')
-    .sort((a, b) => b.pathPattern.length - a.pathPattern.length || a.pathPattern.localeCompare(b.pathPattern))
-    .map((service, i) => ({ service, priority: (i + 1) * 10 }));
 }
 
 /**
