@@ -3,7 +3,7 @@
  * emulator's endpoint with its fake credentials, which the sandbox hands in (src/sandbox/context.ts:
  * this folder knows nothing of the sandbox). Everything else uses the SDK's own credential chain.
  */
-import { endpointUrlFromEnv } from '../cli-args/env-vars.js';
+import { endpointUrlFromEnv, publicUrlFromEnv } from '../cli-args/env-vars.js';
 import type { EnvironmentConfig } from '../config/types.js';
 import { BerthError } from '../output/errors.js';
 import { awsLimits } from './limits.js';
@@ -46,5 +46,12 @@ export function awsContext(env: EnvironmentConfig, processEnv: NodeJS.ProcessEnv
     };
   }
   const endpoint = endpointUrlFromEnv(processEnv);
-  return { region: env.region, endpoint, sandbox: false, expectedAccount: env.account };
+  const publicUrlOverride = publicUrlFromEnv(processEnv);
+  return {
+    region: env.region,
+    endpoint,
+    sandbox: false,
+    expectedAccount: env.account,
+    ...(publicUrlOverride ? { publicUrlOverride } : {}),
+  };
 }

@@ -21,7 +21,7 @@ export interface HealthUrl {
 export function healthUrl(
   env: EnvironmentConfig,
   svc: ServiceConfig,
-  ctx: Pick<AwsContext, 'publicUrlOverride'> & { sandbox?: boolean },
+  ctx: Pick<AwsContext, 'publicUrlOverride'> & { sandbox?: boolean; endpoint?: string },
 ): HealthUrl {
   const n = names(env);
   const path = publicHealthPath(svc);
@@ -34,6 +34,13 @@ export function healthUrl(
       requestUrl: '',
       unavailable:
         'the sandbox has no local stand-in for the public URL (no publicUrl in .berth/sandbox/sandbox.json; is `berth sandbox up` running?)',
+    };
+  // AWS calls go to an emulator (BERTH_AWS_ENDPOINT_URL): its load balancer is not the public host's.
+  if (ctx.endpoint)
+    return {
+      publicUrl,
+      requestUrl: '',
+      unavailable: `AWS calls go to an emulator (${ctx.endpoint}) and no local stand-in for the public URL is known (set BERTH_PUBLIC_URL)`,
     };
   return { publicUrl, requestUrl: publicUrl };
 }

@@ -5,6 +5,7 @@ import { judgeHealth, targetLines } from '../../src/health/judge.js';
 import { renderHealth } from '../../src/health/render.js';
 import type { HealthReport } from '../../src/health/types.js';
 import { healthUrl, httpCheck } from '../../src/http/check.js';
+import { awsContext } from '../../src/aws/context.js';
 import { parseEnvironment } from '../../src/config/load.js';
 import { readFileSync } from 'node:fs';
 
@@ -154,6 +155,21 @@ describe('HTTP check', () => {
     );
     const u = healthUrl(env, env.services[0]!, { publicUrlOverride: base });
     expect(u).toEqual({ publicUrl: 'https://api.berth.test/health', requestUrl: `${base}/health`, host: 'api.berth.test' });
+    // AWS calls to an emulator: its public URL stand-in from BERTH_PUBLIC_URL; none known, no request at all.
+    const onEmulator = { ...env, sandbox: false };
+    expect(
+      healthUrl(
+        onEmulator,
+        env.services[0]!,
+        awsContext(onEmulator, { BERTH_AWS_ENDPOINT_URL: 'http://127.0.0.1:9', BERTH_PUBLIC_URL: base }),
+      ),
+    ).toEqual(u);
+    expect(healthUrl(onEmulator, env.services[0]!, awsContext(onEmulator, { BERTH_AWS_ENDPOINT_URL: 'http://127.0.0.1:9' }))).toMatchObject(
+      {
+        requestUrl: '',
+        unavailable: expect.stringContaining('BERTH_PUBLIC_URL'),
+      },
+    );
     const r = await httpCheck(u);
     expect(r).toMatchObject({ url: 'https://api.berth.test/health', ok: true, status: 200 });
     expect(r.latencyMs).toBeGreaterThanOrEqual(0);

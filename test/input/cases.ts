@@ -636,6 +636,14 @@ const ENV_VAR_CASES: Case[] = [
     env: { BERTH_AWS_ENDPOINT_URL: 'localhost:4566' },
   },
   {
+    ...flag('BERTH_PUBLIC_URL not a URL (health)', ['health', ...ENV], 'usage.env-var', [
+      'BERTH_PUBLIC_URL',
+      '"127.0.0.1:5001"',
+      'expected',
+    ]),
+    env: { BERTH_PUBLIC_URL: '127.0.0.1:5001' },
+  },
+  {
     ...flag('BERTH_AWS_ENDPOINT_URL ftp (logs)', ['logs', ...ENV], 'usage.env-var', ['BERTH_AWS_ENDPOINT_URL', 'ftp://x', 'expected']),
     env: { BERTH_AWS_ENDPOINT_URL: 'ftp://x' },
   },
