@@ -222,9 +222,19 @@ function repositoryName(env: EnvironmentConfig, svc: EnvironmentConfig['services
   return { rule: NAME_RULES.ecrRepository, name: svc.repository, from, value, kind: 'ecrRepository' };
 }
 
+/**
+ * berth's derived names, less those the resource map replaces (src/config/resource-map.ts checks
+ * those): the same list made with and without the map, kept where both agree.
+ */
+function conventionalNames(env: EnvironmentConfig): Derived[] {
+  if (!env.resources) return derivedNames(env);
+  const real = derivedNames(env);
+  return derivedNames({ ...env, resources: undefined }).filter((d, i) => real[i]?.name === d.name);
+}
+
 /** Push an issue for every derived name AWS would refuse, and every pair that collides (after truncation). */
 export function checkDerivedNames(env: EnvironmentConfig, issues: Issue[]): void {
-  const all = derivedNames(env);
+  const all = conventionalNames(env);
   const seen = new Set<string>();
   for (const d of all) {
     const problem = nameProblem(d.rule, d.name);

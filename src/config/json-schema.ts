@@ -26,6 +26,7 @@ export const VALIDATOR_ONLY_RULES = [
   'services[].healthCheck.timeoutSeconds is less than intervalSeconds',
   'services[].secrets: "@database"/"@redis" keys exist, names not also in environment',
   'services[].deployment: canary.percent and linear.stepPercent are multiples of 0.1, alarm names distinct, testPath under pathPattern',
+  "resources: names by their service's naming rules, ARNs in the environment's region (and account), one load balancer throughout, services keyed by services[].name, no id listed twice",
 ] as const;
 
 /** Whether a missing value is an error (no default, not optional; an object when a field inside is). */

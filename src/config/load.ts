@@ -13,6 +13,7 @@ import { looksLikeCredential } from './credential-like.js';
 import { checkDeployment, checkTestPath } from './deployment-rules.js';
 import { isNetworkAddress } from './network.js';
 import { paths } from './paths.js';
+import { checkResourceMap } from './resource-map.js';
 import { environmentSpec } from './schema.js';
 import { check, type Issue } from './spec.js';
 import type { EnvironmentConfig, ServiceConfig } from './types.js';
@@ -82,6 +83,7 @@ export function parseEnvironment(raw: unknown, file: string, expectedName?: stri
   if (env && typeof env === 'object') {
     crossChecks(env, expectedName, issues);
     awsChecks(env, issues);
+    checkResourceMap(env, issues);
     // Derived names need every field they are made of; checked once the rest is sound.
     if (!issues.length) checkDerivedNames(env, issues);
   }

@@ -4,6 +4,7 @@
  * (the application's name, its domain, its services' names and ports).
  */
 import { deploymentSpec } from './deployment-schema.js';
+import { resourcesSpec } from './resource-map-schema.js';
 import type { Spec } from './spec.js';
 
 const NAME = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/;
@@ -458,5 +459,6 @@ export const environmentSpec: Spec = {
         },
       },
     },
+    resources: resourcesSpec,
   },
 };

@@ -146,6 +146,7 @@ export function docRows(spec: Spec, path = ''): { path: string; accepts: string;
       rows.push({ path: p, accepts: describe(f), default: def(f), doc: f.doc });
       if (f.kind === 'object') rows.push(...docRows(f, p));
       if (f.kind === 'array' && f.items.kind === 'object') rows.push(...docRows(f.items, `${p}[]`));
+      if (f.kind === 'map' && f.values.kind === 'object') rows.push(...docRows(f.values, `${p}.<name>`));
     }
   }
   return rows;

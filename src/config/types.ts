@@ -84,4 +84,38 @@ export interface EnvironmentConfig {
   alarms: { emails: string[]; cpuPercent: number; memoryPercent: number; http5xxPercent: number; p95LatencySeconds: number };
   services: ServiceConfig[];
   waivers: { rule: string; resource?: string; reason: string }[];
+  /** The real resources of a platform berth did not build (src/config/resource-map-schema.ts); absent on berth's own. */
+  resources?: ResourceMap;
+}
+
+type Tiers<T> = { public?: T; private?: T; database?: T };
+
+/** One service's pinned resources (keyed by the berth service name in ResourceMap.services). */
+export interface ServiceResources {
+  service?: string;
+  taskFamily?: string;
+  container?: string;
+  targetGroup?: string;
+  logGroup?: string;
+  logStreamPrefix?: string;
+  listenerRule?: string;
+  executionRole?: string;
+  taskRole?: string;
+}
+
+/** Each role berth knows pinned to the real resource's id (EC2), name, or ARN. Every role optional. */
+export interface ResourceMap {
+  cluster?: string;
+  vpc?: string;
+  subnets?: Tiers<string[]>;
+  routeTables?: Tiers<string[]>;
+  internetGateway?: string;
+  natGateways?: string[];
+  securityGroups?: { alb?: string; service?: string; database?: string; cache?: string };
+  loadBalancer?: { name?: string; arn?: string; httpListener?: string; httpsListener?: string };
+  certificate?: string;
+  hostedZone?: string;
+  database?: { cluster?: string; subnetGroup?: string; writerInstance?: string; secret?: string };
+  cache?: { replicationGroup?: string; subnetGroup?: string; secret?: string };
+  services?: Record<string, ServiceResources>;
 }
