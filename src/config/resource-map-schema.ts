@@ -12,7 +12,7 @@ import type { Spec } from './spec.js';
 
 const hexId = (prefix: string) => new RegExp(`^${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})$`);
 const idDoc = (prefix: string, what: string) =>
-  `${/^[AEIOU]/.test(what) ? 'an' : 'a'} ${what} id such as "${prefix}-0123456789abcdef0" ("${prefix}-" and 8 or 17 hex digits)`;
+  `${/^[AEIOUaeiou]/.test(what) ? 'an' : 'a'} ${what} id such as "${prefix}-0123456789abcdef0" ("${prefix}-" and 8 or 17 hex digits)`;
 
 const PARTITION = '(?:aws|aws-cn|aws-us-gov)';
 const REGION = '[a-z]{2}(?:-gov)?-[a-z]+-\\d';
