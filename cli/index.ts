@@ -5,7 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { berthVersion } from '../src/config/version.js';
 import { ERROR_CODES, UsageError } from '../src/output/errors.js';
-import { COMMAND_MODULES } from './commands/index.js';
+import { COMMANDS } from './commands/index.js';
 import { commanderFailure } from './commander-errors.js';
 import { processIO, setCurrentIO, type CliIO } from './io.js';
 import { lastExitCode, reportError, reporterFor, resetExitCode, setJsonRequested } from './run.js';
@@ -24,8 +24,7 @@ export async function buildProgram(io: CliIO = processIO()): Promise<Command> {
       // Argument errors are printed by reportError (text, or the JSON error document), once.
       outputError: () => undefined,
     });
-  const mods = await Promise.all(COMMAND_MODULES.map((m) => m()));
-  for (const m of mods) m.register(program);
+  for (const register of COMMANDS) register(program);
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
   for (const c of all(program)) c.exitOverride().configureOutput(program.configureOutput());
   return program;

@@ -42,10 +42,13 @@ export function register(program: Command): void {
           throw new UsageError('--env is required: expected the environment to examine (or --list to see the checks).', {
             code: 'usage.missing-option',
           });
-        const { parseSelection, runDoctor, groupTimeoutMs } = await import('../../src/doctor/run.js');
-        const { withDeadline } = await import('../../src/aws/deadline.js');
+        const [{ parseSelection, runDoctor, groupTimeoutMs }, { withDeadline }, { loadEnvironment }, { renderReport }] = await Promise.all([
+          import('../../src/doctor/run.js'),
+          import('../../src/aws/deadline.js'),
+          import('../../src/config/load.js'),
+          import('../../src/doctor/render.js'),
+        ]);
         parseSelection(args); // unknown groups: usage error before any AWS call
-        const { loadEnvironment } = await import('../../src/config/load.js');
         const env = loadEnvironment(opts.env);
         const step = await out.step(`doctor: examining ${env.name}`);
         let done = 0;
@@ -68,7 +71,6 @@ export function register(program: Command): void {
         else if (report.summary.fail) step.fail(`doctor: ${report.summary.fail} failing check(s) in ${secs} s`);
         else if (report.summary.warn) step.warn(`doctor: no failure, ${report.summary.warn} warning(s) in ${secs} s`);
         else step.succeed(`doctor: all ${report.summary.pass} checks pass in ${(report.durationMs / 1000).toFixed(1)} s`);
-        const { renderReport } = await import('../../src/doctor/render.js');
         out.result(report, () => renderReport(report, (s, x) => out.paint(s, x), { verbose: opts.verbose }));
         return report.exitCode;
       }),

@@ -24,19 +24,32 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(
       action<Opts>(async (opts, out) => {
-        const { healthTimeout } = await import('../../src/cli-args/status.js');
+        // Everything the command runs, loaded at once (each import is a chunk of the bundled CLI).
+        const [
+          { healthTimeout },
+          { loadEnvironment },
+          { selectServices },
+          { environmentContext },
+          { gatherHealth },
+          { buildHealth },
+          { renderHealth },
+          { withDeadline },
+          { awsLimits },
+        ] = await Promise.all([
+          import('../../src/cli-args/status.js'),
+          import('../../src/config/load.js'),
+          import('../../src/rollout/target.js'),
+          import('../../src/sandbox/context.js'),
+          import('../../src/health/gather.js'),
+          import('../../src/health/judge.js'),
+          import('../../src/health/render.js'),
+          import('../../src/aws/deadline.js'),
+          import('../../src/aws/limits.js'),
+        ]);
         const timeoutMs = healthTimeout(opts.timeout);
-        const { loadEnvironment } = await import('../../src/config/load.js');
-        const { selectServices } = await import('../../src/rollout/target.js');
-        const { environmentContext } = await import('../../src/sandbox/context.js');
         const env = loadEnvironment(opts.env);
         const services = selectServices(env, opts.service);
         const ctx = environmentContext(env);
-        const { gatherHealth } = await import('../../src/health/gather.js');
-        const { buildHealth } = await import('../../src/health/judge.js');
-        const { renderHealth } = await import('../../src/health/render.js');
-        const { withDeadline } = await import('../../src/aws/deadline.js');
-        const { awsLimits } = await import('../../src/aws/limits.js');
         const bound = awsLimits().commandBoundMs + timeoutMs;
         const report = buildHealth(await withDeadline(gatherHealth(ctx, env, services, { timeoutMs }), bound, 'health'));
         out.result(report, () => renderHealth(report, (s, x) => out.paint(s, x)));

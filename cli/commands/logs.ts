@@ -44,11 +44,13 @@ export function register(program: Command): void {
       action<Opts>(async (opts, out) => {
         if (opts.insights !== undefined)
           return (await import('../../src/insights/cli.js')).insightsAction({ ...opts, insights: opts.insights }, out);
-        const { logsSettings } = await import('../../src/cli-args/logs.js');
+        const [{ logsSettings }, { openOp }, { runLogs }] = await Promise.all([
+          import('../../src/cli-args/logs.js'),
+          import('../../src/rollout/open-op.js'),
+          import('../../src/logs/run.js'),
+        ]);
         const settings = logsSettings(opts);
-        const { openOp } = await import('../../src/rollout/open-op.js');
         const op = openOp(opts.env, opts.service, out);
-        const { runLogs } = await import('../../src/logs/run.js');
         await runLogs(op.ctx, op.loc, { ...settings, out: out.stdout }, out);
         return 0;
       }),

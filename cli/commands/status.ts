@@ -32,18 +32,30 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output (not with --watch)')
     .action(
       action<Opts>(async (opts, out) => {
-        const { statusSettings } = await import('../../src/cli-args/status.js');
+        // Everything the command runs, loaded at once (each import is a chunk of the bundled CLI).
+        const [
+          { statusSettings },
+          { loadEnvironment },
+          { selectServices },
+          { environmentContext },
+          { gatherStatus },
+          { buildStatus, statusExit },
+          { withDeadline },
+          { awsLimits },
+        ] = await Promise.all([
+          import('../../src/cli-args/status.js'),
+          import('../../src/config/load.js'),
+          import('../../src/rollout/target.js'),
+          import('../../src/sandbox/context.js'),
+          import('../../src/status/gather.js'),
+          import('../../src/status/judge.js'),
+          import('../../src/aws/deadline.js'),
+          import('../../src/aws/limits.js'),
+        ]);
         const { intervalMs, forMs } = statusSettings(opts);
-        const { loadEnvironment } = await import('../../src/config/load.js');
-        const { selectServices } = await import('../../src/rollout/target.js');
-        const { environmentContext } = await import('../../src/sandbox/context.js');
         const env = loadEnvironment(opts.env);
         const services = selectServices(env, opts.service);
         const ctx = environmentContext(env);
-        const { gatherStatus } = await import('../../src/status/gather.js');
-        const { buildStatus, statusExit } = await import('../../src/status/judge.js');
-        const { withDeadline } = await import('../../src/aws/deadline.js');
-        const { awsLimits } = await import('../../src/aws/limits.js');
         const bound = awsLimits().commandBoundMs;
         const once = async () => buildStatus(await withDeadline(gatherStatus(ctx, env, services), bound, 'status'), Date.now());
         if (opts.watch) {

@@ -11,7 +11,7 @@ import type { AwsContext } from './context.js';
 import { awsLimits } from './limits.js';
 import { BoundedRetryStrategy } from './retry.js';
 
-const cache = new WeakMap<AwsContext, Map<string, unknown>>();
+const cache = new WeakMap<AwsContext, Map<string, Promise<unknown>>>();
 
 interface Destroyable {
   destroy(): void;
@@ -93,7 +93,7 @@ function verifyAccount(ctx: AwsContext): Promise<void> {
   let p = verified.get(ctx);
   if (!p) {
     p = (async () => {
-      const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+      const { STSClient, GetCallerIdentityCommand } = await import('./sdk/sts.js');
       const who = await tagged(new STSClient(config(ctx)), ctx).send(new GetCallerIdentityCommand({}));
       if (who.Account !== ctx.expectedAccount)
         throw new BerthError(
@@ -111,39 +111,42 @@ function verifyAccount(ctx: AwsContext): Promise<void> {
   return p;
 }
 
+/** One client per service and context, made once even when calls ask for it at the same moment. */
 async function memo<T>(ctx: AwsContext, key: string, make: () => Promise<T>): Promise<T> {
-  await verifyAccount(ctx);
   let m = cache.get(ctx);
   if (!m) cache.set(ctx, (m = new Map()));
-  if (!m.has(key)) m.set(key, tagged((await make()) as Destroyable, ctx));
-  return m.get(key) as T;
+  let client = m.get(key) as Promise<T> | undefined;
+  if (!client) {
+    client = make().then((c) => tagged(c as Destroyable, ctx) as T);
+    m.set(key, client);
+    client.catch(() => m.delete(key));
+  }
+  // The client package loads while the account is checked.
+  const [made] = await Promise.all([client, verifyAccount(ctx)]);
+  return made;
 }
 
-export const ecs = (ctx: AwsContext) => memo(ctx, 'ecs', async () => new (await import('@aws-sdk/client-ecs')).ECSClient(config(ctx)));
+export const ecs = (ctx: AwsContext) => memo(ctx, 'ecs', async () => new (await import('./sdk/ecs.js')).ECSClient(config(ctx)));
 export const elbv2 = (ctx: AwsContext) =>
-  memo(ctx, 'elbv2', async () => new (await import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client(config(ctx)));
+  memo(ctx, 'elbv2', async () => new (await import('./sdk/elastic-load-balancing-v2.js')).ElasticLoadBalancingV2Client(config(ctx)));
 export const logs = (ctx: AwsContext) =>
-  memo(ctx, 'logs', async () => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(config(ctx)));
+  memo(ctx, 'logs', async () => new (await import('./sdk/cloudwatch-logs.js')).CloudWatchLogsClient(config(ctx)));
 export const cloudwatch = (ctx: AwsContext) =>
-  memo(ctx, 'cloudwatch', async () => new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(config(ctx)));
-export const ec2 = (ctx: AwsContext) => memo(ctx, 'ec2', async () => new (await import('@aws-sdk/client-ec2')).EC2Client(config(ctx)));
-export const ecr = (ctx: AwsContext) => memo(ctx, 'ecr', async () => new (await import('@aws-sdk/client-ecr')).ECRClient(config(ctx)));
+  memo(ctx, 'cloudwatch', async () => new (await import('./sdk/cloudwatch.js')).CloudWatchClient(config(ctx)));
+export const ec2 = (ctx: AwsContext) => memo(ctx, 'ec2', async () => new (await import('./sdk/ec2.js')).EC2Client(config(ctx)));
+export const ecr = (ctx: AwsContext) => memo(ctx, 'ecr', async () => new (await import('./sdk/ecr.js')).ECRClient(config(ctx)));
 /** ECR with a single attempt, for reads where an error is itself the answer (doctor's image probe). */
 export const ecrSingleAttempt = (ctx: AwsContext) =>
-  memo(ctx, 'ecr-1', async () => new (await import('@aws-sdk/client-ecr')).ECRClient(config(ctx, 1)));
+  memo(ctx, 'ecr-1', async () => new (await import('./sdk/ecr.js')).ECRClient(config(ctx, 1)));
 export const secretsManager = (ctx: AwsContext) =>
-  memo(ctx, 'secrets', async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient(config(ctx)));
-export const iam = (ctx: AwsContext) => memo(ctx, 'iam', async () => new (await import('@aws-sdk/client-iam')).IAMClient(config(ctx)));
-export const acm = (ctx: AwsContext) => memo(ctx, 'acm', async () => new (await import('@aws-sdk/client-acm')).ACMClient(config(ctx)));
+  memo(ctx, 'secrets', async () => new (await import('./sdk/secrets-manager.js')).SecretsManagerClient(config(ctx)));
+export const iam = (ctx: AwsContext) => memo(ctx, 'iam', async () => new (await import('./sdk/iam.js')).IAMClient(config(ctx)));
+export const acm = (ctx: AwsContext) => memo(ctx, 'acm', async () => new (await import('./sdk/acm.js')).ACMClient(config(ctx)));
 export const route53 = (ctx: AwsContext) =>
-  memo(ctx, 'route53', async () => new (await import('@aws-sdk/client-route-53')).Route53Client(config(ctx)));
-export const rds = (ctx: AwsContext) => memo(ctx, 'rds', async () => new (await import('@aws-sdk/client-rds')).RDSClient(config(ctx)));
+  memo(ctx, 'route53', async () => new (await import('./sdk/route-53.js')).Route53Client(config(ctx)));
+export const rds = (ctx: AwsContext) => memo(ctx, 'rds', async () => new (await import('./sdk/rds.js')).RDSClient(config(ctx)));
 export const elasticache = (ctx: AwsContext) =>
-  memo(ctx, 'elasticache', async () => new (await import('@aws-sdk/client-elasticache')).ElastiCacheClient(config(ctx)));
+  memo(ctx, 'elasticache', async () => new (await import('./sdk/elasticache.js')).ElastiCacheClient(config(ctx)));
 export const autoscaling = (ctx: AwsContext) =>
-  memo(
-    ctx,
-    'autoscaling',
-    async () => new (await import('@aws-sdk/client-application-auto-scaling')).ApplicationAutoScalingClient(config(ctx)),
-  );
-export const sts = (ctx: AwsContext) => memo(ctx, 'sts', async () => new (await import('@aws-sdk/client-sts')).STSClient(config(ctx)));
+  memo(ctx, 'autoscaling', async () => new (await import('./sdk/application-auto-scaling.js')).ApplicationAutoScalingClient(config(ctx)));
+export const sts = (ctx: AwsContext) => memo(ctx, 'sts', async () => new (await import('./sdk/sts.js')).STSClient(config(ctx)));

@@ -27,7 +27,7 @@ export interface ClusterFacts {
 }
 
 export async function describeCluster(ctx: AwsContext, id: string): Promise<ClusterFacts | undefined> {
-  const { DescribeDBClustersCommand } = await import('@aws-sdk/client-rds');
+  const { DescribeDBClustersCommand } = await import('../aws/sdk/rds.js');
   try {
     const r = await (await rds(ctx)).send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }));
     const c = r.DBClusters?.[0];
@@ -97,13 +97,13 @@ export async function waitFor(
 }
 
 export async function snapshotStatus(ctx: AwsContext, id: string): Promise<string | undefined> {
-  const { DescribeDBClusterSnapshotsCommand } = await import('@aws-sdk/client-rds');
+  const { DescribeDBClusterSnapshotsCommand } = await import('../aws/sdk/rds.js');
   const r = await (await rds(ctx)).send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: id }));
   return r.DBClusterSnapshots?.[0]?.Status;
 }
 
 export async function instanceStatus(ctx: AwsContext, id: string): Promise<string | undefined> {
-  const { DescribeDBInstancesCommand } = await import('@aws-sdk/client-rds');
+  const { DescribeDBInstancesCommand } = await import('../aws/sdk/rds.js');
   const r = await (await rds(ctx)).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
   return r.DBInstances?.[0]?.DBInstanceStatus;
 }

@@ -60,7 +60,7 @@ export function checkCopyFlags(o: Pick<CopyOptions, 'toRegion' | 'kmsKey'>, envR
 }
 
 async function sourceSnapshot(ctx: AwsContext, id: string): Promise<{ arn: string; encrypted: boolean; status?: string; id: string }> {
-  const { DescribeDBClusterSnapshotsCommand } = await import('@aws-sdk/client-rds');
+  const { DescribeDBClusterSnapshotsCommand } = await import('../aws/sdk/rds.js');
   try {
     const r = await (await rds(ctx)).send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: id }));
     const s = r.DBClusterSnapshots?.[0];
@@ -92,7 +92,7 @@ export async function copySnapshot(ctx: AwsContext, o: CopyOptions, reporter: Re
     throw new UsageError(`snapshot ${src.id} is ${src.status ?? 'not available'}; only an available snapshot can be copied.`);
   const target = o.name ?? copyName(src.id);
   const dest: AwsContext = { ...ctx, region: o.toRegion };
-  const { CopyDBClusterSnapshotCommand } = await import('@aws-sdk/client-rds');
+  const { CopyDBClusterSnapshotCommand } = await import('../aws/sdk/rds.js');
   let arn: string | undefined;
   let kmsKeyId: string | undefined;
   try {

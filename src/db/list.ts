@@ -19,7 +19,7 @@ export interface SnapshotRow extends SnapshotFacts {
 }
 
 export async function listSnapshots(ctx: AwsContext, cluster: string, now = Date.now()): Promise<SnapshotRow[]> {
-  const { DescribeDBClusterSnapshotsCommand } = await import('@aws-sdk/client-rds');
+  const { DescribeDBClusterSnapshotsCommand } = await import('../aws/sdk/rds.js');
   const client = await rds(ctx);
   const rows: SnapshotRow[] = [];
   for (const type of ['manual', 'automated'] as const) {
@@ -57,6 +57,6 @@ function row(s: import('@aws-sdk/client-rds').DBClusterSnapshot, now: number): S
 }
 
 export async function deleteSnapshot(ctx: AwsContext, id: string): Promise<void> {
-  const { DeleteDBClusterSnapshotCommand } = await import('@aws-sdk/client-rds');
+  const { DeleteDBClusterSnapshotCommand } = await import('../aws/sdk/rds.js');
   await (await rds(ctx)).send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: id }));
 }

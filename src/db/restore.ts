@@ -79,7 +79,7 @@ export function checkRestoreTime(at: Date, src: Pick<ClusterFacts, 'id' | 'earli
 }
 
 async function startRestore(ctx: AwsContext, src: ClusterFacts, id: string, o: RestoreOptions): Promise<void> {
-  const m = await import('@aws-sdk/client-rds');
+  const m = await import('../aws/sdk/rds.js');
   const client = await rds(ctx);
   const c = common(src, id, o.reason);
   if ('snapshot' in o.source) {

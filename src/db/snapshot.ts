@@ -58,7 +58,7 @@ export async function takeSnapshot(
   await requireCluster(ctx, cluster);
   const id = o.name ?? defaultSnapshotName(cluster, new Date());
   const by = who();
-  const { CreateDBClusterSnapshotCommand } = await import('@aws-sdk/client-rds');
+  const { CreateDBClusterSnapshotCommand } = await import('../aws/sdk/rds.js');
   const tags = [
     { Key: CREATED_BY_TAG, Value: 'berth' },
     { Key: BY_TAG, Value: by },

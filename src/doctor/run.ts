@@ -96,7 +96,7 @@ const BLOCKING = new Set([
  */
 async function canReachAws(ctx: AwsContext): Promise<void> {
   try {
-    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    const { GetCallerIdentityCommand } = await import('../aws/sdk/sts.js');
     await (await sts(ctx)).send(new GetCallerIdentityCommand({}));
   } catch (e) {
     const named = classifyAwsError(e);

@@ -16,7 +16,7 @@ import type { CertificateInfo, GatheredService, HealthRaw, TargetLine } from './
 
 /** The certificate of the load balancer's HTTPS listener. */
 async function listenerCertificate(ctx: AwsContext, albName: string): Promise<string | undefined> {
-  const { DescribeLoadBalancersCommand, DescribeListenersCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+  const { DescribeLoadBalancersCommand, DescribeListenersCommand } = await import('../aws/sdk/elastic-load-balancing-v2.js');
   const client = await elbv2(ctx);
   const lb = (await client.send(new DescribeLoadBalancersCommand({ Names: [albName] }))).LoadBalancers?.[0];
   if (!lb?.LoadBalancerArn) return undefined;
@@ -29,7 +29,7 @@ async function listenerCertificate(ctx: AwsContext, albName: string): Promise<st
  * listener's; without one, an ACM certificate for the host name.
  */
 async function acmCertificate(ctx: AwsContext, fqdn: string, albName: string, now: number): Promise<CertificateInfo | undefined> {
-  const { ListCertificatesCommand, DescribeCertificateCommand } = await import('@aws-sdk/client-acm');
+  const { ListCertificatesCommand, DescribeCertificateCommand } = await import('../aws/sdk/acm.js');
   const client = await acm(ctx);
   const wildcard = `*.${fqdn.split('.').slice(1).join('.')}`;
   let arn = await listenerCertificate(ctx, albName).catch(() => undefined);
@@ -83,18 +83,20 @@ export async function gatherHealth(
 ): Promise<HealthRaw> {
   const now = opts.now ?? Date.now;
   let acmCert: Promise<CertificateInfo | undefined> | undefined;
-  const out: GatheredService[] = [];
-  for (const svc of services) {
-    const { found, targets } = await serviceTargets(ctx, env, svc);
-    const hu = healthUrl(env, svc, ctx);
-    const http = await httpCheck(hu, { timeoutMs: opts.timeoutMs });
-    let certificate = handshakeCertificate(http);
-    if (!certificate && ctx.sandbox && hu.publicUrl.startsWith('https:')) {
-      acmCert ??= acmCertificate(ctx, names(env).fqdn, names(env).alb, now()).catch(() => undefined);
-      certificate = await acmCert;
-    }
-    const requestUrl = hu.requestUrl !== hu.publicUrl ? hu.requestUrl : undefined;
-    out.push({ service: svc.name, found, targets, http, certificate, healthPath: svc.healthPath, requestUrl });
-  }
+  // Every service at once, and for each its targets and its HTTP check at once; the list keeps the
+  // environment's order.
+  const out: GatheredService[] = await Promise.all(
+    services.map(async (svc) => {
+      const hu = healthUrl(env, svc, ctx);
+      const [{ found, targets }, http] = await Promise.all([serviceTargets(ctx, env, svc), httpCheck(hu, { timeoutMs: opts.timeoutMs })]);
+      let certificate = handshakeCertificate(http);
+      if (!certificate && ctx.sandbox && hu.publicUrl.startsWith('https:')) {
+        acmCert ??= acmCertificate(ctx, names(env).fqdn, names(env).alb, now()).catch(() => undefined);
+        certificate = await acmCert;
+      }
+      const requestUrl = hu.requestUrl !== hu.publicUrl ? hu.requestUrl : undefined;
+      return { service: svc.name, found, targets, http, certificate, healthPath: svc.healthPath, requestUrl };
+    }),
+  );
   return { environment: env.name, services: out };
 }

@@ -39,7 +39,7 @@ export class InsightsQueryError extends BerthError {
 }
 
 export async function runInsights(ctx: AwsContext, logGroup: string, query: string, o: InsightsOptions): Promise<InsightsResult> {
-  const sdk = await import('@aws-sdk/client-cloudwatch-logs');
+  const sdk = await import('../aws/sdk/cloudwatch-logs.js');
   const client = await logsClient(ctx);
   let queryId: string;
   try {
@@ -64,7 +64,7 @@ export async function runInsights(ctx: AwsContext, logGroup: string, query: stri
   return poll(client, sdk, queryId, logGroup, query, o);
 }
 
-type Sdk = typeof import('@aws-sdk/client-cloudwatch-logs');
+type Sdk = typeof import('../aws/sdk/cloudwatch-logs.js');
 
 async function poll(
   client: InstanceType<Sdk['CloudWatchLogsClient']>,

@@ -28,7 +28,7 @@ export interface LogsOptions {
 
 export function awsPageSource(ctx: AwsContext, group: string, streams: string[] | undefined, filter: string | undefined): PageSource {
   return async (q) => {
-    const { FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+    const { FilterLogEventsCommand } = await import('../aws/sdk/cloudwatch-logs.js');
     const client = await logsClient(ctx);
     try {
       const r = await client.send(

@@ -27,7 +27,7 @@ export interface Gathered {
 }
 
 async function listFamily(op: Op, family: string, status: 'ACTIVE' | 'INACTIVE'): Promise<string[]> {
-  const { ListTaskDefinitionsCommand } = await import('@aws-sdk/client-ecs');
+  const { ListTaskDefinitionsCommand } = await import('../aws/sdk/ecs.js');
   const client = await ecs(op.ctx);
   const out: string[] = [];
   let nextToken: string | undefined;
@@ -40,7 +40,7 @@ async function listFamily(op: Op, family: string, status: 'ACTIVE' | 'INACTIVE')
 }
 
 async function runningTaskDefinitions(op: Op, family: string): Promise<string[]> {
-  const { ListTasksCommand, DescribeTasksCommand } = await import('@aws-sdk/client-ecs');
+  const { ListTasksCommand, DescribeTasksCommand } = await import('../aws/sdk/ecs.js');
   const client = await ecs(op.ctx);
   const arns =
     (await client.send(new ListTasksCommand({ cluster: op.loc.cluster, family, desiredStatus: 'RUNNING', maxResults: 100 }))).taskArns ??

@@ -15,7 +15,7 @@ export interface PruneOutcome {
 }
 
 export async function prune(ctx: AwsContext, plan: RevisionPlan[]): Promise<PruneOutcome> {
-  const { DeregisterTaskDefinitionCommand, DeleteTaskDefinitionsCommand } = await import('@aws-sdk/client-ecs');
+  const { DeregisterTaskDefinitionCommand, DeleteTaskDefinitionsCommand } = await import('../aws/sdk/ecs.js');
   const client = await ecs(ctx);
   const out: PruneOutcome = { deregistered: [], deleted: [], failed: [] };
   const todo = plan.filter((p) => p.action !== 'keep');

@@ -43,7 +43,7 @@ export interface EcsOps {
 const DIMENSION = 'ecs:service:DesiredCount';
 
 async function describeTaskDefinition(ctx: AwsContext, td: string): Promise<{ taskDefinition: TaskDefinitionInfo; tags: ResourceTag[] }> {
-  const { DescribeTaskDefinitionCommand } = await import('@aws-sdk/client-ecs');
+  const { DescribeTaskDefinitionCommand } = await import('../aws/sdk/ecs.js');
   const client = await ecs(ctx);
   try {
     const r = await client.send(new DescribeTaskDefinitionCommand({ taskDefinition: td, include: ['TAGS'] }));
@@ -56,7 +56,7 @@ async function describeTaskDefinition(ctx: AwsContext, td: string): Promise<{ ta
 }
 
 async function successfulDeployments(ctx: AwsContext, loc: ServiceRef): Promise<HistoryEntry[]> {
-  const { ListServiceDeploymentsCommand, DescribeServiceRevisionsCommand } = await import('@aws-sdk/client-ecs');
+  const { ListServiceDeploymentsCommand, DescribeServiceRevisionsCommand } = await import('../aws/sdk/ecs.js');
   const client = await ecs(ctx);
   const r = await client.send(
     new ListServiceDeploymentsCommand({ cluster: loc.cluster, service: loc.service, status: ['SUCCESSFUL'], maxResults: 20 }),
@@ -75,20 +75,20 @@ async function successfulDeployments(ctx: AwsContext, loc: ServiceRef): Promise<
 function ecsCalls(ctx: AwsContext): Pick<EcsOps, 'registerTaskDefinition' | 'updateService' | 'tagResource' | 'listTaskDefinitions'> {
   return {
     registerTaskDefinition: async (input) => {
-      const { RegisterTaskDefinitionCommand } = await import('@aws-sdk/client-ecs');
+      const { RegisterTaskDefinitionCommand } = await import('../aws/sdk/ecs.js');
       const reg = await (await ecs(ctx)).send(new RegisterTaskDefinitionCommand(input as never));
       return { arn: reg.taskDefinition?.taskDefinitionArn, taskDefinition: reg.taskDefinition as never };
     },
     updateService: async (loc, input) => {
-      const { UpdateServiceCommand } = await import('@aws-sdk/client-ecs');
+      const { UpdateServiceCommand } = await import('../aws/sdk/ecs.js');
       await (await ecs(ctx)).send(new UpdateServiceCommand({ cluster: loc.cluster, service: loc.service, ...input }));
     },
     tagResource: async (arn, key, value) => {
-      const { TagResourceCommand } = await import('@aws-sdk/client-ecs');
+      const { TagResourceCommand } = await import('../aws/sdk/ecs.js');
       await (await ecs(ctx)).send(new TagResourceCommand({ resourceArn: arn, tags: [{ key, value }] }));
     },
     listTaskDefinitions: async (family, max) => {
-      const { ListTaskDefinitionsCommand } = await import('@aws-sdk/client-ecs');
+      const { ListTaskDefinitionsCommand } = await import('../aws/sdk/ecs.js');
       const r = await (
         await ecs(ctx)
       ).send(new ListTaskDefinitionsCommand({ familyPrefix: family, sort: 'DESC', status: 'ACTIVE', maxResults: max }));
@@ -100,12 +100,12 @@ function ecsCalls(ctx: AwsContext): Pick<EcsOps, 'registerTaskDefinition' | 'upd
 function ecrCalls(ctx: AwsContext): Pick<EcsOps, 'repositoryUri' | 'describeImage'> {
   return {
     repositoryUri: async (repository) => {
-      const { DescribeRepositoriesCommand } = await import('@aws-sdk/client-ecr');
+      const { DescribeRepositoriesCommand } = await import('../aws/sdk/ecr.js');
       const r = await (await ecr(ctx)).send(new DescribeRepositoriesCommand({ repositoryNames: [repository] }));
       return r.repositories?.[0]?.repositoryUri;
     },
     describeImage: async (repository, image) => {
-      const { DescribeImagesCommand } = await import('@aws-sdk/client-ecr');
+      const { DescribeImagesCommand } = await import('../aws/sdk/ecr.js');
       await (await ecr(ctx)).send(new DescribeImagesCommand({ repositoryName: repository, imageIds: [image] }));
     },
   };
@@ -114,7 +114,7 @@ function ecrCalls(ctx: AwsContext): Pick<EcsOps, 'repositoryUri' | 'describeImag
 function scalingCalls(ctx: AwsContext): Pick<EcsOps, 'describeScalableTarget' | 'registerScalableTarget'> {
   return {
     describeScalableTarget: async (resourceId) => {
-      const { DescribeScalableTargetsCommand } = await import('@aws-sdk/client-application-auto-scaling');
+      const { DescribeScalableTargetsCommand } = await import('../aws/sdk/application-auto-scaling.js');
       const r = await (
         await autoscaling(ctx)
       ).send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: [resourceId], ScalableDimension: DIMENSION }));
@@ -122,7 +122,7 @@ function scalingCalls(ctx: AwsContext): Pick<EcsOps, 'describeScalableTarget' | 
       return t ? { min: t.MinCapacity ?? 0, max: t.MaxCapacity ?? 0 } : undefined;
     },
     registerScalableTarget: async (resourceId, min, max) => {
-      const { RegisterScalableTargetCommand } = await import('@aws-sdk/client-application-auto-scaling');
+      const { RegisterScalableTargetCommand } = await import('../aws/sdk/application-auto-scaling.js');
       await (
         await autoscaling(ctx)
       ).send(

@@ -21,7 +21,7 @@ export interface ServiceLocator {
 }
 
 export async function describeService(ctx: AwsContext, loc: Pick<ServiceLocator, 'cluster' | 'service'>): Promise<ServiceSnap> {
-  const { DescribeServicesCommand } = await import('@aws-sdk/client-ecs');
+  const { DescribeServicesCommand } = await import('../aws/sdk/ecs.js');
   const client = await ecs(ctx);
   const res = await client.send(new DescribeServicesCommand({ cluster: loc.cluster, services: [loc.service] }));
   const s = res.services?.[0];
@@ -36,7 +36,7 @@ export async function describeService(ctx: AwsContext, loc: Pick<ServiceLocator,
 
 /** Tasks of the service: running ones and recently stopped ones (at most 100 of each). */
 export async function serviceTasks(ctx: AwsContext, loc: Pick<ServiceLocator, 'cluster' | 'service'>): Promise<TaskSnap[]> {
-  const { ListTasksCommand, DescribeTasksCommand } = await import('@aws-sdk/client-ecs');
+  const { ListTasksCommand, DescribeTasksCommand } = await import('../aws/sdk/ecs.js');
   const client = await ecs(ctx);
   const arns: string[] = [];
   for (const desiredStatus of ['RUNNING', 'STOPPED'] as const) {
@@ -54,7 +54,7 @@ export async function serviceTasks(ctx: AwsContext, loc: Pick<ServiceLocator, 'c
 export async function targetHealth(ctx: AwsContext, svc: ServiceSnap): Promise<TargetSnap[] | null> {
   const tgs = [...new Set((svc.loadBalancers ?? []).map((l) => l.targetGroupArn).filter((x): x is string => Boolean(x)))];
   if (!tgs.length) return null;
-  const { DescribeTargetHealthCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+  const { DescribeTargetHealthCommand } = await import('../aws/sdk/elastic-load-balancing-v2.js');
   const client = await elbv2(ctx);
   const out: TargetSnap[] = [];
   for (const tg of tgs) {
@@ -66,7 +66,7 @@ export async function targetHealth(ctx: AwsContext, svc: ServiceSnap): Promise<T
 
 /** The last `limit` lines of a task's log stream; [] when the stream does not exist. */
 export async function lastLogLines(ctx: AwsContext, group: string, stream: string, limit = 20): Promise<string[]> {
-  const { GetLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+  const { GetLogEventsCommand } = await import('../aws/sdk/cloudwatch-logs.js');
   const client = await logs(ctx);
   try {
     const r = await client.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: stream, limit, startFromHead: false }));

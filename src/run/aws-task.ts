@@ -13,7 +13,7 @@ export async function servicePlacement(
   cluster: string,
   service: string,
 ): Promise<ServicePlacement & { taskDefinition?: string }> {
-  const { DescribeServicesCommand } = await import('@aws-sdk/client-ecs');
+  const { DescribeServicesCommand } = await import('../aws/sdk/ecs.js');
   const r = await (await ecs(ctx)).send(new DescribeServicesCommand({ cluster, services: [service] }));
   const s = r.services?.[0];
   if (!s || s.status === 'INACTIVE')
@@ -37,7 +37,7 @@ export function explainRunFailure(reason: string | undefined, detail: string | u
 }
 
 export async function runTask(ctx: AwsContext, req: RunTaskRequest): Promise<string> {
-  const { RunTaskCommand } = await import('@aws-sdk/client-ecs');
+  const { RunTaskCommand } = await import('../aws/sdk/ecs.js');
   const r = await (await ecs(ctx)).send(new RunTaskCommand(req as never));
   const arn = r.tasks?.[0]?.taskArn;
   if (!arn) {
@@ -48,12 +48,12 @@ export async function runTask(ctx: AwsContext, req: RunTaskRequest): Promise<str
 }
 
 export async function describeTask(ctx: AwsContext, cluster: string, arn: string): Promise<TaskSnap | undefined> {
-  const { DescribeTasksCommand } = await import('@aws-sdk/client-ecs');
+  const { DescribeTasksCommand } = await import('../aws/sdk/ecs.js');
   const r = await (await ecs(ctx)).send(new DescribeTasksCommand({ cluster, tasks: [arn] }));
   return r.tasks?.[0] as TaskSnap | undefined;
 }
 
 export async function stopTask(ctx: AwsContext, cluster: string, arn: string, reason: string): Promise<void> {
-  const { StopTaskCommand } = await import('@aws-sdk/client-ecs');
+  const { StopTaskCommand } = await import('../aws/sdk/ecs.js');
   await (await ecs(ctx)).send(new StopTaskCommand({ cluster, task: arn, reason: reason.slice(0, 255) }));
 }

@@ -15,7 +15,7 @@ export async function registerOneOffRevision(
   tags: { key?: string; value?: string }[],
   image: string,
 ): Promise<string> {
-  const { RegisterTaskDefinitionCommand } = await import('@aws-sdk/client-ecs');
+  const { RegisterTaskDefinitionCommand } = await import('../aws/sdk/ecs.js');
   const input = copyWithImage(td, op.loc.container, image, tags) as { tags?: { key?: string; value?: string }[] };
   input.tags = [...(input.tags ?? []), { key: ONE_OFF_TAG, value: new Date().toISOString() }];
   const r = await (await ecs(op.ctx)).send(new RegisterTaskDefinitionCommand(input as never));

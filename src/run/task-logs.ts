@@ -11,7 +11,7 @@ import { tail, type PageSource } from '../logs/tail.js';
 
 export function streamPageSource(ctx: AwsContext, group: string, stream: string): PageSource {
   return async (q) => {
-    const { FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+    const { FilterLogEventsCommand } = await import('../aws/sdk/cloudwatch-logs.js');
     const client = await logsClient(ctx);
     try {
       const r = await client.send(

@@ -55,7 +55,7 @@ export function demoManifest(repository: string, tag: string, architecture: stri
 export async function seedImages(env: EnvironmentConfig): Promise<SeededImage[]> {
   const { environmentContext } = await import('./context.js');
   const { ecr } = await import('../aws/clients.js');
-  const { PutImageCommand, DescribeRepositoriesCommand } = await import('@aws-sdk/client-ecr');
+  const { PutImageCommand, DescribeRepositoriesCommand } = await import('../aws/sdk/ecr.js');
   const client = await ecr(environmentContext(env));
   const out: SeededImage[] = [];
   for (const svc of env.services) {

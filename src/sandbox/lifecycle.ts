@@ -379,8 +379,8 @@ export function nextSteps(env: EnvironmentConfig, rec: SandboxRecord): string[] 
 export async function serviceSummaries(env: EnvironmentConfig, rec: SandboxRecord): Promise<ServiceSummary[]> {
   const { environmentContext } = await import('./context.js');
   const clients = await import('../aws/clients.js');
-  const { DescribeServicesCommand } = await import('@aws-sdk/client-ecs');
-  const { DescribeTargetHealthCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+  const { DescribeServicesCommand } = await import('../aws/sdk/ecs.js');
+  const { DescribeTargetHealthCommand } = await import('../aws/sdk/elastic-load-balancing-v2.js');
   const ctx = environmentContext(env);
   const ecs = await clients.ecs(ctx);
   const elb = await clients.elbv2(ctx);

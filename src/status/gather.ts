@@ -18,7 +18,7 @@ import type { RawAlarm, StatusRaw } from './types.js';
 type Range = { min: number; max: number };
 
 async function serviceSnaps(ctx: AwsContext, env: EnvironmentConfig, services: ServiceConfig[]): Promise<Map<string, ServiceSnap>> {
-  const { DescribeServicesCommand } = await import('@aws-sdk/client-ecs');
+  const { DescribeServicesCommand } = await import('../aws/sdk/ecs.js');
   const cluster = names(env).cluster;
   const client = await ecs(ctx);
   const snaps = new Map<string, ServiceSnap>();
@@ -44,7 +44,7 @@ async function deploymentImages(
   services: ServiceConfig[],
   snaps: Map<string, ServiceSnap>,
 ): Promise<StatusRaw['images']> {
-  const { DescribeTaskDefinitionCommand } = await import('@aws-sdk/client-ecs');
+  const { DescribeTaskDefinitionCommand } = await import('../aws/sdk/ecs.js');
   const client = await ecs(ctx);
   const tds = [
     ...new Set(
@@ -69,7 +69,7 @@ async function deploymentImages(
 async function scalingRanges(ctx: AwsContext, cluster: string, services: ServiceConfig[], notes: string[]): Promise<Map<string, Range>> {
   const ranges = new Map<string, Range>();
   try {
-    const { DescribeScalableTargetsCommand } = await import('@aws-sdk/client-application-auto-scaling');
+    const { DescribeScalableTargetsCommand } = await import('../aws/sdk/application-auto-scaling.js');
     const r = await (
       await autoscaling(ctx)
     ).send(
@@ -109,7 +109,7 @@ async function serviceTargets(
 async function alarmsInAlarm(ctx: AwsContext, env: EnvironmentConfig, notes: string[]): Promise<RawAlarm[]> {
   const alarms: RawAlarm[] = [];
   try {
-    const { DescribeAlarmsCommand } = await import('@aws-sdk/client-cloudwatch');
+    const { DescribeAlarmsCommand } = await import('../aws/sdk/cloudwatch.js');
     const cw = await cloudwatch(ctx);
     let token: string | undefined;
     do {
@@ -125,12 +125,18 @@ async function alarmsInAlarm(ctx: AwsContext, env: EnvironmentConfig, notes: str
 
 export async function gatherStatus(ctx: AwsContext, env: EnvironmentConfig, services: ServiceConfig[]): Promise<StatusRaw> {
   const cluster = names(env).cluster;
-  const notes: string[] = [];
-  const snaps = await serviceSnaps(ctx, env, services);
-  const images = await deploymentImages(ctx, env, services, snaps);
-  const ranges = await scalingRanges(ctx, cluster, services, notes);
-  const targets = await serviceTargets(ctx, snaps, notes);
-  const alarms = await alarmsInAlarm(ctx, env, notes);
+  // Independent reads at once: the services (then their images and targets), scaling, alarms. Each
+  // part keeps its own notes, joined in a fixed order whatever answered first.
+  const part: [string[], string[], string[]] = [[], [], []];
+  const [[snaps, images, targets], ranges, alarms] = await Promise.all([
+    serviceSnaps(ctx, env, services).then(async (snaps) => {
+      const [images, targets] = await Promise.all([deploymentImages(ctx, env, services, snaps), serviceTargets(ctx, snaps, part[1])]);
+      return [snaps, images, targets] as const;
+    }),
+    scalingRanges(ctx, cluster, services, part[0]),
+    alarmsInAlarm(ctx, env, part[2]),
+  ]);
+  const notes = part.flat();
   return {
     environment: env.name,
     cluster,

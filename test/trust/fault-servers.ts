@@ -87,12 +87,19 @@ export function awsError(req: IncomingMessage, res: ServerResponse, status: numb
 }
 
 /** Answers every request with the same AWS error (access denied, expired token, throttling...). */
-export async function cannedServer(status: number, code: string, message: string): Promise<Fault> {
-  const f = { hits: 0 } as Fault;
+/** A server answering every request with the same AWS error; `calls` counts requests per operation. */
+export async function cannedServer(status: number, code: string, message: string): Promise<Fault & { calls: Map<string, number> }> {
+  const f = { hits: 0, calls: new Map<string, number>() } as Fault & { calls: Map<string, number> };
   const server = createHttp((req, res) => {
     f.hits++;
-    req.resume();
-    req.on('end', () => awsError(req, res, status, code, message));
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      // JSON protocols name the operation in X-Amz-Target, the query protocol in the body's Action.
+      const op = String(req.headers['x-amz-target'] ?? /Action=(\w+)/.exec(body)?.[1] ?? req.url);
+      f.calls.set(op, (f.calls.get(op) ?? 0) + 1);
+      awsError(req, res, status, code, message);
+    });
   });
   const t = track(server);
   f.endpoint = await listen(server);

@@ -94,7 +94,7 @@ export class Source {
   // ---- EC2 ----
   vpc(): Promise<Vpc | undefined> {
     return this.once('vpc', async () => {
-      const { DescribeVpcsCommand } = await import('@aws-sdk/client-ec2');
+      const { DescribeVpcsCommand } = await import('../../aws/sdk/ec2.js');
       const c = await clients.ec2(this.o.ctx);
       const byName = await c.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: [this.n.vpc] }] }));
       if (byName.Vpcs?.length) return byName.Vpcs[0];
@@ -114,7 +114,7 @@ export class Source {
     return this.once('network', async () => {
       const vpc = await this.vpc();
       if (!vpc?.VpcId) return { vpc, subnets: [], routeTables: [], natGateways: [], internetGateways: [] };
-      const ec2 = await import('@aws-sdk/client-ec2');
+      const ec2 = await import('../../aws/sdk/ec2.js');
       const c = await clients.ec2(this.o.ctx);
       const f = [{ Name: 'vpc-id', Values: [vpc.VpcId] }];
       const [subnets, routeTables, nats, igws] = await Promise.all([
@@ -137,7 +137,7 @@ export class Source {
     return this.once('sgs', async () => {
       const vpc = await this.vpc();
       if (!vpc?.VpcId) return [];
-      const { DescribeSecurityGroupsCommand } = await import('@aws-sdk/client-ec2');
+      const { DescribeSecurityGroupsCommand } = await import('../../aws/sdk/ec2.js');
       const c = await clients.ec2(this.o.ctx);
       const r = await c.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId] }] }));
       return r.SecurityGroups ?? [];
@@ -166,7 +166,7 @@ export class Source {
   // ---- ELBv2 ----
   loadBalancer(): Promise<LoadBalancer | undefined> {
     return this.once('alb', async () => {
-      const { DescribeLoadBalancersCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+      const { DescribeLoadBalancersCommand } = await import('../../aws/sdk/elastic-load-balancing-v2.js');
       const c = await clients.elbv2(this.o.ctx);
       return orUndefined(c.send(new DescribeLoadBalancersCommand({ Names: [this.n.alb] })).then((r) => r.LoadBalancers?.[0]));
     });
@@ -176,7 +176,7 @@ export class Source {
     return this.once('listeners', async () => {
       const lb = await this.loadBalancer();
       if (!lb?.LoadBalancerArn) return [];
-      const { DescribeListenersCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+      const { DescribeListenersCommand } = await import('../../aws/sdk/elastic-load-balancing-v2.js');
       const c = await clients.elbv2(this.o.ctx);
       return (
         (await orUndefined(c.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn })).then((r) => r.Listeners ?? []))) ??
@@ -187,7 +187,7 @@ export class Source {
 
   rules(listenerArn: string): Promise<Rule[]> {
     return this.once(`rules:${listenerArn}`, async () => {
-      const { DescribeRulesCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+      const { DescribeRulesCommand } = await import('../../aws/sdk/elastic-load-balancing-v2.js');
       const c = await clients.elbv2(this.o.ctx);
       return (await orUndefined(c.send(new DescribeRulesCommand({ ListenerArn: listenerArn })).then((r) => r.Rules ?? []))) ?? [];
     });
@@ -195,7 +195,7 @@ export class Source {
 
   targetGroup(svc: ServiceConfig): Promise<TargetGroup | undefined> {
     return this.once(`tg:${svc.name}`, async () => {
-      const { DescribeTargetGroupsCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+      const { DescribeTargetGroupsCommand } = await import('../../aws/sdk/elastic-load-balancing-v2.js');
       const c = await clients.elbv2(this.o.ctx);
       return orUndefined(
         c.send(new DescribeTargetGroupsCommand({ Names: [serviceNames(this.env, svc).targetGroup] })).then((r) => r.TargetGroups?.[0]),
@@ -205,7 +205,7 @@ export class Source {
 
   targetHealth(arn: string): Promise<TargetHealthDescription[]> {
     return this.once(`th:${arn}`, async () => {
-      const { DescribeTargetHealthCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+      const { DescribeTargetHealthCommand } = await import('../../aws/sdk/elastic-load-balancing-v2.js');
       const c = await clients.elbv2(this.o.ctx);
       return (
         (await orUndefined(
@@ -218,7 +218,7 @@ export class Source {
   // ---- ECS ----
   ecsService(svc: ServiceConfig): Promise<Service | undefined> {
     return this.once(`svc:${svc.name}`, async () => {
-      const { DescribeServicesCommand } = await import('@aws-sdk/client-ecs');
+      const { DescribeServicesCommand } = await import('../../aws/sdk/ecs.js');
       const c = await clients.ecs(this.o.ctx);
       const r = await orUndefined(
         c.send(new DescribeServicesCommand({ cluster: this.n.cluster, services: [serviceNames(this.env, svc).service] })),
@@ -230,7 +230,7 @@ export class Source {
   taskDefinition(svc: ServiceConfig): Promise<TaskDefinition | undefined> {
     return this.once(`td:${svc.name}`, async () => {
       const s = await this.ecsService(svc);
-      const { DescribeTaskDefinitionCommand } = await import('@aws-sdk/client-ecs');
+      const { DescribeTaskDefinitionCommand } = await import('../../aws/sdk/ecs.js');
       const c = await clients.ecs(this.o.ctx);
       const ref = s?.taskDefinition ?? serviceNames(this.env, svc).taskFamily;
       return orUndefined(c.send(new DescribeTaskDefinitionCommand({ taskDefinition: ref })).then((r) => r.taskDefinition));
@@ -247,7 +247,7 @@ export class Source {
   /** Recently stopped tasks of the service (its task family), newest first. */
   stoppedTasks(svc: ServiceConfig): Promise<Task[]> {
     return this.once(`stopped:${svc.name}`, async () => {
-      const { ListTasksCommand, DescribeTasksCommand } = await import('@aws-sdk/client-ecs');
+      const { ListTasksCommand, DescribeTasksCommand } = await import('../../aws/sdk/ecs.js');
       const c = await clients.ecs(this.o.ctx);
       const list = await orUndefined(
         c.send(new ListTasksCommand({ cluster: this.n.cluster, serviceName: svc.name, desiredStatus: 'STOPPED', maxResults: 100 })),
@@ -286,7 +286,7 @@ export class Source {
       )
       .slice(0, 3);
     if (!failed.length) return {};
-    const { GetLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+    const { GetLogEventsCommand } = await import('../../aws/sdk/cloudwatch-logs.js');
     const c = await clients.logs(this.o.ctx);
     const out: Record<string, string[]> = {};
     await Promise.all(
@@ -311,7 +311,7 @@ export class Source {
 
   logGroupExists(name: string): Promise<boolean> {
     return this.once(`lg:${name}`, async () => {
-      const { DescribeLogGroupsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+      const { DescribeLogGroupsCommand } = await import('../../aws/sdk/cloudwatch-logs.js');
       const c = await clients.logs(this.o.ctx);
       const r = await c.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, limit: 50 }));
       return Boolean(r.logGroups?.some((g) => g.logGroupName === name));
@@ -323,7 +323,7 @@ export class Source {
     return this.once(`img:${uri}`, async () => {
       const ref = parseImage(uri);
       if (!ref.ecr) return { ref, found: false };
-      const ecr = await import('@aws-sdk/client-ecr');
+      const ecr = await import('../../aws/sdk/ecr.js');
       const c = await clients.ecr(this.o.ctx);
       let r;
       try {
@@ -368,7 +368,7 @@ export class Source {
   // ---- Secrets Manager ----
   secret(id: string): Promise<SecretShape> {
     return this.once(`secret:${id}`, async () => {
-      const sm = await import('@aws-sdk/client-secrets-manager');
+      const sm = await import('../../aws/sdk/secrets-manager.js');
       const c = await clients.secretsManager(this.o.ctx);
       const shape: SecretShape = { ref: id, found: false, json: false, keys: [], urls: {}, plain: {} };
       let d;
@@ -410,7 +410,7 @@ export class Source {
   // ---- IAM ----
   role(name: string): Promise<RoleFacts> {
     return this.once(`role:${name}`, async () => {
-      const iamMod = await import('@aws-sdk/client-iam');
+      const iamMod = await import('../../aws/sdk/iam.js');
       const c = await clients.iam(this.o.ctx);
       const r = await orUndefined(c.send(new iamMod.GetRoleCommand({ RoleName: name })));
       if (!r?.Role) return { name, found: false, policies: [] };
@@ -443,7 +443,7 @@ export class Source {
   // ---- RDS ----
   dbCluster(): Promise<DBCluster | undefined> {
     return this.once('db', async () => {
-      const { DescribeDBClustersCommand } = await import('@aws-sdk/client-rds');
+      const { DescribeDBClustersCommand } = await import('../../aws/sdk/rds.js');
       const c = await clients.rds(this.o.ctx);
       return orUndefined(c.send(new DescribeDBClustersCommand({ DBClusterIdentifier: this.n.dbCluster })).then((r) => r.DBClusters?.[0]));
     });
@@ -453,7 +453,7 @@ export class Source {
     return this.once('dbi', async () => {
       const ids = (cluster?.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier).filter((x): x is string => Boolean(x));
       if (!ids.length) return [];
-      const { DescribeDBInstancesCommand } = await import('@aws-sdk/client-rds');
+      const { DescribeDBInstancesCommand } = await import('../../aws/sdk/rds.js');
       const c = await clients.rds(this.o.ctx);
       const rs = await Promise.all(
         ids.map((id) => orUndefined(c.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })).then((r) => r.DBInstances?.[0]))),
@@ -464,7 +464,7 @@ export class Source {
 
   dbSubnetGroup(cluster: DBCluster | undefined): Promise<DBSubnetGroup | undefined> {
     return this.once('dbsg', async () => {
-      const { DescribeDBSubnetGroupsCommand } = await import('@aws-sdk/client-rds');
+      const { DescribeDBSubnetGroupsCommand } = await import('../../aws/sdk/rds.js');
       const c = await clients.rds(this.o.ctx);
       const name = cluster?.DBSubnetGroup ?? this.n.dbSubnetGroup;
       return orUndefined(c.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name })).then((r) => r.DBSubnetGroups?.[0]));
@@ -474,7 +474,7 @@ export class Source {
   // ---- ElastiCache ----
   replicationGroup(): Promise<ReplicationGroup | undefined> {
     return this.once('rg', async () => {
-      const { DescribeReplicationGroupsCommand } = await import('@aws-sdk/client-elasticache');
+      const { DescribeReplicationGroupsCommand } = await import('../../aws/sdk/elasticache.js');
       const c = await clients.elasticache(this.o.ctx);
       return orUndefined(
         c
@@ -488,7 +488,7 @@ export class Source {
     return this.once('cc', async () => {
       const ids = rg?.MemberClusters ?? [];
       if (!ids.length) return [];
-      const { DescribeCacheClustersCommand } = await import('@aws-sdk/client-elasticache');
+      const { DescribeCacheClustersCommand } = await import('../../aws/sdk/elasticache.js');
       const c = await clients.elasticache(this.o.ctx);
       const rs = await Promise.all(
         ids.map((id) => orUndefined(c.send(new DescribeCacheClustersCommand({ CacheClusterId: id })).then((r) => r.CacheClusters?.[0]))),
@@ -500,7 +500,7 @@ export class Source {
   cacheSubnetGroup(): Promise<CacheSubnetGroup | undefined> {
     return this.once('csg', async () => {
       const clusters = await this.cacheClusters(await this.replicationGroup());
-      const { DescribeCacheSubnetGroupsCommand } = await import('@aws-sdk/client-elasticache');
+      const { DescribeCacheSubnetGroupsCommand } = await import('../../aws/sdk/elasticache.js');
       const c = await clients.elasticache(this.o.ctx);
       const name = clusters[0]?.CacheSubnetGroupName ?? this.n.cacheSubnetGroup;
       return orUndefined(
@@ -512,7 +512,7 @@ export class Source {
   // ---- ACM / Route 53 ----
   certificates(): Promise<CertificateDetail[]> {
     return this.once('certs', async () => {
-      const acm = await import('@aws-sdk/client-acm');
+      const acm = await import('../../aws/sdk/acm.js');
       const c = await clients.acm(this.o.ctx);
       const fqdn = this.n.fqdn;
       const covers = (name: string | undefined) =>
@@ -554,7 +554,7 @@ export class Source {
 
   zone(): Promise<HostedZoneFacts | undefined> {
     return this.once('zone', async () => {
-      const r53 = await import('@aws-sdk/client-route-53');
+      const r53 = await import('../../aws/sdk/route-53.js');
       const c = await clients.route53(this.o.ctx);
       const domain = this.env.domain.name;
       let id = this.env.domain.zoneId;

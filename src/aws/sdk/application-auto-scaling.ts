@@ -1,0 +1,9 @@
+/**
+ * What berth calls of @aws-sdk/client-application-auto-scaling. Imported through this file, the bundled CLI (scripts/build.mjs)
+ * carries these classes only, not the whole API of the service.
+ */
+export {
+  ApplicationAutoScalingClient,
+  DescribeScalableTargetsCommand,
+  RegisterScalableTargetCommand,
+} from '@aws-sdk/client-application-auto-scaling';

@@ -1,0 +1,13 @@
+/**
+ * What berth calls of @aws-sdk/client-ec2. Imported through this file, the bundled CLI (scripts/build.mjs)
+ * carries these classes only, not the whole API of the service.
+ */
+export {
+  DescribeInternetGatewaysCommand,
+  DescribeNatGatewaysCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
