@@ -13,6 +13,7 @@ interface Opts extends WatchOpts {
   runFirstTimeout?: string;
   snapshotFirst?: boolean;
   yes?: boolean;
+  strategy?: string;
 }
 
 export function register(program: Command): void {
@@ -26,6 +27,10 @@ export function register(program: Command): void {
       .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
       .option('-s, --service <name>', 'the service (required when the environment has several)')
       .option('--image <uri:tag>', 'full image reference with a tag or @sha256 digest')
+      .option(
+        '--strategy <strategy>',
+        "rolling, blue-green, canary or linear for this release (default: the service's deployment.strategy); the others shift traffic in steps, judge each on evidence and roll traffic back on failure",
+      )
       .option('--tag <tag>', "a tag in the service's ECR repository")
       .option('--no-rollback', 'on failure, leave the service on the new revision')
       .option('--no-image-check', 'do not check that the image exists in ECR before deploying')
@@ -56,12 +61,16 @@ export function register(program: Command): void {
             code: both ? ERROR_CODES.flagCombination : ERROR_CODES.missingOption,
           });
         }
+        const { parseStrategy } = await import('../../src/rollout/release/settings.js');
+        const strategyFlag = opts.strategy !== undefined ? parseStrategy(opts.strategy) : undefined;
         const { openOp } = await import('../../src/rollout/open-op.js');
         const { parseDuration } = await import('../../src/cli-args/duration.js');
         const runFirstTimeout = opts.runFirstTimeout
           ? parseDuration(opts.runFirstTimeout, '--run-first-timeout', FLAG_BOUNDS.timeout)
           : undefined;
         const op = openOp(opts.env, opts.service, out);
+        const { progressiveSettings } = await import('../../src/rollout/release/settings.js');
+        const release = progressiveSettings(op.env, op.svc, strategyFlag, opts.rollback !== false);
         const { runFirstSettings, runFirstHook } = await import('../../src/run/run-first.js');
         const { snapshotFirstWanted, snapshotFirstHook } = await import('../../src/db/snapshot-first.js');
         const { releaseSteps } = await import('../../src/run/release-steps.js');
@@ -79,6 +88,7 @@ export function register(program: Command): void {
           rollback: opts.rollback !== false,
           imageCheck: opts.imageCheck !== false,
           beforeUpdate,
+          release,
         });
         out.result(res, () => renderOp(res));
         return res.exitCode;

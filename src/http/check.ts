@@ -58,7 +58,10 @@ export interface HttpResult {
 
 const UNHEALTHY_BODY = /"status"\s*:\s*"(unhealthy|fail(ed|ing)?|down|error)"/i;
 
-export async function httpCheck(u: HealthUrl, opts: { timeoutMs?: number; now?: () => number } = {}): Promise<HttpResult> {
+export async function httpCheck(
+  u: HealthUrl,
+  opts: { timeoutMs?: number; now?: () => number; headers?: Record<string, string> } = {},
+): Promise<HttpResult> {
   if (!u.requestUrl) return { url: u.publicUrl, ok: false, error: u.unavailable ?? 'no URL to check' };
   const timeoutMs = opts.timeoutMs ?? 5000;
   const now = opts.now ?? Date.now;
@@ -76,7 +79,7 @@ export async function httpCheck(u: HealthUrl, opts: { timeoutMs?: number; now?: 
       url,
       {
         method: 'GET',
-        headers: { ...(u.host ? { Host: u.host } : {}), 'User-Agent': 'berth-health/1', Accept: 'application/json, */*' },
+        headers: { ...(u.host ? { Host: u.host } : {}), 'User-Agent': 'berth-health/1', Accept: 'application/json, */*', ...opts.headers },
         timeout: timeoutMs,
         ...(url.protocol === 'https:' && u.host ? { servername: u.host } : {}),
       },

@@ -43,6 +43,12 @@ export const EXIT = {
   /** Another deployment (a revision neither ours nor the previous one) replaced ours; berth left it alone. */
   DEPLOY_SUPERSEDED: 14,
 
+  // deploy --strategy blue-green|canary|linear (progressive delivery, src/rollout/release/).
+  /** A blue/green, canary or linear release was stopped from outside its watch (`berth rollback`, StopServiceDeployment); traffic is back on the old revision. */
+  RELEASE_STOPPED: 15,
+  /** The strategy needs what the environment lacks (alternate target group, test listener rule, ECS infrastructure role): `berth apply` creates them. Nothing changed. */
+  RELEASE_NOT_READY: 16,
+
   // doctor: 0 when no check FAILs (WARNs allowed), 1 when any does; 2 for an unknown check group.
   /** doctor: a check FAILed. */
   DOCTOR_FAILED: 1,

@@ -23,6 +23,8 @@ import {
   tagRevision,
   watchWithProgress,
 } from './operate.js';
+import { prepareRelease, runRelease, type PreparedRelease } from './release/run.js';
+import { releaseResult } from './release/report.js';
 import { copyWithImage, imageOf } from './taskdef.js';
 import type { Judgement, ServiceSnap } from './types.js';
 
@@ -161,14 +163,28 @@ async function afterFailure(
   return rollback;
 }
 
+/** A blue/green, canary or linear release of the registered revision (src/rollout/release/run.ts). */
+async function releaseDeploy(r: Registered, o: DeployOptions, prepared: PreparedRelease, warnings: string[]): Promise<OpResult> {
+  const now = o.now ?? Date.now;
+  const run = await runRelease(r.op, o, prepared, r.oldRev, r.newRev);
+  const ok = run.judgement.verdict === 'succeeded';
+  if (run.judgement.verdict !== 'superseded') await tagRevision(r.op, r.newRev.arn, ok ? HEALTHY_TAG : FAILED_TAG, warnings);
+  const b = resultBase(r, run.startedAt, warnings);
+  return releaseResult(b, { judgement: run.judgement, report: run.report, image: r.image, endedAt: now() });
+}
+
 export async function deploy(opIn: Op, o: DeployOptions): Promise<OpResult> {
   if (o.image && o.tag) throw new UsageError('pass either --image or --tag, not both.');
   if (!o.image && !o.tag) throw new UsageError('deploy needs --image <uri:tag> or --tag <tag>.');
   const now = o.now ?? Date.now;
   const warnings: string[] = [];
+  // A progressive release needs its target groups, listener rules and role: found before anything changes.
+  const prepared = o.release ? await prepareRelease(opIn, o.release) : undefined;
+  if (prepared) warnings.push(...prepared.warnings);
   const r = await registerNewRevision(opIn, o, warnings);
   const stop = o.beforeUpdate ? await o.beforeUpdate(r.newRev) : undefined;
   if (stop) return stoppedBeforeUpdate(r, stop, now(), warnings);
+  if (prepared) return releaseDeploy(r, o, prepared, warnings);
   const { op, newRev } = r;
   const previous = previousDeploymentIds(r.svc);
   const startedAt = now();

@@ -19,6 +19,14 @@ export type TaskDefinitionInfo = TaskDefinitionLike & {
 };
 export type ResourceTag = { key?: string; value?: string };
 export type ServiceRef = Pick<ServiceLocator, 'cluster' | 'service'>;
+/** What berth changes with UpdateService: the revision, a restart, the count; for a progressive release the strategy and the load balancers' advancedConfiguration. */
+export interface UpdateServiceInput {
+  taskDefinition?: string;
+  forceNewDeployment?: boolean;
+  desiredCount?: number;
+  deploymentConfiguration?: Record<string, unknown>;
+  loadBalancers?: Record<string, unknown>[];
+}
 export type ImageId = { imageDigest: string } | { imageTag?: string };
 
 export interface EcsOps {
@@ -27,7 +35,7 @@ export interface EcsOps {
   describeTaskDefinition(td: string): Promise<{ taskDefinition: TaskDefinitionInfo; tags: ResourceTag[] }>;
   /** Registers a revision; its ARN and what ECS stored. */
   registerTaskDefinition(input: Record<string, unknown>): Promise<{ arn?: string; taskDefinition?: TaskDefinitionInfo }>;
-  updateService(loc: ServiceRef, input: { taskDefinition?: string; forceNewDeployment?: boolean; desiredCount?: number }): Promise<void>;
+  updateService(loc: ServiceRef, input: UpdateServiceInput): Promise<void>;
   tagResource(arn: string, key: string, value: string): Promise<void>;
   /** ACTIVE revision ARNs of a family, newest first. */
   listTaskDefinitions(family: string, max: number): Promise<string[]>;
@@ -81,7 +89,7 @@ function ecsCalls(ctx: AwsContext): Pick<EcsOps, 'registerTaskDefinition' | 'upd
     },
     updateService: async (loc, input) => {
       const { UpdateServiceCommand } = await import('../aws/sdk/ecs.js');
-      await (await ecs(ctx)).send(new UpdateServiceCommand({ cluster: loc.cluster, service: loc.service, ...input }));
+      await (await ecs(ctx)).send(new UpdateServiceCommand({ cluster: loc.cluster, service: loc.service, ...(input as object) }));
     },
     tagResource: async (arn, key, value) => {
       const { TagResourceCommand } = await import('../aws/sdk/ecs.js');

@@ -3,6 +3,9 @@ import type { AwsContext } from '../aws/context.js';
 import type { EnvironmentConfig, ServiceConfig } from '../config/types.js';
 import type { Reporter } from '../output/reporter.js';
 import type { EcsOps } from './ecs-ops.js';
+import type { ReleaseOps } from './release/ops.js';
+import type { ReleaseReport } from './release/report.js';
+import type { ReleaseSettings } from './release/settings.js';
 import type { ServiceLocator } from './fetch.js';
 import type { FailureGroup, Judgement } from './types.js';
 
@@ -14,6 +17,8 @@ export interface Op {
   reporter: Reporter;
   /** The AWS calls; default: the SDK (sdkEcsOps(ctx)). */
   ecsOps?: EcsOps;
+  /** The AWS calls of a progressive release; default: the SDK (sdkReleaseOps(ctx)). */
+  releaseOps?: ReleaseOps;
 }
 
 export interface WatchSettings {
@@ -62,6 +67,8 @@ export interface OpResult {
   warnings: string[];
   /** deploy --run-first: the one-off task's result (src/run/run-first.ts). */
   runFirst?: unknown;
+  /** deploy with a blue/green, canary or linear strategy: the stages, the split, the evidence, the rollback. */
+  release?: ReleaseReport;
 }
 
 export interface BeforeUpdateStop {
@@ -81,6 +88,8 @@ export interface DeployOptions extends WatchSettings {
    * A returned stop ends the release there: the service is not touched, the revision is marked failed.
    */
   beforeUpdate?: (newRev: RevisionRef) => Promise<BeforeUpdateStop | undefined>;
+  /** A blue/green, canary or linear release (the strategy's settings); absent: a rolling deploy. */
+  release?: ReleaseSettings;
 }
 
 export interface RollbackOptions extends WatchSettings {

@@ -1,6 +1,7 @@
 /** deploy, rollback, restart and scale for people: any OpResult as text (JSON is the result itself). Pure. */
 import { shortTd } from '../ecs/ids.js';
 import type { OpResult } from './op-types.js';
+import { renderRelease } from './release/render.js';
 
 /** Human rendering of any OpResult. */
 export function renderOp(r: OpResult): string {
@@ -22,14 +23,15 @@ export function renderOp(r: OpResult): string {
     lines.push(
       `  ${shortTd(r.newRevision.arn)} (${r.newRevision.image ?? '?'})${r.desiredCount !== undefined ? `, desired ${r.desiredCount}` : ''}`,
     );
-  if (r.deploymentId) lines.push(`  deployment ${r.deploymentId}`);
+  if (r.release) lines.push(...renderRelease(r.release));
+  else if (r.deploymentId) lines.push(`  deployment ${r.deploymentId}`);
   for (const reason of r.reasons) lines.push(`  - ${reason}`);
   for (const f of r.failures) {
     if (!f.logLines?.length) continue;
     lines.push(`  last log lines of task ${f.logTaskId} (${f.kind}):`);
     for (const l of f.logLines.slice(-15)) lines.push(`    | ${l}`);
   }
-  if (r.rollback) {
+  if (r.rollback && !r.release) {
     const rb = r.rollback;
     lines.push(
       `rollback by ${rb.by === 'ecs' ? 'ECS (circuit breaker)' : 'berth'} to ${shortTd(rb.to.arn)}: ` +

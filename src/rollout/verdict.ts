@@ -20,7 +20,7 @@
  *  6. in-progress — otherwise, with what it is waiting for.
  */
 import { shortTd, taskId } from '../ecs/ids.js';
-import { explainStop } from '../ecs/stop-explanations.js';
+import { explainStop, type StopContext } from '../ecs/stop-explanations.js';
 import { isBenignStop, normaliseReason } from '../ecs/stops.js';
 import { explainTarget, tallyTargets, taskIps } from '../ecs/targets.js';
 import { toMs } from '../ecs/time.js';
@@ -80,7 +80,7 @@ function latestLogs(timeline: Snapshot[]): Record<string, string[]> {
   return out;
 }
 
-export function groupFailures(tasks: TaskSnap[], logs: Record<string, string[]>, id: Identity): FailureGroup[] {
+export function groupFailures(tasks: TaskSnap[], logs: Record<string, string[]>, id: StopContext): FailureGroup[] {
   const groups = new Map<string, FailureGroup>();
   const stopped = tasks
     .filter((t) => t.lastStatus === 'STOPPED' && !isBenignStop(t))

@@ -5,6 +5,7 @@
 export {
   DeleteTaskDefinitionsCommand,
   DeregisterTaskDefinitionCommand,
+  DescribeServiceDeploymentsCommand,
   DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -15,6 +16,7 @@ export {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
+  StopServiceDeploymentCommand,
   StopTaskCommand,
   TagResourceCommand,
   UpdateServiceCommand,
