@@ -405,6 +405,16 @@ const FLAG_CASES: Case[] = [
   ]),
   flag('deploy --image garbage', ['deploy', ...ENV, '--image', 'not an image'], U.format, ['--image', '"not an image"', 'expected']),
   flag('deploy --tag -bad', ['deploy', ...ENV, '--tag=-bad'], U.format, ['--tag', '"-bad"', 'expected letters']),
+  flag('deploy --strategy bogus', ['deploy', ...ENV, '--tag', 'v1', '--strategy', 'bogus'], U.format, [
+    '--strategy',
+    '"bogus"',
+    'expected one of rolling, blue-green, canary, linear',
+  ]),
+  flag('deploy --strategy canary --no-rollback', ['deploy', ...ENV, '--tag', 'v1', '--strategy', 'canary', '--no-rollback'], U.combo, [
+    '--no-rollback',
+    'canary',
+    'expected --strategy rolling',
+  ]),
   flag('rollback --to 0', ['rollback', ...ENV, '--yes', '--to', '0'], U.range, ['--to', '"0"', 'expected a whole number from 1']),
   flag('rollback --to family:0', ['rollback', ...ENV, '--yes', '--to', 'chatbot-prod-api:0'], U.range, [
     '--to (revision)',

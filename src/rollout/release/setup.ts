@@ -29,15 +29,10 @@ export interface ReleaseTraffic {
   greenTargetGroupArn: string;
 }
 
-/** The names of the pieces (TODO(pd-stacks): typed fields of names.ts once landed). */
-export function releaseNames(env: EnvironmentConfig, svc: ServiceConfig) {
-  const s = serviceNames(env, svc) as ReturnType<typeof serviceNames> & { alternateTargetGroup?: string };
-  const n = names(env) as ReturnType<typeof names> & { ecsInfrastructureRole?: string };
-  return {
-    targetGroup: s.targetGroup,
-    alternateTargetGroup: s.alternateTargetGroup ?? `${s.targetGroup.slice(0, 28).replace(/-+$/, '')}-alt`,
-    role: n.ecsInfrastructureRole ?? `${n.prefix}-ecs-infrastructure`.slice(0, 64),
-  };
+/** The names of the pieces (src/config/names.ts: a resource map first, berth's convention otherwise). */
+function releaseNames(env: EnvironmentConfig, svc: ServiceConfig) {
+  const s = serviceNames(env, svc);
+  return { targetGroup: s.targetGroup, alternateTargetGroup: s.alternateTargetGroup, role: names(env).ecsInfrastructureRole };
 }
 
 function notReady(svc: ServiceConfig, strategy: string, missing: string[]): BerthError {

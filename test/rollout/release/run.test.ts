@@ -10,7 +10,7 @@ import { Reporter } from '../../../src/output/reporter.js';
 import { deploy } from '../../../src/rollout/deploy.js';
 import type { Op } from '../../../src/rollout/op-types.js';
 import { renderOp } from '../../../src/rollout/render-op.js';
-import { parseStrategy, progressiveSettings, type ReleaseSettings } from '../../../src/rollout/release/settings.js';
+import { parseStrategy, progressiveSettings, releaseSettings, type ReleaseSettings } from '../../../src/rollout/release/settings.js';
 import { locate } from '../../../src/rollout/target.js';
 import { fakeWorld, PROD_RULE, ROLE, TEST_RULE, TG_A, TG_B, type FakeWorld, type ScriptedPoll } from './fake-release.js';
 import { T0 } from './timeline.js';
@@ -34,16 +34,10 @@ function op(w: FakeWorld): Op {
   };
 }
 
-const canary: ReleaseSettings = {
-  strategy: 'canary',
-  canaryPercent: 10,
-  canaryBakeMinutes: 1,
-  linearStepPercent: 10,
-  linearBakeMinutes: 1,
-  bakeMinutes: 1,
-  alarms: [],
-  thresholds: { max5xxPercent: 1, maxLatencySeconds: 2, minRequests: 5 },
-};
+const canary: ReleaseSettings = releaseSettings(
+  { ...env.services[0]!, deployment: { ...env.services[0]!.deployment, canary: { percent: 10, bakeMinutes: 1 }, bakeMinutes: 1 } },
+  'canary',
+);
 
 function run(w: FakeWorld, release: ReleaseSettings = canary) {
   return deploy(op(w), {
@@ -214,7 +208,7 @@ describe('deploy --strategy canary over a fake ECS', () => {
         { stage: 'CLEAN_UP', status: 'SUCCESSFUL', newWeight: 100, requests: 90, targets: healthy },
       ],
     });
-    const r = await run(w, { ...canary, strategy: 'blue-green' });
+    const r = await run(w, { ...canary, strategy: 'blue-green', deployment: { ...canary.deployment, strategy: 'blue-green' } });
     expect(r.exitCode).toBe(0);
     const dc = (w.calls.find((c) => c.name === 'updateService')!.arg as { deploymentConfiguration: Record<string, unknown> })
       .deploymentConfiguration;
