@@ -1,44 +1,42 @@
 """
 The local stand-in for the environment's public URL: an HTTP server on 127.0.0.1 that does what
-the ALB would. It takes the load balancer's HTTPS listener (HTTP when there is none), evaluates its
-rules in priority order from moto's ELBv2 state (path-pattern and http-request-method conditions;
-host-header is taken as matching: every request here is for the environment's host), and:
+the ALB would. It takes the load balancer's HTTPS listener (HTTP when there is none; the request
+header `X-Berth-Listener-Port: <port>` picks another listener, e.g. a test listener), evaluates its
+rules in priority order from moto's ELBv2 state (path-pattern, http-request-method, http-header and
+query-string conditions; host-header and source-ip are taken as matching: every request here is for
+the environment's host), and:
 
-- forward: picks a healthy target of the target group (round robin) and answers as the task
-  serving it would: the target group's health path gives {"status":"healthy","version":<image
-  tag>}, any other path {"service","version","task","path"}; the request is logged in the task's
-  log stream. No healthy target: 503, as an ALB says it.
+- forward: a target group by the forward config's weights, then a healthy target of it, answering as
+  the task's version would (public_forward.py); the request is logged in the task's log stream and
+  counted in CloudWatch (alb_metrics.py). No healthy target: 503, as an ALB says it.
 - fixed-response / redirect: as configured.
 """
 from __future__ import annotations
 
-import json
 import threading
+import time
 from fnmatch import fnmatchcase
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from moto.elbv2.models import elbv2_backends
 
-from . import LOCK
+from . import LOCK, alb_metrics
 from .ecs_sim.logs import log_request
-from .ecs_sim.state import HEALTH, SimTask, all_sim_tasks, live_backends, task_id
+from .ecs_sim.state import live_backends
+from .public_forward import forward
 
-ALB_503 = (
-    "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n"
-    "<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n</body>\r\n</html>\r\n"
-)
-_rr = {"n": 0}
+LISTENER_HEADER = "x-berth-listener-port"
 
 
-def _listener(lb: Any) -> Any:
+def _listener(lb: Any, port: str | None = None) -> Any:
     listeners = list(getattr(lb, "listeners", {}).values())
-    for port in ("443", "80"):
+    for want in ([port] if port else []) + ["443", "80"]:
         for li in listeners:
-            if str(li.port) == port:
+            if str(li.port) == want:
                 return li
-    return listeners[0] if listeners else None
+    return None if port else (listeners[0] if listeners else None)
 
 
 def _load_balancer() -> Any:
@@ -56,7 +54,22 @@ def _values(cond: dict[str, Any], config_key: str) -> list[str]:
     return vals
 
 
-def _matches(rule: Any, method: str, path: str) -> bool:
+def _header_matches(cond: dict[str, Any], headers: dict[str, str]) -> bool:
+    cfg = cond.get("HttpHeaderConfig") or {}
+    value = headers.get(str(cfg.get("HttpHeaderName") or "").lower())
+    return value is not None and any(fnmatchcase(value.lower(), v.lower()) for v in cfg.get("Values") or [])
+
+
+def _query_matches(cond: dict[str, Any], query: str) -> bool:
+    pairs = parse_qsl(query, keep_blank_values=True)
+    for want in (cond.get("QueryStringConfig") or {}).get("Values") or []:
+        key, value = want.get("Key"), want.get("Value") or ""
+        if any((key is None or fnmatchcase(k.lower(), key.lower())) and fnmatchcase(v.lower(), value.lower()) for k, v in pairs):
+            return True
+    return False
+
+
+def _matches(rule: Any, method: str, path: str, headers: dict[str, str], query: str) -> bool:
     for cond in rule.conditions or []:
         field = cond.get("Field")
         if field == "path-pattern":
@@ -64,6 +77,12 @@ def _matches(rule: Any, method: str, path: str) -> bool:
                 return False
         elif field == "http-request-method":
             if method not in _values(cond, "HttpRequestMethodConfig"):
+                return False
+        elif field == "http-header":
+            if not _header_matches(cond, headers):
+                return False
+        elif field == "query-string":
+            if not _query_matches(cond, query):
                 return False
     return True
 
@@ -75,66 +94,38 @@ def _priority(rule: Any) -> int:
         return 1 << 30
 
 
-def _route(method: str, path: str) -> tuple[int, dict[str, str], bytes, Any]:
-    lb = _load_balancer()
+def _act(rule: Any, path: str) -> tuple[int, dict[str, str], bytes, Any] | None:
+    for action in rule.actions or []:
+        data = getattr(action, "data", {}) or {}
+        kind = data.get("Type") or getattr(action, "type", None)
+        if kind == "forward":
+            return forward(rule.arn, data, path)
+        if kind == "fixed-response":
+            cfg = data.get("FixedResponseConfig") or {}
+            return int(cfg.get("StatusCode") or 200), {"Content-Type": cfg.get("ContentType") or "text/plain"}, (cfg.get("MessageBody") or "").encode(), None
+        if kind == "redirect":
+            cfg = data.get("RedirectConfig") or {}
+            loc = f"{(cfg.get('Protocol') or 'HTTPS').lower()}://{cfg.get('Host') or '#{host}'}:{cfg.get('Port') or '#{port}'}{cfg.get('Path') or path}"
+            code = 301 if (cfg.get("StatusCode") or "HTTP_301").endswith("301") else 302
+            return code, {"Location": loc}, b"", None
+    return None
+
+
+def _route(lb: Any, method: str, path: str, headers: dict[str, str], query: str) -> tuple[int, dict[str, str], bytes, Any]:
     if lb is None:
         return 503, {"Content-Type": "text/plain"}, b"berth sandbox: there is no load balancer (yet).\n", None
-    listener = _listener(lb)
+    port = headers.get(LISTENER_HEADER)
+    listener = _listener(lb, port)
     if listener is None:
-        return 503, {"Content-Type": "text/plain"}, f"berth sandbox: load balancer {lb.name} has no listener.\n".encode(), None
+        what = f"no listener on port {port}" if port else "no listener"
+        return 503, {"Content-Type": "text/plain"}, f"berth sandbox: load balancer {lb.name} has {what}.\n".encode(), None
     rules = sorted(listener._non_default_rules.values(), key=_priority) + list(listener._default_rule.values())
     for rule in rules:
-        if not _matches(rule, method, path):
-            continue
-        for action in rule.actions or []:
-            data = getattr(action, "data", {}) or {}
-            kind = data.get("Type") or getattr(action, "type", None)
-            if kind == "forward":
-                arns = []
-                if data.get("TargetGroupArn"):
-                    arns.append(data["TargetGroupArn"])
-                for tg in (data.get("ForwardConfig") or {}).get("TargetGroups") or []:
-                    if tg.get("TargetGroupArn") and tg["TargetGroupArn"] not in arns:
-                        arns.append(tg["TargetGroupArn"])
-                return _forward(lb, arns, method, path)
-            if kind == "fixed-response":
-                cfg = data.get("FixedResponseConfig") or {}
-                return int(cfg.get("StatusCode") or 200), {"Content-Type": cfg.get("ContentType") or "text/plain"}, (cfg.get("MessageBody") or "").encode(), None
-            if kind == "redirect":
-                cfg = data.get("RedirectConfig") or {}
-                loc = f"{(cfg.get('Protocol') or 'HTTPS').lower()}://{cfg.get('Host') or '#{host}'}:{cfg.get('Port') or '#{port}'}{cfg.get('Path') or path}"
-                code = 301 if (cfg.get("StatusCode") or "HTTP_301").endswith("301") else 302
-                return code, {"Location": loc}, b"", None
+        if _matches(rule, method, path, headers, query):
+            answer = _act(rule, path)
+            if answer is not None:
+                return answer
     return 404, {"Content-Type": "text/plain"}, b"Not Found", None
-
-
-def _forward(lb: Any, tg_arns: list[str], method: str, path: str) -> tuple[int, dict[str, str], bytes, Any]:
-    candidates: list[tuple[str, SimTask]] = []
-    by_ip: dict[tuple[str, str], SimTask] = {}
-    for _backend, t in all_sim_tasks():
-        for tg_arn, ip, _port in t._sim.get("targets", []):
-            by_ip[(tg_arn, ip)] = t
-    for (tg_arn, ip), h in HEALTH.items():
-        if tg_arn in tg_arns and h.get("state") == "healthy" and (tg_arn, ip) in by_ip:
-            candidates.append((tg_arn, by_ip[(tg_arn, ip)]))
-    if not candidates:
-        return 503, {"Content-Type": "text/html"}, ALB_503.encode(), None
-    candidates.sort(key=lambda c: c[1].task_arn)
-    _rr["n"] += 1
-    tg_arn, t = candidates[_rr["n"] % len(candidates)]
-    health_path = None
-    for elb in live_backends(elbv2_backends):
-        tg = elb.target_groups.get(tg_arn)
-        if tg is not None:
-            health_path = tg.health_check_path
-    version = t._sim.get("tag")
-    if health_path and path == health_path:
-        doc: dict[str, Any] = {"status": "healthy", "version": version}
-    else:
-        svc = t._sim.get("service")
-        doc = {"service": getattr(svc, "name", None), "version": version, "task": task_id(t), "path": path}
-    body = (json.dumps(doc) + "\n").encode()
-    return 200, {"Content-Type": "application/json"}, body, (t, len(body))
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -142,12 +133,19 @@ class Handler(BaseHTTPRequestHandler):
     sys_version = ""
 
     def _serve(self) -> None:
-        path = urlsplit(self.path).path or "/"
+        url = urlsplit(self.path)
+        path = url.path or "/"
+        began = time.monotonic()
         with LOCK:
-            status, headers, body, served = _route(self.command, path)
+            lb = _load_balancer()
+            status, headers, body, served = _route(lb, self.command, path, {k.lower(): v for k, v in self.headers.items()}, url.query)
             if served is not None:
-                t, size = served
-                log_request(t, self.command, self.path, status, size)
+                t, size, tg_arn = served
+                if t is not None:
+                    log_request(t, self.command, self.path, status, size)
+                alb_metrics.record(lb, tg_arn, status, time.monotonic() - began, from_target=t is not None)
+            elif lb is not None and status >= 500:
+                alb_metrics.record(lb, None, status, 0.0, from_target=False)
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)

@@ -16,7 +16,8 @@ gets what ECS gives it:
 - Failures, the way ECS reports them. By image tag: `fail-exit` (EssentialContainerExited, exit code
   1), `fail-pull` (TaskFailedToStart, CannotPullContainerError ... not found), `fail-arch`
   (`exec format error`, exit 255), `fail-health` (runs, fails the target group's health check,
-  then "Task failed ELB health checks in (target-group ...)"). By state: an image in moto's ECR
+  then "Task failed ELB health checks in (target-group ...)"), `fail-api` (runs and is healthy, but
+  the public endpoint's answers on /api/* are HTTP 500: public_forward.py). By state: an image in moto's ECR
   whose manifest says another architecture than the task definition's runtimePlatform (exec format
   error; a manifest list without the platform: CannotPullContainerError), a tag missing from a
   repository that has images, a secret (Secrets Manager / SSM) or JSON key that does not exist, a
@@ -38,6 +39,11 @@ One concern per module:
 - targets.py      registration, health and draining in the service's target groups
 - logs.py         the lines a task writes to CloudWatch Logs
 - deployments.py  deployments, their counts and completion, the circuit breaker
+- strategy.py     the strategy fields of CreateService / UpdateService, checked as ECS checks them
+- service_deployments.py  service deployments and service revisions (records and API shapes)
+- progressive.py  a service deployment's lifecycle: rolling, blue/green, canary, linear, rollback
+- traffic.py      the production / test listener rules' weights, and which group is production
+- deployment_api.py  List/DescribeServiceDeployments, StopServiceDeployment, DescribeServiceRevisions
 - scheduler.py    the service scheduler (scale, drain, settle) and the ticking thread
 - patches.py      the hooks into moto's ECS and ELBv2 backends, and install()
 """

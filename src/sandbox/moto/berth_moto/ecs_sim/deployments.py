@@ -2,18 +2,23 @@
 reports per deployment, and completion (COMPLETED, steady state)."""
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from moto.core.utils import utcnow
 
 from ..gaps import ecs_apply_service_fields
-from .state import PENDINGISH, STOPPINGISH, SimTask, event, is_healthy, is_live, new_deployment_id, sim_state
+from .service_deployments import note_rollback, revision_of_dep
+from .service_deployments import start as start_service_deployment
+from .state import PENDINGISH, STOPPINGISH, SimTask, breaker_threshold, event, is_healthy, is_live, new_deployment_id, sim_state
 
 
-def new_deployment(svc: Any, td_arn: str, reason: str | None = None) -> dict[str, Any]:
+def new_deployment(svc: Any, td_arn: str, reason: str | None = None, rollback_of: Any = None) -> dict[str, Any]:
+    """A new PRIMARY deployment of td_arn; its service revision and (unless it is the rollback of
+    `rollback_of`, a ServiceDeployment) its service deployment, whose sources are the revisions of
+    the deployments before it."""
     now = utcnow()
     dep_id = new_deployment_id()
+    sources = [(d["id"], revision_of_dep(svc, d["id"])) for d in svc.deployments if revision_of_dep(svc, d["id"])]
     for d in svc.deployments:
         if d.get("status") == "PRIMARY":
             d["status"] = "ACTIVE"
@@ -40,13 +45,10 @@ def new_deployment(svc: Any, td_arn: str, reason: str | None = None) -> dict[str
         dep.pop("launchType", None)
     svc.deployments.insert(0, dep)
     svc.task_definition = td_arn
+    start_service_deployment(svc, dep, sources, rollback_of)
     sim_state(svc)["steady"] = False
     sim_state(svc)["next_launch"] = 0.0
     return dep
-
-
-def breaker_threshold(desired: int) -> int:
-    return min(200, max(3, math.ceil(desired * 0.5)))
 
 
 def trip_breaker(svc: Any, primary: dict[str, Any], desired: int) -> dict[str, Any] | None:
@@ -63,7 +65,8 @@ def trip_breaker(svc: Any, primary: dict[str, Any], desired: int) -> dict[str, A
     last = sim_state(svc).get("last_completed")
     if cb.get("rollback") and last and last["taskDefinition"] != primary["taskDefinition"]:
         event(svc, f"(service {svc.name}) rolling back to deployment {last['id']}.")
-        return new_deployment(svc, last["taskDefinition"], f"ECS deployment circuit breaker: rolling back to deploymentId {last['id']}.")
+        sd = note_rollback(svc, primary["id"], "Service deployment rolled back because the circuit breaker threshold was exceeded.")
+        return new_deployment(svc, last["taskDefinition"], f"ECS deployment circuit breaker: rolling back to deploymentId {last['id']}.", rollback_of=sd)
     return None
 
 

@@ -13,9 +13,11 @@ from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.elbv2.models import FakeTargetGroup
 
 from ..gaps import ecs_apply_service_fields
+from . import deployment_api
 from .deployments import adopt, new_deployment
 from .launch import _pick_ip
 from .scheduler import loop
+from .strategy import check_service_strategy
 from .state import SimTask, sim_state
 from .targets import _health_for
 from .tasks import begin_stop
@@ -28,6 +30,10 @@ _orig_create_service_response = EC2ContainerServiceResponse.create_service
 
 
 def _create_service_response(self: Any) -> Any:
+    params = self._get_params()
+    check_service_strategy(
+        self.current_account, self.region, params.get("deploymentConfiguration"), params.get("loadBalancers"), params.get("deploymentController")
+    )
     result = _orig_create_service_response(self)
     service = self.ecs_backend._get_service(self._get_param("cluster", "default"), self._get_param("serviceName"))
     ecs_apply_service_fields(service, self._get_params())
@@ -52,6 +58,14 @@ def _update_service(self: Any, service_properties: dict[str, Any]) -> Any:
     svc = self._get_service(cluster_str, service_name)
     if (svc.deployment_controller or {}).get("type", "ECS") != "ECS":
         return _orig_update_service(self, service_properties)
+    if props.get("deployment_configuration") is not None or props.get("load_balancers") is not None:
+        check_service_strategy(
+            self.account_id,
+            svc.region_name,
+            props.get("deployment_configuration") if props.get("deployment_configuration") is not None else svc.deployment_configuration,
+            props.get("load_balancers") if props.get("load_balancers") is not None else svc.load_balancers,
+            svc.deployment_controller,
+        )
     if not hasattr(svc, "_berth"):
         adopt(self, svc)
     new_td = self.describe_task_definition(td_str).arn if td_str else None
@@ -97,6 +111,7 @@ def install() -> threading.Event:
     EC2ContainerServiceBackend.stop_task = _stop_task
     EC2ContainerServiceBackend.list_tasks = _list_tasks
     EC2ContainerServiceResponse.create_service = _create_service_response
+    deployment_api.install()
     stop = threading.Event()
     th = threading.Thread(target=loop, args=(stop,), name="berth-ecs-scheduler", daemon=True)
     th.start()

@@ -15,6 +15,8 @@ from ..gaps import log
 from ..settings import TICK
 from .deployments import adopt, settle, trip_breaker, update_counts
 from .launch import launch
+from .progressive import tick as progressive_tick
+from .service_deployments import refresh_service_view
 from .state import KEEP_STOPPED_PER_SERVICE, PENDINGISH, SimTask, all_sim_tasks, is_healthy, is_live, live_backends, mono, service_tasks, sim_state, task_id
 from .tasks import begin_stop, tick_task
 
@@ -29,22 +31,26 @@ def tick_service(backend: Any, svc: Any, now: float) -> None:
     if not svc.deployments:
         return
     desired = int(svc.desired_count or 0)
+    managed, hold = progressive_tick(svc, now)
     primary = svc.deployments[0]
     by_dep: dict[str, list[SimTask]] = {}
     for t in tasks:
         by_dep.setdefault(t.started_by, []).append(t)
     p_live = [t for t in by_dep.get(primary["id"], []) if is_live(t)]
     old_live = [t for t in tasks if t.started_by != primary["id"] and is_live(t)]
-    rollback = trip_breaker(svc, primary, desired)
+    rollback = None if managed else trip_breaker(svc, primary, desired)
     if rollback is not None:
         primary = rollback
         p_live = []
         old_live = [t for t in tasks if is_live(t)]
-    scale(backend, svc, primary, p_live, old_live, now)
-    drain(backend, svc, primary, by_dep)
+    # While a blue/green, canary or linear deployment runs, the old revision stays up beside the new.
+    scale(backend, svc, primary, p_live, [] if hold else old_live, now)
+    if not hold:
+        drain(backend, svc, primary, by_dep)
     tasks = service_tasks(backend, svc)
     update_counts(svc, tasks, desired)
     settle(svc, tasks, desired)
+    refresh_service_view(svc)
     forget_stopped(backend, svc, tasks)
 
 

@@ -2,6 +2,7 @@
 works on."""
 from __future__ import annotations
 
+import math
 import random
 import time
 import uuid
@@ -12,7 +13,7 @@ from moto.core.utils import utcnow
 from moto.ecs import models as ecs_models
 from moto.ecs.models import Task
 
-FAIL_MODES = ("fail-exit", "fail-pull", "fail-arch", "fail-health")
+FAIL_MODES = ("fail-exit", "fail-pull", "fail-arch", "fail-health", "fail-api")
 ARCH = {"X86_64": "amd64", "ARM64": "arm64"}
 LIVE = ("PROVISIONING", "PENDING", "ACTIVATING", "RUNNING")
 PENDINGISH = ("PROVISIONING", "PENDING", "ACTIVATING")
@@ -128,6 +129,11 @@ def is_healthy(t: SimTask) -> bool:
         if HEALTH.get((tg_arn, ip), {}).get("state") != "healthy":
             return False
     return True
+
+
+def breaker_threshold(desired: int) -> int:
+    """The circuit breaker's failed-task threshold: max(3, ceil(desired / 2)), at most 200."""
+    return min(200, max(3, math.ceil(desired * 0.5)))
 
 
 def task_id(t: Any) -> str:

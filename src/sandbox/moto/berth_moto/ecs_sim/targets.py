@@ -8,7 +8,7 @@ from moto.elbv2.models import FakeHealthStatus, FakeTargetGroup, elbv2_backends
 
 from ..settings import duration, scaled
 from .logs import app_line, write_logs
-from .state import HEALTH, SimTask, event, mono
+from .state import HEALTH, SimTask, event, mono, sim_state
 
 _orig_health_for = FakeTargetGroup.health_for
 
@@ -42,8 +42,10 @@ def register_targets(t: SimTask) -> None:
     ip = t._sim["ip"]
     if not ip:
         return
-    for lb in svc.load_balancers or []:
-        tg_arn = lb.get("targetGroupArn")
+    # Where this deployment's tasks register (blue/green: the other target group of the pair).
+    chosen = sim_state(svc).get("dep_tgs", {}).get(t.started_by) or []
+    for i, lb in enumerate(svc.load_balancers or []):
+        tg_arn = chosen[i] if i < len(chosen) and chosen[i] else lb.get("targetGroupArn")
         tg = find_tg(elb, tg_arn) if tg_arn else None
         if tg is None:
             continue

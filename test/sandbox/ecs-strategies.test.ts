@@ -1,0 +1,250 @@
+/**
+ * The emulator's blue/green, canary and linear deployments (src/sandbox/moto/berth_moto/ecs_sim/
+ * strategy.py, progressive.py, service_deployments.py, traffic.py), its public URL's weighted
+ * forwarding and its ALB metrics, seen through the plain AWS SDK on a bare emulator.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DescribeServiceRevisionsCommand,
+  ListServiceDeploymentsCommand,
+  StopServiceDeploymentCommand,
+  UpdateServiceCommand,
+  type ServiceDeployment,
+} from '@aws-sdk/client-ecs';
+import { CloudWatchClient, GetMetricDataCommand, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { deploy, describeService, startWorld, steady, waitFor, type World } from './world.js';
+import { addBlueGreen, hit, latest, ruleWeights, useStrategy, type Answer, type PdWorld } from './pd-world.js';
+
+let w: World;
+let pd: PdWorld;
+
+beforeAll(async () => {
+  w = await startWorld();
+  pd = await addBlueGreen(w);
+  await waitFor(w, (s) => steady(w, s));
+});
+
+afterAll(async () => {
+  await w?.emu.stop();
+});
+
+const errorOf = async (p: Promise<unknown>) => p.then(() => undefined).catch((e: { name?: string; message?: string }) => e);
+
+async function healthyIn(tg: string): Promise<number> {
+  const d = await w.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg }));
+  return (d.TargetHealthDescriptions ?? []).filter((t) => t.TargetHealth?.State === 'healthy').length;
+}
+
+/** Poll the newest service deployment until `done`, sampling the public URL meanwhile. */
+async function follow(done: (sd: ServiceDeployment) => boolean, limitMs = 60_000) {
+  const samples: { stage?: string; pct?: number; a: Answer }[] = [];
+  const stages = new Set<string>();
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const sd = await latest(w);
+    if (sd.lifecycleStage) stages.add(sd.lifecycleStage);
+    if (done(sd)) return { sd, samples, stages };
+    if (Date.now() > deadline) throw new Error(`timed out: ${JSON.stringify({ status: sd.status, stage: sd.lifecycleStage })}`);
+    for (let i = 0; i < 5; i++)
+      samples.push({
+        stage: sd.lifecycleStage,
+        pct: sd.targetServiceRevision?.requestedProductionTrafficWeight,
+        a: await hit(w, '/api/items'),
+      });
+  }
+}
+
+describe('deployment strategies on the emulator', () => {
+  it('refuses what ECS refuses, before changing anything: no advancedConfiguration, percents and bake times out of range, a role ECS cannot assume', async () => {
+    const bad = async (dc: object, adv?: object) =>
+      errorOf(
+        w.ecs.send(
+          new UpdateServiceCommand({
+            cluster: w.cluster,
+            service: w.service,
+            deploymentConfiguration: dc,
+            loadBalancers: [
+              {
+                targetGroupArn: w.targetGroupArn,
+                containerName: 'api',
+                containerPort: 8001,
+                ...(adv ? { advancedConfiguration: adv } : {}),
+              },
+            ],
+          }),
+        ),
+      );
+    const adv = { alternateTargetGroupArn: pd.alternateTargetGroupArn, productionListenerRule: pd.productionRule, roleArn: pd.roleArn };
+    const cases = [
+      await bad({ strategy: 'BLUE_GREEN' }),
+      await bad({ strategy: 'CANARY', canaryConfiguration: { canaryPercent: 0.05 } }, adv),
+      await bad({ strategy: 'CANARY', canaryConfiguration: { canaryPercent: 10.25 } }, adv),
+      await bad({ strategy: 'LINEAR', linearConfiguration: { stepPercent: 2 } }, adv),
+      await bad({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1441 }, adv),
+      await bad({ strategy: 'BLUE_GREEN' }, { ...adv, roleArn: 'arn:aws:iam::123456789012:role/nobody' }),
+      await bad({ strategy: 'BLUE_GREEN' }, { ...adv, alternateTargetGroupArn: w.targetGroupArn }),
+    ];
+    for (const e of cases) expect(e?.name).toBe('InvalidParameterException');
+    expect(cases[0]!.message).toContain('loadBalancers[0].advancedConfiguration');
+    expect(cases[1]!.message).toContain('canaryPercent');
+    expect(cases[3]!.message).toContain('stepPercent');
+    expect(cases[4]!.message).toContain('bakeTimeInMinutes');
+    const s = await describeService(w);
+    expect(s.deploymentConfiguration?.strategy).toBeUndefined();
+    expect(s.loadBalancers![0]!.advancedConfiguration).toBeUndefined();
+  });
+
+  it('keeps the strategy fields, records every deployment as a service deployment and a service revision', async () => {
+    await useStrategy(w, pd, {
+      strategy: 'CANARY',
+      canaryConfiguration: { canaryPercent: 20, canaryBakeTimeInMinutes: 1 },
+      bakeTimeInMinutes: 0,
+    });
+    const s = await describeService(w);
+    expect(s.deploymentConfiguration).toMatchObject({
+      strategy: 'CANARY',
+      canaryConfiguration: { canaryPercent: 20, canaryBakeTimeInMinutes: 1 },
+    });
+    expect(s.loadBalancers![0]!.advancedConfiguration).toMatchObject({
+      alternateTargetGroupArn: pd.alternateTargetGroupArn,
+      testListenerRule: pd.testRule,
+    });
+    expect(s.deployments).toHaveLength(1); // a configuration change is no deployment
+    const first = await latest(w);
+    expect(first.serviceDeploymentArn).toMatch(/^arn:aws:ecs:us-east-1:\d{12}:service-deployment\/demo-sandbox\/api\/[\w-]{21}$/);
+    expect(first).toMatchObject({ status: 'SUCCESSFUL', sourceServiceRevisions: [] });
+    const revArn = first.targetServiceRevision!.arn!;
+    expect(revArn).toBe(
+      `arn:aws:ecs:us-east-1:${revArn.split(':')[4]}:service-revision/demo-sandbox/api/${s.deployments![0]!.id!.split('/')[1]}`,
+    );
+    const rev = await w.ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: [revArn, `${revArn}0`] }));
+    expect(rev.serviceRevisions![0]).toMatchObject({
+      taskDefinition: s.taskDefinition,
+      resolvedConfiguration: { loadBalancers: [{ targetGroupArn: w.targetGroupArn }] },
+    });
+    expect(rev.failures).toEqual([{ arn: `${revArn}0`, reason: 'MISSING' }]);
+    expect(s.currentServiceDeployment).toBe(first.serviceDeploymentArn);
+  });
+
+  it('canary: new tasks healthy in the alternate group, test traffic, then 20 % of production for the bake, then 100 %; no failed request; the old tasks go', async () => {
+    await deploy(w, `${w.repositoryUri}:v2`);
+    const r = await follow((sd) => !['PENDING', 'IN_PROGRESS'].includes(sd.status!));
+    expect(r.sd.status).toBe('SUCCESSFUL');
+    expect([...r.stages]).toEqual(expect.arrayContaining(['SCALE_UP', 'TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT', 'CLEAN_UP']));
+    expect(r.samples.every((x) => x.a.status === 200)).toBe(true);
+    const atCanary = r.samples.filter((x) => x.stage === 'PRODUCTION_TRAFFIC_SHIFT' && x.pct === 20);
+    expect(atCanary.length).toBeGreaterThanOrEqual(10);
+    const share = atCanary.filter((x) => x.a.version === 'v2').length / atCanary.length;
+    expect(share).toBeGreaterThan(0.1);
+    expect(share).toBeLessThan(0.3);
+    expect(r.samples.filter((x) => x.stage === 'SCALE_UP').every((x) => x.a.version === 'v1')).toBe(true);
+    expect(await ruleWeights(w, pd.productionRule)).toEqual({ [w.targetGroupArn]: 0, [pd.alternateTargetGroupArn]: 100 });
+    expect(await ruleWeights(w, pd.testRule)).toEqual({ [w.targetGroupArn]: 0, [pd.alternateTargetGroupArn]: 100 });
+    const s = await waitFor(w, (x) => x.deployments?.length === 1 && x.runningCount === 2);
+    expect(s.deployments).toHaveLength(1);
+    expect(await healthyIn(pd.alternateTargetGroupArn)).toBe(2);
+    for (let i = 0; i < 10; i++) expect(await hit(w, '/api/items')).toEqual({ status: 200, version: 'v2' });
+    expect(r.sd.sourceServiceRevisions![0]!.requestedProductionTrafficWeight).toBe(0);
+    expect(r.sd.targetServiceRevision!.requestedProductionTrafficWeight).toBe(100);
+  });
+
+  it('blue/green the other way (the groups swapped roles); StopServiceDeployment ROLLBACK returns all traffic to the old group at once, then stops the new tasks', async () => {
+    await useStrategy(w, pd, { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1 });
+    await deploy(w, `${w.repositoryUri}:fail-api`);
+    const r = await follow((sd) => sd.lifecycleStage === 'BAKE_TIME' || !['PENDING', 'IN_PROGRESS'].includes(sd.status!));
+    expect(r.sd.status).toBe('IN_PROGRESS');
+    expect(await ruleWeights(w, pd.productionRule)).toEqual({ [pd.alternateTargetGroupArn]: 0, [w.targetGroupArn]: 100 });
+    const bad = await hit(w, '/api/items');
+    expect(bad).toEqual({ status: 500, version: 'fail-api' });
+    expect(await hit(w, '/health')).toEqual({ status: 200, version: 'fail-api' });
+    await w.ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: r.sd.serviceDeploymentArn, stopType: 'ROLLBACK' }));
+    const t0 = Date.now();
+    let back = false;
+    while (!back && Date.now() - t0 < 5_000) back = (await hit(w, '/api/items')).version === 'v2';
+    expect(back).toBe(true);
+    expect(await ruleWeights(w, pd.productionRule)).toEqual({ [pd.alternateTargetGroupArn]: 100, [w.targetGroupArn]: 0 });
+    const done = await follow((sd) => sd.status === 'ROLLBACK_SUCCESSFUL', 30_000);
+    expect(done.samples.every((x) => x.a.status === 200 && x.a.version === 'v2')).toBe(true);
+    expect(done.sd.rollback).toMatchObject({ serviceRevisionArn: r.sd.sourceServiceRevisions![0]!.arn });
+    expect(await healthyIn(w.targetGroupArn)).toBe(0);
+    const stop = await errorOf(w.ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: r.sd.serviceDeploymentArn })));
+    expect((stop as { name: string }).name).toBe('ConflictException');
+  });
+
+  it('counts each answer in CloudWatch as the ALB does: RequestCount and HTTPCode_Target_5XX_Count per target group and load balancer', async () => {
+    const cw = new CloudWatchClient(w.cfg);
+    const lb = pd.loadBalancerArn.split(':loadbalancer/')[1]!;
+    const tg = w.targetGroupArn.split(':').pop()!;
+    const q = (id: string, name: string, dims: { Name: string; Value: string }[]) => ({
+      Id: id,
+      MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: name, Dimensions: dims }, Period: 60, Stat: 'Sum' },
+    });
+    const out = await cw.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(Date.now() - 600_000),
+        EndTime: new Date(Date.now() + 60_000),
+        MetricDataQueries: [
+          q('bad', 'HTTPCode_Target_5XX_Count', [
+            { Name: 'LoadBalancer', Value: lb },
+            { Name: 'TargetGroup', Value: tg },
+          ]),
+          q('all', 'RequestCount', [{ Name: 'LoadBalancer', Value: lb }]),
+          q('tg', 'RequestCount', [
+            { Name: 'TargetGroup', Value: tg },
+            { Name: 'LoadBalancer', Value: lb },
+          ]),
+        ],
+      }),
+    );
+    const sum = (id: string) => (out.MetricDataResults!.find((m) => m.Id === id)!.Values ?? []).reduce((a, b) => a + b, 0);
+    expect(sum('bad')).toBeGreaterThanOrEqual(1);
+    expect(sum('tg')).toBeGreaterThanOrEqual(sum('bad'));
+    expect(sum('all')).toBeGreaterThan(sum('tg'));
+  });
+
+  it('linear with an alarm: a listed alarm in ALARM rolls back at the step it fires; fail-health never gets traffic (caught at SCALE_UP by the circuit breaker)', async () => {
+    const cw = new CloudWatchClient(w.cfg);
+    await cw.send(
+      new PutMetricAlarmCommand({
+        AlarmName: 'api-5xx',
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'HTTPCode_Target_5XX_Count',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      }),
+    );
+    await useStrategy(w, pd, {
+      strategy: 'LINEAR',
+      linearConfiguration: { stepPercent: 50, stepBakeTimeInMinutes: 1 },
+      alarms: { alarmNames: ['api-5xx'], enable: true, rollback: true },
+    });
+    await deploy(w, `${w.repositoryUri}:v3`);
+    const r = await follow(
+      (sd) => (sd.targetServiceRevision?.requestedProductionTrafficWeight ?? 0) >= 50 || !['PENDING', 'IN_PROGRESS'].includes(sd.status!),
+    );
+    expect(await ruleWeights(w, pd.productionRule)).toEqual({ [pd.alternateTargetGroupArn]: 50, [w.targetGroupArn]: 50 });
+    await cw.send(new SetAlarmStateCommand({ AlarmName: 'api-5xx', StateValue: 'ALARM', StateReason: 'test' }));
+    const rolled = await follow((sd) => sd.status === 'ROLLBACK_SUCCESSFUL', 30_000);
+    expect(rolled.sd.alarms).toMatchObject({ status: 'TRIGGERED', triggeredAlarmNames: ['api-5xx'] });
+    expect(r.sd.serviceDeploymentArn).toBe(rolled.sd.serviceDeploymentArn);
+    expect(await ruleWeights(w, pd.productionRule)).toEqual({ [pd.alternateTargetGroupArn]: 100, [w.targetGroupArn]: 0 });
+    await cw.send(new SetAlarmStateCommand({ AlarmName: 'api-5xx', StateValue: 'OK', StateReason: 'test' }));
+
+    await deploy(w, `${w.repositoryUri}:fail-health`);
+    const h = await follow((sd) => sd.status === 'ROLLBACK_SUCCESSFUL' || sd.status === 'SUCCESSFUL', 60_000);
+    expect(h.sd).toMatchObject({
+      status: 'ROLLBACK_SUCCESSFUL',
+      lifecycleStage: 'SCALE_UP',
+      deploymentCircuitBreaker: { status: 'TRIGGERED' },
+    });
+    expect(h.samples.every((x) => x.a.status === 200 && x.a.version === 'v2')).toBe(true);
+    const list = await w.ecs.send(
+      new ListServiceDeploymentsCommand({ cluster: w.cluster, service: w.service, status: ['ROLLBACK_SUCCESSFUL'] }),
+    );
+    expect(list.serviceDeployments).toHaveLength(3);
+  });
+});
