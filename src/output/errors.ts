@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   outputNotDirectory: 'output.not-a-directory',
   outputNotWritable: 'output.not-writable',
   missingTool: 'tool.missing',
+  /** CloudWatch Logs Live Tail failed on AWS's side, again and again (logs --follow). */
+  liveTail: 'aws.live-tail',
   internal: 'internal',
 } as const;
 

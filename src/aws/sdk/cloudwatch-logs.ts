@@ -8,6 +8,7 @@ export {
   FilterLogEventsCommand,
   GetLogEventsCommand,
   GetQueryResultsCommand,
+  StartLiveTailCommand,
   StartQueryCommand,
   StopQueryCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
