@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ContinueServiceDeploymentCommand,
   DescribeServiceRevisionsCommand,
   ListServiceDeploymentsCommand,
   StopServiceDeploymentCommand,
@@ -246,5 +247,50 @@ describe('deployment strategies on the emulator', () => {
       new ListServiceDeploymentsCommand({ cluster: w.cluster, service: w.service, status: ['ROLLBACK_SUCCESSFUL'] }),
     );
     expect(list.serviceDeployments).toHaveLength(3);
+  });
+
+  it('a PAUSE lifecycle hook holds the deployment at its stage, with test traffic on the new revision, until ContinueServiceDeployment', async () => {
+    await useStrategy(w, pd, {
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 0,
+      lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }],
+    });
+    await deploy(w, `${w.repositoryUri}:v3`);
+    const r = await follow(
+      (sd) => sd.lifecycleHookDetails?.[0]?.status === 'AWAITING_ACTION' || !['PENDING', 'IN_PROGRESS'].includes(sd.status!),
+    );
+    expect(r.sd).toMatchObject({ status: 'IN_PROGRESS', lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT' });
+    await new Promise((res) => setTimeout(res, 1500)); // longer than the stage would last without the hook
+    expect((await latest(w)).lifecycleStage).toBe('POST_TEST_TRAFFIC_SHIFT');
+    expect(await hit(w, '/api/items', { 'X-Berth-Test': '1' })).toEqual({ status: 200, version: 'v3' });
+    expect(await hit(w, '/api/items')).toEqual({ status: 200, version: 'v2' });
+    const hookId = r.sd.lifecycleHookDetails![0]!.hookId!;
+    const wrong = await errorOf(
+      w.ecs.send(
+        new ContinueServiceDeploymentCommand({ serviceDeploymentArn: r.sd.serviceDeploymentArn, hookId: 'nope', action: 'CONTINUE' }),
+      ),
+    );
+    expect((wrong as { name: string }).name).toBe('InvalidParameterException');
+    await w.ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: r.sd.serviceDeploymentArn, hookId, action: 'CONTINUE' }));
+    const done = await follow((sd) => !['PENDING', 'IN_PROGRESS'].includes(sd.status!));
+    expect(done.sd.status).toBe('SUCCESSFUL');
+    expect(done.samples.every((x) => x.a.status === 200)).toBe(true);
+    expect(await ruleWeights(w, pd.productionRule)).toEqual({ [pd.alternateTargetGroupArn]: 0, [w.targetGroupArn]: 100 });
+  });
+
+  it('rolling: a service deployment without stages or weights, no failed request on the public URL; the circuit breaker rollback is ROLLBACK_SUCCESSFUL', async () => {
+    await useStrategy(w, pd, { strategy: 'ROLLING' });
+    await deploy(w, `${w.repositoryUri}:v1`);
+    const good = await follow((sd) => !['PENDING', 'IN_PROGRESS'].includes(sd.status!));
+    expect(good.sd.status).toBe('SUCCESSFUL');
+    expect(good.sd.lifecycleStage).toBeUndefined();
+    expect(good.sd.targetServiceRevision!.requestedProductionTrafficWeight).toBeUndefined();
+    expect(good.samples.every((x) => x.a.status === 200)).toBe(true);
+    await waitFor(w, (x) => x.deployments?.length === 1 && x.runningCount === 2);
+    expect(await healthyIn(w.targetGroupArn)).toBe(2); // the production group of the pair
+    await deploy(w, `${w.repositoryUri}:fail-exit`);
+    const bad = await follow((sd) => sd.status === 'ROLLBACK_SUCCESSFUL' || sd.status === 'SUCCESSFUL' || sd.status === 'STOPPED', 60_000);
+    expect(bad.sd).toMatchObject({ status: 'ROLLBACK_SUCCESSFUL', rollback: { serviceRevisionArn: good.sd.targetServiceRevision!.arn } });
+    expect(bad.sd.deploymentCircuitBreaker).toMatchObject({ status: 'TRIGGERED', threshold: 3 });
   });
 });

@@ -5,7 +5,8 @@ a time scale so that a rollout that takes minutes on AWS takes seconds in the sa
 Environment (read once at start):
   BERTH_SANDBOX_ECS_TIME_SCALE   factor applied to every real duration below (default 0.05)
   BERTH_SANDBOX_ECS_<NAME>       override one real duration (PROVISION, PULL, CRASH, STOP, RETRY,
-                                 REACT, STAGE), in seconds, before scaling, e.g. BERTH_SANDBOX_ECS_PROVISION=30
+                                 REACT, STAGE,
+                                 TEST_TRAFFIC), in seconds, before scaling, e.g. BERTH_SANDBOX_ECS_PROVISION=30
   BERTH_SANDBOX_TICK             scheduler period in seconds (default 0.1)
   BERTH_SANDBOX_LOG_INTERVAL     seconds between a running task's background log lines (default 5,
                                  not scaled)
@@ -33,6 +34,9 @@ REAL = {
     # A lifecycle stage of a blue/green, canary or linear deployment with no work of its own (where
     # ECS would run lifecycle hooks).
     "STAGE": 4.0,
+    # TEST_TRAFFIC_SHIFT and POST_TEST_TRAFFIC_SHIFT each: the window in which test traffic reaches the
+    # new revision (1 s each at the default scale, so that a poller every second sees it).
+    "TEST_TRAFFIC": 20.0,
 }
 
 

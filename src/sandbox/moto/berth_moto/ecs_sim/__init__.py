@@ -42,6 +42,7 @@ One concern per module:
 - strategy.py     the strategy fields of CreateService / UpdateService, checked as ECS checks them
 - service_deployments.py  service deployments and service revisions (records and API shapes)
 - progressive.py  a service deployment's lifecycle: rolling, blue/green, canary, linear, rollback
+- hooks.py        lifecycle hooks: PAUSE (ContinueServiceDeployment, timeouts), AWS_LAMBDA (recorded)
 - traffic.py      the production / test listener rules' weights, and which group is production
 - deployment_api.py  List/DescribeServiceDeployments, StopServiceDeployment, DescribeServiceRevisions
 - scheduler.py    the service scheduler (scale, drain, settle) and the ticking thread

@@ -1,5 +1,6 @@
 """The ECS actions moto lacks for service deployments: ListServiceDeployments,
-DescribeServiceDeployments, StopServiceDeployment and DescribeServiceRevisions, answered from the
+DescribeServiceDeployments, StopServiceDeployment, ContinueServiceDeployment (a PAUSE lifecycle hook:
+hooks.py) and DescribeServiceRevisions, answered from the
 scheduler's records (service_deployments.py) in the API's shapes, with the API's errors."""
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from moto.core.responses import ActionResult
 from moto.ecs.exceptions import ECSException, InvalidParameterException
 from moto.ecs.responses import EC2ContainerServiceResponse
 
+from .hooks import act
 from .progressive import request_stop
 from .service_deployments import TERMINAL, brief, deployments_of, find_deployment, find_revision, to_api
 
@@ -107,7 +109,22 @@ def stop_service_deployment(self: Any) -> ActionResult:
     return ActionResult({"serviceDeploymentArn": sd.arn})
 
 
+def continue_service_deployment(self: Any) -> ActionResult:
+    arn = self._get_param("serviceDeploymentArn")
+    hook_id = self._get_param("hookId") or ""
+    action = self._get_param("action") or "CONTINUE"
+    if action not in ("CONTINUE", "ROLLBACK"):
+        raise InvalidParameterException(f"action {action} is not valid: expected CONTINUE or ROLLBACK.")
+    sd = find_deployment(arn or "")
+    if sd is None:
+        raise ServiceDeploymentNotFoundException()
+    if sd.status != "IN_PROGRESS" or not act(sd, hook_id, action):
+        raise InvalidParameterException(f"The lifecycle hook {hook_id} of service deployment {arn} is not awaiting action.")
+    return ActionResult({"serviceDeploymentArn": sd.arn})
+
+
 def install() -> None:
+    EC2ContainerServiceResponse.continue_service_deployment = continue_service_deployment  # type: ignore[attr-defined]
     EC2ContainerServiceResponse.list_service_deployments = list_service_deployments  # type: ignore[attr-defined]
     EC2ContainerServiceResponse.describe_service_deployments = describe_service_deployments  # type: ignore[attr-defined]
     EC2ContainerServiceResponse.describe_service_revisions = describe_service_revisions  # type: ignore[attr-defined]

@@ -12,8 +12,9 @@ PRODUCTION_TRAFFIC_SHIFT (the production rule re-weighted: BLUE_GREEN 100 at onc
 canaryPercent, canaryBakeTimeInMinutes, then 100; LINEAR stepPercent more each step with
 stepBakeTimeInMinutes between, none after 100), POST_PRODUCTION_TRAFFIC_SHIFT, BAKE_TIME
 (bakeTimeInMinutes, both revisions up), CLEAN_UP (the old revision's tasks drained and stopped) ->
-SUCCESSFUL. The stages without work of their own (where lifecycle hooks would run: hooks are
-recorded, not invoked) last STAGE seconds (settings.py).
+SUCCESSFUL. The stages without work of their own last STAGE seconds, the two test traffic stages
+TEST_TRAFFIC seconds each (settings.py); a stage is left only once its lifecycle hooks are done
+(hooks.py: PAUSE waits for ContinueServiceDeployment).
 
 Rollback (StopServiceDeployment ROLLBACK, the circuit breaker, a failing health check counted by it,
 or a listed alarm in ALARM with alarms.rollback) returns all production and test weight to the
@@ -27,6 +28,7 @@ from moto.cloudwatch.models import cloudwatch_backends
 from moto.core.utils import utcnow
 
 from ..settings import duration, scaled
+from .hooks import pending, start_hooks
 from .service_deployments import ServiceDeployment, in_flight
 from .state import breaker_threshold, event, is_healthy, is_live, mono, service_tasks, sim_state
 from .traffic import set_split
@@ -102,6 +104,7 @@ def green(svc: Any, sd: ServiceDeployment) -> list[Any]:
 def enter(svc: Any, sd: ServiceDeployment, stage: str, now: float) -> None:
     sd.stage = stage
     sd.prog["at"] = now
+    start_hooks(sd, stage, now)
     sd.touch()
     event(svc, f"(service {svc.name}) (service deployment {sd.arn.rsplit('/', 1)[-1]}) lifecycle stage {stage}.")
 
@@ -159,14 +162,25 @@ def advance(svc: Any, sd: ServiceDeployment, now: float) -> None:
     """Move the stage along when its work is done."""
     stage = sd.stage or "RECONCILE_SERVICE"
     held = now - sd.prog.get("at", now)
-    brief = duration("STAGE")
+    brief = duration("TEST_TRAFFIC" if stage in ("TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT") else "STAGE")
+    gate = pending(sd, now)
+    if gate == "ROLLBACK":
+        begin_rollback(svc, sd, f"Service deployment rolled back because a lifecycle hook of {stage} failed or timed out.")
+        return
+    if stage == "PRODUCTION_TRAFFIC_SHIFT":
+        traffic_step(svc, sd, now, leave=gate is None)
+        return
+    if gate == "wait":
+        return
+    if stage == "POST_TEST_TRAFFIC_SHIFT" and held >= brief and not sd.prog.get("pre_production"):
+        sd.prog["pre_production"] = True  # PRE_PRODUCTION_TRAFFIC_SHIFT hooks run before production moves
+        start_hooks(sd, "PRE_PRODUCTION_TRAFFIC_SHIFT", now)
+        return
     if stage == "SCALE_UP":
         desired = int(svc.desired_count or 0)
         g = green(svc, sd)
         if len(g) >= desired and all(is_healthy(t) for t in g):
             enter(svc, sd, "POST_SCALE_UP", now)
-    elif stage == "PRODUCTION_TRAFFIC_SHIFT":
-        traffic_step(svc, sd, now)
     elif stage == "BAKE_TIME":
         if held >= minutes(sd.dc.get("bakeTimeInMinutes")):
             enter(svc, sd, "CLEAN_UP", now)
@@ -184,10 +198,10 @@ def advance(svc: Any, sd: ServiceDeployment, now: float) -> None:
         elif nxt == "PRODUCTION_TRAFFIC_SHIFT":
             sd.prog["step"] = -1
             sd.prog["next_at"] = now
-            traffic_step(svc, sd, now)
+            traffic_step(svc, sd, now, leave=False)
 
 
-def traffic_step(svc: Any, sd: ServiceDeployment, now: float) -> None:
+def traffic_step(svc: Any, sd: ServiceDeployment, now: float, leave: bool = True) -> None:
     plan = steps(sd)
     i = sd.prog.get("step", -1)
     if now < sd.prog.get("next_at", now):
@@ -199,7 +213,8 @@ def traffic_step(svc: Any, sd: ServiceDeployment, now: float) -> None:
         sd.prog["next_at"] = now + (bake if i + 2 < len(plan) else duration("STAGE"))
         event(svc, f"(service {svc.name}) shifted {pct:g}% of production traffic to service revision {sd.target_rev.rsplit('/', 1)[-1]}.")
         return
-    enter(svc, sd, "POST_PRODUCTION_TRAFFIC_SHIFT", now)
+    if leave:
+        enter(svc, sd, "POST_PRODUCTION_TRAFFIC_SHIFT", now)
 
 
 def tick_progressive(svc: Any, sd: ServiceDeployment, now: float) -> bool:

@@ -55,6 +55,7 @@ class ServiceDeployment:
         self.prod_pct = 0.0  # requested production traffic share of the target revision
         self.test_pct = 0.0
         self.prog: dict[str, Any] = {}
+        self.hooks: list[dict[str, Any]] = []  # the current stage's lifecycle hooks (hooks.py)
 
     def touch(self, status: str | None = None, reason: str | None = None) -> None:
         if status:
@@ -206,6 +207,8 @@ def to_api(sd: ServiceDeployment) -> dict[str, Any]:
     }
     if sd.stage:
         out["lifecycleStage"] = sd.stage
+    if sd.hooks:
+        out["lifecycleHookDetails"] = [{k: v for k, v in d.items() if not k.startswith("_")} for d in sd.hooks]
     if sd.rollback:
         out["rollback"] = sd.rollback
     return {k: v for k, v in out.items() if v is not None}
