@@ -26,7 +26,7 @@ export const LAYERS = [
   ['terraform', 'check'],
   ['sandbox'],
   ['rollout'],
-  ['health', 'logs', 'status', 'doctor', 'runbooks', 'cost', 'dashboard', 'diagram', 'insights', 'db', 'revisions'],
+  ['health', 'logs', 'status', 'doctor', 'runbooks', 'cost', 'dashboard', 'diagram', 'insights', 'db', 'revisions', 'discover'],
   ['run'],
 ];
 const SYNTH_USERS = new Set(['terraform', 'check']);

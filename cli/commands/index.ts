@@ -28,6 +28,7 @@ import { register as doctor } from './doctor.js';
 import { register as runbook } from './runbook.js';
 import { register as run } from './run.js';
 import { register as revisions } from './revisions.js';
+import { register as discover } from './discover.js';
 import { register as db } from './db.js';
 import { register as sandbox } from './sandbox.js';
 import { register as completion } from './completion.js';
@@ -58,6 +59,7 @@ export const COMMANDS: Register[] = [
   runbook,
   run,
   revisions,
+  discover,
   db,
   sandbox,
   completion,

@@ -25,7 +25,7 @@ export const ID_PATTERNS = {
   routeTable: hexId('rtb'),
   internetGateway: hexId('igw'),
   natGateway: hexId('nat'),
-  hostedZone: /^Z[A-Z0-9]{1,32}$/,
+  hostedZone: /^[A-Z0-9]{1,32}$/,
   loadBalancerArn: arn('elasticloadbalancing', 'loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]+'),
   listenerArn: arn('elasticloadbalancing', 'listener/app/[A-Za-z0-9-]{1,32}/[0-9a-f]+/[0-9a-f]+'),
   listenerRuleArn: arn('elasticloadbalancing', 'listener-rule/app/[A-Za-z0-9-]{1,32}/[0-9a-f]+/[0-9a-f]+/[0-9a-f]+'),

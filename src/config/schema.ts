@@ -244,7 +244,7 @@ export const environmentSpec: Spec = {
           kind: 'string',
           optional: true,
           doc: 'Id of the existing hosted zone (with zone "existing").',
-          pattern: /^Z[A-Z0-9]{1,32}$/,
+          pattern: /^[A-Z0-9]{1,32}$/,
           patternDoc: 'a Route 53 zone id such as "Z0123456789ABC"',
         },
       },

@@ -219,6 +219,16 @@ export const COMMAND_EXITS: Record<string, CommandExits> = {
       [EXIT.RUN_INTERRUPTED, 'interrupted (Ctrl-C; stopped or left running, as printed)'],
     ],
   },
+  discover: {
+    aws: true,
+    codes: [
+      [EXIT.OK, 'written (what could not be placed, or is placed with doubt, is listed)'],
+      [EXIT.FAILED, 'AWS refused a call'],
+      [EXIT.USAGE, 'bad input, or environments/<name>.json exists and berth did not write it (nothing read, nothing written)'],
+      [EXIT.DISCOVER_NOT_FOUND, 'the cluster or a service does not exist (nothing written)'],
+      [EXIT.DISCOVER_NOT_OPERABLE, 'a service is not awsvpc-networked (nothing written)'],
+    ],
+  },
   revisions: {
     aws: true,
     codes: [

@@ -79,6 +79,11 @@ export const EXIT = {
   COST_PRICE_LIST_UNAVAILABLE: 50,
   /** logs --insights: the Logs Insights query failed, was cancelled or did not finish within --timeout. */
   INSIGHTS_QUERY_FAILED: 51,
+  // discover (60-64): a platform berth did not build.
+  /** discover: the ECS cluster or a service named does not exist (in that region). Nothing was written. */
+  DISCOVER_NOT_FOUND: 60,
+  /** discover: a service berth cannot operate (not awsvpc networking: no subnets or security groups of its own). Nothing was written. */
+  DISCOVER_NOT_OPERABLE: 61,
   // Any command that calls AWS (src/aws/failures.ts classifies the SDK's error; the JSON error carries its id).
   // 20-22, 25, 26: AWS answered and refused. 23, 24: berth could not reach AWS. 27, 28: pointed at the wrong place.
   /** aws.no-credentials: no AWS credentials were found (environment, profile, SSO, instance role). Nothing was sent. */
