@@ -30,6 +30,13 @@ export interface LoadBalancerRef {
   targetGroupArn?: string;
   containerName?: string;
   containerPort?: number;
+  /** Blue/green, canary, linear: the second target group, the listener rules ECS re-weights, its role. */
+  advancedConfiguration?: {
+    alternateTargetGroupArn?: string;
+    productionListenerRule?: string;
+    testListenerRule?: string;
+    roleArn?: string;
+  };
 }
 
 export interface ServiceSnap {

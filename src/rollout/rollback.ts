@@ -9,11 +9,17 @@ import { chooseRollbackTarget } from './choose-target.js';
 import { exitFor, judgedResult } from './op-result.js';
 import type { Op, OpResult, RevisionRef, RollbackOptions } from './op-types.js';
 import { identityFor, opsOf, previousDeploymentIds, relocated, tagRevision, watchWithProgress } from './operate.js';
+import { movingRelease, stopRelease, type MovingRelease } from './release/stop.js';
 import { sameTd, type RollbackTarget } from './rollback-target.js';
 import { imageOf } from './taskdef.js';
 
 /** Without --yes: ask on a terminal, refuse without one. Nothing has changed yet either way. */
-async function confirmed(op: Op, o: RollbackOptions, oldRev: RevisionRef, target: RollbackTarget): Promise<void> {
+async function confirmed(
+  op: Op,
+  o: RollbackOptions,
+  oldRev: RevisionRef,
+  target: Pick<RollbackTarget, 'arn' | 'revision' | 'image' | 'why'>,
+): Promise<void> {
   if (o.yes) return;
   const newRev: RevisionRef = { arn: target.arn, revision: target.revision, image: target.image };
   if (!o.canPrompt || !o.confirm)
@@ -26,6 +32,17 @@ async function confirmed(op: Op, o: RollbackOptions, oldRev: RevisionRef, target
   if (!(await o.confirm(question))) throw new UsageError('rollback cancelled: nothing was changed.');
 }
 
+/** During a blue/green, canary or linear release: stop it, traffic back to the revision it replaces (release/stop.ts). */
+async function stopMoving(op: Op, o: RollbackOptions, m: MovingRelease): Promise<OpResult> {
+  const target = {
+    arn: m.to.arn,
+    revision: m.to.revision,
+    why: `a ${m.deployment.deploymentConfiguration?.strategy ?? ''} release (${m.deployment.lifecycleStage ?? m.deployment.status}) is moving to ${shortTd(m.from.arn)}: berth stops it and returns all traffic`,
+  };
+  await confirmed(op, o, m.from, target);
+  return stopRelease(op, o, m, []);
+}
+
 export async function rollback(opIn: Op, o: RollbackOptions): Promise<OpResult> {
   const now = o.now ?? Date.now;
   const warnings: string[] = [];
@@ -33,6 +50,8 @@ export async function rollback(opIn: Op, o: RollbackOptions): Promise<OpResult> 
   const svc = await ops.describeService(opIn.loc);
   const current = svc.taskDefinition;
   if (!current) throw new BerthError(`service ${opIn.svc.name} reports no task definition.`);
+  const moving = o.to === undefined ? await movingRelease(opIn, svc, warnings) : undefined;
+  if (moving) return stopMoving(opIn, o, moving);
   const curTd = await ops.describeTaskDefinition(current);
   const op = relocated(opIn, curTd.taskDefinition);
   const target = await chooseRollbackTarget(op, svc, o.to, warnings);

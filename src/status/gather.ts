@@ -13,6 +13,7 @@ import { imageOf } from '../rollout/taskdef.js';
 import { targetHealth } from '../rollout/fetch.js';
 import { scalableResourceId } from '../rollout/target.js';
 import { BerthError } from '../output/errors.js';
+import { serviceReleases } from './gather-release.js';
 import type { RawAlarm, StatusRaw } from './types.js';
 
 type Range = { min: number; max: number };
@@ -43,12 +44,15 @@ async function deploymentImages(
   env: EnvironmentConfig,
   services: ServiceConfig[],
   snaps: Map<string, ServiceSnap>,
+  more: string[] = [],
 ): Promise<StatusRaw['images']> {
   const { DescribeTaskDefinitionCommand } = await import('../aws/sdk/ecs.js');
   const client = await ecs(ctx);
   const tds = [
     ...new Set(
-      [...snaps.values()].flatMap((s) => (s.deployments ?? []).map((d) => d.taskDefinition)).filter((x): x is string => Boolean(x)),
+      [...[...snaps.values()].flatMap((s) => (s.deployments ?? []).map((d) => d.taskDefinition)), ...more].filter((x): x is string =>
+        Boolean(x),
+      ),
     ),
   ];
   const images: StatusRaw['images'] = {};
@@ -128,10 +132,12 @@ export async function gatherStatus(ctx: AwsContext, env: EnvironmentConfig, serv
   // Independent reads at once: the services (then their images and targets), scaling, alarms. Each
   // part keeps its own notes, joined in a fixed order whatever answered first.
   const part: [string[], string[], string[]] = [[], [], []];
-  const [[snaps, images, targets], ranges, alarms] = await Promise.all([
+  const [[snaps, images, targets, releases], ranges, alarms] = await Promise.all([
     serviceSnaps(ctx, env, services).then(async (snaps) => {
-      const [images, targets] = await Promise.all([deploymentImages(ctx, env, services, snaps), serviceTargets(ctx, snaps, part[1])]);
-      return [snaps, images, targets] as const;
+      const [releases, targets] = await Promise.all([serviceReleases(ctx, cluster, snaps, part[1]), serviceTargets(ctx, snaps, part[1])]);
+      const more = [...releases.values()].flatMap((r) => Object.values(r.taskDefinitions));
+      const images = await deploymentImages(ctx, env, services, snaps, more);
+      return [snaps, images, targets, releases] as const;
     }),
     scalingRanges(ctx, cluster, services, part[0]),
     alarmsInAlarm(ctx, env, part[2]),
@@ -143,6 +149,12 @@ export async function gatherStatus(ctx: AwsContext, env: EnvironmentConfig, serv
     images,
     alarms,
     notes,
-    services: services.map((s) => ({ name: s.name, snap: snaps.get(s.name), targets: targets.get(s.name), range: ranges.get(s.name) })),
+    services: services.map((s) => ({
+      name: s.name,
+      snap: snaps.get(s.name),
+      targets: targets.get(s.name),
+      range: ranges.get(s.name),
+      release: releases.get(s.name),
+    })),
   };
 }

@@ -7,7 +7,19 @@ import { isSettled } from '../ecs/settled.js';
 import { tallyDescriptions } from '../ecs/targets.js';
 import { toMs } from '../ecs/time.js';
 import type { ServiceSnap, Time } from '../ecs/types.js';
-import type { AlarmStatus, DeploymentStatus, RawAlarm, RawService, ServiceStatus, StatusRaw, StatusReport } from './types.js';
+import type { ServiceRevisionSummarySnap } from '../rollout/release/types.js';
+import type {
+  AlarmStatus,
+  DeploymentStatus,
+  RawAlarm,
+  RawRelease,
+  RawService,
+  ReleaseRevision,
+  ReleaseStatus,
+  ServiceStatus,
+  StatusRaw,
+  StatusReport,
+} from './types.js';
 
 type Deployment = NonNullable<ServiceSnap['deployments']>[number];
 
@@ -53,6 +65,44 @@ export function lastEvents(snap: ServiceSnap, count: number): ServiceStatus['eve
     .map((e) => ({ at: e.createdAt !== undefined ? iso(e.createdAt) : undefined, message: e.message ?? '' }));
 }
 
+function revisionStatus(
+  r: ServiceRevisionSummarySnap | undefined,
+  raw: RawRelease,
+  images: StatusRaw['images'],
+): ReleaseRevision | undefined {
+  if (!r?.arn) return undefined;
+  const td = raw.taskDefinitions[r.arn];
+  return {
+    serviceRevision: r.arn,
+    taskDefinition: td ? shortTd(td) : undefined,
+    revision: td ? revisionOf(td) : undefined,
+    image: td ? images[td] : undefined,
+    running: r.runningTaskCount ?? 0,
+    requested: r.requestedTaskCount ?? 0,
+    productionWeight: r.requestedProductionTrafficWeight,
+    testWeight: r.requestedTestTrafficWeight,
+  };
+}
+
+/** A release in progress: stage, the production split (ECS's requested weights) and both revisions. */
+export function releaseStatus(raw: RawRelease, images: StatusRaw['images']): ReleaseStatus {
+  const d = raw.deployment;
+  const target = revisionStatus(d.targetServiceRevision, raw, images);
+  const old = (d.sourceServiceRevisions ?? []).map((r) => revisionStatus(r, raw, images)).filter((x): x is ReleaseRevision => Boolean(x));
+  const newW = target?.productionWeight ?? 0;
+  const oldW = old.reduce((n, r) => n + (r.productionWeight ?? 0), 0);
+  return {
+    deploymentArn: d.serviceDeploymentArn ?? '?',
+    strategy: d.deploymentConfiguration?.strategy,
+    status: d.status,
+    stage: d.lifecycleStage,
+    startedAt: iso(d.startedAt ?? d.createdAt),
+    production: { old: oldW || 100 - newW, new: newW },
+    old,
+    new: target,
+  };
+}
+
 function missing(s: RawService): ServiceStatus {
   return {
     name: s.name,
@@ -85,6 +135,7 @@ export function serviceStatus(s: RawService, images: StatusRaw['images'], now: n
     events: lastEvents(snap, eventCount),
     targets,
     settled: isSettled(snap, targets ? { tally: targets, groups: snap.loadBalancers?.length ?? 0 } : undefined),
+    ...(s.release ? { release: releaseStatus(s.release, images) } : {}),
   };
 }
 

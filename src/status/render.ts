@@ -1,6 +1,6 @@
 /** `berth status` for people: the report as text (JSON is the report itself). Pure. */
 import type { TargetTally } from '../ecs/targets.js';
-import type { DeploymentStatus, ServiceStatus, StatusReport } from './types.js';
+import type { DeploymentStatus, ReleaseRevision, ReleaseStatus, ServiceStatus, StatusReport } from './types.js';
 
 type Paint = (style: 'dim' | 'red' | 'green' | 'yellow' | 'cyan' | 'bold', s: string) => string;
 
@@ -37,11 +37,28 @@ function targetsLine(t: TargetTally | null, paint: Paint): string {
   return `  targets: ${parts.join(', ')} of ${t.total}${reasons.length ? ` (${reasons.join(', ')})` : ''}`;
 }
 
+function revisionLine(label: string, r: ReleaseRevision): string {
+  const w = r.productionWeight !== undefined ? `${r.productionWeight}%` : '?';
+  return `    ${label} rev ${String(r.revision ?? '?').padEnd(4)} ${w.padStart(6)} of production  ${r.running}/${r.requested} running  ${r.image ?? ''}`;
+}
+
+function releaseLines(r: ReleaseStatus, paint: Paint): string[] {
+  const stage = (r.stage ?? r.status ?? '?').toLowerCase().replace(/_/g, ' ');
+  const colour = /ROLLBACK/.test(r.status ?? '') ? 'red' : 'yellow';
+  return [
+    `  ${paint(colour, `${(r.strategy ?? 'release').toLowerCase().replace('_', '-')} release ${r.status ?? ''}`)}: ${stage}, ` +
+      `production ${r.production.new}% new / ${r.production.old}% old`,
+    ...(r.new ? [revisionLine('new', r.new)] : []),
+    ...r.old.map((o) => revisionLine('old', o)),
+  ];
+}
+
 function serviceLines(s: ServiceStatus, paint: Paint): string[] {
   if (!s.found) return [`${paint('bold', s.name)}: ${paint('red', 'not found')} (not deployed?)`];
   const counts = `${s.running}/${s.desired} running${s.pending ? `, ${s.pending} pending` : ''}`;
   const range = s.autoscaling ? `  (autoscaling ${s.autoscaling.min}..${s.autoscaling.max})` : '';
   const lines = [`${paint('bold', s.name)}: ${paint(s.settled ? 'green' : 'yellow', counts)}${range}`];
+  if (s.release) lines.push(...releaseLines(s.release, paint));
   for (const d of s.deployments) lines.push(...deploymentLines(d, paint));
   lines.push(targetsLine(s.targets, paint));
   if (s.events.length) {

@@ -1,6 +1,7 @@
 /** The plain data of `berth status`: what gather returns (StatusRaw) and what judge builds (StatusReport). */
 import type { TargetTally } from '../ecs/targets.js';
 import type { ServiceSnap, TargetSnap } from '../ecs/types.js';
+import type { ServiceDeploymentSnap } from '../rollout/release/types.js';
 
 export interface DeploymentStatus {
   id?: string;
@@ -32,6 +33,32 @@ export interface ServiceStatus {
   targets: TargetTally | null;
   /** One deployment, COMPLETED, running its desired count, every target healthy (src/ecs/settled.ts). */
   settled: boolean;
+  /** A blue/green, canary or linear release in progress (or rolling back): its stage, split and both revisions. */
+  release?: ReleaseStatus;
+}
+
+export interface ReleaseRevision {
+  serviceRevision: string;
+  taskDefinition?: string;
+  revision?: number;
+  image?: string;
+  running: number;
+  requested: number;
+  /** Percent of production traffic ECS sends it. */
+  productionWeight?: number;
+  testWeight?: number;
+}
+
+export interface ReleaseStatus {
+  deploymentArn: string;
+  strategy?: string;
+  status?: string;
+  stage?: string;
+  startedAt?: string;
+  /** Production traffic, percent: to the old revision(s) and to the new one. */
+  production: { old: number; new: number };
+  old: ReleaseRevision[];
+  new?: ReleaseRevision;
 }
 
 export interface AlarmStatus {
@@ -58,6 +85,13 @@ export interface RawService {
   snap?: ServiceSnap;
   targets?: TargetSnap[] | null;
   range?: { min: number; max: number };
+  release?: RawRelease;
+}
+
+/** A release in progress as ECS describes it, with the task definition of each service revision. */
+export interface RawRelease {
+  deployment: ServiceDeploymentSnap;
+  taskDefinitions: Record<string, string>;
 }
 
 export interface StatusRaw {

@@ -44,12 +44,14 @@ export function fakeWorld(o: {
   missing?: string[];
   t0: number;
   baseline?: number;
+  /** A release is already moving (berth rollback's case). */
+  moving?: boolean;
 }): FakeWorld {
   let t = o.t0;
   const calls: FakeWorld['calls'] = [];
   let i = -1;
   let script = o.script;
-  let updated = false;
+  let updated = o.moving ?? false;
   const rec =
     <A extends unknown[], R>(name: string, answer: (...a: A) => R) =>
     async (...a: A) => {
@@ -64,7 +66,14 @@ export function fakeWorld(o: {
       desiredCount: 2,
       taskDefinition: TD(7),
       deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', rolloutState: 'COMPLETED', desiredCount: 2, runningCount: 2 }],
-      loadBalancers: [{ targetGroupArn: TG_A, containerName: 'api', containerPort: 8080 }],
+      loadBalancers: [
+        {
+          targetGroupArn: TG_A,
+          containerName: 'api',
+          containerPort: 8080,
+          ...(o.moving ? { advancedConfiguration: { alternateTargetGroupArn: TG_B, productionListenerRule: PROD_RULE } } : {}),
+        },
+      ],
       deploymentConfiguration: {
         maximumPercent: 200,
         minimumHealthyPercent: 100,
@@ -103,7 +112,10 @@ export function fakeWorld(o: {
       script = o.rollback ?? script;
       i = -1;
     }),
-    serviceRevisionTaskDefinitions: rec('serviceRevisionTaskDefinitions', () => ({})),
+    serviceRevisionTaskDefinitions: rec('serviceRevisionTaskDefinitions', () => {
+      const d = deployment('SCALE_UP', 'IN_PROGRESS', 0);
+      return { [d.targetServiceRevision!.arn!]: TD(8), [d.sourceServiceRevisions![0]!.arn!]: TD(7) };
+    }),
     targetGroups: rec('targetGroups', (names: string[]) =>
       [
         { name: names[0]!, arn: TG_A, loadBalancerArns: [LB] },

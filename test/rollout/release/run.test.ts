@@ -8,6 +8,7 @@ import { BerthError, UsageError } from '../../../src/output/errors.js';
 import { EXIT } from '../../../src/output/exit-codes.js';
 import { Reporter } from '../../../src/output/reporter.js';
 import { deploy } from '../../../src/rollout/deploy.js';
+import { rollback } from '../../../src/rollout/rollback.js';
 import type { Op } from '../../../src/rollout/op-types.js';
 import { renderOp } from '../../../src/rollout/render-op.js';
 import { parseStrategy, progressiveSettings, releaseSettings, type ReleaseSettings } from '../../../src/rollout/release/settings.js';
@@ -242,5 +243,56 @@ describe('checked before anything changes', () => {
     expect(e?.exitCode).toBe(EXIT.USAGE);
     expect(e?.code).toBe('usage.flag-combination');
     expect(progressiveSettings(env, env.services[0]!, 'rolling', false)).toBeUndefined();
+  });
+});
+
+describe('berth rollback during a release', () => {
+  const rb = (w: FakeWorld, yes = true) =>
+    rollback(op(w), {
+      timeoutMs: 10 * 60_000,
+      maxFailedTasks: 2,
+      smoke: false,
+      pollMs: 1000,
+      now: w.clock.now,
+      sleep: w.clock.sleep,
+      yes,
+      canPrompt: false,
+    });
+
+  it('a canary at 10 %: StopServiceDeployment ROLLBACK, watched until ECS and the listener agree all traffic is back; exit 0', async () => {
+    const w = fakeWorld({
+      t0: T0,
+      moving: true,
+      script: [{ stage: 'PRODUCTION_TRAFFIC_SHIFT', status: 'IN_PROGRESS', newWeight: 10 }],
+      rollback: [
+        { stage: 'PRODUCTION_TRAFFIC_SHIFT', status: 'ROLLBACK_IN_PROGRESS', newWeight: 10 },
+        { stage: 'PRODUCTION_TRAFFIC_SHIFT', status: 'ROLLBACK_IN_PROGRESS', newWeight: 0 },
+        { stage: 'CLEAN_UP', status: 'ROLLBACK_SUCCESSFUL', newWeight: 0 },
+      ],
+    });
+    const r = await rb(w);
+    expect(r.exitCode).toBe(EXIT.OK);
+    expect(r.command).toBe('rollback');
+    expect(r.oldRevision.revision).toBe(8);
+    expect(r.newRevision.revision).toBe(7);
+    expect(changes(w)).toEqual(['stopServiceDeployment']);
+    expect(r.release!.rollback).toMatchObject({ by: 'berth', verdict: 'succeeded', status: 'ROLLBACK_SUCCESSFUL' });
+    expect(r.release!.rollback!.trafficBackAfterRequestSeconds).toBe(1);
+  });
+
+  it('ECS cannot roll it back: exit 11', async () => {
+    const w = fakeWorld({
+      t0: T0,
+      moving: true,
+      script: [{ stage: 'PRODUCTION_TRAFFIC_SHIFT', status: 'IN_PROGRESS', newWeight: 10 }],
+      rollback: [{ stage: 'PRODUCTION_TRAFFIC_SHIFT', status: 'ROLLBACK_FAILED', newWeight: 10 }],
+    });
+    expect((await rb(w)).exitCode).toBe(EXIT.DEPLOY_FAILED_ROLLBACK_FAILED);
+  });
+
+  it('without --yes and no terminal: refused before anything changes', async () => {
+    const w = fakeWorld({ t0: T0, moving: true, script: [{ stage: 'PRODUCTION_TRAFFIC_SHIFT', status: 'IN_PROGRESS', newWeight: 10 }] });
+    await expect(rb(w, false)).rejects.toBeInstanceOf(UsageError);
+    expect(changes(w)).toEqual([]);
   });
 });
