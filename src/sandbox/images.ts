@@ -2,9 +2,10 @@
  * The sandbox's demo images: manifests pushed into each service's ECR repository on the emulator,
  * so that deploys, image checks and the emulator's ECS see a registry like a real one.
  *
- * - the configured tag, `v1`, `v2`, `v3`, `fail-exit`, `fail-health` and `fail-api`: built for the
- *   service's CPU architecture (the `fail-*` ones fail when they run: see src/sandbox/moto/berth_moto;
- *   `fail-api` passes its health check and answers HTTP 500 on /api/*);
+ * - the configured tag, `v1`, `v2`, `v3`, `fail-exit`, `fail-health`, `fail-api` and `slow-api`:
+ *   built for the service's CPU architecture (the `fail-*` ones fail when they run: see
+ *   src/sandbox/moto/berth_moto; `fail-api` passes its health check and answers HTTP 500 on /api/*,
+ *   `slow-api` answers /api/* after 3 s);
  * - `fail-arch`: built for the OTHER architecture (what `docker build` on an ARM Mac pushes), so an
  *   X86_64 task gets `exec format error` and `berth doctor` sees the mismatch in the manifest;
  * - `fail-pull` is deliberately absent: ECS reports CannotPullContainerError ... not found.
@@ -17,7 +18,7 @@ import type { EnvironmentConfig } from '../config/types.js';
 import { serviceNames } from '../config/names.js';
 
 export const GOOD_TAGS = ['v1', 'v2', 'v3'] as const;
-export const FAILING_TAGS = ['fail-exit', 'fail-health', 'fail-api'] as const;
+export const FAILING_TAGS = ['fail-exit', 'fail-health', 'fail-api', 'slow-api'] as const;
 export const WRONG_ARCH_TAG = 'fail-arch';
 
 export interface SeededImage {

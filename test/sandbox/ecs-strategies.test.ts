@@ -38,7 +38,7 @@ async function healthyIn(tg: string): Promise<number> {
 }
 
 /** Poll the newest service deployment until `done`, sampling the public URL meanwhile. */
-async function follow(done: (sd: ServiceDeployment) => boolean, limitMs = 60_000) {
+async function follow(done: (sd: ServiceDeployment) => boolean, limitMs = 60_000, perPoll = 5) {
   const samples: { stage?: string; pct?: number; a: Answer }[] = [];
   const stages = new Set<string>();
   const deadline = Date.now() + limitMs;
@@ -47,7 +47,8 @@ async function follow(done: (sd: ServiceDeployment) => boolean, limitMs = 60_000
     if (sd.lifecycleStage) stages.add(sd.lifecycleStage);
     if (done(sd)) return { sd, samples, stages };
     if (Date.now() > deadline) throw new Error(`timed out: ${JSON.stringify({ status: sd.status, stage: sd.lifecycleStage })}`);
-    for (let i = 0; i < 5; i++)
+    if (!perPoll) await new Promise((res) => setTimeout(res, 250));
+    for (let i = 0; i < perPoll; i++)
       samples.push({
         stage: sd.lifecycleStage,
         pct: sd.targetServiceRevision?.requestedProductionTrafficWeight,
@@ -292,5 +293,70 @@ describe('deployment strategies on the emulator', () => {
     const bad = await follow((sd) => sd.status === 'ROLLBACK_SUCCESSFUL' || sd.status === 'SUCCESSFUL' || sd.status === 'STOPPED', 60_000);
     expect(bad.sd).toMatchObject({ status: 'ROLLBACK_SUCCESSFUL', rollback: { serviceRevisionArn: good.sd.targetServiceRevision!.arn } });
     expect(bad.sd.deploymentCircuitBreaker).toMatchObject({ status: 'TRIGGERED', threshold: 3 });
+  });
+
+  it('an alarm on the load balancer 5xx count, evaluated by the emulator, rolls a fail-api canary back at its first step', async () => {
+    const cw = new CloudWatchClient(w.cfg);
+    const lb = pd.loadBalancerArn.split(':loadbalancer/')[1]!;
+    await cw.send(
+      new PutMetricAlarmCommand({
+        AlarmName: 'lb-5xx',
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'HTTPCode_Target_5XX_Count',
+        Dimensions: [{ Name: 'LoadBalancer', Value: lb }],
+        Statistic: 'Sum',
+        Period: 10,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      }),
+    );
+    await useStrategy(w, pd, {
+      strategy: 'CANARY',
+      canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 1 },
+      alarms: { alarmNames: ['lb-5xx'], enable: true, rollback: true },
+    });
+    await deploy(w, `${w.repositoryUri}:fail-api`);
+    const r = await follow((sd) => ['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED'].includes(sd.status!), 60_000);
+    expect(r.sd).toMatchObject({ status: 'ROLLBACK_SUCCESSFUL', alarms: { status: 'TRIGGERED', triggeredAlarmNames: ['lb-5xx'] } });
+    const bad = r.samples.filter((x) => x.a.version === 'fail-api');
+    expect(bad.length).toBeGreaterThanOrEqual(1);
+    expect(bad.length / r.samples.filter((x) => x.stage === 'PRODUCTION_TRAFFIC_SHIFT').length).toBeLessThanOrEqual(0.2);
+    expect(bad.every((x) => x.pct === 10)).toBe(true);
+    expect(await hit(w, '/api/items')).toEqual({ status: 200, version: 'v1' });
+  });
+  it('slow-api: /api/* answers after 3 s, and TargetResponseTime says so', async () => {
+    await useStrategy(w, pd, { strategy: 'ROLLING' }); // the 5xx alarm above may still be in ALARM
+    await deploy(w, `${w.repositoryUri}:slow-api`);
+    await follow((sd) => !['PENDING', 'IN_PROGRESS'].includes(sd.status!), 60_000, 0);
+    const t0 = Date.now();
+    expect(await hit(w, '/api/items')).toEqual({ status: 200, version: 'slow-api' });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(2900);
+    const lb = pd.loadBalancerArn.split(':loadbalancer/')[1]!;
+    const tg = w.targetGroupArn.split(':').pop()!;
+    const out = await new CloudWatchClient(w.cfg).send(
+      new GetMetricDataCommand({
+        StartTime: new Date(Date.now() - 120_000),
+        EndTime: new Date(Date.now() + 60_000),
+        MetricDataQueries: [
+          {
+            Id: 'slowest',
+            MetricStat: {
+              Metric: {
+                Namespace: 'AWS/ApplicationELB',
+                MetricName: 'TargetResponseTime',
+                Dimensions: [
+                  { Name: 'TargetGroup', Value: tg },
+                  { Name: 'LoadBalancer', Value: lb },
+                ],
+              },
+              Period: 60,
+              Stat: 'Maximum',
+            },
+          },
+        ],
+      }),
+    );
+    expect(Math.max(...out.MetricDataResults![0]!.Values!)).toBeGreaterThanOrEqual(3);
   });
 });

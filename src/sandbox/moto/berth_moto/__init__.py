@@ -14,8 +14,10 @@ berth's extension of moto (5.2.x), loaded in-process by launcher.py before moto 
               delegated hosted zone of the emulator, else stay PENDING_VALIDATION.
 - logs_insights/  CloudWatch Logs Insights queries answered for real over the logged events (moto
               answers only fields/sort/limit): filter, parse, stats ... by, bin(), sort, limit.
-- public.py   a local HTTP endpoint that routes by the ALB's listener rules to healthy targets and
-              answers as the task's version would.
+- public.py   a local HTTP endpoint that routes by the ALB's listener rules (weighted forward
+              actions: public_forward.py) to healthy targets and answers as the task's version would.
+- alb_metrics.py  each request through it counted in CloudWatch as the ALB counts it.
+- alarm_eval.py   alarms on those metrics evaluated as CloudWatch does.
 
 Every piece of moto state is touched under LOCK: moto's request threads, the scheduler thread and
 the public endpoint all take it.

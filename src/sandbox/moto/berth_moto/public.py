@@ -139,8 +139,11 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             lb = _load_balancer()
             status, headers, body, served = _route(lb, self.command, path, {k.lower(): v for k, v in self.headers.items()}, url.query)
+        if served is not None and served[3] > 0:
+            time.sleep(served[3])  # a slow answer (slow-api), outside the lock
+        with LOCK:
             if served is not None:
-                t, size, tg_arn = served
+                t, size, tg_arn, _wait = served
                 if t is not None:
                     log_request(t, self.command, self.path, status, size)
                 alb_metrics.record(lb, tg_arn, status, time.monotonic() - began, from_target=t is not None)

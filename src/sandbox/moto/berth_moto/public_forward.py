@@ -7,6 +7,9 @@ healthy target of it (round robin), which answers as the task's version would:
 - any other path: {"service","version","task","path"};
 - an image tagged `fail-api` (or `fail-api-*`): HTTP 500 {"error",...,"version"} on every path under
   /api/ (its health check passes: the failure shows only in traffic);
+- an image tagged `slow-api` (or `slow-api-*`): every path under /api/ answers 200 after SLOW_SECONDS
+  (3 real seconds, not scaled: a response time is no ECS duration), above berth's default 2 s
+  threshold; the wait is outside the emulator's lock;
 - no healthy target in the chosen group: 503, as an ALB says it."""
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ ALB_503 = (
     "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n"
     "<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n</body>\r\n</html>\r\n"
 )
+SLOW_SECONDS = 3.0
 _rr = {"n": 0}
 # Smooth weighted round robin state per rule: (weights) -> current scores.
 _swrr: dict[str, tuple[tuple[tuple[str, int], ...], dict[str, int]]] = {}
@@ -70,26 +74,36 @@ def health_path_of(tg_arn: str) -> str | None:
     return None
 
 
-def answer(t: SimTask, tg_arn: str, path: str) -> tuple[int, dict[str, Any]]:
+def answer(t: SimTask, tg_arn: str, path: str) -> tuple[int, dict[str, Any], float]:
+    """(status, document, seconds the task takes to answer)."""
     version = t._sim.get("tag")
     health_path = health_path_of(tg_arn)
     if health_path and path == health_path:
-        return 200, {"status": "healthy", "version": version}
+        return 200, {"status": "healthy", "version": version}, 0.0
     svc = t._sim.get("service")
-    if t._sim.get("mode") == "fail-api" and path.startswith("/api/"):
+    doc = {"service": getattr(svc, "name", None), "version": version, "task": task_id(t), "path": path}
+    if path.startswith("/api/") and t._sim.get("mode") == "fail-api":
         write_logs(t, [app_line("ERROR", f"unhandled exception in request handler for {path}: KeyError: 'items'")])
-        return 500, {"error": "Internal Server Error", "service": getattr(svc, "name", None), "version": version, "task": task_id(t), "path": path}
-    return 200, {"service": getattr(svc, "name", None), "version": version, "task": task_id(t), "path": path}
+        return 500, {"error": "Internal Server Error", **doc}, 0.0
+    if path.startswith("/api/") and slow(t):
+        write_logs(t, [app_line("WARN", f"slow request {path}: {SLOW_SECONDS:g}s waiting on the database")])
+        return 200, doc, SLOW_SECONDS
+    return 200, doc, 0.0
+
+
+def slow(t: SimTask) -> bool:
+    tag = str(t._sim.get("tag") or "")
+    return tag == "slow-api" or tag.startswith("slow-api-") or tag.startswith("slow-api.")
 
 
 def forward(rule_key: str, data: dict[str, Any], path: str) -> tuple[int, dict[str, str], bytes, Any]:
-    """(status, headers, body, (task, size, target group) or (None, 0, target group))."""
+    """(status, headers, body, (task or None, size, target group, seconds to wait before answering))."""
     tg_arn = pick_group(rule_key, weights_of(data))
     candidates = healthy_tasks(tg_arn) if tg_arn else []
     if not candidates:
-        return 503, {"Content-Type": "text/html"}, ALB_503.encode(), (None, 0, tg_arn)
+        return 503, {"Content-Type": "text/html"}, ALB_503.encode(), (None, 0, tg_arn, 0.0)
     _rr["n"] += 1
     t = candidates[_rr["n"] % len(candidates)]
-    status, doc = answer(t, tg_arn, path)
+    status, doc, wait = answer(t, tg_arn, path)
     body = (json.dumps(doc) + "\n").encode()
-    return status, {"Content-Type": "application/json"}, body, (t, len(body), tg_arn)
+    return status, {"Content-Type": "application/json"}, body, (t, len(body), tg_arn, wait)

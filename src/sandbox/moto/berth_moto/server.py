@@ -122,13 +122,14 @@ def main(argv: list[str]) -> None:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import run_simple
 
-    from . import acm_validation, alb_metrics, ecs_sim, gaps, logs_insights, one_off_tasks, public, rds_snapshots
+    from . import acm_validation, alarm_eval, alb_metrics, ecs_sim, gaps, logs_insights, one_off_tasks, public, rds_snapshots
 
     gaps.install()
     rds_snapshots.install()
     acm_validation.install()
     logs_insights.install()
     alb_metrics.install()
+    alarm_eval.install()
     _not_implemented_handler()
     # moto's own knob for fixed ECS numbers (MOTO_ECS_SERVICE_RUNNING) and a scheduler that runs
     # tasks contradict each other: whoever sets it wants moto's ECS as it is.

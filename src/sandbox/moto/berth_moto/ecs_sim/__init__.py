@@ -17,7 +17,8 @@ gets what ECS gives it:
   1), `fail-pull` (TaskFailedToStart, CannotPullContainerError ... not found), `fail-arch`
   (`exec format error`, exit 255), `fail-health` (runs, fails the target group's health check,
   then "Task failed ELB health checks in (target-group ...)"), `fail-api` (runs and is healthy, but
-  the public endpoint's answers on /api/* are HTTP 500: public_forward.py). By state: an image in moto's ECR
+  the public endpoint's answers on /api/* are HTTP 500: public_forward.py), `slow-api` (likewise,
+  answers on /api/* after 3 s). By state: an image in moto's ECR
   whose manifest says another architecture than the task definition's runtimePlatform (exec format
   error; a manifest list without the platform: CannotPullContainerError), a tag missing from a
   repository that has images, a secret (Secrets Manager / SSM) or JSON key that does not exist, a
