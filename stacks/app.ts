@@ -92,6 +92,7 @@ export function buildApp(env: EnvironmentConfig, outdir: string): BuiltApp {
   edgeStack.output('http_listener_arn', edge.httpListenerArn, 'The HTTP listener (redirects to HTTPS)');
   edgeStack.output('https_listener_arn', edge.httpsListenerArn, 'The HTTPS listener');
   edgeStack.output('target_group_arns', edge.targetGroupArns, 'Target group ARN per service');
+  edgeStack.output('release_routes', edge.releaseRoutes, 'Per service: alternate target group, production and test listener rules');
 
   const serviceStack = stack('service');
   const service = new Service(serviceStack, 'service', {
@@ -113,6 +114,7 @@ export function buildApp(env: EnvironmentConfig, outdir: string): BuiltApp {
   serviceStack.output('cluster_arn', service.clusterArn, 'The ECS cluster ARN');
   serviceStack.output('services', service.services, 'Per service: service name, task family, log group, repository URL, target group ARN');
   serviceStack.output('operator_secret_arns', service.operatorSecretArns, 'Secrets created empty for the operator to fill in');
+  serviceStack.output('ecs_infrastructure_role_arn', service.infrastructureRoleArn, 'The role ECS assumes to shift traffic in a release');
 
   const alarmsStack = stack('alarms');
   const alarms = new Alarms(alarmsStack, 'alarms', {

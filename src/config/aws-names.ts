@@ -186,7 +186,7 @@ function derivedNames(env: EnvironmentConfig): Derived[] {
     fromPrefix(R.snsTopic, n.alarmTopic),
     fromPrefix(R.kmsAlias, n.alarmKeyAlias),
   ];
-  if (env.services.some((s) => s.deployment.strategy !== 'rolling')) out.push(fromPrefix(R.iamRole, n.ecsInfrastructureRole));
+  out.push(fromPrefix(R.iamRole, n.ecsInfrastructureRole));
   if (env.state.bucket) out.push({ rule: R.s3Bucket, name: env.state.bucket, from: 'state.bucket', value: env.state.bucket });
   env.services.forEach((svc, i) => {
     const s = serviceNames(env, svc);
@@ -201,7 +201,7 @@ function derivedNames(env: EnvironmentConfig): Derived[] {
       own(R.taskFamily, s.taskFamily, 'taskFamily'),
       own(R.ecsService, s.service, 'ecsService'),
     );
-    if (svc.deployment.strategy !== 'rolling') out.push(own(R.targetGroup, s.alternateTargetGroup, 'targetGroup'));
+    out.push(own(R.targetGroup, s.alternateTargetGroup, 'targetGroup'));
     for (const [k, ref] of Object.entries(svc.secrets)) {
       const secret = ref.split(':')[0]!;
       if (!secret.startsWith('@')) out.push({ rule: R.secret, name: secret, from: `services[${i}].secrets.${k}`, value: ref });

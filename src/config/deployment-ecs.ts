@@ -6,6 +6,17 @@
  */
 import type { DeploymentConfig } from './types.js';
 
+/**
+ * The rolling fields of DeploymentConfiguration, as terraform sets them on every service (the
+ * service construct reads them from here): berth sends them unchanged with the strategy fields so a
+ * release never makes terraform see drift in what it owns.
+ */
+export const TERRAFORM_DEPLOYMENT = {
+  maximumPercent: 200,
+  minimumHealthyPercent: 100,
+  deploymentCircuitBreaker: { enable: true, rollback: true },
+} as const;
+
 /** ECS's name of a strategy (DeploymentConfiguration.strategy). */
 export const ECS_STRATEGY = { rolling: 'ROLLING', 'blue-green': 'BLUE_GREEN', canary: 'CANARY', linear: 'LINEAR' } as const;
 
@@ -32,4 +43,14 @@ export function ecsDeploymentFields(d: DeploymentConfig, strategy: DeploymentCon
   if (strategy === 'linear')
     out.linearConfiguration = { stepPercent: d.linear.stepPercent, stepBakeTimeInMinutes: d.linear.stepBakeMinutes };
   return out;
+}
+
+/** The whole DeploymentConfiguration berth sends when it starts a release: terraform's rolling fields and the strategy's. */
+export function ecsDeploymentConfiguration(d: DeploymentConfig, strategy: DeploymentConfig['strategy'] = d.strategy) {
+  return {
+    maximumPercent: TERRAFORM_DEPLOYMENT.maximumPercent,
+    minimumHealthyPercent: TERRAFORM_DEPLOYMENT.minimumHealthyPercent,
+    deploymentCircuitBreaker: { ...TERRAFORM_DEPLOYMENT.deploymentCircuitBreaker },
+    ...ecsDeploymentFields(d, strategy),
+  };
 }

@@ -5,6 +5,7 @@
  * and the doctor find them by the same names, so none needs terraform state to locate the other, and
  * nothing else computes a name. Pure and cheap: no cdktf, no SDK.
  */
+import { createHash } from 'node:crypto';
 import type { EnvironmentConfig, ServiceConfig } from './types.js';
 
 /**
@@ -159,8 +160,8 @@ export function serviceNames(env: EnvironmentConfig, svc: ServiceConfig) {
     repository: svc.repository,
     /** Target group names are limited to 32 characters. */
     targetGroup: r.targetGroup ?? truncate(`${p}-${svc.name}`, 32),
-    /** The second target group of a blue/green, canary or linear service (the new revision's while a release runs); 32 characters. */
-    alternateTargetGroup: `${truncate(`${p}-${svc.name}`, 28)}-alt`,
+    /** The second target group of every service: the new revision's while a blue/green, canary or linear release runs; 32 characters. */
+    alternateTargetGroup: alternateTargetGroupName(`${p}-${svc.name}`),
     logGroup: r.logGroup ?? `/ecs/${p}/${svc.name}`,
     /** The awslogs-stream-prefix: streams are `<prefix>/<container>/<task id>`. */
     logStreamPrefix: r.logStreamPrefix ?? svc.name,
@@ -187,6 +188,17 @@ export function publicHealthPath(svc: ServiceConfig): string {
   if (pat === '/*' || pat === '/') return svc.healthPath;
   const base = pat.replace(/\*.*$/, '').replace(/\/$/, '');
   return svc.healthPath.startsWith(base + '/') ? svc.healthPath : `${base}${svc.healthPath}`;
+}
+
+/**
+ * `<prefix>-<service>-alt` when it fits the 32 characters of a target group name; else the first 21
+ * characters, 6 hex of a hash of the whole, and `-alt`: unique per environment and service however
+ * long the prefix (cutting alone would give every service of a long prefix the same name).
+ */
+function alternateTargetGroupName(base: string): string {
+  const full = `${base}-alt`;
+  if (full.length <= 32) return full;
+  return `${truncate(base, 21)}-${createHash('sha256').update(base).digest('hex').slice(0, 6)}-alt`;
 }
 
 function truncate(s: string, n: number): string {

@@ -143,7 +143,7 @@ function addServices(d: Diagram, docs: SynthDocs): void {
       parent: 'tier_private',
     });
     const tgName = lb.target_group_arn ? tgLogical(docs, lb.target_group_arn) : undefined;
-    const rule = rules.find(([, r]) => tgName && refersTo(r.action?.[0]?.target_group_arn, 'aws_lb_target_group', tgName))?.[1];
+    const rule = rules.find(([, r]) => tgName && isProductionRule(r) && ruleForwardsTo(r, tgName))?.[1];
     const isDefault = tgName && refersTo(https?.default_action?.[0]?.target_group_arn, 'aws_lb_target_group', tgName);
     const path = rule
       ? `${rule.condition?.[0]?.path_pattern?.values?.join(', ')} (priority ${rule.priority})`
@@ -152,6 +152,19 @@ function addServices(d: Diagram, docs: SynthDocs): void {
         : undefined;
     if (path) d.edges.push({ from: 'listener_https', to: `svc_${svc.name}`, label: `${path} → :${lb.container_port}`, kind: 'traffic' });
   }
+}
+
+/** A production rule: no header condition (a test rule carries `X-Berth-Test`). */
+const isProductionRule = (r: TfResource) => !(r.condition ?? []).some((c: TfResource) => c.http_header);
+
+/** Whether the rule's first action forwards to the target group, plainly or as one of a weighted forward's groups. */
+function ruleForwardsTo(r: TfResource, tgName: string): boolean {
+  const a = r.action?.[0] ?? {};
+  const weighted = (a.forward?.[0] ?? a.forward)?.target_group ?? [];
+  return (
+    refersTo(a.target_group_arn, 'aws_lb_target_group', tgName) ||
+    (Array.isArray(weighted) && weighted.some((t: TfResource) => refersTo(t.arn, 'aws_lb_target_group', tgName)))
+  );
 }
 
 function taskSize(td: TfResource | undefined): string {

@@ -8,6 +8,7 @@
 import { rmSync } from 'node:fs';
 import type { EnvironmentConfig } from '../config/types.js';
 import { EXIT } from '../output/exit-codes.js';
+import { ownedDriftOfStack } from './drift-owned.js';
 import { translateFailure } from './errors.js';
 import { walkGraph } from './graph.js';
 import { context, currentState, showPlan, tf, toStackError, type Ctx, type RunSettings, type StackError } from './orchestrate.js';
@@ -50,7 +51,8 @@ async function driftOfStack(ctx: Ctx, stack: StackWork): Promise<StackDrift> {
       const stderr = `${diagnosticsText(parseMessages(r.lines))}\n${r.stderr}`;
       throw translateFailure(stack.name, 'plan -refresh-only', { code: r.code, stdout: '', stderr });
     }
-    const drift = r.code === 2 ? (await showPlan(ctx, stack, file)).drift : [];
+    // Changes to attributes the stack hands to berth/ECS (ignore_changes) are not drift (drift-owned.ts).
+    const drift = r.code === 2 ? ownedDriftOfStack((await showPlan(ctx, stack, file)).drift, stack.file) : [];
     return { stack: stack.name, status: 'checked', drift, durationMs: Date.now() - started };
   } finally {
     rmSync(file, { force: true });

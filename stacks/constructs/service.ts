@@ -15,7 +15,9 @@ import { EcsService } from '@cdktf/provider-aws/lib/ecs-service/index.js';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
+import { TERRAFORM_DEPLOYMENT } from '../../src/config/deployment-ecs.js';
 import { names, serviceNames } from '../../src/config/names.js';
 import { FAILED_TAG, HEALTHY_TAG, TERRAFORM_REVISION_TAG } from '../../src/config/revision-tags.js';
 import type { EnvironmentConfig, ServiceConfig } from '../../src/config/types.js';
@@ -104,7 +106,9 @@ export interface ServiceOutputs {
  *   100/200 % deployment, the grace period, ECS Exec off, tags propagated from the service.
  *   terraform ignores `task_definition` and `desired_count` after creation: `berth deploy` and
  *   `berth rollback` own the running revision and autoscaling owns the count, so an apply never
- *   reverts a deploy or a scale-out. A change terraform makes to the task definition registers a
+ *   reverts a deploy or a scale-out; `load_balancer` too, since every release sends it with the
+ *   alternate target group (advancedConfiguration, which the 5.x provider cannot express:
+ *   docs/deployment-ownership.md). `alarms` = `deployment.alarms`, enabled with rollback. A change terraform makes to the task definition registers a
  *   new revision; the next deploy (which copies the family's latest revision and swaps the image)
  *   rolls it out. `wait_for_steady_state` is off: berth's own rollout watcher judges deployments.
  * - autoscaling: min..max with target tracking on average CPU and memory and the service's cooldowns.
@@ -125,6 +129,8 @@ export class Service extends Construct {
   readonly services: Record<string, ServiceOutputs> = {};
   /** Secret ARN per operator-filled secret name. */
   readonly operatorSecretArns: Record<string, string> = {};
+  /** The role ECS assumes to re-weight the listener rules in a blue/green, canary or linear release. */
+  readonly infrastructureRoleArn: string;
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, id);
@@ -136,14 +142,15 @@ export class Service extends Construct {
     });
     this.clusterName = cluster.name;
     this.clusterArn = cluster.arn;
-    const shared: Shared = { props, cluster, ecsTrust: this.trustPolicy(props.env), secretArn: this.secrets(props) };
+    const partition = new DataAwsPartition(this, 'partition', {}).partition;
+    const shared: Shared = { props, cluster, ecsTrust: this.trustPolicy(props.env, partition), secretArn: this.secrets(props) };
+    this.infrastructureRoleArn = this.infrastructureRole(props.env, partition);
     for (const svc of props.env.services) this.services[svc.name] = this.addService(shared, svc);
   }
 
   /** The ECS tasks' trust policy, with or without the account conditions. */
-  private trustPolicy(env: EnvironmentConfig): (conditions: boolean) => string {
+  private trustPolicy(env: EnvironmentConfig, partition: string): (conditions: boolean) => string {
     const account = new DataAwsCallerIdentity(this, 'account', {});
-    const partition = new DataAwsPartition(this, 'partition', {});
     return (conditions: boolean) =>
       JSON.stringify({
         Version: '2012-10-17',
@@ -156,13 +163,42 @@ export class Service extends Construct {
               ? {
                   Condition: {
                     StringEquals: { 'aws:SourceAccount': account.accountId },
-                    ArnLike: { 'aws:SourceArn': `arn:${partition.partition}:ecs:${env.region}:${account.accountId}:*` },
+                    ArnLike: { 'aws:SourceArn': `arn:${partition}:ecs:${env.region}:${account.accountId}:*` },
                   },
                 }
               : {}),
           },
         ],
       });
+  }
+
+  /**
+   * The ECS infrastructure role for load balancers: trusted by ecs.amazonaws.com, with the managed
+   * policy AmazonECSInfrastructureRolePolicyForLoadBalancers (ECS developer guide), which lets ECS
+   * modify the listener rules and register targets in a blue/green, canary or linear release.
+   */
+  private infrastructureRole(env: EnvironmentConfig, partition: string): string {
+    const role = new IamRole(this, 'ecs-infrastructure-role', {
+      name: names(env).ecsInfrastructureRole,
+      description: `Assumed by ECS to shift traffic between the target groups of ${names(env).prefix} in a release`,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'AllowAccessToECSForInfrastructureManagement',
+            Effect: 'Allow',
+            Principal: { Service: 'ecs.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      }),
+      tags: { 'berth-role': 'ecs-infrastructure' },
+    });
+    new IamRolePolicyAttachment(this, 'ecs-infrastructure-policy', {
+      role: role.name,
+      policyArn: `arn:${partition}:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers`,
+    });
+    return role.arn;
   }
 
   /** The operator-filled secrets (created empty); returns how a reference resolves to an ARN. */
@@ -326,16 +362,20 @@ export class Service extends Construct {
       networkConfiguration: { subnets: sh.props.privateSubnetIds, securityGroups: [sh.props.securityGroupId], assignPublicIp: false },
       loadBalancer: [{ targetGroupArn: tgArn, containerName: sn.container, containerPort: svc.port }],
       deploymentController: { type: 'ECS' },
-      deploymentCircuitBreaker: { enable: true, rollback: true },
-      deploymentMinimumHealthyPercent: 100,
-      deploymentMaximumPercent: 200,
+      deploymentCircuitBreaker: { ...TERRAFORM_DEPLOYMENT.deploymentCircuitBreaker },
+      deploymentMinimumHealthyPercent: TERRAFORM_DEPLOYMENT.minimumHealthyPercent,
+      deploymentMaximumPercent: TERRAFORM_DEPLOYMENT.maximumPercent,
+      ...(svc.deployment.alarms.length ? { alarms: { alarmNames: svc.deployment.alarms, enable: true, rollback: true } } : {}),
       healthCheckGracePeriodSeconds: svc.healthCheck.gracePeriodSeconds,
       enableExecuteCommand: false,
       enableEcsManagedTags: true,
       propagateTags: 'SERVICE',
       waitForSteadyState: false,
       tags: { service: svc.name },
-      lifecycle: { ignoreChanges: ['task_definition', 'desired_count'] },
+      // berth owns the running revision (deploy/rollback), autoscaling the count, and berth deploy the
+      // load balancer wiring after creation (it adds advancedConfiguration; ECS may swap the target
+      // groups' roles in a blue/green release): docs/deployment-ownership.md.
+      lifecycle: { ignoreChanges: ['task_definition', 'desired_count', 'load_balancer'] },
     });
   }
 

@@ -121,16 +121,17 @@ describe('services[].deployment', () => {
     expect(issues(withDeployment({ testPath: '/api/*' }))[0]!.path).toBe('services[1].deployment.testPath');
   });
 
-  it('names the alternate target group (32 characters, distinct) and the infrastructure role, and checks them', () => {
+  it('names the alternate target group of every service (32 characters, distinct) and the infrastructure role, and checks them', () => {
     const env = parseEnvironment(withDeployment({ strategy: 'canary' }), 'x.json', 'two-service');
     const sn = serviceNames(env, env.services[1]!);
     expect(sn.alternateTargetGroup).toBe('lawfirm-two-service-api-alt');
     expect(names(env).ecsInfrastructureRole).toBe('lawfirm-two-service-ecs-infrastructure');
     const long = { ...withDeployment({ strategy: 'canary' }), app: 'averyverylongapp', name: 'two-service' };
     const e2 = parseEnvironment(long, 'x.json', 'two-service');
-    const alt = serviceNames(e2, e2.services[1]!).alternateTargetGroup;
-    expect(alt.length).toBeLessThanOrEqual(32);
-    expect(alt).not.toBe(serviceNames(e2, e2.services[1]!).targetGroup);
+    const [web, api] = e2.services.map((s) => serviceNames(e2, s)) as [ReturnType<typeof serviceNames>, ReturnType<typeof serviceNames>];
+    expect(api.alternateTargetGroup).toMatch(/^averyverylongapp-two-[0-9a-f]{6}-alt$/);
+    expect(web.alternateTargetGroup).toMatch(/^averyverylongapp-two-[0-9a-f]{6}-alt$/);
+    expect(new Set([web.targetGroup, web.alternateTargetGroup, api.targetGroup, api.alternateTargetGroup]).size).toBe(4);
     // A service named "api-alt" would own the alternate's name as its primary: refused, not left to AWS.
     const clash = withDeployment({ strategy: 'canary' });
     clash.services[0].name = 'api-alt';

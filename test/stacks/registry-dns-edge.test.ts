@@ -124,9 +124,16 @@ describe('edge stack', () => {
     expect(https.default_action).toEqual([{ type: 'forward', target_group_arn: '${aws_lb_target_group.edge_tg-api.arn}' }]);
   });
 
-  it("creates one ip target group per service with the service's health check", () => {
+  it("creates two ip target groups per service (primary, alternate) with the service's health check", () => {
     const tgs = two.resources('edge', 'aws_lb_target_group');
-    expect(Object.keys(tgs).sort()).toEqual(['edge_tg-api', 'edge_tg-web']);
+    expect(Object.keys(tgs).sort()).toEqual(['edge_tg-alt-api', 'edge_tg-alt-web', 'edge_tg-api', 'edge_tg-web']);
+    const { name: _n, tags: _t, '//': _m, ...alt } = tgs['edge_tg-alt-api'];
+    const { name: _n2, tags: _t2, '//': _m2, ...primary } = tgs['edge_tg-api'];
+    expect(alt).toEqual(primary);
+    expect([tgs['edge_tg-alt-api'].name, tgs['edge_tg-alt-web'].name]).toEqual([
+      'lawfirm-two-service-api-alt',
+      'lawfirm-two-service-web-alt',
+    ]);
     expect(tgs['edge_tg-api']).toMatchObject({
       name: 'lawfirm-two-service-api',
       target_type: 'ip',
@@ -144,30 +151,59 @@ describe('edge stack', () => {
       },
     });
     expect(tgs['edge_tg-web']).toMatchObject({ port: 8501, health_check: { path: '/_stcore/health' } });
-    const sb = sandbox.resource('edge', 'aws_lb_target_group');
+    const sb = sandbox.resource('edge', 'aws_lb_target_group', '_tg-api');
     expect(sb.health_check).toMatchObject({ interval: 5, timeout: 2, healthy_threshold: 2, unhealthy_threshold: 3 });
   });
 
-  it('routes /api/* by a listener rule and sends everything else to the /* service', () => {
-    const rule = two.resource('edge', 'aws_lb_listener_rule');
+  it('routes each path by a production rule forwarding primary 100 / alternate 0, whose action terraform leaves to ECS', () => {
+    const rule = two.resource('edge', 'aws_lb_listener_rule', '_rule-api');
     expect(rule).toMatchObject({
       listener_arn: '${aws_lb_listener.edge_https.arn}',
+      priority: 10,
       condition: [{ path_pattern: { values: ['/api/*'] } }],
-      action: [{ type: 'forward', target_group_arn: '${aws_lb_target_group.edge_tg-api.arn}' }],
+      action: [
+        {
+          type: 'forward',
+          forward: {
+            target_group: [
+              { arn: '${aws_lb_target_group.edge_tg-api.arn}', weight: 100 },
+              { arn: '${aws_lb_target_group.edge_tg-alt-api.arn}', weight: 0 },
+            ],
+          },
+        },
+      ],
+      lifecycle: { ignore_changes: ['action'] },
+    });
+    // The /* service: a rule of its own at the last priority (ECS shifts rules, not default actions).
+    expect(two.resource('edge', 'aws_lb_listener_rule', '_rule-web')).toMatchObject({
+      priority: 50000,
+      condition: [{ path_pattern: { values: ['/*'] } }],
+      lifecycle: { ignore_changes: ['action'] },
     });
     expect(two.resource('edge', 'aws_lb_listener', '_https').default_action).toEqual([
       { type: 'forward', target_group_arn: '${aws_lb_target_group.edge_tg-web.arn}' },
     ]);
   });
 
-  it('answers a fixed 404 by default when no service takes /*', () => {
-    const https = noDefault.resource('edge', 'aws_lb_listener', '_https');
-    expect(https.default_action).toEqual([
-      { type: 'fixed-response', fixed_response: { content_type: 'text/plain', message_body: 'Not Found', status_code: '404' } },
-    ]);
-    const rules = Object.values(noDefault.resources('edge', 'aws_lb_listener_rule'));
-    expect(rules.map((r) => r.condition[0].path_pattern.values[0]).sort()).toEqual(['/api/*', '/web/*']);
-    expect(new Set(rules.map((r) => r.priority)).size).toBe(2);
+  it('gives each service a test rule just before its production rule: same path plus X-Berth-Test: <service>', () => {
+    for (const [svc, priority, path] of [
+      ['api', 5, '/api/*'],
+      ['web', 49995, '/*'],
+    ] as const) {
+      const test = two.resource('edge', 'aws_lb_listener_rule', `_test-rule-${svc}`);
+      expect(test).toMatchObject({
+        priority,
+        condition: [{ path_pattern: { values: [path] } }, { http_header: { http_header_name: 'X-Berth-Test', values: [svc] } }],
+        lifecycle: { ignore_changes: ['action'] },
+      });
+      expect(test.action).toEqual(two.resource('edge', 'aws_lb_listener_rule', `_rule-${svc}`).action);
+    }
+    const out = two.stacks.edge.output.release_routes.value;
+    expect(out.api).toEqual({
+      alternateTargetGroupArn: '${aws_lb_target_group.edge_tg-alt-api.arn}',
+      productionListenerRule: '${aws_lb_listener_rule.edge_rule-api.arn}',
+      testListenerRule: '${aws_lb_listener_rule.edge_test-rule-api.arn}',
+    });
   });
 
   it('points an alias A record for the fqdn at the ALB in the zone', () => {

@@ -166,11 +166,24 @@ describe('service stack: roles', () => {
     const roles = platform.resources('service', 'aws_iam_role');
     expect(roles['service_api-task-role'].name).toBe('chatbot-platform-api-task');
     expect(roles['service_api-execution-role'].name).toBe('chatbot-platform-api-exec');
-    for (const r of Object.values(roles))
+    const { 'service_ecs-infrastructure-role': infra, ...taskRoles } = roles;
+    for (const r of Object.values(taskRoles))
       expect(JSON.parse(r.assume_role_policy).Statement[0].Principal).toEqual({ Service: 'ecs-tasks.amazonaws.com' });
     const policies = Object.values(platform.resources('service', 'aws_iam_role_policy'));
     expect(policies.map((p) => p.role)).toEqual(['${aws_iam_role.service_api-execution-role.id}']);
-    expect(platform.resources('service', 'aws_iam_role_policy_attachment')).toEqual({});
+    // The ECS infrastructure role for load balancers: ECS itself, with AWS's managed policy and nothing else.
+    expect(infra.name).toBe('chatbot-platform-ecs-infrastructure');
+    expect(JSON.parse(infra.assume_role_policy).Statement).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'ecs.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+    ]);
+    expect(Object.values(platform.resources('service', 'aws_iam_role_policy_attachment'))).toEqual([
+      expect.objectContaining({
+        role: '${aws_iam_role.service_ecs-infrastructure-role.name}',
+        policy_arn:
+          'arn:${data.aws_partition.service_partition.partition}:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers',
+      }),
+    ]);
+    expect(platform.stacks.service.output.ecs_infrastructure_role_arn.value).toBe('${aws_iam_role.service_ecs-infrastructure-role.arn}');
   });
 });
 
@@ -198,8 +211,12 @@ describe('service stack: ECS services and scaling', () => {
         enable_execute_command: false,
         propagate_tags: 'SERVICE',
         wait_for_steady_state: false,
-        lifecycle: { ignore_changes: ['task_definition', 'desired_count'] },
+        lifecycle: { ignore_changes: ['task_definition', 'desired_count', 'load_balancer'] },
       });
+      // deployment.alarms: modelled by the provider, so terraform owns them (and berth sends the same at every release).
+      if (s === two && svc === 'api')
+        expect(es.alarms).toEqual({ alarm_names: ['lawfirm-two-service-api-unhealthy-hosts'], enable: true, rollback: true });
+      else expect(es.alarms).toBeUndefined();
       expect(es.health_check_grace_period_seconds).toBe(60);
       expect(es.network_configuration.assign_public_ip).toBe(false);
       expect(es.network_configuration.subnets.map((x: string) => s.ref('service', x))).toEqual([

@@ -272,11 +272,15 @@ function paths(k: HealthCtx): Finding[] {
   return out;
 }
 
-/** The listener rule that forwards the service's path pattern to its target group ('/*' needs no condition). */
+/**
+ * The listener rule that forwards the service's path pattern to its target group ('/*' needs no condition); a
+ * test rule (an http-header condition: X-Berth-Test) routes no public traffic and does not count.
+ */
 function ruleForwarding(rules: Rule[], tgArn: string, pathPattern: string): Rule | undefined {
   return rules.find(
     (r) =>
       r.Actions?.some((a) => forwardsTo(a, tgArn)) &&
+      !r.Conditions?.some((c2) => c2.Field === 'http-header') &&
       (pathPattern === '/*' ||
         r.Conditions?.some((c2) => c2.Field === 'path-pattern' && (c2.PathPatternConfig?.Values ?? c2.Values ?? []).includes(pathPattern))),
   );
