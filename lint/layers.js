@@ -19,6 +19,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LAYERS = [
   ['output'],
   ['config'],
+  ['network'],
   ['ecs'],
   ['cli-args'],
   ['aws'],

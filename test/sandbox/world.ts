@@ -1,7 +1,10 @@
 /**
  * Test helper: berth's extended emulator (started by the test, stopped in afterAll) and, built on
  * it through the AWS SDK exactly as the stacks name things, a small world for one ECS service:
- * VPC, two private subnets, a security group, an ALB with an HTTPS listener (and a /api/* rule),
+ * VPC, two public subnets routed to an internet gateway, a NAT gateway in the first, two private
+ * subnets whose route table sends 0.0.0.0/0 to it (unless `routed: false`: the table then exists
+ * but no subnet is associated with it, the runbook incident), a security group, an ALB with an
+ * HTTPS listener (and a /api/* rule),
  * an `ip` target group with a /health check, a log group, a secret, an ECR repository, a cluster,
  * a task definition and a Fargate service with the circuit breaker on.
  */
@@ -16,7 +19,19 @@ import {
   type Service,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
-import { EC2Client, CreateVpcCommand, CreateSubnetCommand, CreateSecurityGroupCommand } from '@aws-sdk/client-ec2';
+import {
+  EC2Client,
+  CreateVpcCommand,
+  CreateSubnetCommand,
+  CreateSecurityGroupCommand,
+  CreateInternetGatewayCommand,
+  AttachInternetGatewayCommand,
+  AllocateAddressCommand,
+  CreateNatGatewayCommand,
+  CreateRouteTableCommand,
+  CreateRouteCommand,
+  AssociateRouteTableCommand,
+} from '@aws-sdk/client-ec2';
 import {
   ElasticLoadBalancingV2Client,
   CreateTargetGroupCommand,
@@ -51,6 +66,15 @@ export interface World {
   logGroup: string;
   secretArn: string;
   subnets: { id: string; cidr: string }[];
+  vpc: string;
+  securityGroup: string;
+  /** The private route table (0.0.0.0/0 -> the NAT gateway). */
+  natRouteTable: string;
+}
+
+export interface WorldOptions {
+  /** Associate the private subnets with the NAT route table (default true). */
+  routed?: boolean;
 }
 
 export const CLUSTER = 'demo-sandbox';
@@ -58,17 +82,32 @@ export const SERVICE = 'api';
 export const FAMILY = 'demo-sandbox-api';
 export const LOG_GROUP = '/ecs/demo-sandbox/api';
 
-export async function startWorld(emulatorEnv: NodeJS.ProcessEnv = {}): Promise<World> {
+export async function startWorld(emulatorEnv: NodeJS.ProcessEnv = {}, opts: WorldOptions = {}): Promise<World> {
   const emu = await startEmulator({ env: emulatorEnv });
   try {
-    return await build(emu);
+    return await build(emu, opts);
   } catch (e) {
     await emu.stop(); // nothing left behind when the world cannot be built
     throw e;
   }
 }
 
-async function build(emu: Emulator): Promise<World> {
+/** Internet gateway, public route table, NAT gateway and private route table; returns the private table. */
+async function route(ec2: EC2Client, vpc: string, pub: string[], priv: string[], routed: boolean): Promise<string> {
+  const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
+  await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpc }));
+  const pubRt = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpc }))).RouteTable!.RouteTableId!;
+  await ec2.send(new CreateRouteCommand({ RouteTableId: pubRt, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw }));
+  for (const s of pub) await ec2.send(new AssociateRouteTableCommand({ RouteTableId: pubRt, SubnetId: s }));
+  const eip = (await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId!;
+  const nat = (await ec2.send(new CreateNatGatewayCommand({ SubnetId: pub[0]!, AllocationId: eip }))).NatGateway!.NatGatewayId!;
+  const privRt = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpc }))).RouteTable!.RouteTableId!;
+  await ec2.send(new CreateRouteCommand({ RouteTableId: privRt, DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: nat }));
+  if (routed) for (const s of priv) await ec2.send(new AssociateRouteTableCommand({ RouteTableId: privRt, SubnetId: s }));
+  return privRt;
+}
+
+async function build(emu: Emulator, opts: WorldOptions): Promise<World> {
   const cfg = { region: 'us-east-1', endpoint: emu.endpoint, credentials: { ...FAKE_CREDENTIALS } };
   const ecs = new ECSClient(cfg);
   const ec2 = new EC2Client(cfg);
@@ -93,6 +132,13 @@ async function build(emu: Emulator): Promise<World> {
     pub.push(
       (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: `10.0.${i + 1}.0/24`, AvailabilityZone: az }))).Subnet!.SubnetId!,
     );
+  const natRouteTable = await route(
+    ec2,
+    vpc,
+    pub,
+    subnetIds.map((s) => s.id),
+    opts.routed ?? true,
+  );
   const sg = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'demo-sandbox-app', Description: 'app', VpcId: vpc }))).GroupId!;
   const targetGroupArn = (
     await elb.send(
@@ -195,6 +241,9 @@ async function build(emu: Emulator): Promise<World> {
     logGroup: LOG_GROUP,
     secretArn,
     subnets: subnetIds,
+    vpc,
+    securityGroup: sg,
+    natRouteTable,
   };
 }
 

@@ -10,6 +10,9 @@ berth's extension of moto (5.2.x), loaded in-process by launcher.py before moto 
               by the image tag (fail-exit, fail-pull, fail-arch, fail-health) or by real state
               (an arm64 image in moto's ECR, a missing secret or log group), the deployment circuit
               breaker and its rollback, service events, and log lines in CloudWatch Logs.
+- reach/      what a task can reach (routes, NAT gateways, VPC endpoints, security groups): the
+              same model as the doctor's (src/network/); the runbook's network incidents stop
+              tasks with ECS's i/o timeout errors, or fill their logs with connection timeouts.
 - acm_validation.py  DNS-validated certificates issue only once their validation CNAMEs are in a
               delegated hosted zone of the emulator, else stay PENDING_VALIDATION.
 - logs_insights/  CloudWatch Logs Insights queries answered for real over the logged events (moto

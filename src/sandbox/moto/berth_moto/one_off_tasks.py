@@ -101,6 +101,8 @@ def new_task(backend: Any, cluster: Any, td: Any, overrides: dict[str, Any], sta
     eni_id, att_id = sim_launch.attach(t)
     t.containers = sim_launch.new_containers(td, att_id, ip) or t.containers
     t._sim = sim_record(td, essential_container(td, overrides), overrides, ip, eni_id)
+    if subnet_id:
+        t._sim["net"] = {"subnetId": subnet_id, "securityGroupIds": list(vpc.get("securityGroups") or []), "publicIp": vpc.get("assignPublicIp") == "ENABLED"}
     backend.tasks.setdefault(cluster.name, {})[t.task_arn] = t
     return t
 

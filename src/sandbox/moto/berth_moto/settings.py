@@ -5,8 +5,10 @@ a time scale so that a rollout that takes minutes on AWS takes seconds in the sa
 Environment (read once at start):
   BERTH_SANDBOX_ECS_TIME_SCALE   factor applied to every real duration below (default 0.05)
   BERTH_SANDBOX_ECS_<NAME>       override one real duration (PROVISION, PULL, CRASH, STOP, RETRY,
-                                 REACT, STAGE,
-                                 TEST_TRAFFIC), in seconds, before scaling, e.g. BERTH_SANDBOX_ECS_PROVISION=30
+                                 REACT, STAGE, TEST_TRAFFIC,
+                                 NET_TIMEOUT), in seconds, before scaling, e.g. BERTH_SANDBOX_ECS_PROVISION=30
+  BERTH_SANDBOX_REACH            0 to let every task reach everything (no reachability from the
+                                 emulator's routes, endpoints and security groups; default 1)
   BERTH_SANDBOX_TICK             scheduler period in seconds (default 0.1)
   BERTH_SANDBOX_LOG_INTERVAL     seconds between a running task's background log lines (default 5,
                                  not scaled)
@@ -37,6 +39,9 @@ REAL = {
     # TEST_TRAFFIC_SHIFT and POST_TEST_TRAFFIC_SHIFT each: the window in which test traffic reaches the
     # new revision (1 s each at the default scale, so that a poller every second sees it).
     "TEST_TRAFFIC": 20.0,
+    # Extra PENDING time of a task that cannot reach ECR, Secrets Manager or CloudWatch Logs: the
+    # agent's connection attempts time out and are retried before ECS stops the task.
+    "NET_TIMEOUT": 30.0,
 }
 
 
@@ -50,6 +55,8 @@ def _float(name: str, default: float) -> float:
 SCALE = max(0.0, _float("BERTH_SANDBOX_ECS_TIME_SCALE", 0.05))
 TICK = max(0.02, _float("BERTH_SANDBOX_TICK", 0.1))
 LOG_INTERVAL = max(0.2, _float("BERTH_SANDBOX_LOG_INTERVAL", 5.0))
+# Tasks reach only what the emulator's network lets them reach (reach/).
+REACH = os.environ.get("BERTH_SANDBOX_REACH", "1") != "0"
 # Floor for any scaled duration, so that every state is observable by a poller.
 MIN_STEP = 0.2
 

@@ -148,6 +148,9 @@ def launch_one(backend: Any, svc: Any, dep: dict[str, Any], td: Any, cluster: An
     eni_id, att_id = attach(t)
     t.containers = new_containers(td, att_id, ip) or t.containers
     t._sim = sim_record(svc, spec, ip, eni_id)
+    if net and subnet_id:
+        vpc = net["awsvpcConfiguration"]
+        t._sim["net"] = {"subnetId": subnet_id, "securityGroupIds": list(vpc["securityGroups"]), "publicIp": vpc["assignPublicIp"] == "ENABLED"}
     backend.tasks.setdefault(cluster.name, {})[t.task_arn] = t
     return t
 

@@ -1,5 +1,11 @@
 """The lines a task writes to its container's awslogs group, stream `<prefix>/<container>/<task id>`:
-start-up, health checks and requests, an ERROR now and then, and the failure."""
+start-up, health checks and requests, an ERROR now and then, connection timeouts to the databases
+and caches it cannot reach, and the failure.
+
+The app is a Python web app like the one of the runbooks (SQLAlchemy + psycopg2, redis-py): its
+health path reports the process only (as that app's /health does), so a database it cannot reach
+does not make its targets unhealthy; the timeouts show in its log, at start-up and every interval
+as its requests retry the pool."""
 from __future__ import annotations
 
 import time
@@ -8,6 +14,7 @@ from typing import Any
 from moto.logs.models import logs_backends
 
 from ..gaps import log
+from ..reach.deps import timeout_lines
 from .state import MAX_LOG_EVENTS_PER_STREAM, SimTask, clf_time, iso_time, task_id
 
 BACKGROUND_ERRORS = (
@@ -74,12 +81,19 @@ def startup_lines(t: SimTask) -> list[str]:
         lines.append(app_line("INFO", f"Configuration from environment: {', '.join(env_names)}"))
     if secret_names:
         lines.append(app_line("INFO", f"Secrets injected by ECS: {', '.join(secret_names)}"))
-    lines += [
-        app_line("INFO", "Database connection pool ready (size 5)"),
-        app_line("INFO", "Cache connection ready"),
-        app_line("INFO", f"Listening on 0.0.0.0:{port or 'its port'}"),
-    ]
+    down = {d["kind"] for d in t._sim.get("deps_down") or []}
+    if not down & {"postgres", "mysql"}:
+        lines.append(app_line("INFO", "Database connection pool ready (size 5)"))
+    if "redis" not in down:
+        lines.append(app_line("INFO", "Cache connection ready"))
+    lines += dependency_lines(t)
+    lines.append(app_line("INFO", f"Listening on 0.0.0.0:{port or 'its port'}"))
     return lines
+
+
+def dependency_lines(t: SimTask) -> list[str]:
+    """The connection timeouts to the databases and caches the task cannot reach (reach/deps.py)."""
+    return [app_line("ERROR", line) for d in t._sim.get("deps_down") or [] for line in timeout_lines(d)]
 
 
 def crash_lines() -> list[str]:
@@ -100,6 +114,8 @@ def background_logs(t: SimTask, health_path: str) -> None:
         lines.append(request_line(s.get("elb_ip", "10.0.1.10"), "GET", health_path, status, 38 if status == 500 else 17, "ELB-HealthChecker/2.0"))
     if s["mode"] != "fail-health" and s["n_logs"] % 6 == 3:
         lines.append(app_line("ERROR", BACKGROUND_ERRORS[(s["n_logs"] // 6) % len(BACKGROUND_ERRORS)]))
+    # The app retries its pools on every request that needs them: the timeouts keep coming.
+    lines += dependency_lines(t)
     write_logs(t, lines)
 
 

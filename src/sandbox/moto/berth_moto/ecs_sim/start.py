@@ -1,6 +1,7 @@
-"""Why a task cannot start, the way ECS says it: an image that cannot be pulled, another CPU
-architecture than the task definition's, a secret or SSM parameter (or JSON key) that does not
-exist, a log group that does not exist."""
+"""Why a task cannot start, the way ECS says it: ECR, Secrets Manager, SSM or CloudWatch Logs out
+of the task's network reach (reach/: routes, NAT gateways, VPC endpoints, security groups), an
+image that cannot be pulled, another CPU architecture than the task definition's, a secret or SSM
+parameter (or JSON key) that does not exist, a log group that does not exist."""
 from __future__ import annotations
 
 import json
@@ -12,6 +13,8 @@ from moto.ecr.models import ecr_backends
 from moto.secretsmanager.models import secretsmanager_backends
 from moto.ssm.models import ssm_backends
 
+from ..reach.task import start_failure
+from ..settings import REACH
 from .logs import log_target
 from .state import SimTask
 
@@ -121,12 +124,9 @@ def log_group_problem(t: SimTask) -> str | None:
     )
 
 
-def start_problem(t: SimTask) -> tuple[str, str] | None:
-    """Why the task cannot start: (stopCode-free) (stoppedReason, container reason)."""
+def image_problem(t: SimTask) -> tuple[str, str] | None:
+    """The image cannot be pulled (not found, no matching platform), or marks an architecture mismatch."""
     image = t._sim["image"]
-    if t._sim["mode"] == "fail-pull":
-        reason = f"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref {image}: {image}: not found"
-        return reason, reason
     found = ecr_image(image)
     if found and found[0] == "missing":
         reason = f"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref {image}: {image}: not found"
@@ -142,7 +142,36 @@ def start_problem(t: SimTask) -> tuple[str, str] | None:
         if verdict == "mismatch":
             t._sim["mode"] = "fail-arch"
             t._sim["image_arch"] = arch
-    p = secret_problem(t) or log_group_problem(t)
-    if p:
-        return p, p
     return None
+
+
+def start_problem(t: SimTask) -> tuple[str, str] | None:
+    """Why the task cannot start: (stoppedReason, container reason), in Fargate's order: the registry
+    auth and the secrets (reached, then found), the image (reached, then found), the log stream
+    (reached, then its group found). t._sim["timed_out"] says whether it is a network timeout."""
+    problem, timed_out = first_problem(t)
+    t._sim["timed_out"] = timed_out
+    return problem
+
+
+def first_problem(t: SimTask) -> tuple[tuple[str, str] | None, bool]:
+    image = t._sim["image"]
+    if t._sim["mode"] == "fail-pull":
+        reason = f"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref {image}: {image}: not found"
+        return (reason, reason), False
+    net = start_failure(t) if REACH else None
+    timeout = ((net["reason"], net["reason"]), True) if net else (None, False)
+    if net and net["step"] in ("registry-auth", "secrets"):
+        return timeout
+    p = secret_problem(t)
+    if p:
+        return (p, p), False
+    if net and net["step"] == "image-pull":
+        return timeout
+    p2 = image_problem(t)
+    if p2:
+        return p2, False
+    if net:
+        return timeout
+    p = log_group_problem(t)
+    return ((p, p) if p else None), False

@@ -8,7 +8,8 @@ from typing import Any
 from moto.core.utils import utcnow
 from moto.ec2 import ec2_backends
 
-from ..settings import LOG_INTERVAL, duration
+from ..reach.deps import blocked as blocked_dependencies
+from ..settings import LOG_INTERVAL, REACH, duration
 from .logs import background_logs, crash_lines, startup_lines, write_logs
 from .start import start_problem
 from .state import SimTask, event, sim_state, task_id, mono
@@ -75,6 +76,7 @@ def go_running(t: SimTask) -> None:
         write_logs(t, ["exec /usr/local/bin/docker-entrypoint.sh: exec format error"])
         t._sim["crash_at"] = mono() + min(duration("CRASH"), 0.5)
         return
+    t._sim["deps_down"] = blocked_dependencies(t) if REACH else []
     write_logs(t, startup_lines(t))
     if mode == "fail-exit":
         t._sim["crash_at"] = mono() + duration("CRASH")
@@ -147,6 +149,12 @@ def start_or_fail(t: SimTask) -> None:
         set_status(t, "STOPPING")
         return
     problem = start_problem(t)
+    if problem and t._sim.get("timed_out") and not t._sim.get("waited"):
+        # The agent's connection attempts time out and are retried before ECS gives up on the task.
+        t._sim["waited"] = True
+        t._sim["pull"] = duration("NET_TIMEOUT")
+        t._sim["at"] = mono()
+        return
     if not problem:
         go_running(t)
         return
