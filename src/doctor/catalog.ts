@@ -21,6 +21,11 @@ export const CHECKS: readonly CheckSpec[] = [
   c('network.public-route', "each public subnet's effective route table sends 0.0.0.0/0 to the internet gateway"),
   c('network.private-route', "each private subnet's effective route table sends 0.0.0.0/0 to an available NAT gateway"),
   c('network.database-route', "each database subnet's effective route table sends 0.0.0.0/0 to an available NAT gateway"),
+  c(
+    'network.task-egress',
+    "the service's tasks reach ECR, Secrets Manager / SSM and CloudWatch Logs from each of their subnets: route table, NAT or internet gateway or VPC endpoint, 443 egress (the shared reachability model)",
+    true,
+  ),
 
   c('security-groups.found', 'the load balancer, app, database and cache security groups exist'),
   c('security-groups.alb-ingress', 'the load balancer accepts HTTPS (443) and HTTP (80) from the internet'),

@@ -5,7 +5,7 @@
  * its URLs, never its values.
  */
 import type { CertificateDetail } from '@aws-sdk/client-acm';
-import type { InternetGateway, NatGateway, RouteTable, SecurityGroup, Subnet, Vpc } from '@aws-sdk/client-ec2';
+import type { InternetGateway, NatGateway, RouteTable, SecurityGroup, Subnet, Vpc, VpcEndpoint } from '@aws-sdk/client-ec2';
 import type { Service, Task, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { Listener, LoadBalancer, Rule, TargetGroup, TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { CacheCluster, CacheSubnetGroup, ReplicationGroup } from '@aws-sdk/client-elasticache';
@@ -21,6 +21,11 @@ export interface NetworkFacts {
   routeTables: RouteTable[];
   natGateways: NatGateway[];
   internetGateways: InternetGateway[];
+  /** The VPC's endpoints (interface and gateway). */
+  endpoints?: VpcEndpoint[];
+  /** Every security group of the VPC and the services' ECS facts (the network group's task-egress check). */
+  securityGroups?: SecurityGroup[];
+  services?: ServiceFacts[];
 }
 
 /** A URL held in a secret, described without its credentials. */

@@ -186,7 +186,13 @@ describe('berth doctor on the sandbox', () => {
           .filter((f) => f.status === 'FAIL')
           .map((f) => f.check)
           .sort(),
-      ).toEqual(['database.reachability', 'network.private-route', 'security-groups.app-to-db']);
+      ).toEqual(['database.reachability', 'network.private-route', 'network.task-egress', 'security-groups.app-to-db']);
+      // the shared reachability model: the service's tasks in that subnet cannot get out (the main table has no default route)
+      const egress443 = find(r.report, 'network.task-egress');
+      expect(egress443.message).toContain(subnet);
+      expect(egress443.fix?.commands).toEqual([
+        expect.stringMatching(new RegExp(`^aws ec2 associate-route-table --route-table-id rtb-[0-9a-f]+ --subnet-id ${subnet}$`)),
+      ]);
     } finally {
       // terraform puts both back (an API undo would make new ids the state does not know)
       const up = await sb.berth('sandbox', 'up', '--json');

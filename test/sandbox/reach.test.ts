@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AssociateRouteTableCommand,
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
@@ -16,13 +15,25 @@ import {
 import { DescribeTasksCommand, ListTasksCommand, UpdateServiceCommand, type Task } from '@aws-sdk/client-ecs';
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateDBClusterCommand, CreateDBSubnetGroupCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DescribeRouteTablesCommand } from '@aws-sdk/client-ec2';
+import type { EnvironmentConfig } from '../../src/config/types.js';
+import type { Finding } from '../../src/doctor/types.js';
+import { applyFix, doctor, worldEnv } from './doctor-run.js';
 import { deploy, describeService, startWorld, steady, waitFor, type World } from './world.js';
 
 let w: World;
+let env: EnvironmentConfig;
 
 beforeAll(async () => {
   w = await startWorld({ BERTH_SANDBOX_LOG_INTERVAL: '1' }, { routed: false });
+  env = await worldEnv(w);
 });
+
+const finding = (fs: Finding[], check: string) => {
+  const f = fs.find((x) => x.check === check);
+  if (!f) throw new Error(`no ${check} finding in ${fs.map((x) => x.check).join(', ')}`);
+  return f;
+};
 
 afterAll(async () => {
   await w?.emu.stop();
@@ -111,13 +122,31 @@ describe('the sandbox lets the network incidents happen as they did', () => {
     expect(t.containers?.[0]?.reason).toBe(t.stoppedReason);
   });
 
-  it('once the private subnets are associated with the NAT route table, a new deployment runs healthy', async () => {
-    for (const s of w.subnets) await w.ec2.send(new AssociateRouteTableCommand({ RouteTableId: w.natRouteTable, SubnetId: s.id }));
+  it('doctor FAILs network.task-egress naming the subnets and the main table, with fixes that associate the NAT table; applied, it PASSes and a new deployment runs healthy', async () => {
+    const main = (
+      await w.ec2.send(
+        new DescribeRouteTablesCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [w.vpc] },
+            { Name: 'association.main', Values: ['true'] },
+          ],
+        }),
+      )
+    ).RouteTables![0]!.RouteTableId!;
+    const before = finding(await doctor(w, env), 'network.task-egress');
+    expect(before.status).toBe('FAIL');
+    expect(before.resource).toBe(w.subnets[0]!.id);
+    for (const s of w.subnets) expect(before.message).toContain(`${s.id} -> ${main} (the main table`);
+    expect(before.fix?.commands).toEqual(
+      w.subnets.map((s) => `aws ec2 associate-route-table --route-table-id ${w.natRouteTable} --subnet-id ${s.id}`),
+    );
+    for (const c of before.fix!.commands!) await applyFix(w, c);
+    expect(finding(await doctor(w, env), 'network.task-egress').status).toBe('PASS');
     await redeploy();
     expect((await running()).every((t) => t.lastStatus === 'RUNNING')).toBe(true);
   });
 
-  it('the app group allowing egress on 443 only: the tasks log psycopg2 connection timeouts to the Aurora endpoint; egress on 5432 ends them', async () => {
+  it('the app group allowing egress on 443 only: the tasks log psycopg2 connection timeouts to the Aurora endpoint; doctor FAILs security-groups.app-to-db naming the group; its fix applied, the timeouts end', async () => {
     const rds = new RDSClient(w.cfg);
     const dbSg = (await w.ec2.send(new CreateSecurityGroupCommand({ GroupName: 'demo-sandbox-db', Description: 'db', VpcId: w.vpc })))
       .GroupId!;
@@ -137,7 +166,7 @@ describe('the sandbox lets the network incidents happen as they did', () => {
     const host = (
       await rds.send(
         new CreateDBClusterCommand({
-          DBClusterIdentifier: 'demo-aurora',
+          DBClusterIdentifier: 'demo-sandbox-db',
           Engine: 'aurora-postgresql',
           MasterUsername: 'app',
           MasterUserPassword: 'not-a-real-password-1',
@@ -149,12 +178,12 @@ describe('the sandbox lets the network incidents happen as they did', () => {
     // The incident: the app group lets out 443 only.
     const app = (await w.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [w.securityGroup] }))).SecurityGroups![0]!;
     await w.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: w.securityGroup, IpPermissions: app.IpPermissionsEgress }));
-    const egress = (port: number, cidr: string) =>
+    await w.ec2.send(
       new AuthorizeSecurityGroupEgressCommand({
         GroupId: w.securityGroup,
-        IpPermissions: [{ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: cidr }] }],
-      });
-    await w.ec2.send(egress(443, '0.0.0.0/0'));
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      }),
+    );
     await deploy(w, `${w.repositoryUri}:v3`, {
       containerDefinitions: [
         {
@@ -178,7 +207,15 @@ describe('the sandbox lets the network incidents happen as they did', () => {
     expect(lines.some((l) => timeout.test(l))).toBe(true);
     expect(lines.some((l) => /Database connection pool ready/.test(l))).toBe(false);
 
-    await w.ec2.send(egress(5432, '10.0.0.0/16'));
+    // The doctor names the app group and prints the egress rule by group reference; the emulator honours it.
+    const link = finding(await doctor(w, env), 'security-groups.app-to-db');
+    expect(link.status).toBe('FAIL');
+    expect(link.resource).toBe(w.securityGroup);
+    expect(link.fix?.commands).toEqual([
+      `aws ec2 authorize-security-group-egress --group-id ${w.securityGroup} --ip-permissions 'IpProtocol=tcp,FromPort=5432,ToPort=5432,UserIdGroupPairs=[{GroupId=${dbSg}}]'`,
+    ]);
+    for (const c of link.fix!.commands!) await applyFix(w, c);
+    expect(finding(await doctor(w, env), 'security-groups.app-to-db').status).toBe('PASS');
     await redeploy();
     const after = await logOf((await running())[0]!);
     expect(after.some((l) => /Database connection pool ready/.test(l))).toBe(true);

@@ -10,6 +10,7 @@ import { defaultRouteOf, effectiveRouteTable, judgeDefaultRoute, natFor, natTabl
 import { subnetsByTier, TIERS, type Tier } from '../lib/tiers.js';
 import type { CheckInput, Finding } from '../types.js';
 import { names } from '../../config/names.js';
+import { checkTaskEgress } from './task-egress.js';
 
 // eslint-disable-next-line max-lines-per-function -- to be split by concern (issue #11): 116 lines
 export function checkNetwork(f: NetworkFacts, input: CheckInput): Finding[] {
@@ -156,6 +157,7 @@ export function checkNetwork(f: NetworkFacts, input: CheckInput): Finding[] {
   }
 
   for (const t of TIERS) for (const s of tiers[t]) out.push(routeFinding(s, t, f, input));
+  out.push(...checkTaskEgress(f, input));
   return out;
 }
 

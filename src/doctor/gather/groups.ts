@@ -17,7 +17,14 @@ import { mainContainer, secretRefs } from '../lib/ecs.js';
 import { parseValueFrom, roleName } from '../lib/refs.js';
 import type { Source } from './source.js';
 
-export const gatherNetwork = (src: Source): Promise<NetworkFacts> => src.network();
+export async function gatherNetwork(src: Source): Promise<NetworkFacts> {
+  const [network, securityGroups, services] = await Promise.all([
+    src.network(),
+    src.securityGroups(),
+    Promise.all(src.o.services.map((s) => src.serviceFacts(s))),
+  ]);
+  return { ...network, securityGroups, services };
+}
 
 export const gatherSecurityGroups = (src: Source): Promise<SecurityGroupFacts> => src.sgFacts();
 

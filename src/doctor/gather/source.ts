@@ -117,11 +117,12 @@ export class Source {
       const ec2 = await import('../../aws/sdk/ec2.js');
       const c = await clients.ec2(this.o.ctx);
       const f = [{ Name: 'vpc-id', Values: [vpc.VpcId] }];
-      const [subnets, routeTables, nats, igws] = await Promise.all([
+      const [subnets, routeTables, nats, igws, endpoints] = await Promise.all([
         c.send(new ec2.DescribeSubnetsCommand({ Filters: f })),
         c.send(new ec2.DescribeRouteTablesCommand({ Filters: f })),
         c.send(new ec2.DescribeNatGatewaysCommand({ Filter: f })),
         c.send(new ec2.DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [vpc.VpcId] }] })),
+        c.send(new ec2.DescribeVpcEndpointsCommand({ Filters: f })),
       ]);
       return {
         vpc,
@@ -129,6 +130,7 @@ export class Source {
         routeTables: routeTables.RouteTables ?? [],
         natGateways: (nats.NatGateways ?? []).filter((g) => g.State !== 'deleted'),
         internetGateways: igws.InternetGateways ?? [],
+        endpoints: (endpoints.VpcEndpoints ?? []).filter((e) => !['deleted', 'deleting'].includes(String(e.State).toLowerCase())),
       };
     });
   }
