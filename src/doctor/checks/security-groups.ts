@@ -5,7 +5,7 @@
  * Incident: routing fixed, connections still failing, because the app group allowed egress on 443 only.
  */
 import type { SecurityGroup } from '@aws-sdk/client-ec2';
-import { names } from '../../config/names.js';
+import { names, refLabel, type Ref } from '../../config/names.js';
 import type { EnvironmentConfig, ServiceConfig } from '../../config/types.js';
 import type { SecurityGroupFacts, ServiceFacts } from '../facts.js';
 import { ANYWHERE } from '../lib/cidr.js';
@@ -30,8 +30,9 @@ export interface Tiers {
 
 export const INTERNET: Endpoint = { label: 'the internet', groupIds: [], cidrs: [ANYWHERE] };
 
-function findNamed(groups: SecurityGroup[], name: string): SecurityGroup | undefined {
-  return groups.find((g) => g.GroupName === name) ?? groups.find((g) => tag(g.Tags, 'Name') === name);
+function findNamed(groups: SecurityGroup[], ref: Ref): SecurityGroup | undefined {
+  if ('id' in ref) return groups.find((g) => g.GroupId === ref.id);
+  return groups.find((g) => g.GroupName === ref.name) ?? groups.find((g) => tag(g.Tags, 'Name') === ref.name);
 }
 
 /** Services that read a platform secret (`@database:` / `@redis:`); all of them when none does. */
@@ -47,10 +48,10 @@ export function dbPortOf(f: { dbCluster?: { Port?: number } }, env: EnvironmentC
 export function tiersOf(f: SecurityGroupFacts, env: EnvironmentConfig, services: ServiceConfig[]): Tiers {
   const n = names(env);
   const named: Record<Role, SecurityGroup | undefined> = {
-    alb: findNamed(f.groups, n.albSecurityGroup),
-    app: findNamed(f.groups, n.serviceSecurityGroup),
-    db: findNamed(f.groups, n.databaseSecurityGroup),
-    cache: findNamed(f.groups, n.cacheSecurityGroup),
+    alb: findNamed(f.groups, n.refs.securityGroup('alb')),
+    app: findNamed(f.groups, n.refs.securityGroup('service')),
+    db: findNamed(f.groups, n.refs.securityGroup('database')),
+    cache: findNamed(f.groups, n.refs.securityGroup('cache')),
   };
   const byTier = subnetsByTier(f.network.subnets, env);
   const cidrsOfIds = (ids: string[] | undefined) => cidrsOf(f.network.subnets.filter((s) => ids?.includes(s.SubnetId ?? '')));
@@ -160,10 +161,10 @@ export function checkSecurityGroups(f: SecurityGroupFacts, input: CheckInput): F
   const groups = f.groups;
 
   const want: [Role, string][] = [
-    ['alb', n.albSecurityGroup],
-    ['app', n.serviceSecurityGroup],
-    ['db', n.databaseSecurityGroup],
-    ['cache', n.cacheSecurityGroup],
+    ['alb', refLabel(n.refs.securityGroup('alb'))],
+    ['app', refLabel(n.refs.securityGroup('service'))],
+    ['db', refLabel(n.refs.securityGroup('database'))],
+    ['cache', refLabel(n.refs.securityGroup('cache'))],
   ];
   const ev: Evidence = {};
   for (const [r, name] of want) ev[name] = t.named[r]?.GroupId ?? 'missing';

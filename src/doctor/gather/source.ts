@@ -11,7 +11,7 @@ import type { CacheCluster, CacheSubnetGroup, ReplicationGroup } from '@aws-sdk/
 import type { DBCluster, DBInstance, DBSubnetGroup } from '@aws-sdk/client-rds';
 import * as clients from '../../aws/clients.js';
 import type { AwsContext } from '../../aws/context.js';
-import { names, publicHealthPath, serviceNames } from '../../config/names.js';
+import { ec2Filter, names, publicHealthPath, serviceNames } from '../../config/names.js';
 import type { EnvironmentConfig, ServiceConfig } from '../../config/types.js';
 import { redact, registerSecret } from '../../output/redact.js';
 import type {
@@ -96,8 +96,9 @@ export class Source {
     return this.once('vpc', async () => {
       const { DescribeVpcsCommand } = await import('../../aws/sdk/ec2.js');
       const c = await clients.ec2(this.o.ctx);
-      const byName = await c.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: [this.n.vpc] }] }));
-      if (byName.Vpcs?.length) return byName.Vpcs[0];
+      // The resolver's reference: the resource map's id, else berth's Name tag.
+      const byRef = await c.send(new DescribeVpcsCommand({ Filters: [ec2Filter(this.n.refs.vpc, 'vpc-id')] }));
+      if (byRef.Vpcs?.length || 'id' in this.n.refs.vpc) return byRef.Vpcs?.[0];
       const byTags = await c.send(
         new DescribeVpcsCommand({
           Filters: [
@@ -225,7 +226,7 @@ export class Source {
       const r = await orUndefined(
         c.send(new DescribeServicesCommand({ cluster: this.n.cluster, services: [serviceNames(this.env, svc).service] })),
       );
-      return r?.services?.find((s) => s.serviceName === svc.name);
+      return r?.services?.find((s) => s.serviceName === serviceNames(this.env, svc).service);
     });
   }
 
@@ -252,7 +253,14 @@ export class Source {
       const { ListTasksCommand, DescribeTasksCommand } = await import('../../aws/sdk/ecs.js');
       const c = await clients.ecs(this.o.ctx);
       const list = await orUndefined(
-        c.send(new ListTasksCommand({ cluster: this.n.cluster, serviceName: svc.name, desiredStatus: 'STOPPED', maxResults: 100 })),
+        c.send(
+          new ListTasksCommand({
+            cluster: this.n.cluster,
+            serviceName: serviceNames(this.env, svc).service,
+            desiredStatus: 'STOPPED',
+            maxResults: 100,
+          }),
+        ),
       );
       const arns = list?.taskArns ?? [];
       if (!arns.length) return [];
@@ -264,7 +272,7 @@ export class Source {
       const fam = serviceNames(this.env, svc).taskFamily;
       const t = (x: Task) => new Date((x.stoppedAt ?? x.createdAt ?? 0) as Date).getTime();
       return tasks
-        .filter((x) => x.group === `service:${svc.name}` || tdFamily(x.taskDefinitionArn) === fam)
+        .filter((x) => x.group === `service:${serviceNames(this.env, svc).service}` || tdFamily(x.taskDefinitionArn) === fam)
         .sort((a, b) => t(b) - t(a))
         .slice(0, 50);
     });

@@ -3,6 +3,7 @@
  * plan (src/config/network.ts), which is how the network stack carves them.
  */
 import type { Subnet } from '@aws-sdk/client-ec2';
+import { names } from '../../config/names.js';
 import { subnetPlan } from '../../config/network.js';
 import type { EnvironmentConfig } from '../../config/types.js';
 import { tag } from './finding.js';
@@ -20,6 +21,10 @@ function tierWord(v: string | undefined): Tier | undefined {
 }
 
 export function subnetTier(s: Subnet, env: EnvironmentConfig): Tier | undefined {
+  // The resolver first: a tier the resource map pins by id.
+  const refs = names(env).refs;
+  const pinned = TIERS.find((t) => refs.subnets(t).some((r) => 'id' in r && r.id === s.SubnetId));
+  if (pinned) return pinned;
   const byTag = tierWord(tag(s.Tags, 'tier') ?? tag(s.Tags, 'Tier') ?? tag(s.Tags, 'berth:tier'));
   if (byTag) return byTag;
   const name = (tag(s.Tags, 'Name') ?? '').toLowerCase();
