@@ -7,6 +7,7 @@ interface UpOpts {
   json?: boolean;
   apply?: boolean;
   parallelism?: string;
+  fresh?: boolean;
 }
 interface DownOpts {
   json?: boolean;
@@ -27,10 +28,11 @@ export function register(program: Command): void {
     .command('up')
     .description(
       'Start the emulator (or reuse the running one) and apply every stack of the built-in sandbox environment to it; then wait until every service runs its desired count, healthy.\n' +
-        'A second up over a live emulator plans no change. ' +
+        'A second up over a live emulator plans no change. After down, up restores the sandbox the last full up saved (.berth/sandbox/saved: same ids, same terraform state) when its stacks have not changed; --fresh applies from nothing.\n' +
         exitHelp('sandbox up'),
     )
     .option('--no-apply', 'start (or reuse) the emulator only')
+    .option('--fresh', 'apply every stack from nothing, even when a saved sandbox matches')
     .option('--parallelism <n>', 'stacks applied at once (1-32)', String(FLAG_DEFAULTS.parallelism))
     .option('--json', 'machine-readable output')
     .action(
@@ -38,11 +40,11 @@ export function register(program: Command): void {
         const { parseParallelism } = await import('../../src/cli-args/terraform.js');
         const parallelism = parseParallelism(opts.parallelism);
         const { sandboxUp } = await import('../../src/sandbox/lifecycle.js');
-        const r = await sandboxUp({ reporter: out, apply: opts.apply !== false, parallelism });
+        const r = await sandboxUp({ reporter: out, apply: opts.apply !== false, parallelism, fresh: Boolean(opts.fresh) });
         out.result(r, () => {
           const lines = [
             out.paint('bold', `Sandbox up in ${(r.durationMs / 1000).toFixed(1)} s`) +
-              ` (emulator ${r.emulator}${r.applied ? `, ${r.changedStacks ? `${r.changedStacks} stack${r.changedStacks === 1 ? '' : 's'} applied` : 'no changes'}` : ', nothing applied'})`,
+              ` (emulator ${r.emulator}${r.restored ? `, restored the sandbox saved ${r.restored.savedAt}` : r.applied ? `, ${r.changedStacks ? `${r.changedStacks} stack${r.changedStacks === 1 ? '' : 's'} applied` : 'no changes'}` : ', nothing applied'})`,
             `  emulator    ${r.endpoint}  (pid ${r.pid}, region ${r.region})`,
             `  public URL  ${r.publicUrl ?? '-'}  (stands for the ALB)`,
             `  cluster     ${r.cluster}`,

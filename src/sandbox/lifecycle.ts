@@ -9,9 +9,11 @@
  * count, healthy in its target group.
  *
  * A second up reuses what is there. With the emulator alive, the apply is a plan that finds no
- * changes. The emulator keeps its data in memory only: when it has died, its resources are gone,
- * so up starts a new one, forgets the terraform state that described the old one and applies from
- * scratch (re-creating is as fast as restoring would be, and cannot drift).
+ * changes. The emulator keeps its data in memory only: when it has died (or after down), its
+ * resources are gone, so up starts a new one and forgets the terraform state that described the old
+ * one; then it restores the sandbox the last up that applied saved (src/sandbox/restore.ts: the
+ * emulator's state and the terraform state, when the stacks still synthesize the same), or applies
+ * from scratch (`fresh`, or nothing saved that matches) and saves the result for next time.
  *
  * down: stops the emulator berth started (by the PID in the record, after checking that PID is
  * still that emulator), verifies the process is gone and its ports refuse connections, and removes
@@ -94,6 +96,10 @@ export interface UpResult {
   services: ServiceSummary[];
   credentials: { accessKeyId: string; secretAccessKey: string };
   next: string[];
+  /** Restored from the saved sandbox instead of applied (when it was saved, the state files put back). */
+  restored?: { savedAt: string; stateFiles: string[] };
+  /** Saved after this up, for the next up after down. */
+  saved?: { savedAt: string; emulatorBytes: number };
   durationMs: number;
 }
 
@@ -107,6 +113,8 @@ export interface UpOptions {
   waitServicesMs?: number;
   /** Extra environment for a newly started emulator (timings: BERTH_SANDBOX_ECS_TIME_SCALE...). */
   emulatorEnv?: NodeJS.ProcessEnv;
+  /** Apply from nothing even when a saved sandbox matches (src/sandbox/restore.ts). */
+  fresh?: boolean;
 }
 
 export interface DownResult {
@@ -209,10 +217,19 @@ export async function sandboxUp(opts: UpOptions = {}): Promise<UpResult> {
   let rec = up.rec;
   let applied: Applied = { stacks: [], changedStacks: 0, images: [] };
   let services: ServiceSummary[] = [];
+  let saved: UpResult['saved'];
   if (apply) {
-    applied = await applyStacks(opts, env, project, rec, logFile);
+    const stateDir = localStateDir(env, project);
+    const common = { env, project, rec, stateDir: stateDir!, reporter: opts.reporter };
+    const restored = stateDir && up.emulator !== 'reused' && !opts.fresh ? await restoreOrStop(common) : undefined;
+    applied = restored ?? (await applyStacks(opts, env, project, rec, logFile));
     rec = applied.rec ?? rec;
     services = await servicesSettled(opts, env, rec, logFile);
+    if (stateDir && !restored && (applied.changedStacks > 0 || up.emulator !== 'reused')) {
+      const { saveAfterUp } = await import('./restore.js');
+      const s = await saveAfterUp({ ...common, rec });
+      saved = s && { savedAt: s.savedAt, emulatorBytes: s.emulatorBytes };
+    }
   }
   const { stacks, changedStacks, images } = applied;
   const emulator = up.emulator;
@@ -233,8 +250,32 @@ export async function sandboxUp(opts: UpOptions = {}): Promise<UpResult> {
     services,
     credentials: { ...FAKE_CREDENTIALS },
     next: nextSteps(env, rec!),
+    ...(applied.restored ? { restored: applied.restored } : {}),
+    ...(saved ? { saved } : {}),
     durationMs: Date.now() - started,
   };
+}
+
+/**
+ * Restore the saved sandbox into the emulator just started (src/sandbox/restore.ts); undefined when
+ * none matches. A restore that fails leaves an emulator in an unknown state: it is stopped and
+ * forgotten, and the error says to run `up --fresh`.
+ */
+async function restoreOrStop(o: { env: EnvironmentConfig; project: string; rec: SandboxRecord; stateDir: string; reporter?: Reporter }) {
+  const { restoreIfSaved } = await import('./restore.js');
+  try {
+    const r = await restoreIfSaved(o);
+    if (!r) return undefined;
+    const rec: SandboxRecord = { ...o.rec, appliedAt: new Date().toISOString() };
+    writeSandboxRecord(rec, o.project);
+    const stacks = r.stacks.map((stack) => ({ stack, status: 'restored', durationMs: 0 }));
+    return { rec, stacks, changedStacks: 0, images: [], restored: { savedAt: r.saved.savedAt, stateFiles: r.stateFiles } };
+  } catch (e) {
+    await stopPid(o.rec.pid);
+    removeSandboxRecord(o.project);
+    await forgetState(o.env, o.project);
+    throw e;
+  }
 }
 
 interface Applied {
@@ -242,6 +283,7 @@ interface Applied {
   stacks: StackOutcome[];
   changedStacks: number;
   images: string[];
+  restored?: { savedAt: string; stateFiles: string[] };
 }
 
 /** The running emulator of the project, or a new one (a dead one's state is forgotten: its data died with it). */

@@ -5,6 +5,8 @@ The wrapper (Middleware) holds LOCK around each request, and:
 - answers an action moto does not implement with HTTP 501 NotImplemented naming the action (moto
   answers 500, which the AWS SDKs retry: terraform's provider loops for 15 minutes), and says so on
   stderr;
+- serves POST /berth-api/snapshot and /berth-api/restore (snapshot.py: the whole state to a file
+  and back, for a second `berth sandbox up`);
 - drops ChangeInfo from Route 53 change responses to terraform's AWS provider: every change is
   INSYNC at once here, and without a ChangeInfo the provider skips its fixed 15 s wait per change.
 """
@@ -38,6 +40,14 @@ class Middleware:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         from . import LOCK
 
+        path_info = environ.get("PATH_INFO", "")
+        if path_info in ("/berth-api/snapshot", "/berth-api/restore") and environ.get("REQUEST_METHOD") == "POST":
+            from . import snapshot
+
+            size = int(environ.get("CONTENT_LENGTH") or 0)
+            status, body = snapshot.handle(path_info, environ["wsgi.input"].read(size) if size else b"")
+            start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
         captured: dict[str, Any] = {}
         chunks: list[bytes] = []
 
