@@ -2,7 +2,8 @@
  * The hand-built fixtures (test/fixtures/hand-built/) build what they say, on a bare emulator of
  * their own: the RAG platform of rag-backend-ecs-deployment-guide.md with its two incidents as they
  * happened (read back through plain AWS calls), the guide's fixes, an image the emulator's ECS runs,
- * and the second shape (two services on one ALB with a path rule, Aurora MySQL).
+ * and the second shape (two services on one ALB with a path rule, Aurora MySQL), and `berth discover`
+ * on the second shape: it assumes nothing of the first.
  */
 import { DescribeRouteTablesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import { DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
@@ -11,6 +12,8 @@ import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { DescribeReplicationGroupsCommand } from '@aws-sdk/client-elasticache';
 import { DescribeCertificateCommand } from '@aws-sdk/client-acm';
 import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   applyGuideFixes,
@@ -25,6 +28,7 @@ import {
   type RagPlatform,
   type ShopPlatform,
 } from '../fixtures/hand-built/index.js';
+import { runCli, tempProject } from '../helpers/cli.js';
 
 let emu: BareEmulator;
 let rag: RagPlatform;
@@ -118,6 +122,54 @@ describe('the second shape', () => {
     for (const name of [SHOP.web.service, SHOP.api.service]) {
       const svc = await waitService(s, SHOP.cluster, name, (x) => x.runningCount === 2);
       expect([name, svc.runningCount]).toEqual([name, 2]);
+    }
+  });
+});
+
+describe('discovery on the second shape', () => {
+  test('two services of one environment, the path rule, Aurora MySQL, no cache (listed as not placed), three subnet tiers', async () => {
+    const project = tempProject('berth-shop-');
+    try {
+      const env = emu.cliEnv(shop.region);
+      const args = ['discover', '--cluster', SHOP.cluster, '--service', SHOP.web.service, '--service', SHOP.api.service, '--name', 'shop'];
+      const d = await runCli([...args, '--json'], { project: project.dir, env });
+      expect(d.code, d.stderr).toBe(0);
+      expect((await runCli(['config', 'validate', '--env', 'shop'], { project: project.dir, env })).code).toBe(0);
+      const e = JSON.parse(readFileSync(join(project.dir, 'environments', 'shop.json'), 'utf8'));
+      const svc = (n: string) => e.services.find((s: { name: string }) => s.name === n);
+      expect([svc('storefront-web').pathPattern, svc('storefront-web').port, svc('storefront-web').cpuArchitecture]).toEqual([
+        '/*',
+        3000,
+        'X86_64',
+      ]);
+      expect([svc('orders-api').pathPattern, svc('orders-api').port, svc('orders-api').cpuArchitecture]).toEqual(['/api/*', 8080, 'ARM64']);
+      expect([e.region, e.database.engine, e.network.nat]).toEqual([shop.region, 'mysql', 'per-az']);
+      const r = e.resources;
+      expect(r.services['orders-api']).toMatchObject({ container: 'app', targetGroup: SHOP.api.targetGroup, listenerRule: shop.apiRule });
+      expect(r.services['storefront-web']).toMatchObject({
+        container: 'web',
+        targetGroup: SHOP.web.targetGroup,
+        logGroup: SHOP.web.logGroup,
+      });
+      expect(r.loadBalancer.name).toBe(SHOP.loadBalancer);
+      expect(r.database).toMatchObject({
+        cluster: SHOP.database,
+        writerInstance: SHOP.databaseWriter,
+        subnetGroup: SHOP.databaseSubnetGroup,
+      });
+      expect(r.cache).toBeUndefined();
+      expect(d.json.notPlaced.map((x: { field?: string }) => x.field)).toContain('cache');
+      expect([...r.subnets.private].sort()).toEqual([...shop.appSubnets].sort());
+      expect([...r.subnets.database].sort()).toEqual([...shop.databaseSubnets].sort());
+      expect([...r.routeTables.private].sort()).toEqual([...shop.appRouteTables].sort());
+      expect(r.routeTables.database).toEqual([shop.databaseRouteTable]);
+      expect([...r.natGateways].sort()).toEqual([...shop.natGateways].sort());
+      expect([r.securityGroups.alb, r.securityGroups.database]).toEqual([shop.securityGroups.alb, shop.securityGroups.db]);
+      // One service group per service: the map holds one, and discovery says so.
+      expect(d.json.doubts.map((x: { field?: string }) => x.field)).toContain('resources.securityGroups.service');
+      expect([r.hostedZone, r.certificate]).toEqual([shop.hostedZoneId, shop.certificateArn]);
+    } finally {
+      project.cleanup();
     }
   });
 });
