@@ -27,6 +27,7 @@ export const LAYERS = [
   ['terraform', 'check'],
   ['sandbox'],
   ['rollout'],
+  ['adopt'],
   ['health', 'logs', 'status', 'doctor', 'runbooks', 'cost', 'dashboard', 'diagram', 'insights', 'db', 'revisions', 'discover'],
   ['run'],
 ];

@@ -7,6 +7,8 @@
 import { App } from 'cdktf';
 import { STACK_DEPENDENCIES, serviceNames, stackOrder, type StackKind } from '../src/config/names.js';
 import type { EnvironmentConfig } from '../src/config/types.js';
+import type { AdoptionFile } from '../src/config/adoption.js';
+import { applyAdoption } from './adopt.js';
 import { BerthStack } from './base.js';
 import { Alarms } from './constructs/alarms.js';
 import { Cache } from './constructs/cache.js';
@@ -24,7 +26,7 @@ export interface BuiltApp {
 }
 
 // eslint-disable-next-line max-lines-per-function -- to be split by concern (issue #11): 104 lines
-export function buildApp(env: EnvironmentConfig, outdir: string): BuiltApp {
+export function buildApp(env: EnvironmentConfig, outdir: string, adoption?: AdoptionFile): BuiltApp {
   const app = new App({ outdir, stackTraces: false, hclOutput: false, skipValidation: false });
   const stacks = new Map<StackKind, BerthStack>();
   const stack = (kind: StackKind) => {
@@ -134,5 +136,19 @@ export function buildApp(env: EnvironmentConfig, outdir: string): BuiltApp {
     const s = stacks.get(kind)!;
     for (const dep of STACK_DEPENDENCIES[kind]) s.addDependency(stacks.get(dep)!);
   }
+  if (adoption) adopt(stacks, adoption);
   return { app, stacks };
+}
+
+/** `berth adopt`'s imports into the stacks; an address the stacks no longer have means the file is stale. */
+function adopt(stacks: Map<StackKind, BerthStack>, adoption: AdoptionFile): void {
+  const stale: string[] = [];
+  for (const [kind, entry] of Object.entries(adoption.stacks)) {
+    const s = stacks.get(kind as StackKind);
+    if (s && entry) stale.push(...applyAdoption(s, entry).map((a) => `${kind}: ${a}`));
+  }
+  if (stale.length)
+    throw new Error(
+      `the adoption file of ${adoption.environment} names resources its stacks no longer have (${stale.join(', ')}); run \`berth adopt --env ${adoption.environment}\` again`,
+    );
 }

@@ -9,7 +9,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { readAdoption, type AdoptionFile } from '../src/config/adoption.js';
 import { names, STACK_DEPENDENCIES, stackOrder, type StackKind } from '../src/config/names.js';
 import { claimOutputDir, mayDelete, recordOwned } from '../src/config/owned-dir.js';
 import { paths, projectDir } from '../src/config/paths.js';
@@ -47,10 +48,21 @@ const CDKTF_ENV = [
   'CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS',
 ];
 
-export async function synthEnvironment(env: EnvironmentConfig, opts: { outdir?: string; flag?: string } = {}): Promise<SynthResult> {
+/** The project an output folder belongs to: `<project>/cdktf.out/<env>`, else the current project. */
+function projectOf(outdir: string): string {
+  const parent = dirname(resolve(outdir));
+  return basename(parent) === 'cdktf.out' ? dirname(parent) : projectDir();
+}
+
+export async function synthEnvironment(
+  env: EnvironmentConfig,
+  opts: { outdir?: string; flag?: string; adoption?: AdoptionFile | null } = {},
+): Promise<SynthResult> {
   // berth writes only into its own folder or a new, empty or berth-written one (exit 2 otherwise).
   const owned = claimOutputDir(opts.outdir ?? paths.synthDir(env.name), opts.flag ?? '--out');
   const outdir = owned.dir;
+  // `berth adopt`'s import ids (.berth/adopt/<env>.json); null: synthesize without them.
+  const adoption = opts.adoption === undefined ? readAdoption(env.name, projectOf(outdir)) : (opts.adoption ?? undefined);
   const graph = stackGraph(env);
   const wanted = new Set(graph.map((s) => s.name));
 
@@ -72,7 +84,7 @@ export async function synthEnvironment(env: EnvironmentConfig, opts: { outdir?: 
   for (const k of CDKTF_ENV) delete process.env[k];
   try {
     const { buildApp } = await import('./app.js');
-    const { app } = buildApp(env, outdir);
+    const { app } = buildApp(env, outdir, adoption);
     app.synth();
   } finally {
     for (const [k, v] of saved) if (v !== undefined) process.env[k] = v;

@@ -15,6 +15,7 @@ import { register as check } from './check.js';
 import { register as plan } from './plan.js';
 import { register as drift } from './drift.js';
 import { register as apply } from './apply.js';
+import { register as adopt } from './adopt.js';
 import { register as destroy } from './destroy.js';
 import { register as outputs } from './outputs.js';
 import { register as deploy } from './deploy.js';
@@ -46,6 +47,7 @@ export const COMMANDS: Register[] = [
   plan,
   drift,
   apply,
+  adopt,
   destroy,
   outputs,
   deploy,

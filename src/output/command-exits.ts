@@ -78,7 +78,17 @@ export const COMMAND_EXITS: Record<string, CommandExits> = {
       TOOL,
       LOCKED,
       [EXIT.PLAN_STALE, 'a saved plan is stale'],
+      [EXIT.ADOPT_DESTRUCTIVE_PLAN, 'an adopted environment\'s plan destroys or replaces something (nothing applied; --allow-destroy)'],
       TF_TIMEOUT,
+    ],
+  },
+  adopt: {
+    aws: true,
+    codes: [
+      [EXIT.OK, 'import ids written'],
+      [EXIT.FAILED, 'failed'],
+      BAD_INPUT,
+      [EXIT.ADOPT_MISSING_RESOURCE, 'the resource map names a resource that does not exist (nothing written)'],
     ],
   },
   destroy: {

@@ -84,6 +84,11 @@ export const EXIT = {
   DISCOVER_NOT_FOUND: 60,
   /** discover: a service berth cannot operate (not awsvpc networking: no subnets or security groups of its own). Nothing was written. */
   DISCOVER_NOT_OPERABLE: 61,
+  // adopt and plans of an adopted environment (65-69).
+  /** apply: a plan of an adopted environment destroys or replaces a resource; nothing was applied. Review it, then apply with --allow-destroy. */
+  ADOPT_DESTRUCTIVE_PLAN: 65,
+  /** adopt: the resource map names a resource that does not exist (typo, other region or account); nothing was written. */
+  ADOPT_MISSING_RESOURCE: 66,
   // Any command that calls AWS (src/aws/failures.ts classifies the SDK's error; the JSON error carries its id).
   // 20-22, 25, 26: AWS answered and refused. 23, 24: berth could not reach AWS. 27, 28: pointed at the wrong place.
   /** aws.no-credentials: no AWS credentials were found (environment, profile, SSO, instance role). Nothing was sent. */

@@ -24,7 +24,8 @@ export interface SynthResult {
   outdir: string;
   stacks: { name: string; kind: string; resources: number; dependencies: string[] }[];
 }
-export type SynthFn = (env: EnvironmentConfig, opts: { outdir?: string }) => Promise<SynthResult>;
+/** `adoption: null` synthesizes without `berth adopt`'s imports (what adopt itself reads). */
+export type SynthFn = (env: EnvironmentConfig, opts: { outdir?: string; adoption?: null }) => Promise<SynthResult>;
 
 /** The real synth, loaded only when needed (cdktf is heavy). */
 export const defaultSynth: SynthFn = async (env, opts) => {
