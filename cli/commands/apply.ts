@@ -12,6 +12,7 @@ export function register(program: Command): void {
     )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('-y, --yes', 'apply without asking, also what berth plans during apply (CI)')
+    .option('--allow-destroy', 'an adopted environment (berth adopt, or a resource map): apply even a plan that destroys or replaces something')
     .option('-p, --parallelism <n>', 'stacks applied at once (1-32)', String(FLAG_DEFAULTS.parallelism))
     .option(
       '--lock-timeout <duration>',
@@ -20,7 +21,7 @@ export function register(program: Command): void {
     )
     .option('--json', 'machine-readable output')
     .action(
-      action<{ env: string; yes?: boolean; parallelism?: string; lockTimeout?: string; json?: boolean }>(async (opts, out) => {
+      action<{ env: string; yes?: boolean; allowDestroy?: boolean; parallelism?: string; lockTimeout?: string; json?: boolean }>(async (opts, out) => {
         const { runSettings, withInterrupt } = await import('../../src/terraform/command.js');
         const settings = runSettings(opts, out);
         const { loadEnvironment } = await import('../../src/config/load.js');
@@ -35,6 +36,7 @@ export function register(program: Command): void {
             ...settings,
             signal,
             autoApprove: Boolean(opts.yes),
+            allowDestroy: Boolean(opts.allowDestroy),
             ask: opts.json ? undefined : terminalAsk(out),
             onPlan: (plan) => out.print(renderPlanText(plan)),
           }),

@@ -49,7 +49,8 @@ function rule(egress: boolean): Resolver {
     if (m) return { id: m.id, why: 'the group has this rule' };
     const groupId = ctx.idOf(refAddress(r.config.security_group_id) ?? '');
     const peer = refAddress(r.config.referenced_security_group_id);
-    const other = peer ? roleOf(ctx.idOf(peer), ctx.facts) || localName(peer) : (str(r.config.cidr_ipv4) ?? '?');
+    const peerId = peer ? ctx.idOf(peer) : undefined;
+    const other = peer ? (peerId ? roleOf(peerId, ctx.facts) : localName(peer).replace(/^security_/, '')) : (str(r.config.cidr_ipv4) ?? '?');
     const dir = egress ? `egress ${r.config.from_port} to ${other}` : `ingress ${r.config.from_port} from ${other}`;
     return { why: `${dir} added${groupId ? ` to ${groupId}` : ''}` };
   };

@@ -87,13 +87,19 @@ const FIRST = [
   'aws_sns_topic',
 ];
 const rank = (type: string) => (FIRST.includes(type) ? FIRST.indexOf(type) : FIRST.length);
+/** One group mapped to two roles (a platform sharing a group between its database and cache): the database keeps it. */
+const GROUP_ORDER = ['security_alb', 'security_app', 'security_db', 'security_cache'];
+const within = (r: SynthResource) => {
+  const i = GROUP_ORDER.indexOf(r.address.slice(r.address.indexOf('.') + 1));
+  return i < 0 ? GROUP_ORDER.length : i;
+};
 
 export function resolveAdoption(resources: readonly SynthResource[], facts: Facts): Adoption {
   const ids = new Map<string, string>();
   const used = new Map<string, string>(); // `${type} ${id}` -> address
   const ctx: ResolveCtx = { facts, resources: byAddress(resources), idOf: (a) => ids.get(a) };
   const decided = new Map<string, Decision>();
-  const ordered = [...resources].sort((a, b) => rank(a.type) - rank(b.type));
+  const ordered = [...resources].sort((a, b) => rank(a.type) - rank(b.type) || within(a) - within(b));
   for (const r of ordered) {
     const resolver = RESOLVERS[r.type];
     const f = resolver ? resolver(r, ctx) : { why: 'no existing counterpart is looked up for this type' };

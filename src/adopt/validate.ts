@@ -13,7 +13,7 @@ const ID: Record<string, RegExp> = {
   nat: /^nat-[0-9a-f]{8,17}$/,
   sg: /^sg-[0-9a-f]{8,17}$/,
   arn: /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+$/,
-  zone: /^(\/hostedzone\/)?Z[A-Z0-9]{1,32}$/,
+  zone: /^(\/hostedzone\/)?[A-Z0-9]{1,32}$/,
 };
 const WHAT: Record<string, string> = {
   vpc: 'a VPC id (vpc-...)',

@@ -77,3 +77,8 @@ export function readAdoption(envName: string, project = projectDir()): AdoptionF
   if (a.environment !== envName) throw new Error(`${file}: written for environment ${a.environment}, not ${envName}`);
   return a;
 }
+
+/** Is this a platform berth did not build (a resource map, or `berth adopt` ran)? apply then refuses destroys and replacements without --allow-destroy. */
+export function isAdopted(env: { name: string; resources?: unknown }, project = projectDir()): boolean {
+  return Boolean(env.resources) || existsSync(adoptionFile(env.name, project));
+}

@@ -33,6 +33,8 @@ import { redact, redactValue } from '../output/redact.js';
 import type { Reporter } from '../output/reporter.js';
 import type { LocalEndpoint } from '../aws/context.js';
 import { terraformAwsEnv } from './aws-env.js';
+import { isAdopted } from '../config/adoption.js';
+import { destructiveChanges, DestructivePlanError, refuseDestructive } from './destroy-guard.js';
 import { ensureCliConfig } from './cli-config.js';
 import { StalePlanError, StateLockedError, translateFailure, type StaleStack } from './errors.js';
 import { dependencyOrder, walkGraph } from './graph.js';
@@ -162,6 +164,8 @@ export interface ApplyOptions extends RunSettings {
   ask?: Ask;
   /** Called with each plan before its approval is asked (to print it). */
   onPlan?: (plan: PlanResult) => void | Promise<void>;
+  /** Apply destroys and replacements on an adopted environment too (--allow-destroy; destroy-guard.ts). */
+  allowDestroy?: boolean;
 }
 
 export type StackDestroyStatus = 'destroyed' | 'empty' | 'failed' | 'blocked';
@@ -650,6 +654,7 @@ export function applyExit(stacks: StackApply[]): number {
   if (failed.length) {
     if (failed.every((x) => x.error?.exitCode === EXIT.STATE_LOCKED)) return EXIT.STATE_LOCKED;
     if (failed.every((x) => x.error?.exitCode === EXIT.PLAN_STALE)) return EXIT.PLAN_STALE;
+    if (failed.some((x) => x.error?.exitCode === EXIT.ADOPT_DESTRUCTIVE_PLAN)) return EXIT.ADOPT_DESTRUCTIVE_PLAN;
     return EXIT.FAILED;
   }
   if (stacks.some((x) => x.status === 'pending' || x.status === 'declined' || x.status === 'blocked')) return EXIT.NOT_CONFIRMED;
@@ -674,6 +679,7 @@ export async function applyEnvironment(env: EnvironmentConfig, opts: ApplyOption
       `Run \`berth plan --env ${env.name}\`, review it, then \`berth apply --env ${env.name}\` applies exactly that plan; or pass --yes to plan and apply in one go.`,
     );
   const ctx = await context(env, opts);
+  const guarded = isAdopted(env, project);
   let plan: PlanResult | undefined;
   if (!rec) {
     plan = await planWithContext(ctx, started);
@@ -691,6 +697,7 @@ export async function applyEnvironment(env: EnvironmentConfig, opts: ApplyOption
       const exitCode = plan.exitCode === EXIT.PLAN_NO_CHANGES ? EXIT.OK : plan.exitCode;
       return { environment: env.name, ok: exitCode === EXIT.OK, exitCode, stacks, plan, durationMs: Date.now() - started };
     }
+    refuseDestructive(env.name, guarded, Boolean(opts.allowDestroy), plan.stacks);
     if (!opts.autoApprove) {
       await opts.onPlan?.(plan);
       const yes = isYes(await opts.ask!(`Apply these changes to ${env.name}? Only "yes" or "y" goes on. [y/N] `));
@@ -710,6 +717,7 @@ export async function applyEnvironment(env: EnvironmentConfig, opts: ApplyOption
   } else {
     const stale = await findStale(ctx, rec);
     if (stale.length) throw new StalePlanError(stale);
+    refuseDestructive(env.name, guarded, Boolean(opts.allowDestroy), Object.entries(rec.stacks).map(([stack, e]) => ({ stack, summary: e.summary })));
   }
 
   const byName = new Map(ctx.ws.stacks.map((x) => [x.name, x]));
@@ -739,6 +747,7 @@ export async function applyEnvironment(env: EnvironmentConfig, opts: ApplyOption
             const p = await planStack(ctx, stack);
             rec!.stacks[name] = entryFromPlan(stack, p);
             summary = p.summary;
+            if (guarded && !opts.allowDestroy && destructiveChanges([p]).length) throw new DestructivePlanError(env.name, destructiveChanges([p]));
             if (!p.changes) {
               line.succeed(`${name}: no changes`);
               return { ...base, status: 'unchanged', summary, durationMs: Date.now() - t0 };

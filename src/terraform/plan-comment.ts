@@ -10,6 +10,7 @@ import { redact } from '../output/redact.js';
 import type { PlanResult, StackPlan } from './orchestrate.js';
 import { UNKNOWN, SIGN, type AttributeChange, type ResourceDetail } from './plan-detail.js';
 import { countsLine } from './plan-summary.js';
+import { createWhy, updateWhy } from './plan-why.js';
 
 /** GitHub refuses comments over 65,536 characters; the plan workflow appends a little (check findings). */
 export const COMMENT_LIMIT = 60_000;
@@ -60,9 +61,12 @@ function summaryAttributes(r: ResourceDetail): AttributeChange[] {
 function resourceLines(r: ResourceDetail, level: Level): string[] {
   const forced = r.forcedBy.length ? ` — forced by ${r.forcedBy.map((f) => `\`${md(f)}\``).join(', ')}` : '';
   const why = r.reason === 'delete_because_no_resource_config' ? ' — removed from the configuration' : '';
-  const head = `- \`${SIGN[r.action]}\` **${r.action}** \`${md(r.address)}\`${forced}${why}`;
+  const imp = r.importing ? '**import**, then ' : '';
+  const because = r.action === 'create' ? ` — ${md(createWhy(r.address))}` : '';
+  const head = `- \`${SIGN[r.action]}\` ${imp}**${r.action}** \`${md(r.address)}\`${forced}${why}${because}`;
   const cap = level === 0 || level === 1 ? 25 : level === 2 ? 3 : 0;
-  return [head, ...attributeTable(summaryAttributes(r), cap)];
+  const whys = r.importing && r.action === 'update' ? [...new Set(updateWhy(r).map((w) => w.why))] : [];
+  return [head, ...(whys.length ? [`  - why: ${md(whys.join('; '))}`] : []), ...attributeTable(summaryAttributes(r), cap)];
 }
 
 function driftLines(r: ResourceDetail, level: Level): string[] {
@@ -73,8 +77,10 @@ function driftLines(r: ResourceDetail, level: Level): string[] {
 
 function stackSection(p: StackPlan, level: Level): string[] {
   const d = p.detail;
-  if (!d || (!d.changes.length && !d.drift.length && !p.warnings?.length)) return [];
+  if (!d || (!d.changes.length && !d.drift.length && !p.warnings?.length && !d.imports.length)) return [];
   const out = [`#### \`${p.stack}\` — ${p.summary ? countsLine(p.summary) : ''}`, ''];
+  const changed = new Set(d.changes.map((c) => c.address));
+  for (const a of d.imports.filter((x) => !changed.has(x))) out.push(`- \`<=\` **import** \`${md(a)}\` (no change)`);
   for (const r of d.changes) out.push(...resourceLines(r, level));
   if (d.drift.length) {
     out.push('', '**Changed outside terraform** (the plan takes these into account):', '');

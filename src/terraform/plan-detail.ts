@@ -28,6 +28,8 @@ export interface ResourceDetail {
   /** The attributes that force a replacement (replace_paths). */
   forcedBy: string[];
   attributes: AttributeChange[];
+  /** terraform imports this existing object in this plan (an `import` block; `berth adopt`). */
+  importing?: boolean;
 }
 
 export interface PlanDetail {
@@ -35,6 +37,8 @@ export interface PlanDetail {
   /** Resources whose remote object changed outside terraform since the last apply. */
   drift: ResourceDetail[];
   outputs: { name: string; action: ChangeAction; sensitive: boolean }[];
+  /** Addresses terraform imports in this plan (with or without changes after the import). */
+  imports: string[];
 }
 
 export const SENSITIVE = '(sensitive)';
@@ -49,6 +53,8 @@ interface Change {
   before_sensitive?: unknown;
   after_sensitive?: unknown;
   replace_paths?: (string | number)[][];
+  /** Present when the plan imports the object (terraform >= 1.5: `{ "id": ... }`). */
+  importing?: unknown;
 }
 interface ResourceChange {
   address?: string;
@@ -168,7 +174,8 @@ function resourceDetail(rc: ResourceChange): ResourceDetail {
   const action = actionOf(c.actions);
   const attributes = action === 'destroy' || action === 'forget' ? [] : attributeChanges(c);
   const reason = rc.action_reason ? { reason: rc.action_reason } : {};
-  return { address: rc.address ?? '?', action, ...reason, forcedBy: (c.replace_paths ?? []).map(pathText), attributes };
+  const importing = c.importing ? { importing: true } : {};
+  return { address: rc.address ?? '?', action, ...reason, ...importing, forcedBy: (c.replace_paths ?? []).map(pathText), attributes };
 }
 
 /** A resource changed outside terraform: updated, or deleted (nothing after). */
@@ -180,12 +187,14 @@ function driftDetail(rc: ResourceChange): ResourceDetail {
 
 /** The detail of one stack's plan (`terraform show -json` of its saved plan). */
 export function planDetail(doc: ShowJson): PlanDetail {
-  const changes = (doc.resource_changes ?? []).map(resourceDetail).filter((r) => r.action !== 'no-op');
+  const all = (doc.resource_changes ?? []).map(resourceDetail);
+  const changes = all.filter((r) => r.action !== 'no-op');
+  const imports = all.filter((r) => r.importing).map((r) => r.address);
   const drift = (doc.resource_drift ?? []).map(driftDetail).filter((r) => r.action === 'destroy' || r.attributes.length > 0);
   const outputs = Object.entries(doc.output_changes ?? {})
     .map(([name, c]) => ({ name, action: actionOf(c.actions), sensitive: c.after_sensitive === true || c.before_sensitive === true }))
     .filter((o) => o.action !== 'no-op');
-  return { changes, drift, outputs };
+  return { changes, drift, outputs, imports };
 }
 
 /** The one-letter sign terraform prints for an action. */

@@ -8,13 +8,15 @@ import type { ApplyResult, DestroyResult, OutputsResult, PlanResult } from './or
 import { planComment, stackStatus } from './plan-comment.js';
 import { SIGN, UNKNOWN, type AttributeChange } from './plan-detail.js';
 import { countsLine } from './plan-summary.js';
+import { createWhy, updateWhy } from './plan-why.js';
 
 export function planHeadline(r: PlanResult): string {
   const waiting = r.stacks.filter((x) => x.status === 'waiting').length;
   const failed = r.stacks.filter((x) => x.status === 'failed').length;
   if (failed) return `plan of ${r.environment} failed for ${failed} stack${failed === 1 ? '' : 's'}`;
   if (!r.changes) return `${r.environment}: no changes; the infrastructure matches the configuration`;
-  return `${r.environment}: ${countsLine(r.totals)}${waiting ? `; ${waiting} stack${waiting === 1 ? '' : 's'} wait${waiting === 1 ? 's' : ''} on others and will be planned during apply` : ''}`;
+  const imported = r.stacks.reduce((n, p) => n + (p.summary?.imported.length ?? 0), 0);
+  return `${r.environment}: ${imported ? `${imported} existing resource${imported === 1 ? '' : 's'} imported; ` : ''}${countsLine(r.totals)}${waiting ? `; ${waiting} stack${waiting === 1 ? '' : 's'} wait${waiting === 1 ? 's' : ''} on others and will be planned during apply` : ''}`;
 }
 
 /** What changes, attribute by attribute (from the plan detail; values already masked), for a terminal. */
@@ -24,16 +26,29 @@ function detailLines(r: PlanResult, cap = 10): string[] {
     ...xs.slice(0, cap).map((a) => `        ${a.path}: ${a.before} -> ${a.after}${a.forcesReplacement ? '  (forces replacement)' : ''}`),
     ...(xs.length > cap ? [`        ... ${xs.length - cap} more (--json has them all)`] : []),
   ];
-  for (const p of r.stacks.filter((x) => x.detail?.changes.length || x.detail?.drift.length)) {
+  for (const p of r.stacks.filter((x) => x.detail?.changes.length || x.detail?.drift.length || x.detail?.imports.length)) {
     out.push('', `${p.stack}:`);
-    for (const c of p.detail!.changes) {
-      out.push(`  ${SIGN[c.action].padEnd(3)} ${c.address} (${c.action})`);
-      const shown = c.attributes.filter((a) => a.forcesReplacement || a.after !== UNKNOWN);
-      if (c.action === 'update' || c.action === 'replace') out.push(...attrs(shown));
+    const d = p.detail!;
+    const changed = new Set(d.changes.map((c) => c.address));
+    for (const a of d.imports.filter((x) => !changed.has(x))) out.push(`  <=  ${a} (import, no change)`);
+    for (const c of d.changes) {
+      const imp = c.importing ? 'import, then ' : '';
+      out.push(`  ${SIGN[c.action].padEnd(3)} ${c.address} (${imp}${c.action})${c.action === 'create' ? `: ${createWhy(c.address)}` : ''}`);
+      if (c.action === 'update' && c.importing) out.push(...whyLines(updateWhy(c), cap));
+      else if (c.action === 'update' || c.action === 'replace')
+        out.push(...attrs(c.attributes.filter((a) => a.forcesReplacement || a.after !== UNKNOWN)));
     }
-    for (const d of p.detail!.drift) out.push(`  !   ${d.address} (changed outside terraform)`, ...attrs(d.attributes));
+    for (const x of d.drift) out.push(`  !   ${x.address} (changed outside terraform)`, ...attrs(x.attributes));
   }
   return out;
+}
+
+/** An adopted resource's changes: each attribute with why berth changes it. */
+function whyLines(xs: ReturnType<typeof updateWhy>, cap: number): string[] {
+  return [
+    ...xs.slice(0, cap).map((w) => `        ${w.attribute}${w.before !== undefined ? `: ${w.before} -> ${w.after}` : ''}  (${w.why})`),
+    ...(xs.length > cap ? [`        ... ${xs.length - cap} more (--json has them all)`] : []),
+  ];
 }
 
 export function renderPlanText(r: PlanResult): string {
