@@ -12,7 +12,10 @@ export function register(program: Command): void {
     )
     .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
     .option('-y, --yes', 'apply without asking, also what berth plans during apply (CI)')
-    .option('--allow-destroy', 'an adopted environment (berth adopt, or a resource map): apply even a plan that destroys or replaces something')
+    .option(
+      '--allow-destroy',
+      'an adopted environment (berth adopt, or a resource map): apply even a plan that destroys or replaces something',
+    )
     .option('-p, --parallelism <n>', 'stacks applied at once (1-32)', String(FLAG_DEFAULTS.parallelism))
     .option(
       '--lock-timeout <duration>',
@@ -21,28 +24,30 @@ export function register(program: Command): void {
     )
     .option('--json', 'machine-readable output')
     .action(
-      action<{ env: string; yes?: boolean; allowDestroy?: boolean; parallelism?: string; lockTimeout?: string; json?: boolean }>(async (opts, out) => {
-        const { runSettings, withInterrupt } = await import('../../src/terraform/command.js');
-        const settings = runSettings(opts, out);
-        const { loadEnvironment } = await import('../../src/config/load.js');
-        const env = loadEnvironment(opts.env);
-        const { sandboxEndpoint } = await import('../../src/sandbox/context.js');
-        settings.local = sandboxEndpoint(env);
-        const { terminalAsk } = await import('../../src/terraform/prompt.js');
-        const { renderPlanText, renderApplyText } = await import('../../src/terraform/render.js');
-        const { applyEnvironment } = await import('../../src/terraform/orchestrate.js');
-        const res = await withInterrupt(out, (signal) =>
-          applyEnvironment(env, {
-            ...settings,
-            signal,
-            autoApprove: Boolean(opts.yes),
-            allowDestroy: Boolean(opts.allowDestroy),
-            ask: opts.json ? undefined : terminalAsk(out),
-            onPlan: (plan) => out.print(renderPlanText(plan)),
-          }),
-        );
-        out.result(res, () => renderApplyText(res));
-        return res.exitCode;
-      }),
+      action<{ env: string; yes?: boolean; allowDestroy?: boolean; parallelism?: string; lockTimeout?: string; json?: boolean }>(
+        async (opts, out) => {
+          const { runSettings, withInterrupt } = await import('../../src/terraform/command.js');
+          const settings = runSettings(opts, out);
+          const { loadEnvironment } = await import('../../src/config/load.js');
+          const env = loadEnvironment(opts.env);
+          const { sandboxEndpoint } = await import('../../src/sandbox/context.js');
+          settings.local = sandboxEndpoint(env);
+          const { terminalAsk } = await import('../../src/terraform/prompt.js');
+          const { renderPlanText, renderApplyText } = await import('../../src/terraform/render.js');
+          const { applyEnvironment } = await import('../../src/terraform/orchestrate.js');
+          const res = await withInterrupt(out, (signal) =>
+            applyEnvironment(env, {
+              ...settings,
+              signal,
+              autoApprove: Boolean(opts.yes),
+              allowDestroy: Boolean(opts.allowDestroy),
+              ask: opts.json ? undefined : terminalAsk(out),
+              onPlan: (plan) => out.print(renderPlanText(plan)),
+            }),
+          );
+          out.result(res, () => renderApplyText(res));
+          return res.exitCode;
+        },
+      ),
     );
 }

@@ -21,7 +21,9 @@ async function listenerFacts(ctx: AwsContext, lbArn: string, facts: Facts): Prom
     const rs = await client.send(new m.DescribeRulesCommand({ ListenerArn: l.arn }));
     for (const r of rs.Rules ?? []) {
       if (r.IsDefault) continue;
-      const paths = (r.Conditions ?? []).flatMap((c) => c.PathPatternConfig?.Values ?? (c.Field === 'path-pattern' ? (c.Values ?? []) : []));
+      const paths = (r.Conditions ?? []).flatMap(
+        (c) => c.PathPatternConfig?.Values ?? (c.Field === 'path-pattern' ? (c.Values ?? []) : []),
+      );
       facts.rules.push({ arn: r.RuleArn!, listener: l.arn, priority: r.Priority ?? '', paths });
     }
   }

@@ -30,7 +30,9 @@ const LOOKUPS: Record<string, Lookup> = {
   },
   aws_rds_cluster_parameter_group: async (ctx, name) => {
     const m = await import('@aws-sdk/client-rds');
-    const r = await orAbsent((await clients.rds(ctx)).send(new m.DescribeDBClusterParameterGroupsCommand({ DBClusterParameterGroupName: name })));
+    const r = await orAbsent(
+      (await clients.rds(ctx)).send(new m.DescribeDBClusterParameterGroupsCommand({ DBClusterParameterGroupName: name })),
+    );
     return r?.DBClusterParameterGroups?.length ? name : undefined;
   },
   aws_rds_cluster: async (ctx, name, facts) => {

@@ -27,7 +27,9 @@ async function vpcFacts(ctx: AwsContext, vpc: string, facts: Facts): Promise<voi
   ]);
   for (const t of tables.RouteTables ?? []) {
     const id = t.RouteTableId!;
-    facts.routes[id] = (t.Routes ?? []).filter((r) => r.GatewayId !== 'local' && r.DestinationCidrBlock).map((r) => r.DestinationCidrBlock!);
+    facts.routes[id] = (t.Routes ?? [])
+      .filter((r) => r.GatewayId !== 'local' && r.DestinationCidrBlock)
+      .map((r) => r.DestinationCidrBlock!);
     for (const a of t.Associations ?? []) if (a.SubnetId && !a.Main) facts.associations[a.SubnetId] = id;
   }
   facts.internetGateway = igws.InternetGateways?.[0]?.InternetGatewayId;
@@ -44,10 +46,12 @@ async function checkIds(ctx: AwsContext, kind: 'subnet' | 'route-table', ids: st
   const client = await ec2(ctx);
   const found =
     kind === 'subnet'
-      ? ((await client.send(new m.DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: ids }] }))).Subnets ?? []).map((s) => s.SubnetId)
-      : ((await client.send(new m.DescribeRouteTablesCommand({ Filters: [{ Name: 'route-table-id', Values: ids }] }))).RouteTables ?? []).map(
-          (t) => t.RouteTableId,
-        );
+      ? ((await client.send(new m.DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: ids }] }))).Subnets ?? []).map(
+          (s) => s.SubnetId,
+        )
+      : (
+          (await client.send(new m.DescribeRouteTablesCommand({ Filters: [{ Name: 'route-table-id', Values: ids }] }))).RouteTables ?? []
+        ).map((t) => t.RouteTableId);
   const gone = ids.find((id) => !found.includes(id));
   if (gone) throw missingResource(field, gone, kind === 'subnet' ? 'subnet' : 'route table');
 }
@@ -60,22 +64,23 @@ async function groupFacts(ctx: AwsContext, groups: Partial<Record<GroupRole, str
   const found = await client.send(new m.DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-id', Values: ids }] }));
   for (const [role, id] of Object.entries(groups)) {
     if (!id) continue;
-    if (!found.SecurityGroups?.some((g) => g.GroupId === id)) throw missingResource(`resources.securityGroups.${role}`, id, 'security group');
+    if (!found.SecurityGroups?.some((g) => g.GroupId === id))
+      throw missingResource(`resources.securityGroups.${role}`, id, 'security group');
     facts.securityGroups[role as GroupRole] = id;
   }
-  const rules = await client.send(new m.DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: ids }], MaxResults: 1000 }));
-  facts.sgRules = (rules.SecurityGroupRules ?? []).map(
-    (r): SgRuleFact => ({
-      id: r.SecurityGroupRuleId!,
-      group: r.GroupId!,
-      egress: Boolean(r.IsEgress),
-      protocol: r.IpProtocol ?? '-1',
-      from: r.FromPort,
-      to: r.ToPort,
-      cidr: r.CidrIpv4,
-      peer: r.ReferencedGroupInfo?.GroupId,
-    }),
+  const rules = await client.send(
+    new m.DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: ids }], MaxResults: 1000 }),
   );
+  facts.sgRules = (rules.SecurityGroupRules ?? []).map((r): SgRuleFact => ({
+    id: r.SecurityGroupRuleId!,
+    group: r.GroupId!,
+    egress: Boolean(r.IsEgress),
+    protocol: r.IpProtocol ?? '-1',
+    from: r.FromPort,
+    to: r.ToPort,
+    cidr: r.CidrIpv4,
+    peer: r.ReferencedGroupInfo?.GroupId,
+  }));
 }
 
 export async function gatherNetwork(ctx: AwsContext, map: ResourceMap, facts: Facts): Promise<void> {

@@ -25,6 +25,11 @@ async function gatherAll(ctx: AwsContext, env: EnvironmentConfig, map: ResourceM
   return facts;
 }
 
-export function gatherFacts(ctx: AwsContext, env: EnvironmentConfig, map: ResourceMap, resources: readonly SynthResource[]): Promise<Facts> {
+export function gatherFacts(
+  ctx: AwsContext,
+  env: EnvironmentConfig,
+  map: ResourceMap,
+  resources: readonly SynthResource[],
+): Promise<Facts> {
   return withDeadline(gatherAll(ctx, env, map, resources), awsLimits().commandBoundMs, 'adopt (reading the platform)');
 }

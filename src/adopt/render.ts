@@ -16,9 +16,12 @@ export function renderAdopt(r: AdoptResult): string {
     for (const d of ds.filter((x) => x.action === 'create')) out.push(`  create  ${d.address}: ${d.why}`);
   }
   if (r.leftAlone.length) {
-    out.push('', 'Left alone (exists, berth\'s stacks do not express it; never deleted):');
+    out.push('', "Left alone (exists, berth's stacks do not express it; never deleted):");
     for (const x of r.leftAlone) out.push(`  ${x.kind}: ${x.resource}: ${x.why}`);
   }
-  out.push('', `Import ids written to ${r.file}. Next: \`berth plan --env ${r.environment}\` shows the imports and every change berth would make.`);
+  out.push(
+    '',
+    `Import ids written to ${r.file}. Next: \`berth plan --env ${r.environment}\` shows the imports and every change berth would make.`,
+  );
   return redact(out.join('\n')) + '\n';
 }

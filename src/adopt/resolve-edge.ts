@@ -29,12 +29,17 @@ const listenerRule: Resolver = (r, ctx) => {
 };
 
 const record: Resolver = (r, ctx) => {
-  if (r.config.for_each !== undefined) return { why: 'validation records are written with allow_overwrite (an upsert of any existing one)' };
+  if (r.config.for_each !== undefined)
+    return { why: 'validation records are written with allow_overwrite (an upsert of any existing one)' };
   const zone = ctx.facts.zone;
   const name = str(r.config.name);
   if (!zone || !name) return { why: 'its zone is created' };
   const id = recordId(zone, name, String(r.config.type));
-  return found(ctx.facts.records.includes(id) ? id : undefined, `the ${r.config.type} record ${name}`, `${r.config.type} record ${name} added`);
+  return found(
+    ctx.facts.records.includes(id) ? id : undefined,
+    `the ${r.config.type} record ${name}`,
+    `${r.config.type} record ${name} added`,
+  );
 };
 
 export const EDGE_RESOLVERS: Record<string, Resolver> = {
@@ -50,7 +55,8 @@ export const EDGE_RESOLVERS: Record<string, Resolver> = {
 export function extraEdge(facts: Facts, imported: Set<string>): LeftAlone[] {
   const out: LeftAlone[] = [];
   for (const l of facts.listeners)
-    if (!imported.has(l.arn)) out.push({ kind: 'edge', resource: l.arn, why: `listener on ${l.port} is not one of berth's (80, 443); left as it is` });
+    if (!imported.has(l.arn))
+      out.push({ kind: 'edge', resource: l.arn, why: `listener on ${l.port} is not one of berth's (80, 443); left as it is` });
   for (const x of facts.rules)
     if (!imported.has(x.arn))
       out.push({

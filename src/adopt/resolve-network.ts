@@ -68,7 +68,6 @@ export const NETWORK_RESOLVERS: Record<string, Resolver> = {
   aws_internet_gateway: (_r, ctx) => found(ctx.facts.internetGateway, 'the internet gateway', 'no internet gateway attached to the VPC'),
   aws_nat_gateway: nat,
   aws_eip: eip,
-  aws_default_security_group: (_r, ctx) =>
-    found(ctx.facts.defaultSecurityGroup, "the VPC's default security group", 'the VPC is created'),
+  aws_default_security_group: (_r, ctx) => found(ctx.facts.defaultSecurityGroup, "the VPC's default security group", 'the VPC is created'),
   aws_flow_log: flowLog,
 };

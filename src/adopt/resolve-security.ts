@@ -15,7 +15,11 @@ const WORD: Record<GroupRole, string> = { alb: 'load balancer', service: 'app', 
 
 const group: Resolver = (r, ctx) => {
   const role = ROLE[localName(r.address)];
-  return found(role ? ctx.facts.securityGroups[role] : undefined, `the ${role} security group`, `no ${role} security group in the resource map`);
+  return found(
+    role ? ctx.facts.securityGroups[role] : undefined,
+    `the ${role} security group`,
+    `no ${role} security group in the resource map`,
+  );
 };
 
 function roleOf(groupId: string | undefined, facts: Facts): string {
@@ -50,7 +54,11 @@ function rule(egress: boolean): Resolver {
     const groupId = ctx.idOf(refAddress(r.config.security_group_id) ?? '');
     const peer = refAddress(r.config.referenced_security_group_id);
     const peerId = peer ? ctx.idOf(peer) : undefined;
-    const other = peer ? (peerId ? roleOf(peerId, ctx.facts) : localName(peer).replace(/^security_/, '')) : (str(r.config.cidr_ipv4) ?? '?');
+    const other = peer
+      ? peerId
+        ? roleOf(peerId, ctx.facts)
+        : localName(peer).replace(/^security_/, '')
+      : (str(r.config.cidr_ipv4) ?? '?');
     const dir = egress ? `egress ${r.config.from_port} to ${other}` : `ingress ${r.config.from_port} from ${other}`;
     return { why: `${dir} added${groupId ? ` to ${groupId}` : ''}` };
   };

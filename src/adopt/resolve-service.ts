@@ -4,7 +4,7 @@
  * repository's lifecycle policy, a secret's current version, a topic's policy. Task definitions are never imported: a revision is immutable, so berth registers its own
  * as the family's next one and the running revision stays until the next `berth deploy`. Pure.
  */
-import { rolePolicyId, secretVersionId } from './import-ids.js';
+import { rolePolicyId, scalableTargetId, scalingPolicyId, secretVersionId } from './import-ids.js';
 import { refAddress, refAddresses, str } from './refs.js';
 import { found, type Resolver } from './resolve-types.js';
 
@@ -27,7 +27,11 @@ function scalingResource(resourceId: unknown, idOf: (a: string) => string | unde
 const scalingTarget: Resolver = (r, ctx) => {
   const rid = scalingResource(r.config.resource_id, ctx.idOf);
   const ok = rid && ctx.facts.scalableTargets.includes(rid);
-  return found(ok ? `ecs/${rid}/ecs:service:DesiredCount` : undefined, 'the scalable target', 'service autoscaling added');
+  return found(
+    ok ? scalableTargetId('ecs', rid, 'ecs:service:DesiredCount') : undefined,
+    'the scalable target',
+    'service autoscaling added',
+  );
 };
 
 const scalingPolicy: Resolver = (r, ctx) => {
@@ -36,19 +40,31 @@ const scalingPolicy: Resolver = (r, ctx) => {
   const name = str(r.config.name);
   const rid = tid?.split('/').slice(1, 4).join('/');
   const ok = rid && name && ctx.facts.scalingPolicies.includes(`${rid}/${name}`);
-  return found(ok ? `${tid}/${name}` : undefined, 'the scaling policy', `scaling policy ${name ?? ''} added`);
+  return found(
+    ok ? scalingPolicyId('ecs', rid, 'ecs:service:DesiredCount', name) : undefined,
+    'the scaling policy',
+    `scaling policy ${name ?? ''} added`,
+  );
 };
 
 const rolePolicy: Resolver = (r, ctx) => {
   const role = ctx.idOf(refAddress(r.config.role) ?? '');
   const name = str(r.config.name);
   const id = role && name ? rolePolicyId(role, name) : undefined;
-  return found(id && ctx.facts.named.aws_iam_role_policy?.[id] ? id : undefined, `the inline policy ${name}`, `inline policy ${name ?? ''} added`);
+  return found(
+    id && ctx.facts.named.aws_iam_role_policy?.[id] ? id : undefined,
+    `the inline policy ${name}`,
+    `inline policy ${name ?? ''} added`,
+  );
 };
 
 const lifecyclePolicy: Resolver = (r, ctx) => {
   const repo = ctx.idOf(refAddress(r.config.repository) ?? '');
-  return found(repo && ctx.facts.named.aws_ecr_lifecycle_policy?.[repo] ? repo : undefined, 'the lifecycle policy', 'image lifecycle policy set');
+  return found(
+    repo && ctx.facts.named.aws_ecr_lifecycle_policy?.[repo] ? repo : undefined,
+    'the lifecycle policy',
+    'image lifecycle policy set',
+  );
 };
 
 const secretVersion: Resolver = (r, ctx) => {

@@ -45,10 +45,13 @@ export function synthResources(env: EnvironmentConfig, synth: { outdir: string; 
 export function checkAdoptInput(env: EnvironmentConfig): NonNullable<ReturnType<typeof resourceMap>> {
   const map = resourceMap(env);
   if (!map)
-    throw new UsageError(`environment ${env.name} has no \`resources\` map: there is nothing to adopt.`, {
-      code: 'config.invalid',
-      hint: `Run \`berth discover\` to write one from the running platform, or add \`resources\` to environments/${env.name}.json.`,
-    });
+    throw new UsageError(
+      `environment ${env.name} has no \`resources\` map: there is nothing to adopt; expected a map of the platform's resources (berth discover writes one).`,
+      {
+        code: 'config.invalid',
+        hint: `Run \`berth discover\` to write one from the running platform, or add \`resources\` to environments/${env.name}.json.`,
+      },
+    );
   validateResourceMap(map);
   return map;
 }

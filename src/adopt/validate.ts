@@ -37,7 +37,8 @@ function check(field: string, value: unknown, kind: string): void {
 
 function list(field: string, value: unknown, kind: string): void {
   if (value === undefined) return;
-  if (!Array.isArray(value)) throw new UsageError(`${field}: expected a list of ids, found ${JSON.stringify(value)}.`, { code: 'config.invalid' });
+  if (!Array.isArray(value))
+    throw new UsageError(`${field}: expected a list of ids, found ${JSON.stringify(value)}.`, { code: 'config.invalid' });
   value.forEach((v, i) => check(`${field}[${i}]`, v, kind));
 }
 
@@ -55,5 +56,6 @@ export function validateResourceMap(map: ResourceMap): void {
   check('resources.certificate', map.certificate, 'arn');
   check('resources.hostedZone', map.hostedZone, 'zone');
   for (const [svc, s] of Object.entries(map.services ?? {})) check(`resources.services.${svc}.listenerRule`, s.listenerRule, 'arn');
-  if (map.subnets && !map.vpc) throw new UsageError('resources.subnets: the map names subnets but no `vpc`; expected both.', { code: 'config.invalid' });
+  if (map.subnets && !map.vpc)
+    throw new UsageError('resources.subnets: the map names subnets but no `vpc`; expected both.', { code: 'config.invalid' });
 }

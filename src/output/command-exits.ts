@@ -78,7 +78,7 @@ export const COMMAND_EXITS: Record<string, CommandExits> = {
       TOOL,
       LOCKED,
       [EXIT.PLAN_STALE, 'a saved plan is stale'],
-      [EXIT.ADOPT_DESTRUCTIVE_PLAN, 'an adopted environment\'s plan destroys or replaces something (nothing applied; --allow-destroy)'],
+      [EXIT.ADOPT_DESTRUCTIVE_PLAN, "an adopted environment's plan destroys or replaces something (nothing applied; --allow-destroy)"],
       TF_TIMEOUT,
     ],
   },

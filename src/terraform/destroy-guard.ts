@@ -17,12 +17,15 @@ export function destructiveChanges(stacks: { stack: string; summary?: PlanSummar
 
 export class DestructivePlanError extends BerthError {
   constructor(env: string, changes: string[]) {
-    super(`the plan of ${env} (an adopted platform) destroys or replaces ${changes.length} resource${changes.length === 1 ? '' : 's'}; nothing was applied:\n  ${changes.join('\n  ')}`, {
-      exitCode: EXIT.ADOPT_DESTRUCTIVE_PLAN,
-      code: 'adopt.destructive-plan',
-      hint: `Review them in \`berth plan --env ${env}\`; apply with --allow-destroy only if losing them is intended.`,
-      details: { changes },
-    });
+    super(
+      `the plan of ${env} (an adopted platform) destroys or replaces ${changes.length} resource${changes.length === 1 ? '' : 's'}; nothing was applied:\n  ${changes.join('\n  ')}`,
+      {
+        exitCode: EXIT.ADOPT_DESTRUCTIVE_PLAN,
+        code: 'adopt.destructive-plan',
+        hint: `Review them in \`berth plan --env ${env}\`; apply with --allow-destroy only if losing them is intended.`,
+        details: { changes },
+      },
+    );
     this.name = 'DestructivePlanError';
   }
 }

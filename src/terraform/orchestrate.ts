@@ -717,7 +717,12 @@ export async function applyEnvironment(env: EnvironmentConfig, opts: ApplyOption
   } else {
     const stale = await findStale(ctx, rec);
     if (stale.length) throw new StalePlanError(stale);
-    refuseDestructive(env.name, guarded, Boolean(opts.allowDestroy), Object.entries(rec.stacks).map(([stack, e]) => ({ stack, summary: e.summary })));
+    refuseDestructive(
+      env.name,
+      guarded,
+      Boolean(opts.allowDestroy),
+      Object.entries(rec.stacks).map(([stack, e]) => ({ stack, summary: e.summary })),
+    );
   }
 
   const byName = new Map(ctx.ws.stacks.map((x) => [x.name, x]));
@@ -747,7 +752,8 @@ export async function applyEnvironment(env: EnvironmentConfig, opts: ApplyOption
             const p = await planStack(ctx, stack);
             rec!.stacks[name] = entryFromPlan(stack, p);
             summary = p.summary;
-            if (guarded && !opts.allowDestroy && destructiveChanges([p]).length) throw new DestructivePlanError(env.name, destructiveChanges([p]));
+            if (guarded && !opts.allowDestroy && destructiveChanges([p]).length)
+              throw new DestructivePlanError(env.name, destructiveChanges([p]));
             if (!p.changes) {
               line.succeed(`${name}: no changes`);
               return { ...base, status: 'unchanged', summary, durationMs: Date.now() - t0 };

@@ -58,11 +58,11 @@ function summaryAttributes(r: ResourceDetail): AttributeChange[] {
   return [];
 }
 
-function resourceLines(r: ResourceDetail, level: Level): string[] {
+function resourceLines(r: ResourceDetail, level: Level, adopting = false): string[] {
   const forced = r.forcedBy.length ? ` — forced by ${r.forcedBy.map((f) => `\`${md(f)}\``).join(', ')}` : '';
   const why = r.reason === 'delete_because_no_resource_config' ? ' — removed from the configuration' : '';
   const imp = r.importing ? '**import**, then ' : '';
-  const because = r.action === 'create' ? ` — ${md(createWhy(r.address))}` : '';
+  const because = adopting && r.action === 'create' ? ` — ${md(createWhy(r.address))}` : '';
   const head = `- \`${SIGN[r.action]}\` ${imp}**${r.action}** \`${md(r.address)}\`${forced}${why}${because}`;
   const cap = level === 0 || level === 1 ? 25 : level === 2 ? 3 : 0;
   const whys = r.importing && r.action === 'update' ? [...new Set(updateWhy(r).map((w) => w.why))] : [];
@@ -81,7 +81,7 @@ function stackSection(p: StackPlan, level: Level): string[] {
   const out = [`#### \`${p.stack}\` — ${p.summary ? countsLine(p.summary) : ''}`, ''];
   const changed = new Set(d.changes.map((c) => c.address));
   for (const a of d.imports.filter((x) => !changed.has(x))) out.push(`- \`<=\` **import** \`${md(a)}\` (no change)`);
-  for (const r of d.changes) out.push(...resourceLines(r, level));
+  for (const r of d.changes) out.push(...resourceLines(r, level, d.imports.length > 0));
   if (d.drift.length) {
     out.push('', '**Changed outside terraform** (the plan takes these into account):', '');
     out.push(...d.drift.flatMap((r) => driftLines(r, level)));

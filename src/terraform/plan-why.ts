@@ -64,15 +64,32 @@ const ATTRIBUTE_WHY: Readonly<Record<string, string>> = {
   automatic_failover_enabled: 'failover with a replica',
   multi_az_enabled: 'Multi-AZ with a replica',
   num_cache_clusters: 'replicas from the environment',
-  revoke_rules_on_delete: "the default group's rules removed",
 };
+
+/** Arguments only terraform reads (none is sent to AWS): after an import they read null. */
+const TERRAFORM_ONLY = new Set([
+  'revoke_rules_on_delete',
+  'force_destroy',
+  'force_delete',
+  'skip_final_snapshot',
+  'final_snapshot_identifier',
+  'apply_immediately',
+  'wait_for_steady_state',
+  'skip_destroy',
+  'allow_overwrite',
+  'recovery_window_in_days',
+  'deletion_window_in_days',
+  'delete_automated_backups',
+]);
 
 /** `security_app-out-db-5432` -> `egress 5432 to db added`. */
 function ruleWhy(address: string): string | undefined {
   const m = /_([a-z]+)-(in|out)-([a-z]+)-(\d+)$/.exec(address);
   if (m) return m[2] === 'out' ? `egress ${m[4]} to ${m[3]} added` : `ingress ${m[4]} from ${m[3]} added`;
   const h = /_([a-z]+)-(in|out)-(\d+|https)$/.exec(address);
-  return h ? `${h[2] === 'out' ? 'egress' : 'ingress'} ${h[3] === 'https' ? 443 : h[3]} ${h[2] === 'out' ? 'to' : 'from'} anywhere added` : undefined;
+  return h
+    ? `${h[2] === 'out' ? 'egress' : 'ingress'} ${h[3] === 'https' ? 443 : h[3]} ${h[2] === 'out' ? 'to' : 'from'} anywhere added`
+    : undefined;
 }
 
 const CREATE_WHY: Readonly<Record<string, string>> = {
@@ -106,7 +123,10 @@ export function updateWhy(r: ResourceDetail): WhyLine[] {
     .filter((a) => !isTag(a))
     .map((a) => {
       const head = a.path.split(/[.[]/)[0]!;
-      return { attribute: a.path, before: a.before, after: a.after, why: ATTRIBUTE_WHY[head] ?? "berth's configuration" };
+      const why = TERRAFORM_ONLY.has(head)
+        ? 'terraform-only setting (nothing changes in AWS)'
+        : (ATTRIBUTE_WHY[head] ?? "berth's configuration");
+      return { attribute: a.path, before: a.before, after: a.after, why };
     });
   if (tags.length) {
     const keys = [...new Set(tags.map((t) => t.path.replace(/^tags(_all)?\.?/, '')).filter(Boolean))].sort();

@@ -30,10 +30,13 @@ function detailLines(r: PlanResult, cap = 10): string[] {
     out.push('', `${p.stack}:`);
     const d = p.detail!;
     const changed = new Set(d.changes.map((c) => c.address));
+    // An adopted stack (it imports): every change says why berth makes it.
+    const adopting = d.imports.length > 0;
     for (const a of d.imports.filter((x) => !changed.has(x))) out.push(`  <=  ${a} (import, no change)`);
     for (const c of d.changes) {
       const imp = c.importing ? 'import, then ' : '';
-      out.push(`  ${SIGN[c.action].padEnd(3)} ${c.address} (${imp}${c.action})${c.action === 'create' ? `: ${createWhy(c.address)}` : ''}`);
+      const why = adopting && c.action === 'create' ? `: ${createWhy(c.address)}` : '';
+      out.push(`  ${SIGN[c.action].padEnd(3)} ${c.address} (${imp}${c.action})${why}`);
       if (c.action === 'update' && c.importing) out.push(...whyLines(updateWhy(c), cap));
       else if (c.action === 'update' || c.action === 'replace')
         out.push(...attrs(c.attributes.filter((a) => a.forcesReplacement || a.after !== UNKNOWN)));

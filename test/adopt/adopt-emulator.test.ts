@@ -12,6 +12,8 @@ import { DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import { environmentContext } from '../../src/sandbox/context.js';
 import { adoptEnvironment, type AdoptResult } from '../../src/adopt/run.js';
 import { paths } from '../../src/config/paths.js';
+import { adoptionFile } from '../../src/config/adoption.js';
+import { existsSync } from 'node:fs';
 import { defaultSynth } from '../../src/terraform/workspace.js';
 import { applyEnvironment, clearSavedPlans, planEnvironment, type PlanResult } from '../../src/terraform/orchestrate.js';
 import { buildRagPlatform, clientsFor, startBareEmulator, RAG, type BareEmulator, type RagPlatform } from '../fixtures/hand-built/index.js';
@@ -27,15 +29,16 @@ const both = synthOnly(['network', 'security']);
 
 beforeAll(async () => {
   emu = await startBareEmulator();
-  for (const [k, v] of Object.entries(emu.cliEnv(RAG.region))) (saved[k] = process.env[k]), (process.env[k] = v);
+  for (const [k, v] of Object.entries(emu.cliEnv(RAG.region))) ((saved[k] = process.env[k]), (process.env[k] = v));
   platform = await buildRagPlatform(emu.endpoint);
   const s3 = new S3Client({ region: RAG.region, endpoint: emu.endpoint, forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: STATE_BUCKET, CreateBucketConfiguration: { LocationConstraint: RAG.region } }));
 }, 300_000);
 
 afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
+  for (const [k, v] of Object.entries(saved))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   await emu?.stop();
   project.cleanup();
 });
@@ -47,7 +50,12 @@ describe('adopt, then terraform on the adopted network and security stacks (emul
 
   it('adopt resolves the import id of every resource that exists and lists what it leaves alone', async () => {
     const e = env();
-    adopted = await adoptEnvironment(e, { ctx: environmentContext(e), synth: defaultSynth, outdir: paths.synthDir(e.name, project.dir), project: project.dir });
+    adopted = await adoptEnvironment(e, {
+      ctx: environmentContext(e),
+      synth: defaultSynth,
+      outdir: paths.synthDir(e.name, project.dir),
+      project: project.dir,
+    });
     const id = (address: string) => adopted.decisions.find((d) => d.address === address)?.id;
     expect(id('aws_vpc.network_vpc')).toBe(platform.vpcId);
     expect(id('aws_subnet.network_subnet-private-1')).toBe(platform.privateSubnets[1]);
@@ -71,14 +79,37 @@ describe('adopt, then terraform on the adopted network and security stacks (emul
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('a map id that does not exist: exit 66 naming the field, nothing written', async () => {
+    const e = ragEnvironment({ ...ragResourceMap(platform), vpc: 'vpc-0123456789abcdef0' });
+    const other = tempProject('berth-adopt-missing-');
+    try {
+      const err = await adoptEnvironment(e, {
+        ctx: environmentContext(e),
+        synth: defaultSynth,
+        outdir: paths.synthDir(e.name, other.dir),
+        project: other.dir,
+      }).catch((x) => x);
+      expect(err.exitCode).toBe(66);
+      expect(err.code).toBe('adopt.missing-resource');
+      expect(err.message).toContain('resources.vpc');
+      expect(existsSync(adoptionFile('rag', other.dir))).toBe(false);
+    } finally {
+      other.cleanup();
+    }
+  });
+
   it('apply of the network (imports, the missing associations), then its plan is empty; the security plan adds only the missing egress', async () => {
     clearSavedPlans('rag', project.dir);
     const applied = await applyEnvironment(env(), { synth: synthOnly(['network']), project: project.dir, autoApprove: true });
     expect(applied.exitCode).toBe(0);
     // What was applied: imports, the private subnets' missing associations, nothing replaced or destroyed.
     const net = stack(applied.plan!, 'network').summary!;
-    expect(net.imported).toEqual(expect.arrayContaining(['aws_vpc.network_vpc', 'aws_subnet.network_subnet-private-0', 'aws_nat_gateway.network_nat-0']));
-    expect(net.created).toEqual(expect.arrayContaining(['aws_route_table_association.network_rta-private-0', 'aws_route_table_association.network_rta-private-1']));
+    expect(net.imported).toEqual(
+      expect.arrayContaining(['aws_vpc.network_vpc', 'aws_subnet.network_subnet-private-0', 'aws_nat_gateway.network_nat-0']),
+    );
+    expect(net.created).toEqual(
+      expect.arrayContaining(['aws_route_table_association.network_rta-private-0', 'aws_route_table_association.network_rta-private-1']),
+    );
     expect(net.created).not.toContain('aws_vpc.network_vpc');
     expect(net.replaced).toEqual([]);
     expect(net.destroyed).toEqual([]);
@@ -89,7 +120,9 @@ describe('adopt, then terraform on the adopted network and security stacks (emul
     expect(stack(res, 'network').changes).toBe(false);
     const sec = stack(res, 'security');
     expect(sec.status).toBe('planned');
-    expect(sec.summary!.imported).toEqual(expect.arrayContaining(['aws_security_group.security_app', 'aws_vpc_security_group_egress_rule.security_app-out-https']));
+    expect(sec.summary!.imported).toEqual(
+      expect.arrayContaining(['aws_security_group.security_app', 'aws_vpc_security_group_egress_rule.security_app-out-https']),
+    );
     expect(sec.summary!.created).toEqual(expect.arrayContaining(['aws_vpc_security_group_egress_rule.security_app-out-db-5432']));
     expect(sec.summary!.replaced).toEqual([]);
     expect(sec.summary!.destroyed).toEqual([]);

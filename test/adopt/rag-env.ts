@@ -30,7 +30,13 @@ export function ragResourceMap(p: RagPlatform): ResourceMap {
     database: { cluster: RAG.database, subnetGroup: RAG.databaseSubnetGroup, writerInstance: RAG.databaseWriter },
     cache: { replicationGroup: RAG.cache, subnetGroup: RAG.cacheSubnetGroup },
     services: {
-      backend: { service: RAG.service, taskFamily: RAG.family, container: RAG.container, targetGroup: RAG.targetGroup, logGroup: RAG.logGroup },
+      backend: {
+        service: RAG.service,
+        taskFamily: RAG.family,
+        container: RAG.container,
+        targetGroup: RAG.targetGroup,
+        logGroup: RAG.logGroup,
+      },
     },
   };
 }

@@ -524,6 +524,15 @@ const FLAG_CASES: Case[] = [
     'expected an existing environment',
   ]),
   flag('--env missing file', ['status', '--env', 'missing.json'], 'config.not-found', ['--env missing.json', 'no such file', 'expected']),
+  flag('adopt --env unknown name', ['adopt', '--env', 'nothere'], 'config.not-found', [
+    '--env nothere',
+    'expected an existing environment',
+  ]),
+  flag('adopt an environment without a resource map', ['adopt', ...ENV], U.invalid, [
+    'environment prod',
+    '`resources` map',
+    'nothing to adopt',
+  ]),
   flag('--env a folder', ['status', '--env', 'mine/x.json'], 'config.not-found', ['mine/x.json', 'expected']),
   flag('init bad name', ['init', 'Bad_Name'], U.format, ['"Bad_Name"', 'expected a lowercase name']),
   flag('init unknown template', ['init', 'newenv', '--template', 'nope'], 'usage.unknown-name', [

@@ -125,7 +125,7 @@ describe('the plan detail read from terraform show -json', () => {
         attributes: [{ path: 'retention_in_days', before: '7', after: '30', forcesReplacement: false }],
       },
     ]);
-    expect(planDetail(show('no-changes'))).toEqual({ changes: [], drift: [], outputs: [] });
+    expect(planDetail(show('no-changes'))).toEqual({ changes: [], drift: [], outputs: [], imports: [] });
   });
 });
 
