@@ -13,7 +13,7 @@ import { recordId } from './import-ids.js';
 import type { ResourceMap } from './resource-map.js';
 
 async function listenerFacts(ctx: AwsContext, lbArn: string, facts: Facts): Promise<void> {
-  const m = await import('@aws-sdk/client-elastic-load-balancing-v2');
+  const m = await import('../aws/sdk/elastic-load-balancing-v2.js');
   const client = await clients.elbv2(ctx);
   const ls = await client.send(new m.DescribeListenersCommand({ LoadBalancerArn: lbArn }));
   facts.listeners = (ls.Listeners ?? []).map((l) => ({ arn: l.ListenerArn!, port: l.Port ?? 0 }));
@@ -30,7 +30,7 @@ async function listenerFacts(ctx: AwsContext, lbArn: string, facts: Facts): Prom
 }
 
 async function zoneFacts(ctx: AwsContext, env: EnvironmentConfig, map: ResourceMap, facts: Facts): Promise<void> {
-  const m = await import('@aws-sdk/client-route-53');
+  const m = await import('../aws/sdk/route-53.js');
   const client = await clients.route53(ctx);
   const zoneId = map.hostedZone ?? env.domain.zoneId;
   if (zoneId) {
@@ -49,7 +49,7 @@ async function zoneFacts(ctx: AwsContext, env: EnvironmentConfig, map: ResourceM
 }
 
 async function certificateFacts(ctx: AwsContext, env: EnvironmentConfig, map: ResourceMap, facts: Facts): Promise<void> {
-  const m = await import('@aws-sdk/client-acm');
+  const m = await import('../aws/sdk/acm.js');
   const client = await clients.acm(ctx);
   if (map.certificate) {
     const c = await orAbsent(client.send(new m.DescribeCertificateCommand({ CertificateArn: map.certificate })));

@@ -15,50 +15,50 @@ type Lookup = (ctx: AwsContext, name: string, facts: Facts) => Promise<string | 
 
 const LOOKUPS: Record<string, Lookup> = {
   aws_cloudwatch_log_group: async (ctx, name) => {
-    const m = await import('@aws-sdk/client-cloudwatch-logs');
+    const m = await import('../aws/sdk/cloudwatch-logs.js');
     const r = await (await clients.logs(ctx)).send(new m.DescribeLogGroupsCommand({ logGroupNamePrefix: name, limit: 50 }));
     return r.logGroups?.some((g) => g.logGroupName === name) ? name : undefined;
   },
   aws_iam_role: async (ctx, name) => {
-    const m = await import('@aws-sdk/client-iam');
+    const m = await import('../aws/sdk/iam.js');
     return (await orAbsent((await clients.iam(ctx)).send(new m.GetRoleCommand({ RoleName: name }))))?.Role ? name : undefined;
   },
   aws_db_subnet_group: async (ctx, name) => {
-    const m = await import('@aws-sdk/client-rds');
+    const m = await import('../aws/sdk/rds.js');
     const r = await orAbsent((await clients.rds(ctx)).send(new m.DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name })));
     return r?.DBSubnetGroups?.length ? name : undefined;
   },
   aws_rds_cluster_parameter_group: async (ctx, name) => {
-    const m = await import('@aws-sdk/client-rds');
+    const m = await import('../aws/sdk/rds.js');
     const r = await orAbsent(
       (await clients.rds(ctx)).send(new m.DescribeDBClusterParameterGroupsCommand({ DBClusterParameterGroupName: name })),
     );
     return r?.DBClusterParameterGroups?.length ? name : undefined;
   },
   aws_rds_cluster: async (ctx, name, facts) => {
-    const m = await import('@aws-sdk/client-rds');
+    const m = await import('../aws/sdk/rds.js');
     const r = await orAbsent((await clients.rds(ctx)).send(new m.DescribeDBClustersCommand({ DBClusterIdentifier: name })));
     const c = r?.DBClusters?.[0];
     facts.dbWriter = c?.DBClusterMembers?.find((x) => x.IsClusterWriter)?.DBInstanceIdentifier;
     return c ? name : undefined;
   },
   aws_rds_cluster_instance: async (ctx, name) => {
-    const m = await import('@aws-sdk/client-rds');
+    const m = await import('../aws/sdk/rds.js');
     const r = await orAbsent((await clients.rds(ctx)).send(new m.DescribeDBInstancesCommand({ DBInstanceIdentifier: name })));
     return r?.DBInstances?.length ? name : undefined;
   },
   aws_elasticache_subnet_group: async (ctx, name) => {
-    const m = await import('@aws-sdk/client-elasticache');
+    const m = await import('../aws/sdk/elasticache.js');
     const r = await orAbsent((await clients.elasticache(ctx)).send(new m.DescribeCacheSubnetGroupsCommand({ CacheSubnetGroupName: name })));
     return r?.CacheSubnetGroups?.length ? name : undefined;
   },
   aws_elasticache_replication_group: async (ctx, name) => {
-    const m = await import('@aws-sdk/client-elasticache');
+    const m = await import('../aws/sdk/elasticache.js');
     const r = await orAbsent((await clients.elasticache(ctx)).send(new m.DescribeReplicationGroupsCommand({ ReplicationGroupId: name })));
     return r?.ReplicationGroups?.length ? name : undefined;
   },
   aws_secretsmanager_secret: async (ctx, name, facts) => {
-    const m = await import('@aws-sdk/client-secrets-manager');
+    const m = await import('../aws/sdk/secrets-manager.js');
     const r = await orAbsent((await clients.secretsManager(ctx)).send(new m.DescribeSecretCommand({ SecretId: name })));
     if (!r?.ARN || r.DeletedDate) return undefined;
     const current = Object.entries(r.VersionIdsToStages ?? {}).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0];
@@ -66,7 +66,7 @@ const LOOKUPS: Record<string, Lookup> = {
     return r.ARN;
   },
   aws_ecr_repository: async (ctx, name, facts) => {
-    const m = await import('@aws-sdk/client-ecr');
+    const m = await import('../aws/sdk/ecr.js');
     const client = await clients.ecr(ctx);
     const r = await orAbsent(client.send(new m.DescribeRepositoriesCommand({ repositoryNames: [name] })));
     if (!r?.repositories?.length) return undefined;
@@ -75,27 +75,27 @@ const LOOKUPS: Record<string, Lookup> = {
     return name;
   },
   aws_ecs_cluster: async (ctx, name) => {
-    const m = await import('@aws-sdk/client-ecs');
+    const m = await import('../aws/sdk/ecs.js');
     const r = await (await clients.ecs(ctx)).send(new m.DescribeClustersCommand({ clusters: [name] }));
     return r.clusters?.some((c) => c.status === 'ACTIVE') ? name : undefined;
   },
   aws_lb: async (ctx, name) => {
-    const m = await import('@aws-sdk/client-elastic-load-balancing-v2');
+    const m = await import('../aws/sdk/elastic-load-balancing-v2.js');
     const r = await orAbsent((await clients.elbv2(ctx)).send(new m.DescribeLoadBalancersCommand({ Names: [name] })));
     return r?.LoadBalancers?.[0]?.LoadBalancerArn;
   },
   aws_lb_target_group: async (ctx, name) => {
-    const m = await import('@aws-sdk/client-elastic-load-balancing-v2');
+    const m = await import('../aws/sdk/elastic-load-balancing-v2.js');
     const r = await orAbsent((await clients.elbv2(ctx)).send(new m.DescribeTargetGroupsCommand({ Names: [name] })));
     return r?.TargetGroups?.[0]?.TargetGroupArn;
   },
   aws_cloudwatch_metric_alarm: async (ctx, name) => {
-    const m = await import('@aws-sdk/client-cloudwatch');
+    const m = await import('../aws/sdk/cloudwatch.js');
     const r = await (await clients.cloudwatch(ctx)).send(new m.DescribeAlarmsCommand({ AlarmNames: [name] }));
     return r.MetricAlarms?.length ? name : undefined;
   },
   aws_cloudwatch_dashboard: async (ctx, name) => {
-    const m = await import('@aws-sdk/client-cloudwatch');
+    const m = await import('../aws/sdk/cloudwatch.js');
     const r = await orAbsent((await clients.cloudwatch(ctx)).send(new m.GetDashboardCommand({ DashboardName: name })));
     return r?.DashboardName ? name : undefined;
   },

@@ -12,7 +12,7 @@ import type { GroupRole, ResourceMap, Tier } from './resource-map.js';
 const TIERS: Tier[] = ['public', 'private', 'database'];
 
 async function vpcFacts(ctx: AwsContext, vpc: string, facts: Facts): Promise<void> {
-  const m = await import('@aws-sdk/client-ec2');
+  const m = await import('../aws/sdk/ec2.js');
   const client = await ec2(ctx);
   const vpcs = await client.send(new m.DescribeVpcsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc] }] }));
   if (!vpcs.Vpcs?.length) throw missingResource('resources.vpc', vpc, 'VPC');
@@ -42,7 +42,7 @@ async function vpcFacts(ctx: AwsContext, vpc: string, facts: Facts): Promise<voi
 /** The map's ids of a kind, checked to exist; returns them in the map's order. */
 async function checkIds(ctx: AwsContext, kind: 'subnet' | 'route-table', ids: string[], field: string): Promise<void> {
   if (!ids.length) return;
-  const m = await import('@aws-sdk/client-ec2');
+  const m = await import('../aws/sdk/ec2.js');
   const client = await ec2(ctx);
   const found =
     kind === 'subnet'
@@ -59,7 +59,7 @@ async function checkIds(ctx: AwsContext, kind: 'subnet' | 'route-table', ids: st
 async function groupFacts(ctx: AwsContext, groups: Partial<Record<GroupRole, string>>, facts: Facts): Promise<void> {
   const ids = Object.values(groups).filter((x): x is string => Boolean(x));
   if (!ids.length) return;
-  const m = await import('@aws-sdk/client-ec2');
+  const m = await import('../aws/sdk/ec2.js');
   const client = await ec2(ctx);
   const found = await client.send(new m.DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-id', Values: ids }] }));
   for (const [role, id] of Object.entries(groups)) {

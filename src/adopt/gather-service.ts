@@ -16,7 +16,7 @@ async function serviceFacts(ctx: AwsContext, cluster: string, r: SynthResource, 
   const own = str(r.config.name);
   if (!own) return;
   const real = map.services?.[svc]?.service ?? own;
-  const m = await import('@aws-sdk/client-ecs');
+  const m = await import('../aws/sdk/ecs.js');
   const client = await clients.ecs(ctx);
   const d = await client.send(new m.DescribeServicesCommand({ cluster, services: [real] }));
   const s = d.services?.find((x) => x.status === 'ACTIVE');
@@ -32,7 +32,7 @@ async function serviceFacts(ctx: AwsContext, cluster: string, r: SynthResource, 
       why: `container ${c.name} of ${real}: berth's task definition has one container (${mine}); it runs until the next deploy of berth's revision`,
     });
   const rid = `service/${cluster}/${real}`;
-  const aas = await import('@aws-sdk/client-application-auto-scaling');
+  const aas = await import('../aws/sdk/application-auto-scaling.js');
   const scaling = await clients.autoscaling(ctx);
   const t = await scaling.send(new aas.DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: [rid] }));
   if (t.ScalableTargets?.length) facts.scalableTargets.push(rid);
@@ -42,7 +42,7 @@ async function serviceFacts(ctx: AwsContext, cluster: string, r: SynthResource, 
 
 async function rolePolicies(ctx: AwsContext, resources: readonly SynthResource[], facts: Facts): Promise<void> {
   const byAddr = new Map(resources.map((r) => [r.address, r]));
-  const m = await import('@aws-sdk/client-iam');
+  const m = await import('../aws/sdk/iam.js');
   const client = await clients.iam(ctx);
   for (const r of resources.filter((x) => x.type === 'aws_iam_role_policy')) {
     const roleName = str(byAddr.get(refAddress(r.config.role) ?? '')?.config.name);

@@ -13,12 +13,13 @@ import { environmentContext } from '../../src/sandbox/context.js';
 import { adoptEnvironment, type AdoptResult } from '../../src/adopt/run.js';
 import { paths } from '../../src/config/paths.js';
 import { adoptionFile } from '../../src/config/adoption.js';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defaultSynth } from '../../src/terraform/workspace.js';
 import { applyEnvironment, clearSavedPlans, planEnvironment, type PlanResult } from '../../src/terraform/orchestrate.js';
 import { buildRagPlatform, clientsFor, startBareEmulator, RAG, type BareEmulator, type RagPlatform } from '../fixtures/hand-built/index.js';
-import { tempProject } from '../helpers/cli.js';
-import { ragEnvironment, ragResourceMap, STATE_BUCKET, synthOnly } from './rag-env.js';
+import { runCli, tempProject } from '../helpers/cli.js';
+import { ragEnvironment, ragRaw, ragResourceMap, STATE_BUCKET, synthOnly } from './rag-env.js';
 
 let emu: BareEmulator;
 let platform: RagPlatform;
@@ -48,14 +49,13 @@ const stack = (r: PlanResult, kind: string) => r.stacks.find((s) => s.kind === k
 describe('adopt, then terraform on the adopted network and security stacks (emulator)', { timeout: 600_000 }, () => {
   const env = () => ragEnvironment(ragResourceMap(platform));
 
-  it('adopt resolves the import id of every resource that exists and lists what it leaves alone', async () => {
-    const e = env();
-    adopted = await adoptEnvironment(e, {
-      ctx: environmentContext(e),
-      synth: defaultSynth,
-      outdir: paths.synthDir(e.name, project.dir),
-      project: project.dir,
-    });
+  it('berth adopt --json resolves the import id of every resource that exists, and writes them for synth', async () => {
+    mkdirSync(join(project.dir, 'environments'), { recursive: true });
+    writeFileSync(join(project.dir, 'environments', 'rag.json'), JSON.stringify(ragRaw(ragResourceMap(platform)), null, 2));
+    const run = await runCli(['adopt', '--env', 'rag', '--json'], { project: project.dir });
+    expect(run.code, run.stderr).toBe(0);
+    adopted = run.json as AdoptResult;
+    expect(existsSync(adoptionFile('rag', project.dir))).toBe(true);
     const id = (address: string) => adopted.decisions.find((d) => d.address === address)?.id;
     expect(id('aws_vpc.network_vpc')).toBe(platform.vpcId);
     expect(id('aws_subnet.network_subnet-private-1')).toBe(platform.privateSubnets[1]);
@@ -71,6 +71,7 @@ describe('adopt, then terraform on the adopted network and security stacks (emul
     expect(id('aws_lb_listener.edge_https')).toBe(platform.loadBalancer.httpsListener);
     expect(id('aws_lb_target_group.edge_tg-backend')).toBe(platform.targetGroupArn);
     expect(id('aws_acm_certificate.dns_certificate')).toBe(platform.certificateArn);
+    expect(id('aws_route53_zone.dns_zone')).toBe(platform.hostedZoneId);
     expect(id('aws_ecs_service.service_backend-service')).toBe(`${RAG.cluster}/${RAG.service}`);
     expect(id('aws_cloudwatch_log_group.service_backend-logs')).toBe(RAG.logGroup);
     expect(adopted.decisions.find((d) => d.type === 'aws_ecs_task_definition')?.action).toBe('create');

@@ -41,25 +41,26 @@ export function ragResourceMap(p: RagPlatform): ResourceMap {
   };
 }
 
+/** The environment file's content: the RAG service on its platform, the map without the zone (found by its name). */
+export function ragRaw(map: ResourceMap | undefined): Record<string, unknown> {
+  const resources = map ? { ...map, hostedZone: undefined } : undefined;
+  return {
+    name: 'rag',
+    app: 'rag',
+    region: RAG.region,
+    protected: false,
+    domain: { name: RAG.zone, record: 'api', zone: 'create' },
+    network: { cidr: '10.0.0.0/16', azCount: 2, nat: 'single' },
+    database: { engine: 'postgresql', version: '16.1', deletionProtection: false },
+    cache: { nodeType: 'cache.t4g.micro', engineVersion: '7.1', replicas: 0 },
+    state: { backend: 's3', bucket: STATE_BUCKET },
+    services: [{ name: 'backend', repository: RAG.repository, port: RAG.port, healthPath: '/health', pathPattern: '/*' }],
+    ...(resources ? { resources: JSON.parse(JSON.stringify(resources)) } : {}),
+  };
+}
+
 export function ragEnvironment(map: ResourceMap | undefined): EnvironmentConfig {
-  const env = parseEnvironment(
-    {
-      name: 'rag',
-      app: 'rag',
-      region: RAG.region,
-      protected: false,
-      domain: { name: RAG.zone, record: 'api', zone: 'existing', zoneId: 'Z0123456789ABC' },
-      network: { cidr: '10.0.0.0/16', azCount: 2, nat: 'single' },
-      database: { engine: 'postgresql', version: '16.1', deletionProtection: false },
-      cache: { nodeType: 'cache.t4g.micro', engineVersion: '7.1', replicas: 0 },
-      state: { backend: 's3', bucket: STATE_BUCKET },
-      services: [{ name: 'backend', repository: RAG.repository, port: RAG.port, healthPath: '/health', pathPattern: '/*' }],
-    },
-    'rag.json',
-  );
-  // The emulator's zone ids are not Z-prefixed like AWS's: set after the schema's check.
-  const domain = { ...env.domain, zoneId: map?.hostedZone ?? env.domain.zoneId };
-  return map ? ({ ...env, domain, resources: map } as EnvironmentConfig) : env;
+  return parseEnvironment(ragRaw(map), 'rag.json');
 }
 
 /** The real synth, with only `kinds` left in manifest.json (what terraform then plans). */

@@ -63,10 +63,10 @@ function facts(): Facts {
       { id: 'sgr-00000000000000003', group: 'sg-0000000000000000c', egress: true, protocol: '-1', cidr: '0.0.0.0/0' },
     ],
     named: {
-      aws_lb: { 'rag-rag-alb': LB },
-      aws_ecs_cluster: { 'rag-rag': 'rag-cluster' },
-      aws_ecs_service: { backend: 'rag-cluster/rag-backend-service' },
-      aws_cloudwatch_log_group: { '/ecs/rag-rag/backend': '/ecs/rag-backend' },
+      aws_lb: { 'RAG-ALB-Seoul': LB },
+      aws_ecs_cluster: { 'rag-cluster': 'rag-cluster' },
+      aws_ecs_service: { 'rag-backend-service': 'rag-cluster/rag-backend-service' },
+      aws_cloudwatch_log_group: { '/ecs/rag-backend': '/ecs/rag-backend' },
     },
     listeners: [
       { arn: HTTPS, port: 443 },

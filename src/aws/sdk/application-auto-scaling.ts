@@ -5,5 +5,6 @@
 export {
   ApplicationAutoScalingClient,
   DescribeScalableTargetsCommand,
+  DescribeScalingPoliciesCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';

@@ -8,5 +8,6 @@ export {
   DescribeRepositoriesCommand,
   ECRClient,
   GetDownloadUrlForLayerCommand,
+  GetLifecyclePolicyCommand,
   PutImageCommand,
 } from '@aws-sdk/client-ecr';

@@ -7,6 +7,7 @@ export {
   CreateDBClusterSnapshotCommand,
   CreateDBInstanceCommand,
   DeleteDBClusterSnapshotCommand,
+  DescribeDBClusterParameterGroupsCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
