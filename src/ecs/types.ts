@@ -52,6 +52,8 @@ export interface ServiceSnap {
   events?: ServiceEvent[];
   loadBalancers?: LoadBalancerRef[];
   deploymentConfiguration?: {
+    /** ROLLING, BLUE_GREEN, CANARY, LINEAR (absent: rolling). */
+    strategy?: string;
     deploymentCircuitBreaker?: { enable?: boolean; rollback?: boolean };
     maximumPercent?: number;
     minimumHealthyPercent?: number;

@@ -20,6 +20,7 @@ import {
   opsOf,
   previousDeploymentIds,
   relocated,
+  rollingUpdate,
   tagRevision,
   watchWithProgress,
 } from './operate.js';
@@ -104,7 +105,7 @@ async function berthRollback(op: Op, s: WatchSettings, to: RevisionRef, from: st
   const ops = opsOf(op);
   const svc = await ops.describeService(op.loc);
   const previous = previousDeploymentIds(svc);
-  await ops.updateService(op.loc, { taskDefinition: to.arn });
+  await ops.updateService(op.loc, rollingUpdate(op, svc, { taskDefinition: to.arn }));
   const td = await ops.describeTaskDefinition(to.arn).catch(() => undefined);
   const id = identityFor(op, 'rollback', s, {
     newTd: to.arn,
@@ -188,7 +189,7 @@ export async function deploy(opIn: Op, o: DeployOptions): Promise<OpResult> {
   const { op, newRev } = r;
   const previous = previousDeploymentIds(r.svc);
   const startedAt = now();
-  await opsOf(op).updateService(op.loc, { taskDefinition: newRev.arn });
+  await opsOf(op).updateService(op.loc, rollingUpdate(op, r.svc, { taskDefinition: newRev.arn }));
   const id = identityFor(op, 'deploy', o, {
     newTd: newRev.arn,
     oldTd: r.oldRev.arn,

@@ -14,7 +14,8 @@ import type { Step } from '../output/reporter.js';
 import { healthUrl, httpCheck } from '../http/check.js';
 import { shortTd } from '../ecs/ids.js';
 import { parseImage } from '../ecs/image-ref.js';
-import { sdkEcsOps, type EcsOps, type TaskDefinitionInfo, type ResourceTag } from './ecs-ops.js';
+import { sdkEcsOps, type EcsOps, type TaskDefinitionInfo, type ResourceTag, type UpdateServiceInput } from './ecs-ops.js';
+import { backToRolling } from './release/settings.js';
 import { makeFetcher } from './fetch.js';
 import type { Op, WatchSettings } from './op-types.js';
 import { locateFromTaskDefinition } from './target.js';
@@ -37,6 +38,12 @@ export function describeTd(ctx: AwsContext, td: string): Promise<{ taskDefinitio
 /** The same operation, located by what the running revision says (container, log group, ...). A new Op; the input is left as it was. */
 export function relocated(op: Op, td: TaskDefinitionInfo): Op {
   return { ...op, loc: locateFromTaskDefinition(op.loc, td) };
+}
+
+/** UpdateService's input for a rolling change: `change`, and the strategy back to ROLLING after a progressive release. */
+export function rollingUpdate(op: Op, svc: ServiceSnap, change: UpdateServiceInput): UpdateServiceInput {
+  const dc = backToRolling(op.svc, svc.deploymentConfiguration);
+  return dc ? { ...change, deploymentConfiguration: dc } : change;
 }
 
 /** The ids of the service's deployments before the change. */

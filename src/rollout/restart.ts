@@ -2,7 +2,7 @@
 import { revisionOf, shortTd } from '../ecs/ids.js';
 import { exitFor, judgedResult } from './op-result.js';
 import type { Op, OpResult, RevisionRef, WatchSettings } from './op-types.js';
-import { identityFor, inProgressWarning, opsOf, previousDeploymentIds, relocated, watchWithProgress } from './operate.js';
+import { identityFor, inProgressWarning, opsOf, previousDeploymentIds, relocated, rollingUpdate, watchWithProgress } from './operate.js';
 import { imageOf } from './taskdef.js';
 
 export async function restart(opIn: Op, o: WatchSettings): Promise<OpResult> {
@@ -18,7 +18,7 @@ export async function restart(opIn: Op, o: WatchSettings): Promise<OpResult> {
   const rev: RevisionRef = { arn: current, revision: revisionOf(current), image: imageOf(td.taskDefinition, op.loc.container) };
   const previous = previousDeploymentIds(svc);
   const startedAt = now();
-  await ops.updateService(op.loc, { forceNewDeployment: true });
+  await ops.updateService(op.loc, rollingUpdate(op, svc, { forceNewDeployment: true }));
   const id = identityFor(op, 'restart', o, {
     newTd: current,
     oldTd: current,

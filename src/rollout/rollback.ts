@@ -8,7 +8,7 @@ import { BerthError, UsageError } from '../output/errors.js';
 import { chooseRollbackTarget } from './choose-target.js';
 import { exitFor, judgedResult } from './op-result.js';
 import type { Op, OpResult, RevisionRef, RollbackOptions } from './op-types.js';
-import { identityFor, opsOf, previousDeploymentIds, relocated, tagRevision, watchWithProgress } from './operate.js';
+import { identityFor, opsOf, previousDeploymentIds, relocated, rollingUpdate, tagRevision, watchWithProgress } from './operate.js';
 import { movingRelease, stopRelease, type MovingRelease } from './release/stop.js';
 import { sameTd, type RollbackTarget } from './rollback-target.js';
 import { imageOf } from './taskdef.js';
@@ -62,7 +62,7 @@ export async function rollback(opIn: Op, o: RollbackOptions): Promise<OpResult> 
   for (const w of warnings) op.reporter.warn(w);
   const previous = previousDeploymentIds(svc);
   const startedAt = now();
-  await ops.updateService(op.loc, { taskDefinition: target.arn });
+  await ops.updateService(op.loc, rollingUpdate(op, svc, { taskDefinition: target.arn }));
   const tdInfo = await ops.describeTaskDefinition(target.arn).catch(() => undefined);
   const id = identityFor(op, 'rollback', o, {
     newTd: target.arn,

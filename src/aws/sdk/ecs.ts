@@ -3,6 +3,7 @@
  * carries these classes only, not the whole API of the service.
  */
 export {
+  ContinueServiceDeploymentCommand,
   DeleteTaskDefinitionsCommand,
   DeregisterTaskDefinitionCommand,
   DescribeClustersCommand,

@@ -11,8 +11,8 @@ import type { ReleaseTraffic } from './setup.js';
 import { weightsOf } from './setup.js';
 import type { ReleaseIdentity, ReleaseSnapshot, StepMetrics } from './types.js';
 
-/** Lifecycle stages during which test traffic reaches the new revision. */
-const TEST_STAGES = new Set(['TEST_TRAFFIC_SHIFT', 'POST_TEST_TRAFFIC_SHIFT', 'PRE_PRODUCTION_TRAFFIC_SHIFT']);
+/** Requests of the test path made while berth's hook holds the release; all must answer 2xx/3xx. */
+const TEST_REQUESTS = 3;
 
 export interface ReleaseFetchDeps {
   ops: ReleaseOps;
@@ -58,8 +58,7 @@ export function makeReleaseFetcher(d: ReleaseFetchDeps, baseline: MetricSums | u
       if (task.lastStatus !== 'STOPPED' || logCache.has(tid) || logCache.size >= maxLogTasks) continue;
       logCache.set(tid, await d.logLines(tid).catch(() => []));
     }
-    const stage = deployment?.lifecycleStage ?? '';
-    const testSmoke = d.testSmoke && id.testPath && TEST_STAGES.has(stage) ? await d.testSmoke() : undefined;
+    const test = await testHook(d, id, deployment);
     return {
       at,
       deployment,
@@ -69,7 +68,28 @@ export function makeReleaseFetcher(d: ReleaseFetchDeps, baseline: MetricSums | u
       logs: Object.fromEntries(logCache),
       metrics: lessBaseline(sums, baseline),
       alarms,
-      ...(testSmoke ? { testSmoke } : {}),
+      ...test,
     };
   };
+}
+
+/**
+ * Berth's PAUSE hook holds the release after the test traffic shift: request the test path through
+ * the test listener rule; when every answer is 2xx/3xx, let the release go on (ContinueServiceDeployment
+ * CONTINUE). A failed answer is left to the judgement, which rolls the release back.
+ */
+async function testHook(
+  d: ReleaseFetchDeps,
+  id: ReleaseIdentity,
+  dep: ReleaseSnapshot['deployment'],
+): Promise<Pick<ReleaseSnapshot, 'testSmoke' | 'testPassed'>> {
+  const hook = (dep?.lifecycleHookDetails ?? []).find((h) => h.targetType === 'PAUSE' && h.status === 'AWAITING_ACTION' && h.hookId);
+  if (!hook || !d.testSmoke || !id.testPath || dep?.lifecycleStage !== 'POST_TEST_TRAFFIC_SHIFT') return {};
+  let last: SmokeResult | undefined;
+  for (let i = 0; i < TEST_REQUESTS; i++) {
+    last = await d.testSmoke();
+    if (!last.ok) return { testSmoke: last };
+  }
+  await d.ops.continueServiceDeployment(id.deploymentArn, hook.hookId!, 'CONTINUE');
+  return { testSmoke: last, testPassed: true };
 }

@@ -63,6 +63,8 @@ export interface ReleaseOps {
   listServiceDeployments(loc: ServiceRef, statuses: string[]): Promise<DeploymentBrief[]>;
   describeServiceDeployment(arn: string): Promise<ServiceDeploymentSnap | undefined>;
   stopServiceDeployment(arn: string): Promise<void>;
+  /** Ends a PAUSE lifecycle hook: the release goes on (CONTINUE) or rolls back (ROLLBACK). */
+  continueServiceDeployment(arn: string, hookId: string, action: 'CONTINUE' | 'ROLLBACK'): Promise<void>;
   /** The task definition of each service revision ARN. */
   serviceRevisionTaskDefinitions(arns: string[]): Promise<Record<string, string>>;
   targetGroups(names: string[]): Promise<TargetGroupInfo[]>;
@@ -94,7 +96,14 @@ function forwardOf(
 
 function ecsCalls(
   ctx: AwsContext,
-): Pick<ReleaseOps, 'listServiceDeployments' | 'describeServiceDeployment' | 'stopServiceDeployment' | 'serviceRevisionTaskDefinitions'> {
+): Pick<
+  ReleaseOps,
+  | 'listServiceDeployments'
+  | 'describeServiceDeployment'
+  | 'stopServiceDeployment'
+  | 'continueServiceDeployment'
+  | 'serviceRevisionTaskDefinitions'
+> {
   return {
     listServiceDeployments: async (loc, statuses) => {
       const { ListServiceDeploymentsCommand } = await import('../../aws/sdk/ecs.js');
@@ -111,6 +120,10 @@ function ecsCalls(
     stopServiceDeployment: async (arn) => {
       const { StopServiceDeploymentCommand } = await import('../../aws/sdk/ecs.js');
       await (await ecs(ctx)).send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }));
+    },
+    continueServiceDeployment: async (arn, hookId, action) => {
+      const { ContinueServiceDeploymentCommand } = await import('../../aws/sdk/ecs.js');
+      await (await ecs(ctx)).send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action }));
     },
     serviceRevisionTaskDefinitions: async (arns) => {
       if (!arns.length) return {};

@@ -176,10 +176,11 @@ export async function runRelease(
     .metrics({ loadBalancerArn: t.loadBalancerArn, targetGroupArn: t.greenTargetGroupArn, start: metricsStart, end: new Date(now()) })
     .catch(() => undefined);
   const svc = await opsOf(op).describeService(op.loc);
+  const smoke = testSmoke(op, s.deployment.testPath);
   const startedAt = now();
   await opsOf(op).updateService(op.loc, {
     taskDefinition: newRev.arn,
-    deploymentConfiguration: deploymentConfiguration(s, svc.deploymentConfiguration),
+    deploymentConfiguration: deploymentConfiguration(s, svc.deploymentConfiguration, smoke ? o.timeoutMs / 60_000 : undefined),
     loadBalancers: releaseLoadBalancers(t),
   });
   const deploymentArn = await findDeployment(c, startedAt);
@@ -206,7 +207,7 @@ export async function runRelease(
       traffic: t,
       tasks: () => c.ops.serviceTasks(op.loc),
       logLines: (tid) => c.ops.logLines(op.loc.logGroup, logStreamName(op.loc.streamPrefix, op.loc.container, tid)),
-      testSmoke: testSmoke(op, s.deployment.testPath),
+      testSmoke: smoke,
       now,
       metricsStart,
     },

@@ -87,9 +87,38 @@ type RollingFields = {
   deploymentCircuitBreaker?: { enable?: boolean; rollback?: boolean };
 };
 
-/** UpdateService's deploymentConfiguration: the rolling fields terraform set, kept, and the strategy's (steps, bake, alarms). */
-export function deploymentConfiguration(s: ReleaseSettings, current: RollingFields = {}) {
+/**
+ * A rolling change (deploy --strategy rolling, rollback, restart) on a service a release left on
+ * BLUE_GREEN, CANARY or LINEAR: the deploymentConfiguration that puts it back on ROLLING (else ECS
+ * would run the change as the last release's strategy). Undefined when the service is rolling already.
+ */
+export function backToRolling(svc: ServiceConfig, current: (RollingFields & { strategy?: string }) | undefined) {
+  if (!current?.strategy || current.strategy === 'ROLLING') return undefined;
+  const { strategy: _s, ...rolling } = current;
   return {
+    ...(rolling.maximumPercent !== undefined ? { maximumPercent: rolling.maximumPercent } : {}),
+    ...(rolling.minimumHealthyPercent !== undefined ? { minimumHealthyPercent: rolling.minimumHealthyPercent } : {}),
+    ...(rolling.deploymentCircuitBreaker ? { deploymentCircuitBreaker: rolling.deploymentCircuitBreaker } : {}),
+    ...ecsDeploymentFields(svc.deployment, 'rolling'),
+  };
+}
+
+/**
+ * The PAUSE hook that holds the release after the test traffic shift while berth requests the test
+ * path; if berth is gone, ECS rolls the release back when it times out.
+ */
+export function testHook(timeoutMinutes: number) {
+  return {
+    targetType: 'PAUSE',
+    lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+    timeoutConfiguration: { timeoutInMinutes: Math.min(1440, Math.max(1, Math.ceil(timeoutMinutes))), action: 'ROLLBACK' },
+  };
+}
+
+/** UpdateService's deploymentConfiguration: the rolling fields terraform set, kept, and the strategy's (steps, bake, alarms, berth's test hook). */
+export function deploymentConfiguration(s: ReleaseSettings, current: RollingFields = {}, hookMinutes?: number) {
+  return {
+    ...(hookMinutes !== undefined ? { lifecycleHooks: [testHook(hookMinutes)] } : {}),
     ...(current.maximumPercent !== undefined ? { maximumPercent: current.maximumPercent } : {}),
     ...(current.minimumHealthyPercent !== undefined ? { minimumHealthyPercent: current.minimumHealthyPercent } : {}),
     ...(current.deploymentCircuitBreaker ? { deploymentCircuitBreaker: current.deploymentCircuitBreaker } : {}),

@@ -33,6 +33,8 @@ export interface ServiceDeploymentSnap {
   deploymentConfiguration?: { strategy?: string; bakeTimeInMinutes?: number };
   rollback?: { reason?: string; startedAt?: Time; serviceRevisionArn?: string };
   deploymentCircuitBreaker?: { status?: string; failureCount?: number; threshold?: number };
+  /** The current stage's lifecycle hooks (berth's PAUSE hook at POST_TEST_TRAFFIC_SHIFT holds the release for the test path). */
+  lifecycleHookDetails?: { hookId?: string; targetType?: string; status?: string }[];
   alarms?: { status?: string; alarmNames?: string[]; triggeredAlarmNames?: string[] };
 }
 
@@ -69,8 +71,10 @@ export interface ReleaseSnapshot {
   logs?: Record<string, string[]>;
   metrics?: StepMetrics;
   alarms?: AlarmState[];
-  /** The test path through the test listener (only once test traffic reaches the new revision). */
+  /** The test path through the test listener rule (while berth's hook holds the release after the test traffic shift). */
   testSmoke?: SmokeResult;
+  /** The test path passed and berth let the release go on (ContinueServiceDeployment CONTINUE). */
+  testPassed?: boolean;
   /** Set when the poll failed (throttling...): it carries no data. */
   error?: string;
 }

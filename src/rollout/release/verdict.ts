@@ -80,11 +80,14 @@ export function signalsOf(id: ReleaseIdentity, timeline: ReleaseSnapshot[]): Sig
   const need = id.smokeAttempts ?? 3;
   const smokes = timeline.filter((s) => s.testSmoke).map((s) => s.testSmoke!);
   const tail = smokes.slice(-need);
-  if (tail.length >= need && tail.every((r) => !r.ok)) {
-    const r = tail[tail.length - 1]!;
+  const last2 = smokes[smokes.length - 1];
+  // An HTTP answer that is not 2xx/3xx stops the release at once; no answer at all, `need` times in a row.
+  const answered = last2 && !last2.ok && last2.status !== undefined;
+  if (answered || (tail.length >= need && tail.every((r) => !r.ok))) {
+    const r = last2!;
     out.push({
       kind: 'test-path',
-      explanation: `the test path ${r.url} failed ${need} times in a row through the test listener (${r.status ? `HTTP ${r.status}` : (r.error ?? 'no answer')})`,
+      explanation: `the test path ${r.url} failed through the test listener rule, before production traffic moved (${r.status ? `HTTP ${r.status}` : (r.error ?? 'no answer')}${answered ? '' : `, ${need} times in a row`})`,
     });
   }
   return out;

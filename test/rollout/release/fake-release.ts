@@ -106,12 +106,13 @@ export function fakeWorld(o: {
     describeServiceDeployment: rec('describeServiceDeployment', () => {
       i++;
       const p = cur();
-      return deployment(p.stage, p.status, p.newWeight, p.deployment);
+      return { ...deployment(p.stage, p.status, p.newWeight), ...p.deployment };
     }),
     stopServiceDeployment: rec('stopServiceDeployment', () => {
       script = o.rollback ?? script;
       i = -1;
     }),
+    continueServiceDeployment: rec('continueServiceDeployment', () => undefined),
     serviceRevisionTaskDefinitions: rec('serviceRevisionTaskDefinitions', () => {
       const d = deployment('SCALE_UP', 'IN_PROGRESS', 0);
       return { [d.targetServiceRevision!.arn!]: TD(8), [d.sourceServiceRevisions![0]!.arn!]: TD(7) };

@@ -11,7 +11,13 @@ import { deploy } from '../../../src/rollout/deploy.js';
 import { rollback } from '../../../src/rollout/rollback.js';
 import type { Op } from '../../../src/rollout/op-types.js';
 import { renderOp } from '../../../src/rollout/render-op.js';
-import { parseStrategy, progressiveSettings, releaseSettings, type ReleaseSettings } from '../../../src/rollout/release/settings.js';
+import {
+  backToRolling,
+  parseStrategy,
+  progressiveSettings,
+  releaseSettings,
+  type ReleaseSettings,
+} from '../../../src/rollout/release/settings.js';
 import { locate } from '../../../src/rollout/target.js';
 import { fakeWorld, PROD_RULE, ROLE, TEST_RULE, TG_A, TG_B, type FakeWorld, type ScriptedPoll } from './fake-release.js';
 import { T0 } from './timeline.js';
@@ -294,5 +300,27 @@ describe('berth rollback during a release', () => {
     const w = fakeWorld({ t0: T0, moving: true, script: [{ stage: 'PRODUCTION_TRAFFIC_SHIFT', status: 'IN_PROGRESS', newWeight: 10 }] });
     await expect(rb(w, false)).rejects.toBeInstanceOf(UsageError);
     expect(changes(w)).toEqual([]);
+  });
+});
+
+describe('a rolling change after a release', () => {
+  it('puts the service back on ROLLING (keeping the rolling fields); nothing extra when it is rolling already', () => {
+    const svc = env.services[0]!;
+    expect(
+      backToRolling(svc, {
+        strategy: 'CANARY',
+        maximumPercent: 200,
+        minimumHealthyPercent: 100,
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+      }),
+    ).toEqual({
+      maximumPercent: 200,
+      minimumHealthyPercent: 100,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      strategy: 'ROLLING',
+      alarms: { alarmNames: [], enable: false, rollback: false },
+    });
+    expect(backToRolling(svc, { strategy: 'ROLLING', maximumPercent: 200 })).toBeUndefined();
+    expect(backToRolling(svc, { maximumPercent: 200 })).toBeUndefined();
   });
 });

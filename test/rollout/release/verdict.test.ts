@@ -153,18 +153,22 @@ describe('judgeRelease: evidence against the new revision', () => {
     expect(j.reasons).toEqual(rolling.reasons);
   });
 
-  it('the test path failing three times in a row through the test listener fails the release; two failures then a pass do not', () => {
-    const bad = { url: 'https://api.example.org/api/ping', ok: false, status: 502 };
-    const good = { url: bad.url, ok: true, status: 200 };
-    const test = (smokes: (typeof bad)[]) => [
+  it('the test path through the test listener rule: one HTTP error fails the release; no answer fails only three times in a row', () => {
+    const url = 'https://api.example.org/api/ping';
+    const answered = { url, ok: false, status: 502 };
+    const silent = { url, ok: false, error: 'ETIMEDOUT' };
+    const good = { url, ok: true, status: 200 };
+    const test = (smokes: { url: string; ok: boolean; status?: number; error?: string }[]) => [
       ...upTo(goodCanary(), 3),
-      ...smokes.map((s, i) => poll(10 + i, 'TEST_TRAFFIC_SHIFT', 'IN_PROGRESS', 0, { testSmoke: s })),
+      ...smokes.map((s, i) => poll(10 + i, 'POST_TEST_TRAFFIC_SHIFT', 'IN_PROGRESS', 0, { testSmoke: s })),
     ];
-    const j = judgeRelease(identity({ testPath: '/api/ping' }), test([bad, bad, bad]));
+    const id = identity({ testPath: '/api/ping' });
+    const j = judgeRelease(id, test([answered]));
     expect(j.verdict).toBe('failed');
     expect(j.evidence.signals.map((s) => s.kind)).toEqual(['test-path']);
-    expect(j.reasons[0]).toMatch(/HTTP 502/);
-    expect(judgeRelease(identity({ testPath: '/api/ping' }), test([bad, bad, good])).verdict).toBe('in-progress');
+    expect(j.reasons[0]).toMatch(/before production traffic moved \(HTTP 502\)/);
+    expect(judgeRelease(id, test([silent, silent, good])).verdict).toBe('in-progress');
+    expect(judgeRelease(id, test([silent, silent, silent])).verdict).toBe('failed');
   });
 });
 
