@@ -175,12 +175,11 @@ export async function runRelease(
   const baseline: MetricSums | undefined = await c.ops
     .metrics({ loadBalancerArn: t.loadBalancerArn, targetGroupArn: t.greenTargetGroupArn, start: metricsStart, end: new Date(now()) })
     .catch(() => undefined);
-  const svc = await opsOf(op).describeService(op.loc);
   const smoke = testSmoke(op, s.deployment.testPath);
   const startedAt = now();
   await opsOf(op).updateService(op.loc, {
     taskDefinition: newRev.arn,
-    deploymentConfiguration: deploymentConfiguration(s, svc.deploymentConfiguration, smoke ? o.timeoutMs / 60_000 : undefined),
+    deploymentConfiguration: deploymentConfiguration(s, smoke ? o.timeoutMs / 60_000 : undefined),
     loadBalancers: releaseLoadBalancers(t),
   });
   const deploymentArn = await findDeployment(c, startedAt);

@@ -5,7 +5,7 @@
  * The environment file's `deployment` (src/config) is already checked by ECS's rules; the ECS
  * request fields come from src/config/deployment-ecs.ts. Pure.
  */
-import { ecsDeploymentFields } from '../../config/deployment-ecs.js';
+import { ecsDeploymentConfiguration } from '../../config/deployment-ecs.js';
 import { trafficSteps } from '../../config/deployment-rules.js';
 import { DEPLOYMENT_STRATEGIES } from '../../config/deployment-schema.js';
 import type { DeploymentConfig, DeploymentStrategy, EnvironmentConfig, ServiceConfig } from '../../config/types.js';
@@ -81,26 +81,14 @@ export function plannedSteps(s: ReleaseSettings): number[] {
   return trafficSteps(s.deployment);
 }
 
-type RollingFields = {
-  maximumPercent?: number;
-  minimumHealthyPercent?: number;
-  deploymentCircuitBreaker?: { enable?: boolean; rollback?: boolean };
-};
-
 /**
  * A rolling change (deploy --strategy rolling, rollback, restart) on a service a release left on
  * BLUE_GREEN, CANARY or LINEAR: the deploymentConfiguration that puts it back on ROLLING (else ECS
  * would run the change as the last release's strategy). Undefined when the service is rolling already.
  */
-export function backToRolling(svc: ServiceConfig, current: (RollingFields & { strategy?: string }) | undefined) {
+export function backToRolling(svc: ServiceConfig, current: { strategy?: string } | undefined) {
   if (!current?.strategy || current.strategy === 'ROLLING') return undefined;
-  const { strategy: _s, ...rolling } = current;
-  return {
-    ...(rolling.maximumPercent !== undefined ? { maximumPercent: rolling.maximumPercent } : {}),
-    ...(rolling.minimumHealthyPercent !== undefined ? { minimumHealthyPercent: rolling.minimumHealthyPercent } : {}),
-    ...(rolling.deploymentCircuitBreaker ? { deploymentCircuitBreaker: rolling.deploymentCircuitBreaker } : {}),
-    ...ecsDeploymentFields(svc.deployment, 'rolling'),
-  };
+  return ecsDeploymentConfiguration(svc.deployment, 'rolling');
 }
 
 /**
@@ -115,13 +103,14 @@ export function testHook(timeoutMinutes: number) {
   };
 }
 
-/** UpdateService's deploymentConfiguration: the rolling fields terraform set, kept, and the strategy's (steps, bake, alarms, berth's test hook). */
-export function deploymentConfiguration(s: ReleaseSettings, current: RollingFields = {}, hookMinutes?: number) {
+/**
+ * UpdateService's deploymentConfiguration for the release: terraform's rolling fields and the
+ * strategy's (src/config/deployment-ecs.ts: the same values terraform sets, so no drift), and
+ * berth's test hook when there is a test path to request.
+ */
+export function deploymentConfiguration(s: ReleaseSettings, hookMinutes?: number) {
   return {
+    ...ecsDeploymentConfiguration(s.deployment, s.strategy),
     ...(hookMinutes !== undefined ? { lifecycleHooks: [testHook(hookMinutes)] } : {}),
-    ...(current.maximumPercent !== undefined ? { maximumPercent: current.maximumPercent } : {}),
-    ...(current.minimumHealthyPercent !== undefined ? { minimumHealthyPercent: current.minimumHealthyPercent } : {}),
-    ...(current.deploymentCircuitBreaker ? { deploymentCircuitBreaker: current.deploymentCircuitBreaker } : {}),
-    ...ecsDeploymentFields(s.deployment, s.strategy),
   };
 }
