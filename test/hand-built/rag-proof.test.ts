@@ -3,19 +3,26 @@
  * bare emulator of this file's own (test/fixtures/hand-built: plain SDK calls, the guide's names
  * and region, its two incidents as they happened), then operated through berth's real commands
  * in-process (test/helpers/cli.ts), each step on what the previous one left:
- *   discover -> config validate -> the map names the real resources.
+ *   discover -> config validate -> the map names the real resources;
+ *   health and doctor see the incidents (tasks that cannot pull, no target); doctor FAILs both,
+ *   naming the real subnets, route tables and security group, with fixes naming them;
+ *   the printed route fixes applied: tasks start, and their logs show the database timeouts of the
+ *   second incident; the printed egress fixes applied: doctor PASSes, health is OK.
  * berth talks to the emulator as to AWS (BERTH_AWS_ENDPOINT_URL, the environment is not a sandbox
  * one) and requests the public URL at the emulator's stand-in for the ALB (BERTH_PUBLIC_URL).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AssociateRouteTableCommand, AuthorizeSecurityGroupEgressCommand } from '@aws-sdk/client-ec2';
+import { DescribeTasksCommand, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildRagPlatform, RAG, startBareEmulator, type BareEmulator, type RagPlatform } from '../fixtures/hand-built/index.js';
+import { buildRagPlatform, clientsFor, RAG, startBareEmulator, type BareEmulator, type RagPlatform } from '../fixtures/hand-built/index.js';
 import { runCli, tempProject, type CliRun } from '../helpers/cli.js';
 
 let emu: BareEmulator;
 let rag: RagPlatform;
 const project = tempProject('berth-hand-built-');
+const state: { doctorBefore: Finding[] } = { doctorBefore: [] };
 
 beforeAll(async () => {
   emu = await startBareEmulator();
@@ -29,6 +36,61 @@ afterAll(async () => {
 
 function berth(...args: string[]): Promise<CliRun> {
   return runCli(args, { project: project.dir, env: { ...emu.cliEnv(RAG.region), BERTH_PUBLIC_URL: emu.publicUrl } });
+}
+
+interface Finding {
+  check: string;
+  status: string;
+  resource?: string;
+  message: string;
+  fix?: { commands?: string[] };
+}
+
+/** `berth doctor --json`: its findings. */
+async function doctor(): Promise<{ code: number; findings: Finding[] }> {
+  const r = await berth('doctor', '--env', 'rag', '--json');
+  expect(r.json, r.stderr).toBeDefined();
+  const findings: Finding[] = r.json.findings ?? r.json.groups?.flatMap((g: { findings: Finding[] }) => g.findings);
+  return { code: r.code, findings };
+}
+
+const of = (fs: Finding[], check: string) => fs.filter((f) => f.check === check);
+
+const ASSOCIATE = /^aws ec2 associate-route-table --route-table-id (rtb-[0-9a-f]+) --subnet-id (subnet-[0-9a-f]+)$/;
+const EGRESS =
+  /^aws ec2 authorize-security-group-egress --group-id (sg-[0-9a-f]+) --ip-permissions 'IpProtocol=tcp,FromPort=(\d+),ToPort=(\d+),UserIdGroupPairs=\[\{GroupId=(sg-[0-9a-f]+)\}\]'$/;
+
+/** Run a fix doctor printed, through the SDK, as the operator runs it with the AWS CLI; any other command fails the test. */
+async function runFix(command: string): Promise<void> {
+  const { ec2 } = clientsFor({ endpoint: emu.endpoint, region: RAG.region });
+  const a = ASSOCIATE.exec(command);
+  const e = EGRESS.exec(command);
+  if (a) await ec2.send(new AssociateRouteTableCommand({ RouteTableId: a[1], SubnetId: a[2] }));
+  else if (e)
+    await ec2.send(
+      new AuthorizeSecurityGroupEgressCommand({
+        GroupId: e[1],
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: Number(e[2]), ToPort: Number(e[3]), UserIdGroupPairs: [{ GroupId: e[4] }] }],
+      }),
+    );
+  else throw new Error(`the test cannot run this printed fix: ${command}`);
+}
+
+/** Poll until `probe` returns a value (60 s at most). */
+async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`still waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function tasks(desiredStatus: 'RUNNING' | 'STOPPED'): Promise<Task[]> {
+  const { ecs } = clientsFor({ endpoint: emu.endpoint, region: RAG.region });
+  const arns = (await ecs.send(new ListTasksCommand({ cluster: RAG.cluster, serviceName: RAG.service, desiredStatus }))).taskArns ?? [];
+  return arns.length ? ((await ecs.send(new DescribeTasksCommand({ cluster: RAG.cluster, tasks: arns }))).tasks ?? []) : [];
 }
 
 const envFile = () => JSON.parse(readFileSync(join(project.dir, 'environments', 'rag.json'), 'utf8'));
@@ -89,5 +151,65 @@ describe('the RAG platform built by hand, incidents and all', () => {
     expect([r.hostedZone, r.certificate]).toEqual([rag.hostedZoneId, rag.certificateArn]);
     // The incident as discovery sees it: the NAT route in a table no subnet uses, listed with doubt.
     expect(d.json.doubts.map((x: { resource?: string }) => x.resource)).toContain(rag.privateRouteTable);
+  });
+
+  test('health and doctor show the incidents; doctor FAILs both naming the subnets, the route tables and the group, its fixes naming them', async () => {
+    const failed = await until('a task that failed to start', async () =>
+      (await tasks('STOPPED')).find((t) => t.stopCode === 'TaskFailedToStart'),
+    );
+    expect(failed.stoppedReason).toMatch(/ECR.*i\/o timeout/);
+    const h = await berth('health', '--env', 'rag', '--json');
+    expect(h.code).not.toBe(0);
+    const { code, findings } = await doctor();
+    expect(code).not.toBe(0);
+    const routes = of(findings, 'network.private-route');
+    expect(routes.map((f) => [f.status, f.resource]).sort()).toEqual(rag.privateSubnets.map((s) => ['FAIL', s]).sort());
+    for (const f of routes) {
+      expect(f.message).toContain(rag.mainRouteTable);
+      expect(f.fix?.commands).toEqual([
+        `aws ec2 associate-route-table --route-table-id ${rag.privateRouteTable} --subnet-id ${f.resource}`,
+      ]);
+    }
+    expect(of(findings, 'network.task-egress').map((f) => f.status)).toEqual(['FAIL']);
+    for (const [check, port] of [
+      ['security-groups.app-to-db', 5432],
+      ['security-groups.app-to-cache', 6379],
+    ] as const) {
+      const [f] = of(findings, check);
+      expect([f?.status, f?.resource]).toEqual(['FAIL', rag.securityGroups.ecs]);
+      expect(f!.fix?.commands?.join('\n')).toContain(`--group-id ${rag.securityGroups.ecs}`);
+      expect(f!.fix?.commands?.join('\n')).toContain(`FromPort=${port}`);
+    }
+    state.doctorBefore = findings;
+  });
+
+  test('the printed route fixes run: the tasks start, and their logs show the timeouts to the database of the second incident', async () => {
+    for (const f of of(state.doctorBefore, 'network.private-route')) for (const c of f.fix?.commands ?? []) await runFix(c);
+    await until('a running task', async () => (await tasks('RUNNING')).find((t) => t.lastStatus === 'RUNNING'));
+    const lines = await until('a database timeout in the logs', async () => {
+      const r = await berth('logs', '--env', 'rag', '--since', '10m', '--json');
+      expect(r.code, r.stderr).toBe(0);
+      const msgs: string[] = (r.json as { message: string }[]).map((e) => e.message);
+      return msgs.some((m) => m.includes(rag.database.endpoint) && /timed out/i.test(m)) ? msgs : undefined;
+    });
+    expect(lines.join('\n')).toContain('5432');
+  });
+
+  test('the printed egress fixes run: doctor PASSes what it failed, the service is healthy', async () => {
+    const { findings } = await doctor();
+    for (const check of ['security-groups.app-to-db', 'security-groups.app-to-cache'])
+      for (const f of of(findings, check)) for (const c of f.fix?.commands ?? []) await runFix(c);
+    const after = (await doctor()).findings;
+    for (const check of ['network.private-route', 'network.task-egress', 'security-groups.app-to-db', 'security-groups.app-to-cache']) {
+      expect(of(after, check).length, check).toBeGreaterThan(0);
+      expect(of(after, check).map((f) => `${check} ${f.status} ${f.message}`)).toEqual(
+        of(after, check).map((f) => `${check} PASS ${f.message}`),
+      );
+    }
+    const h = await until('health OK', async () => {
+      const r = await berth('health', '--env', 'rag', '--json');
+      return r.code === 0 ? r : undefined;
+    });
+    expect(h.code).toBe(0);
   });
 });
