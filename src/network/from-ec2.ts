@@ -15,7 +15,8 @@ export interface Ec2Responses {
 
 const ids = (xs: (string | undefined)[] | undefined) => (xs ?? []).filter((x): x is string => Boolean(x));
 
-function rule(p: IpPermission): NetRule {
+/** One EC2 permission (ingress or egress) as the model's rule. */
+export function ruleOf(p: IpPermission): NetRule {
   return {
     protocol: String(p.IpProtocol ?? '-1'),
     fromPort: p.FromPort,
@@ -79,8 +80,8 @@ export function factsFromEc2(r: Ec2Responses): NetFacts {
     securityGroups: r.securityGroups.map((g) => ({
       id: g.GroupId ?? '',
       vpcId: g.VpcId,
-      ingress: (g.IpPermissions ?? []).map(rule),
-      egress: (g.IpPermissionsEgress ?? []).map(rule),
+      ingress: (g.IpPermissions ?? []).map(ruleOf),
+      egress: (g.IpPermissionsEgress ?? []).map(ruleOf),
     })),
   };
 }

@@ -14,6 +14,8 @@ export interface RulePeer {
   prefixListIds?: string[];
 }
 
+const ANYWHERE = '0.0.0.0/0';
+
 function coversPort(r: NetRule, port: number): boolean {
   const p = String(r.protocol).toLowerCase();
   if (p === '-1' || p === 'all') return true;
@@ -27,14 +29,20 @@ function matchesPeer(r: NetRule, peer: RulePeer): boolean {
   if ((r.groupIds ?? []).some((g) => peer.groupIds?.includes(g))) return true;
   if ((r.prefixListIds ?? []).some((p) => peer.prefixListIds?.includes(p))) return true;
   const cidrs = peer.cidrs ?? [];
-  return cidrs.length > 0 && (r.cidrs ?? []).some((c) => cidrs.every((x) => contains(c, x)));
+  // 0.0.0.0/0 covers any peer, even one whose addresses are not known.
+  return (r.cidrs ?? []).some((c) => c === ANYWHERE || (cidrs.length > 0 && cidrs.every((x) => contains(c, x))));
+}
+
+/** Does this one rule let tcp `port` through to/from `peer`? (The doctor's group checks ask this too.) */
+export function ruleAllows(r: NetRule, port: number, peer: RulePeer): boolean {
+  return coversPort(r, port) && matchesPeer(r, peer);
 }
 
 /** The first of `groupIds` whose rules in `dir` let tcp `port` through to/from `peer`. */
 export function allowedBy(f: NetFacts, groupIds: string[], dir: 'ingress' | 'egress', port: number, peer: RulePeer): string | undefined {
   for (const id of groupIds) {
     const g = f.securityGroups.find((x) => x.id === id);
-    if (g && g[dir].some((r) => coversPort(r, port) && matchesPeer(r, peer))) return id;
+    if (g && g[dir].some((r) => ruleAllows(r, port, peer))) return id;
   }
   return undefined;
 }

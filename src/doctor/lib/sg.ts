@@ -5,6 +5,8 @@
 import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
 import { ANYWHERE, ANYWHERE6, cidrContains } from './cidr.js';
 import { shq } from './finding.js';
+import { ruleOf } from '../../network/from-ec2.js';
+import { ruleAllows } from '../../network/rules.js';
 
 /** One side of a link: the groups attached to it and the subnet ranges it lives in. */
 export interface Endpoint {
@@ -19,21 +21,13 @@ export interface RuleMatch {
   rule: string;
 }
 
-function portCovered(p: IpPermission, port: number): boolean {
-  const proto = String(p.IpProtocol ?? '');
-  if (proto === '-1' || proto === 'all') return true;
-  if (proto !== 'tcp' && proto !== '6') return false;
-  const from = p.FromPort ?? 0;
-  const to = p.ToPort ?? 65535;
-  return (from === -1 && to === -1) || (from <= port && port <= to);
-}
-
 export function describePermission(p: IpPermission, dir: 'egress' | 'ingress', peer: string): string {
   const proto =
     String(p.IpProtocol) === '-1' ? 'all traffic' : `${p.IpProtocol} ${p.FromPort === p.ToPort ? p.FromPort : `${p.FromPort}-${p.ToPort}`}`;
   return `${proto} ${dir === 'egress' ? 'to' : 'from'} ${peer}`;
 }
 
+/** The peer a rule matched, to name it (group id or CIDR). */
 function peerMatch(p: IpPermission, peer: Endpoint): string | undefined {
   for (const pair of p.UserIdGroupPairs ?? []) if (pair.GroupId && peer.groupIds.includes(pair.GroupId)) return pair.GroupId;
   for (const r of p.IpRanges ?? []) {
@@ -44,7 +38,11 @@ function peerMatch(p: IpPermission, peer: Endpoint): string | undefined {
   return undefined;
 }
 
-/** The first rule on `side`'s groups that lets `port` through in `dir` to/from `peer`. */
+/**
+ * The first rule on `side`'s groups that lets `port` through in `dir` to/from `peer`: the decision is
+ * the shared reachability model's (src/network/rules.ts, the one the sandbox emulator applies);
+ * this names the rule and the peer it matched.
+ */
 export function allows(
   groups: SecurityGroup[],
   side: Endpoint,
@@ -56,9 +54,8 @@ export function allows(
     const sg = groups.find((g) => g.GroupId === gid);
     const perms = (dir === 'egress' ? sg?.IpPermissionsEgress : sg?.IpPermissions) ?? [];
     for (const p of perms) {
-      if (!portCovered(p, port)) continue;
-      const m = peerMatch(p, peer);
-      if (m) return { groupId: gid, rule: describePermission(p, dir, m) };
+      if (!ruleAllows(ruleOf(p), port, { groupIds: peer.groupIds, cidrs: peer.cidrs })) continue;
+      return { groupId: gid, rule: describePermission(p, dir, peerMatch(p, peer) ?? '?') };
     }
   }
   return undefined;

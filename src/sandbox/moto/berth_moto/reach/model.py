@@ -58,7 +58,8 @@ def _matches(r: dict[str, Any], peer: dict[str, Any]) -> bool:
     if any(p in (peer.get("prefixListIds") or []) for p in r.get("prefixListIds") or []):
         return True
     cidrs = peer.get("cidrs") or []
-    return bool(cidrs) and any(all(contains(c, x) for x in cidrs) for c in r.get("cidrs") or [])
+    # 0.0.0.0/0 covers any peer, even one whose addresses are not known.
+    return any(c == "0.0.0.0/0" or (bool(cidrs) and all(contains(c, x) for x in cidrs)) for c in r.get("cidrs") or [])
 
 
 def allowed_by(f: Facts, group_ids: list[str], direction: str, port: int, peer: dict[str, Any]) -> str | None:
