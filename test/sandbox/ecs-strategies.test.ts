@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ContinueServiceDeploymentCommand,
+  DescribeServiceDeploymentsCommand,
   DescribeServiceRevisionsCommand,
   ListServiceDeploymentsCommand,
   StopServiceDeploymentCommand,
@@ -295,6 +296,27 @@ describe('deployment strategies on the emulator', () => {
     expect(bad.sd.deploymentCircuitBreaker).toMatchObject({ status: 'TRIGGERED', threshold: 3 });
   });
 
+  it('a newer deployment during a canary: the canary traffic goes back to its source, its tasks stop, the newer one proceeds; no failed request', async () => {
+    await useStrategy(w, pd, { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 50, canaryBakeTimeInMinutes: 1 } });
+    await deploy(w, `${w.repositoryUri}:v2`);
+    const first = await follow(
+      (sd) => (sd.targetServiceRevision?.requestedProductionTrafficWeight ?? 0) >= 50 || ['SUCCESSFUL', 'STOPPED'].includes(sd.status!),
+    );
+    expect(first.sd.status).toBe('IN_PROGRESS');
+    await deploy(w, `${w.repositoryUri}:v3`);
+    const second = await follow(
+      (sd) =>
+        sd.serviceDeploymentArn !== first.sd.serviceDeploymentArn && ['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL'].includes(sd.status!),
+    );
+    expect(second.sd.status).toBe('SUCCESSFUL');
+    expect(second.samples.every((x) => x.a.status === 200)).toBe(true);
+    const old = (await w.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [first.sd.serviceDeploymentArn!] })))
+      .serviceDeployments![0]!;
+    expect(old.status).toBe('STOPPED');
+    expect(second.sd.sourceServiceRevisions!.map((r) => r.arn)).toEqual(first.sd.sourceServiceRevisions!.map((r) => r.arn));
+    for (let i = 0; i < 6; i++) expect(await hit(w, '/api/items')).toEqual({ status: 200, version: 'v3' });
+  });
+
   it('an alarm on the load balancer 5xx count, evaluated by the emulator, rolls a fail-api canary back at its first step', async () => {
     const cw = new CloudWatchClient(w.cfg);
     const lb = pd.loadBalancerArn.split(':loadbalancer/')[1]!;
@@ -323,7 +345,7 @@ describe('deployment strategies on the emulator', () => {
     expect(bad.length).toBeGreaterThanOrEqual(1);
     expect(bad.length / r.samples.filter((x) => x.stage === 'PRODUCTION_TRAFFIC_SHIFT').length).toBeLessThanOrEqual(0.2);
     expect(bad.every((x) => x.pct === 10)).toBe(true);
-    expect(await hit(w, '/api/items')).toEqual({ status: 200, version: 'v1' });
+    expect(await hit(w, '/api/items')).toEqual({ status: 200, version: 'v3' });
   });
   it('slow-api: /api/* answers after 3 s, and TargetResponseTime says so', async () => {
     await useStrategy(w, pd, { strategy: 'ROLLING' }); // the 5xx alarm above may still be in ALARM
@@ -333,7 +355,9 @@ describe('deployment strategies on the emulator', () => {
     expect(await hit(w, '/api/items')).toEqual({ status: 200, version: 'slow-api' });
     expect(Date.now() - t0).toBeGreaterThanOrEqual(2900);
     const lb = pd.loadBalancerArn.split(':loadbalancer/')[1]!;
-    const tg = w.targetGroupArn.split(':').pop()!;
+    const weights = await ruleWeights(w, pd.productionRule);
+    const serving = Object.keys(weights).find((arn) => weights[arn] === 100) ?? w.targetGroupArn;
+    const tg = serving.split(':').pop()!;
     const out = await new CloudWatchClient(w.cfg).send(
       new GetMetricDataCommand({
         StartTime: new Date(Date.now() - 120_000),

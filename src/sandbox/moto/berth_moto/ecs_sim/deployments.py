@@ -7,7 +7,8 @@ from typing import Any
 from moto.core.utils import utcnow
 
 from ..gaps import ecs_apply_service_fields
-from .service_deployments import note_rollback, revision_of_dep
+from .progressive import supersede
+from .service_deployments import in_flight, note_rollback, revision_of_dep
 from .service_deployments import start as start_service_deployment
 from .state import PENDINGISH, STOPPINGISH, SimTask, breaker_threshold, event, is_healthy, is_live, new_deployment_id, sim_state
 
@@ -19,6 +20,10 @@ def new_deployment(svc: Any, td_arn: str, reason: str | None = None, rollback_of
     now = utcnow()
     dep_id = new_deployment_id()
     sources = [(d["id"], revision_of_dep(svc, d["id"])) for d in svc.deployments if revision_of_dep(svc, d["id"])]
+    older = in_flight(svc)
+    if older is not None and rollback_of is None:
+        supersede(svc, older, dep_id)
+        sources = [(d, r) for d, r in sources if d != older.dep_id or older.strategy == "ROLLING"]
     for d in svc.deployments:
         if d.get("status") == "PRIMARY":
             d["status"] = "ACTIVE"

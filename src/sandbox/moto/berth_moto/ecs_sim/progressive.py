@@ -19,7 +19,8 @@ TEST_TRAFFIC seconds each (settings.py); a stage is left only once its lifecycle
 Rollback (StopServiceDeployment ROLLBACK, the circuit breaker, a failing health check counted by it,
 or a listed alarm in ALARM with alarms.rollback) returns all production and test weight to the
 source target group first, in the same tick, then makes the source revision's deployment PRIMARY
-again so the scheduler stops the new tasks: ROLLBACK_IN_PROGRESS -> ROLLBACK_SUCCESSFUL."""
+again so the scheduler stops the new tasks: ROLLBACK_IN_PROGRESS -> ROLLBACK_SUCCESSFUL. A newer
+deployment supersedes one in flight (STOPPED): weight back to the source first, its new tasks stop."""
 from __future__ import annotations
 
 from typing import Any
@@ -31,6 +32,7 @@ from ..settings import duration, scaled
 from .hooks import pending, start_hooks
 from .service_deployments import ServiceDeployment, in_flight
 from .state import breaker_threshold, event, is_healthy, is_live, mono, service_tasks, sim_state
+from .tasks import begin_stop
 from .traffic import set_split
 
 STAGES = (
@@ -283,6 +285,18 @@ def tick(svc: Any, now: float) -> tuple[bool, bool]:
         tick_rolling(svc, sd)
         return False, False
     return True, tick_progressive(svc, sd, now)
+
+
+def supersede(svc: Any, sd: ServiceDeployment, new_dep_id: str) -> None:
+    """A newer deployment replaces one still in flight: its traffic goes back to its source group
+    and its new tasks stop (the newer deployment starts from the revision that served production)."""
+    if sd.strategy == "ROLLING":
+        return
+    if sd.prog.get("plan"):
+        shift(svc, sd, "prod", 0.0)
+        shift(svc, sd, "test", 0.0)
+    for t in green(svc, sd):
+        begin_stop(t, "ServiceSchedulerInitiated", f"Scaling activity initiated by (deployment {new_dep_id})", failure=False)
 
 
 def request_stop(sd: ServiceDeployment) -> None:
