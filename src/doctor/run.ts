@@ -15,6 +15,7 @@ import { EXIT } from '../output/exit-codes.js';
 import { redact } from '../output/redact.js';
 import { CHECKS, isCheckId } from './catalog.js';
 import { Source, type GatherOptions } from './gather/source.js';
+import { forPlatform } from './lib/discovered.js';
 import { fail } from './lib/finding.js';
 import { GROUPS } from './registry.js';
 import { GROUP_NAMES, type Finding, type GroupName, type Status } from './types.js';
@@ -130,7 +131,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
       let error: string | undefined;
       try {
         const facts = await withDeadline(g.gather(src), o.groupTimeoutMs ?? groupTimeoutMs(), `reading the ${name} facts`);
-        findings = g.check(facts, input);
+        findings = forPlatform(g.check(facts, input), env);
       } catch (e) {
         const named = classifyAwsError(e);
         if (named) failures.push(named);

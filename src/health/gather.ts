@@ -28,11 +28,13 @@ async function listenerCertificate(ctx: AwsContext, albName: string): Promise<st
  * The certificate clients get (sandbox: the only source of its status and expiry): the HTTPS
  * listener's; without one, an ACM certificate for the host name.
  */
-async function acmCertificate(ctx: AwsContext, fqdn: string, albName: string, now: number): Promise<CertificateInfo | undefined> {
+async function acmCertificate(ctx: AwsContext, n: ReturnType<typeof names>, now: number): Promise<CertificateInfo | undefined> {
+  const fqdn = n.fqdn;
   const { ListCertificatesCommand, DescribeCertificateCommand } = await import('../aws/sdk/acm.js');
   const client = await acm(ctx);
   const wildcard = `*.${fqdn.split('.').slice(1).join('.')}`;
-  let arn = await listenerCertificate(ctx, albName).catch(() => undefined);
+  // The certificate the resource map pins, else the HTTPS listener's.
+  let arn = n.certificateArn ?? (await listenerCertificate(ctx, n.alb).catch(() => undefined));
   let token: string | undefined;
   while (!arn) {
     const r = await client.send(new ListCertificatesCommand({ NextToken: token }));
@@ -91,7 +93,7 @@ export async function gatherHealth(
       const [{ found, targets }, http] = await Promise.all([serviceTargets(ctx, env, svc), httpCheck(hu, { timeoutMs: opts.timeoutMs })]);
       let certificate = handshakeCertificate(http);
       if (!certificate && ctx.sandbox && hu.publicUrl.startsWith('https:')) {
-        acmCert ??= acmCertificate(ctx, names(env).fqdn, names(env).alb, now()).catch(() => undefined);
+        acmCert ??= acmCertificate(ctx, names(env), now()).catch(() => undefined);
         certificate = await acmCert;
       }
       const requestUrl = hu.requestUrl !== hu.publicUrl ? hu.requestUrl : undefined;

@@ -35,7 +35,13 @@ export function selectServices(env: EnvironmentConfig, name?: string): ServiceCo
 
 export function locate(env: EnvironmentConfig, svc: ServiceConfig): ServiceLocator {
   const sn = serviceNames(env, svc);
-  return { cluster: names(env).cluster, service: sn.service, container: sn.container, logGroup: sn.logGroup, streamPrefix: svc.name };
+  return {
+    cluster: names(env).cluster,
+    service: sn.service,
+    container: sn.container,
+    logGroup: sn.logGroup,
+    streamPrefix: sn.logStreamPrefix,
+  };
 }
 
 /** Refine the log group / stream prefix from the task definition's awslogs options, when it has them. */

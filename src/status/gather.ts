@@ -5,7 +5,7 @@
  */
 import type { AwsContext } from '../aws/context.js';
 import { autoscaling, cloudwatch, ecs } from '../aws/clients.js';
-import { names } from '../config/names.js';
+import { names, serviceNames } from '../config/names.js';
 import type { EnvironmentConfig, ServiceConfig } from '../config/types.js';
 import { shortTd } from '../ecs/ids.js';
 import type { ServiceSnap, TargetSnap } from '../ecs/types.js';
@@ -18,6 +18,9 @@ import type { RawAlarm, StatusRaw } from './types.js';
 
 type Range = { min: number; max: number };
 
+/** The ECS service name of a berth service (the resource map's, else its own name). */
+const ecsName = (env: EnvironmentConfig, s: ServiceConfig) => serviceNames(env, s).service;
+
 async function serviceSnaps(ctx: AwsContext, env: EnvironmentConfig, services: ServiceConfig[]): Promise<Map<string, ServiceSnap>> {
   const { DescribeServicesCommand } = await import('../aws/sdk/ecs.js');
   const cluster = names(env).cluster;
@@ -25,7 +28,7 @@ async function serviceSnaps(ctx: AwsContext, env: EnvironmentConfig, services: S
   const snaps = new Map<string, ServiceSnap>();
   for (let i = 0; i < services.length; i += 10) {
     const r = await client
-      .send(new DescribeServicesCommand({ cluster, services: services.slice(i, i + 10).map((s) => s.name) }))
+      .send(new DescribeServicesCommand({ cluster, services: services.slice(i, i + 10).map((s) => ecsName(env, s)) }))
       .catch((e: Error) => {
         if (e.name === 'ClusterNotFoundException')
           throw new BerthError(`cluster ${cluster} not found: is ${env.name} deployed?`, {
@@ -33,7 +36,10 @@ async function serviceSnaps(ctx: AwsContext, env: EnvironmentConfig, services: S
           });
         throw e;
       });
-    for (const s of r.services ?? []) if (s.serviceName && s.status !== 'INACTIVE') snaps.set(s.serviceName, s as ServiceSnap);
+    for (const s of r.services ?? []) {
+      const svc = services.find((x) => ecsName(env, x) === s.serviceName);
+      if (svc && s.status !== 'INACTIVE') snaps.set(svc.name, s as ServiceSnap);
+    }
   }
   return snaps;
 }
@@ -60,8 +66,8 @@ async function deploymentImages(
     tds.map(async (td) => {
       try {
         const r = await client.send(new DescribeTaskDefinitionCommand({ taskDefinition: td }));
-        const svcName = services.find((s) => shortTd(td).startsWith(`${names(env).prefix}-${s.name}:`))?.name;
-        images[td] = imageOf(r.taskDefinition as never, svcName ?? '');
+        const svc = services.find((s) => shortTd(td).startsWith(`${serviceNames(env, s).taskFamily}:`));
+        images[td] = imageOf(r.taskDefinition as never, svc ? serviceNames(env, svc).container : '');
       } catch {
         images[td] = undefined;
       }
@@ -70,7 +76,13 @@ async function deploymentImages(
   return images;
 }
 
-async function scalingRanges(ctx: AwsContext, cluster: string, services: ServiceConfig[], notes: string[]): Promise<Map<string, Range>> {
+async function scalingRanges(
+  ctx: AwsContext,
+  env: EnvironmentConfig,
+  services: ServiceConfig[],
+  notes: string[],
+): Promise<Map<string, Range>> {
+  const cluster = names(env).cluster;
   const ranges = new Map<string, Range>();
   try {
     const { DescribeScalableTargetsCommand } = await import('../aws/sdk/application-auto-scaling.js');
@@ -79,12 +91,14 @@ async function scalingRanges(ctx: AwsContext, cluster: string, services: Service
     ).send(
       new DescribeScalableTargetsCommand({
         ServiceNamespace: 'ecs',
-        ResourceIds: services.map((s) => scalableResourceId(cluster, s.name)),
+        ResourceIds: services.map((s) => scalableResourceId(cluster, ecsName(env, s))),
         ScalableDimension: 'ecs:service:DesiredCount',
       }),
     );
-    for (const t of r.ScalableTargets ?? [])
-      ranges.set(t.ResourceId!.split('/').pop()!, { min: t.MinCapacity ?? 0, max: t.MaxCapacity ?? 0 });
+    for (const t of r.ScalableTargets ?? []) {
+      const svc = services.find((s) => ecsName(env, s) === t.ResourceId!.split('/').pop());
+      if (svc) ranges.set(svc.name, { min: t.MinCapacity ?? 0, max: t.MaxCapacity ?? 0 });
+    }
   } catch (e) {
     notes.push(`autoscaling range unavailable (${(e as Error).name})`);
   }
@@ -117,7 +131,9 @@ async function alarmsInAlarm(ctx: AwsContext, env: EnvironmentConfig, notes: str
     const cw = await cloudwatch(ctx);
     let token: string | undefined;
     do {
-      const r = await cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: names(env).prefix, StateValue: 'ALARM', NextToken: token }));
+      const r = await cw.send(
+        new DescribeAlarmsCommand({ AlarmNamePrefix: names(env).alarmPrefix, StateValue: 'ALARM', NextToken: token }),
+      );
       alarms.push(...(r.MetricAlarms ?? []), ...(r.CompositeAlarms ?? []));
       token = r.NextToken;
     } while (token && alarms.length < 500);
@@ -139,7 +155,7 @@ export async function gatherStatus(ctx: AwsContext, env: EnvironmentConfig, serv
       const images = await deploymentImages(ctx, env, services, snaps, more);
       return [snaps, images, targets, releases] as const;
     }),
-    scalingRanges(ctx, cluster, services, part[0]),
+    scalingRanges(ctx, env, services, part[0]),
     alarmsInAlarm(ctx, env, part[2]),
   ]);
   const notes = part.flat();

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
+  applyGuideFixes,
   buildRagPlatform,
   buildShopPlatform,
   clientsFor,
@@ -242,5 +243,58 @@ describe('the second shape: two services on one ALB by path rule, Aurora MySQL, 
       expect.arrayContaining(['database.minCapacity', 'resources.securityGroups.service']),
     );
     expect(new Set(doc.resources.subnets.database)).toEqual(new Set(shop.databaseSubnets));
+  });
+});
+
+describe('operating and diagnosing the discovered platforms without terraform (names unlike berth conventions)', () => {
+  const findings = (r: any, check: string) => r.json.findings.filter((f: any) => f.check === check);
+
+  test('status and logs find the real service, task family and log group', async () => {
+    const s = await run(['status', '--env', 'rag', '--json']);
+    expect(s.json.services[0]).toMatchObject({ name: 'rag-backend', found: true, desired: 1 });
+    expect(s.json.services[0].taskDefinition).toContain(`task-definition/${RAG.family}:4`);
+    const l = await run(['logs', '--env', 'rag', '--since', '1h', '--json']);
+    expect(l.code, l.stderr).toBe(0);
+  });
+
+  test("doctor FAILs both incidents naming the real subnets, route table and groups, and no fix names berth's conventional names", async () => {
+    const r = await run(['doctor', '--env', 'rag', '--json']);
+    expect(r.code).toBe(1);
+    const routes = findings(r, 'network.private-route');
+    expect(routes.map((f: any) => [f.status, f.resource]).sort()).toEqual(rag.privateSubnets.map((s) => ['FAIL', s]).sort());
+    for (const f of routes)
+      expect(f.fix.commands).toEqual([`aws ec2 associate-route-table --route-table-id ${rag.privateRouteTable} --subnet-id ${f.resource}`]);
+    const db = findings(r, 'security-groups.app-to-db')[0];
+    expect(db.status).toBe('FAIL');
+    expect(db.fix.commands[0]).toContain(`authorize-security-group-egress --group-id ${rag.securityGroups.ecs}`);
+    expect(db.fix.commands[0]).toContain(`GroupId=${rag.securityGroups.db}`);
+    expect(findings(r, 'security-groups.found')[0].status).toBe('PASS');
+    expect(findings(r, 'task-start.service')[0].status).toBe('PASS');
+    const text = JSON.stringify(r.json);
+    expect(text).not.toContain('rag-rag-'); // berth's names for app "rag", environment "rag"
+    expect(text).not.toMatch(/"berth apply --env rag"/);
+  });
+
+  test("after the guide's own fixes, the incidents' checks PASS", async () => {
+    await applyGuideFixes(emu.endpoint, rag);
+    const r = await run(['doctor', '--env', 'rag', 'network', 'security-groups', 'database', 'redis', '--json']);
+    for (const check of [
+      'network.private-route',
+      'security-groups.app-to-db',
+      'security-groups.app-to-cache',
+      'database.reachability',
+      'redis.reachability',
+    ])
+      expect([check, findings(r, check).map((f: any) => f.status)]).toEqual([check, findings(r, check).map(() => 'PASS')]);
+    expect(findings(r, 'redis.url')[0]).toMatchObject({ status: 'PASS', resource: rag.secrets['rag-backend/redis'] });
+  });
+
+  test('the second shape: an isolated database tier and no Redis are not failures; groups found by their pinned ids', async () => {
+    const r = await run(['doctor', '--env', 'shop-prod', 'network', 'security-groups', 'database', 'redis', '--json'], shop.region);
+    expect(findings(r, 'network.database-route').map((f: any) => f.status)).toEqual(['PASS', 'PASS']);
+    expect(findings(r, 'security-groups.found')[0].status).toBe('PASS');
+    expect(findings(r, 'security-groups.app-to-cache')).toEqual([]);
+    expect(findings(r, 'redis.replication-group')[0].status).toBe('WARN');
+    expect(findings(r, 'database.reachability').map((f: any) => [f.service, f.status])).toEqual([['orders-api', 'PASS']]);
   });
 });

@@ -17,6 +17,14 @@ export function checkDatabase(f: DatabaseFacts, input: CheckInput): Finding[] {
   const out: Finding[] = [];
   const c = f.cluster;
   const engine = env.database.engine === 'mysql' ? 'aurora-mysql' : 'aurora-postgresql';
+  if (!c && env.resources && !env.resources.database)
+    return [
+      warn('database.cluster', {
+        resource: n.dbCluster,
+        message: 'this platform has no Aurora cluster berth knows of (resources.database is not pinned): nothing to check',
+        evidence: { cluster: null },
+      }),
+    ];
   if (!c) {
     out.push(
       fail('database.cluster', {
@@ -65,7 +73,7 @@ export function checkDatabase(f: DatabaseFacts, input: CheckInput): Finding[] {
   out.push(writerFinding(c, f, id, engine));
 
   const dbSubnets = (f.sg.dbSubnetGroup?.Subnets ?? []).map((s) => s.SubnetIdentifier ?? '').filter(Boolean);
-  for (const svc of servicesUsing('@database', input.services))
+  for (const svc of servicesUsing('@database', input.services, env))
     out.push(reachability('database.reachability', f.sg, svc, input, 'db', dbSubnets));
 
   out.push(secretFinding(f.secret, c, input));

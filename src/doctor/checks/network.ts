@@ -9,7 +9,7 @@ import { fail, pass, plural, tag, warn } from '../lib/finding.js';
 import { defaultRouteOf, effectiveRouteTable, judgeDefaultRoute, natFor, natTableFor, routeTarget } from '../lib/routes.js';
 import { subnetsByTier, TIERS, type Tier } from '../lib/tiers.js';
 import type { CheckInput, Finding } from '../types.js';
-import { names } from '../../config/names.js';
+import { names, refLabel } from '../../config/names.js';
 import { checkTaskEgress } from './task-egress.js';
 
 // eslint-disable-next-line max-lines-per-function -- to be split by concern (issue #11): 116 lines
@@ -21,9 +21,12 @@ export function checkNetwork(f: NetworkFacts, input: CheckInput): Finding[] {
   if (!f.vpc) {
     out.push(
       fail('network.vpc', {
-        resource: n.vpc,
-        message: `no VPC named ${n.vpc} (tag Name) or tagged app=${env.app}, environment=${env.name} in ${env.region}`,
-        evidence: { expectedName: n.vpc, region: env.region },
+        resource: refLabel(n.refs.vpc),
+        message:
+          'id' in n.refs.vpc
+            ? `no VPC ${n.refs.vpc.id} (resources.vpc) in ${env.region}`
+            : `no VPC named ${n.vpc} (tag Name) or tagged app=${env.app}, environment=${env.name} in ${env.region}`,
+        evidence: { expected: refLabel(n.refs.vpc), region: env.region },
         fix: { commands: [apply], note: 'Create the network stack; every other check needs the VPC.' },
       }),
     );
@@ -156,9 +159,28 @@ export function checkNetwork(f: NetworkFacts, input: CheckInput): Finding[] {
       );
   }
 
-  for (const t of TIERS) for (const s of tiers[t]) out.push(routeFinding(s, t, f, input));
+  // A platform berth did not build (the resource map pins its subnets) judges its database tier apart.
+  const pinned = Boolean(env.resources?.subnets);
+  for (const t of TIERS) for (const s of tiers[t]) if (!(pinned && t === 'database')) out.push(routeFinding(s, t, f, input));
+  if (pinned) out.push(...pinnedDatabaseRoutes(tiers, f, input));
   out.push(...checkTaskEgress(f, input));
   return out;
+}
+
+/**
+ * The database subnets of a platform berth did not build: one the services also run in is judged as
+ * a private subnet (already done); one they do not is an isolated tier that needs no route out
+ * (berth routes its own database tier through NAT; a hand-built one often has no route out at all).
+ */
+function pinnedDatabaseRoutes(tiers: Record<Tier, Subnet[]>, f: NetworkFacts, input: CheckInput): Finding[] {
+  return tiers.database
+    .filter((s) => !tiers.private.some((p) => p.SubnetId === s.SubnetId))
+    .map((s) => {
+      const r = routeFinding(s, 'database', f, input);
+      if (r.status === 'PASS') return r;
+      const message = `${s.SubnetId} has no route out: an isolated database subnet, where no task runs`;
+      return pass(r.check, { resource: r.resource, message, evidence: r.evidence });
+    });
 }
 
 const CHECK_OF: Record<Tier, string> = {

@@ -43,7 +43,9 @@ export function reachability(
       (r) =>
         r.GatewayId === 'local' && r.DestinationCidrBlock && net.vpc?.CidrBlock && cidrContains(r.DestinationCidrBlock, net.vpc.CidrBlock),
     );
-    const ok = f.status === 'PASS' && local !== false;
+    // A platform berth did not build may keep its data tier isolated: there only the local route counts.
+    const isolated = Boolean(env.resources?.subnets) && destSubnetIds.includes(id) && !appSubnetIds.includes(id);
+    const ok = (isolated || f.status === 'PASS') && local !== false;
     return {
       id,
       ok,

@@ -20,6 +20,14 @@ export function checkRedis(f: RedisFacts, input: CheckInput): Finding[] {
   const endpoint = rg?.NodeGroups?.[0]?.PrimaryEndpoint ?? rg?.ConfigurationEndpoint;
   const tls = rg?.TransitEncryptionEnabled ?? env.cache.transitEncryption;
   const auth = rg?.AuthTokenEnabled ?? env.cache.authToken;
+  if (!rg && env.resources && !env.resources.cache)
+    return [
+      warn('redis.replication-group', {
+        resource: id,
+        message: 'this platform has no Redis replication group berth knows of (resources.cache is not pinned): nothing to check',
+        evidence: { replicationGroup: null },
+      }),
+    ];
   if (!rg)
     out.push(
       fail('redis.replication-group', {
@@ -75,13 +83,56 @@ export function checkRedis(f: RedisFacts, input: CheckInput): Finding[] {
       );
   }
 
-  out.push(urlFinding(f.secret, f.secret?.name ?? n.redisSecret, Boolean(tls), Boolean(auth), endpoint));
+  const secretId = f.secret?.name ?? n.redisSecret;
+  out.push(
+    readsUrl(f.secret, input)
+      ? urlFinding(f.secret, secretId, Boolean(tls), Boolean(auth), endpoint)
+      : hostFinding(f.secret, secretId, endpoint),
+  );
 
   const cacheSubnets = (f.sg.cacheSubnetGroup?.Subnets ?? []).map((x) => x.SubnetIdentifier ?? '').filter(Boolean);
   if (rg)
-    for (const svc of servicesUsing('@redis', input.services))
+    for (const svc of servicesUsing('@redis', input.services, env))
       out.push(reachability('redis.reachability', f.sg, svc, input, 'cache', cacheSubnets));
   return out;
+}
+
+/**
+ * Whether the services read a URL from the Redis secret: berth's `@redis:url`, or a `url` key of it. A
+ * platform berth did not build may hand its services host, port and password instead (its secret has
+ * no `url`): then the host is what is checked.
+ */
+function readsUrl(s: RedisFacts['secret'], input: CheckInput): boolean {
+  if (!s || s.keys.includes('url') || s.keys.length === 0) return true;
+  const refs = input.services.flatMap((svc) => Object.values(svc.secrets));
+  return refs.some((r) => r === '@redis:url' || (s.name !== undefined && r === `${s.name}:url`));
+}
+
+/** The host the services read from the Redis secret is the replication group's primary endpoint. */
+function hostFinding(s: RedisFacts['secret'], secretId: string, endpoint: { Address?: string; Port?: number } | undefined): Finding {
+  const host = s?.plain.host;
+  const ev = { secretId: s?.arn ?? secretId, keys: s?.keys ?? [], host: host ?? null, primaryEndpoint: endpoint?.Address ?? null };
+  if (!host)
+    return warn('redis.url', {
+      resource: s?.arn ?? secretId,
+      message: `secret ${secretId} has neither a "url" nor a "host" key`,
+      evidence: ev,
+    });
+  if (endpoint?.Address && host !== endpoint.Address)
+    return fail('redis.url', {
+      resource: s?.arn ?? secretId,
+      message: `secret ${secretId}: host ${host} is not the primary endpoint ${endpoint.Address}`,
+      evidence: ev,
+      fix: {
+        commands: [`aws secretsmanager put-secret-value --secret-id ${shq(secretId)} --secret-string file://redis.json`],
+        note: `redis.json: the current JSON with "host" set to ${endpoint.Address}`,
+      },
+    });
+  return pass('redis.url', {
+    resource: s?.arn ?? secretId,
+    message: `secret ${secretId}: the services read host ${host}, the primary endpoint`,
+    evidence: ev,
+  });
 }
 
 /** The URL the services read: the scheme TLS needs, no query string, the primary endpoint, a password with AUTH. */

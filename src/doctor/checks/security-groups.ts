@@ -30,15 +30,31 @@ export interface Tiers {
 
 export const INTERNET: Endpoint = { label: 'the internet', groupIds: [], cidrs: [ANYWHERE] };
 
+/** The group of a role: by the id the resource map pins, else by berth's group name (or Name tag). */
 function findNamed(groups: SecurityGroup[], ref: Ref): SecurityGroup | undefined {
   if ('id' in ref) return groups.find((g) => g.GroupId === ref.id);
   return groups.find((g) => g.GroupName === ref.name) ?? groups.find((g) => tag(g.Tags, 'Name') === ref.name);
 }
 
+/** The resolver's reference for each role of the chain. */
+function roleRefs(env: EnvironmentConfig): Record<Role, Ref> {
+  const r = names(env).refs;
+  return { alb: r.securityGroup('alb'), app: r.securityGroup('service'), db: r.securityGroup('database'), cache: r.securityGroup('cache') };
+}
+
 /** Services that read a platform secret (`@database:` / `@redis:`); all of them when none does. */
-export function servicesUsing(kind: '@database' | '@redis', services: ServiceConfig[]): ServiceConfig[] {
-  const users = services.filter((s) => Object.values(s.secrets).some((v) => v.startsWith(kind + ':') || v === kind));
+export function servicesUsing(kind: '@database' | '@redis', services: ServiceConfig[], env?: EnvironmentConfig): ServiceConfig[] {
+  // A platform berth did not build: the secret the resource map pins for the store stands for `@database` / `@redis`.
+  const pinned = kind === '@database' ? env?.resources?.database?.secret : env?.resources?.cache?.secret;
+  const refs = (v: string) =>
+    v.startsWith(kind + ':') || v === kind || (pinned !== undefined && (v === pinned || v.startsWith(pinned + ':')));
+  const users = services.filter((s) => Object.values(s.secrets).some(refs));
   return users.length ? users : services;
+}
+
+/** Whether the environment has the store at all: berth's always do; a platform berth did not build, when its map pins it. */
+export function hasStore(kind: 'database' | 'cache', env: EnvironmentConfig): boolean {
+  return !env.resources || env.resources[kind] !== undefined;
 }
 
 export function dbPortOf(f: { dbCluster?: { Port?: number } }, env: EnvironmentConfig): number {
@@ -46,12 +62,12 @@ export function dbPortOf(f: { dbCluster?: { Port?: number } }, env: EnvironmentC
 }
 
 export function tiersOf(f: SecurityGroupFacts, env: EnvironmentConfig, services: ServiceConfig[]): Tiers {
-  const n = names(env);
+  const refs = roleRefs(env);
   const named: Record<Role, SecurityGroup | undefined> = {
-    alb: findNamed(f.groups, n.refs.securityGroup('alb')),
-    app: findNamed(f.groups, n.refs.securityGroup('service')),
-    db: findNamed(f.groups, n.refs.securityGroup('database')),
-    cache: findNamed(f.groups, n.refs.securityGroup('cache')),
+    alb: findNamed(f.groups, refs.alb),
+    app: findNamed(f.groups, refs.app),
+    db: findNamed(f.groups, refs.db),
+    cache: findNamed(f.groups, refs.cache),
   };
   const byTier = subnetsByTier(f.network.subnets, env);
   const cidrsOfIds = (ids: string[] | undefined) => cidrsOf(f.network.subnets.filter((s) => ids?.includes(s.SubnetId ?? '')));
@@ -155,17 +171,17 @@ export function linkFinding(
 // eslint-disable-next-line max-lines-per-function -- to be split by concern (issue #11): 109 lines
 export function checkSecurityGroups(f: SecurityGroupFacts, input: CheckInput): Finding[] {
   const { env, services } = input;
-  const n = names(env);
+  const refs = roleRefs(env);
   const t = tiersOf(f, env, services);
   const out: Finding[] = [];
   const groups = f.groups;
 
-  const want: [Role, string][] = [
-    ['alb', refLabel(n.refs.securityGroup('alb'))],
-    ['app', refLabel(n.refs.securityGroup('service'))],
-    ['db', refLabel(n.refs.securityGroup('database'))],
-    ['cache', refLabel(n.refs.securityGroup('cache'))],
-  ];
+  // A platform berth did not build (the resource map pins its groups) has the roles it pins; berth's has all four.
+  const pinned = env.resources?.securityGroups;
+  const roles = (['alb', 'app', 'db', 'cache'] as const).filter(
+    (r) => !pinned || pinned[r === 'app' ? 'service' : r === 'db' ? 'database' : r] !== undefined,
+  );
+  const want: [Role, string][] = roles.map((r) => [r, refLabel(refs[r])]);
   const ev: Evidence = {};
   for (const [r, name] of want) ev[name] = t.named[r]?.GroupId ?? 'missing';
   const missing = want.filter(([r]) => !t.named[r]).map(([, name]) => name);
@@ -182,7 +198,14 @@ export function checkSecurityGroups(f: SecurityGroupFacts, input: CheckInput): F
         fix: { commands: [`berth apply --env ${env.name}`] },
       }),
     );
-  else out.push(pass('security-groups.found', { resource: f.network.vpc.VpcId, message: 'all four security groups exist', evidence: ev }));
+  else
+    out.push(
+      pass('security-groups.found', {
+        resource: f.network.vpc.VpcId,
+        message: `${want.length === 4 ? 'all four' : `the ${want.length} pinned`} security groups exist`,
+        evidence: ev,
+      }),
+    );
 
   // Internet -> ALB.
   const https = judgeLink(groups, INTERNET, t.alb, 443).ingress;
@@ -228,8 +251,8 @@ export function checkSecurityGroups(f: SecurityGroupFacts, input: CheckInput): F
       }),
     );
 
-  const dbUsers = new Set(servicesUsing('@database', services).map((s) => s.name));
-  const cacheUsers = new Set(servicesUsing('@redis', services).map((s) => s.name));
+  const dbUsers = new Set(hasStore('database', env) ? servicesUsing('@database', services, env).map((s) => s.name) : []);
+  const cacheUsers = new Set(hasStore('cache', env) ? servicesUsing('@redis', services, env).map((s) => s.name) : []);
   for (const svc of services) {
     const app = t.apps[svc.name]!;
     out.push(linkFinding('security-groups.alb-to-app', groups, t.alb, app, svc.port, t.named.alb, t.named.app, svc.name));
@@ -272,6 +295,7 @@ export function checkSecurityGroups(f: SecurityGroupFacts, input: CheckInput): F
     ['security-groups.db-exposure', t.db, 'database'],
     ['security-groups.cache-exposure', t.cache, 'cache'],
   ] as const) {
+    if (!hasStore(label === 'database' ? 'database' : 'cache', env)) continue;
     if (!end.groupIds.length) {
       out.push(fail(check, { message: `no ${label} security group to inspect`, evidence: {}, see: ['security-groups.found'] }));
       continue;

@@ -407,6 +407,9 @@ export class Source {
 
   /** The secret id behind a platform reference (`@database` / `@redis`) as the task definitions wire it. */
   async platformSecretId(kind: '@database' | '@redis'): Promise<string | undefined> {
+    // The secret the resource map pins for the database or the cache comes first.
+    const pinned = kind === '@database' ? this.n.databaseSecret : this.env.resources?.cache?.secret && this.n.redisSecret;
+    if (pinned) return pinned;
     for (const svc of this.o.services) {
       const envVar = Object.entries(svc.secrets).find(([, v]) => v.startsWith(kind))?.[0];
       if (!envVar) continue;

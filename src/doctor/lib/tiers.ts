@@ -1,9 +1,10 @@
 /**
- * Which tier a subnet belongs to: its `tier` tag, else its Name tag, else its CIDR in the subnet
- * plan (src/config/network.ts), which is how the network stack carves them.
+ * Which tier a subnet belongs to: the resource map's tiers when it pins subnets (a platform berth did
+ * not build); else its `tier` tag, else its Name tag, else its CIDR in the subnet plan
+ * (src/config/network.ts), which is how the network stack carves them.
  */
 import type { Subnet } from '@aws-sdk/client-ec2';
-import { names } from '../../config/names.js';
+import { names, refLabel } from '../../config/names.js';
 import { subnetPlan } from '../../config/network.js';
 import type { EnvironmentConfig } from '../../config/types.js';
 import { tag } from './finding.js';
@@ -34,12 +35,26 @@ export function subnetTier(s: Subnet, env: EnvironmentConfig): Tier | undefined 
   return plan?.tier;
 }
 
-export function subnetsByTier(subnets: Subnet[], env: EnvironmentConfig): Record<Tier, Subnet[]> {
+/** The subnets of each tier the resource map pins (by id; a subnet may serve two tiers), or undefined when it pins none. */
+function pinnedTiers(subnets: Subnet[], env: EnvironmentConfig): Record<Tier, Subnet[]> | undefined {
+  if (!env.resources?.subnets) return undefined;
+  const refs = names(env).refs;
   const out: Record<Tier, Subnet[]> = { public: [], private: [], database: [] };
-  for (const s of subnets) {
-    const t = subnetTier(s, env);
-    if (t) out[t].push(s);
+  for (const t of TIERS) {
+    if (!env.resources.subnets[t]) continue;
+    const ids = refs.subnets(t).map(refLabel);
+    out[t] = subnets.filter((s) => ids.includes(s.SubnetId ?? ''));
   }
+  return out;
+}
+
+export function subnetsByTier(subnets: Subnet[], env: EnvironmentConfig): Record<Tier, Subnet[]> {
+  const out: Record<Tier, Subnet[]> = pinnedTiers(subnets, env) ?? { public: [], private: [], database: [] };
+  if (!env.resources?.subnets)
+    for (const s of subnets) {
+      const t = subnetTier(s, env);
+      if (t) out[t].push(s);
+    }
   for (const t of TIERS)
     out[t].sort(
       (a, b) => (a.AvailabilityZone ?? '').localeCompare(b.AvailabilityZone ?? '') || (a.CidrBlock ?? '').localeCompare(b.CidrBlock ?? ''),
