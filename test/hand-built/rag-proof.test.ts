@@ -4,7 +4,7 @@
  * and region, its two incidents as they happened), then operated through berth's real commands
  * in-process (test/helpers/cli.ts), each step on what the previous one left:
  *   discover -> config validate -> the map names the real resources;
- *   health and doctor see the incidents (tasks that cannot pull, no target); doctor FAILs both,
+ *   status, health and doctor see the incidents (tasks that cannot pull, no target); doctor FAILs both,
  *   naming the real subnets, route tables and security group, with fixes naming them;
  *   the printed route fixes applied: tasks start, and their logs show the database timeouts of the
  *   second incident; the printed egress fixes applied: doctor PASSes, health is OK;
@@ -168,11 +168,16 @@ describe('the RAG platform built by hand, incidents and all', () => {
     expect(d.json.doubts.map((x: { resource?: string }) => x.resource)).toContain(rag.privateRouteTable);
   });
 
-  test('health and doctor show the incidents; doctor FAILs both naming the subnets, the route tables and the group, its fixes naming them', async () => {
+  test('status, health and doctor show the incidents; doctor FAILs both naming the subnets, the route tables and the group, its fixes naming them', async () => {
     const failed = await until('a task that failed to start', async () =>
       (await tasks('STOPPED')).find((t) => t.stopCode === 'TaskFailedToStart'),
     );
     expect(failed.stoppedReason).toMatch(/ECR.*i\/o timeout/);
+    const st = await berth('status', '--env', 'rag', '--json');
+    const svc = st.json.services[0];
+    expect([svc.found, svc.running, svc.taskDefinition?.split('/').pop()]).toEqual([true, 0, `${RAG.family}:4`]);
+    expect(svc.deployments[0].failedTasks).toBeGreaterThan(0);
+    expect(svc.events.map((e: { message: string }) => e.message).join('\n')).toMatch(/failed to launch a task .*ECR/);
     const h = await berth('health', '--env', 'rag', '--json');
     expect(h.code).not.toBe(0);
     const { code, findings } = await doctor();
@@ -226,6 +231,10 @@ describe('the RAG platform built by hand, incidents and all', () => {
       return r.code === 0 ? r : undefined;
     });
     expect(h.code).toBe(0);
+    // Once the service has settled, nothing the doctor checks fails on this platform.
+    const settled = await doctor();
+    expect(settled.findings.filter((f) => f.status === 'FAIL').map((f) => `${f.check}: ${f.message}`)).toEqual([]);
+    expect(settled.code).toBe(0);
   });
 
   test('a deploy of a new image and a rollback work on the discovered platform (not adopted: see the note)', async () => {
