@@ -53,7 +53,13 @@ export function buildApp(env: EnvironmentConfig, outdir: string, adoption?: Adop
   securityStack.output('cache_security_group_id', security.cacheSecurityGroupId, 'The Redis security group');
 
   const dataStack = stack('data');
-  const data = new Data(dataStack, 'data', { env, subnetIds: network.subnetIds.database, securityGroupId: security.dbSecurityGroupId });
+  const masterPasswordKept = adoption?.stacks.data?.keep['aws_rds_cluster.data_cluster']?.includes('manage_master_user_password');
+  const data = new Data(dataStack, 'data', {
+    env,
+    subnetIds: network.subnetIds.database,
+    securityGroupId: security.dbSecurityGroupId,
+    masterPasswordKept,
+  });
   dataStack.output('cluster_identifier', data.clusterIdentifier, 'The Aurora cluster identifier');
   dataStack.output('endpoint', data.endpoint, 'The writer endpoint');
   dataStack.output('reader_endpoint', data.readerEndpoint, 'The reader endpoint');

@@ -1,13 +1,12 @@
 /**
  * Reads of what AWS identifies by name: for each such resource berth would create, does one by that
- * name (or by the resource map's name for its role) exist, and what id does terraform import it by.
+ * name exist (names() gives the resource map's name for a role it pins), and what id does terraform import it by.
  * One bounded read per name; "not found" is an answer, anything else fails the command.
  */
 import type { AwsContext } from '../aws/context.js';
 import * as clients from '../aws/clients.js';
 import { orAbsent } from './absent.js';
 import type { Facts, SynthResource } from './facts.js';
-import type { ResourceMap } from './resource-map.js';
 import { NAME_ATTRIBUTE } from './resolve.js';
 import { str } from './refs.js';
 
@@ -101,39 +100,13 @@ const LOOKUPS: Record<string, Lookup> = {
   },
 };
 
-/** The resource map's name for a resource's role, where it has one. */
-export function mappedName(r: SynthResource, map: ResourceMap): string | undefined {
-  const svc = (r.config.tags as Record<string, string> | undefined)?.service;
-  switch (r.type) {
-    case 'aws_rds_cluster':
-      return map.database?.cluster;
-    case 'aws_rds_cluster_instance':
-      return map.database?.writerInstance;
-    case 'aws_db_subnet_group':
-      return map.database?.subnetGroup;
-    case 'aws_elasticache_replication_group':
-      return map.cache?.replicationGroup;
-    case 'aws_elasticache_subnet_group':
-      return map.cache?.subnetGroup;
-    case 'aws_ecs_cluster':
-      return map.cluster;
-    case 'aws_lb':
-      return map.loadBalancer?.name;
-    case 'aws_lb_target_group':
-      return svc ? map.services?.[svc]?.targetGroup : undefined;
-    case 'aws_cloudwatch_log_group':
-      return svc ? map.services?.[svc]?.logGroup : undefined;
-  }
-  return undefined;
-}
-
-/** facts.named for every by-name resource: config name -> import id (of the mapped name when the map has one). */
-export async function gatherNamed(ctx: AwsContext, resources: readonly SynthResource[], map: ResourceMap, facts: Facts): Promise<void> {
+/** facts.named for every by-name resource: config name -> import id. The config's names are the map's where it has one (src/config/names.ts). */
+export async function gatherNamed(ctx: AwsContext, resources: readonly SynthResource[], facts: Facts): Promise<void> {
   const todo = resources.filter((r) => LOOKUPS[r.type] && str(r.config[NAME_ATTRIBUTE[r.type]!]));
   await Promise.all(
     todo.map(async (r) => {
       const own = str(r.config[NAME_ATTRIBUTE[r.type]!])!;
-      const id = await LOOKUPS[r.type]!(ctx, mappedName(r, map) ?? own, facts);
+      const id = await LOOKUPS[r.type]!(ctx, own, facts);
       if (id) (facts.named[r.type] ??= {})[own] = id;
     }),
   );

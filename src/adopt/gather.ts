@@ -15,7 +15,7 @@ import type { ResourceMap } from './resource-map.js';
 
 async function gatherAll(ctx: AwsContext, env: EnvironmentConfig, map: ResourceMap, resources: readonly SynthResource[]): Promise<Facts> {
   const facts = emptyFacts();
-  await Promise.all([gatherNetwork(ctx, map, facts), gatherNamed(ctx, resources, map, facts)]);
+  await Promise.all([gatherNetwork(ctx, map, facts), gatherNamed(ctx, resources, facts)]);
   // The writer instance the cluster names, when the map does not name one.
   const writer = resources.find((r) => r.type === 'aws_rds_cluster_instance');
   const own = writer && typeof writer.config.identifier === 'string' ? writer.config.identifier : undefined;

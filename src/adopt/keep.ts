@@ -21,7 +21,8 @@ export const KEEP: Readonly<Record<string, readonly string[]>> = {
   aws_cloudwatch_log_group: ['name'],
   aws_iam_role: ['name'],
   aws_iam_role_policy: ['name', 'role'],
-  aws_db_subnet_group: ['name'],
+  // A running cluster is not moved to other subnets by an apply (AWS refuses removing subnets in use).
+  aws_db_subnet_group: ['name', 'subnet_ids'],
   aws_rds_cluster_parameter_group: ['name', 'family', 'description'],
   aws_rds_cluster: [
     'cluster_identifier',

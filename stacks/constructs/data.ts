@@ -71,6 +71,8 @@ export interface DataProps {
    * deterministic: the time is terraform's, not the synth's. A sandbox skips the final snapshot.
    */
   finalSnapshotIdentifier?: string;
+  /** `berth adopt` keeps the cluster's own master password (it may have no RDS-managed secret). */
+  masterPasswordKept?: boolean;
 }
 
 /**
@@ -166,6 +168,9 @@ export class Data extends Construct {
     this.readerEndpoint = cluster.readerEndpoint;
     this.port = DB_PORT[db.engine];
     this.databaseName = db.databaseName;
-    this.masterSecretArn = cluster.masterUserSecret.get(0).secretArn;
+    // An adopted cluster keeps its own master password (src/adopt/keep.ts): RDS may manage no secret,
+    // and the output is then "" instead of an invalid index failing every plan.
+    const managed = cluster.masterUserSecret.get(0).secretArn;
+    this.masterSecretArn = props.masterPasswordKept ? Fn.try([managed, '']) : managed;
   }
 }

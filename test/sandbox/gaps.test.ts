@@ -16,6 +16,7 @@ import {
   CreateCacheSubnetGroupCommand,
   CreateReplicationGroupCommand,
   DeleteCacheSubnetGroupCommand,
+  ModifyCacheSubnetGroupCommand,
   DeleteReplicationGroupCommand,
   DescribeCacheClustersCommand,
   DescribeCacheSubnetGroupsCommand,
@@ -23,7 +24,14 @@ import {
   ElastiCacheClient,
   ModifyReplicationGroupCommand,
 } from '@aws-sdk/client-elasticache';
-import { CreateDBClusterCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import {
+  CreateDBClusterCommand,
+  CreateDBSubnetGroupCommand,
+  DescribeDBClustersCommand,
+  DescribeDBSubnetGroupsCommand,
+  ModifyDBSubnetGroupCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
 import {
   ChangeResourceRecordSetsCommand,
   CreateHostedZoneCommand,
@@ -105,7 +113,7 @@ describe('the emulator mends what terraform needs', () => {
     expect((err as { $metadata: { attempts?: number } }).$metadata.attempts).toBe(1);
   });
 
-  it('ElastiCache: a replication group with NumCacheClusters=2 has its two member clusters (with their security groups), modifies, deletes at once; DeleteCacheSubnetGroup exists', async () => {
+  it('ElastiCache: a replication group with NumCacheClusters=2 has its two member clusters (with their security groups), modifies, deletes at once; ModifyCacheSubnetGroup and DeleteCacheSubnetGroup exist', async () => {
     const ec = new ElastiCacheClient({ ...cfg, maxAttempts: 1 });
     const ec2 = new EC2Client(cfg);
     const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }))).Vpc!.VpcId!;
@@ -158,6 +166,12 @@ describe('the emulator mends what terraform needs', () => {
     await expect(ec.send(new DescribeCacheClustersCommand({ CacheClusterId: 'demo-sandbox-redis-002' }))).rejects.toMatchObject({
       name: 'CacheClusterNotFoundFault',
     });
+    // ModifyCacheSubnetGroup: an adopted subnet group takes berth's description (subnets unchanged).
+    await ec.send(new ModifyCacheSubnetGroupCommand({ CacheSubnetGroupName: 'demo-sandbox-cache', CacheSubnetGroupDescription: 'berth' }));
+    const modified = (await ec.send(new DescribeCacheSubnetGroupsCommand({ CacheSubnetGroupName: 'demo-sandbox-cache' })))
+      .CacheSubnetGroups![0]!;
+    expect(modified.CacheSubnetGroupDescription).toBe('berth');
+    expect(modified.Subnets!.map((x) => x.SubnetIdentifier)).toEqual([subnet]);
     await ec.send(new DeleteCacheSubnetGroupCommand({ CacheSubnetGroupName: 'demo-sandbox-cache' }));
     await expect(ec.send(new DescribeCacheSubnetGroupsCommand({ CacheSubnetGroupName: 'demo-sandbox-cache' }))).rejects.toMatchObject({
       name: 'CacheSubnetGroupNotFoundFault',
@@ -180,6 +194,22 @@ describe('the emulator mends what terraform needs', () => {
     const c = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'demo-sandbox-db' }))).DBClusters![0]!;
     expect(c.ScalingConfigurationInfo).toBeUndefined();
     expect(c.ServerlessV2ScalingConfiguration).toMatchObject({ MinCapacity: 0.5, MaxCapacity: 2 });
+  });
+
+  it('RDS: ModifyDBSubnetGroup keeps the group (moto dropped it), with the new description', async () => {
+    const rds = new RDSClient({ ...cfg, maxAttempts: 1 });
+    const ec2 = new EC2Client(cfg);
+    const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.2.0.0/16' }))).Vpc!.VpcId!;
+    const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.2.10.0/24' }))).Subnet!.SubnetId!;
+    await rds.send(
+      new CreateDBSubnetGroupCommand({ DBSubnetGroupName: 'hand-built-db', DBSubnetGroupDescription: 'by hand', SubnetIds: [subnet] }),
+    );
+    await rds.send(
+      new ModifyDBSubnetGroupCommand({ DBSubnetGroupName: 'hand-built-db', DBSubnetGroupDescription: 'berth', SubnetIds: [subnet] }),
+    );
+    const g = (await rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: 'hand-built-db' }))).DBSubnetGroups![0]!;
+    expect(g.DBSubnetGroupDescription).toBe('berth');
+    expect(g.Subnets!.map((x) => x.SubnetIdentifier)).toEqual([subnet]);
   });
 
   it("Route 53: changes are INSYNC at once, and terraform's provider gets no ChangeInfo to wait 15 s on (other clients get it)", async () => {

@@ -24,6 +24,10 @@ const adoption: AdoptionFile = {
       imports: { 'aws_vpc.network_vpc': 'vpc-0a1b2c3d4e5f60718', 'aws_subnet.network_subnet-private-0': 'subnet-0a1b2c3d4e5f60718' },
       keep: { 'aws_subnet.network_subnet-private-0': ['cidr_block', 'availability_zone'] },
     },
+    data: {
+      imports: { 'aws_rds_cluster.data_cluster': 'rag-aurora-cluster' },
+      keep: { 'aws_rds_cluster.data_cluster': ['master_username', 'manage_master_user_password'] },
+    },
     cache: {
       imports: { 'aws_secretsmanager_secret_version.cache_secret-value': 'arn:aws:secretsmanager:ap-northeast-2:111122223333:secret:x|v1' },
       keep: { 'aws_secretsmanager_secret_version.cache_secret-value': ['secret_string'] },
@@ -31,7 +35,7 @@ const adoption: AdoptionFile = {
   },
 };
 
-async function synth(a: AdoptionFile | null): Promise<(kind: 'network' | 'security' | 'cache') => Json> {
+async function synth(a: AdoptionFile | null): Promise<(kind: 'network' | 'security' | 'data' | 'cache') => Json> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-adopt-synth-'));
   dirs.push(dir);
   await synthEnvironment(env, { outdir: join(dir, 'out'), adoption: a });
@@ -59,11 +63,14 @@ describe('adoption file -> synthesized import blocks', () => {
       'secret_string',
     ]);
     expect(tf('security').import).toBeUndefined();
+    // A cluster that keeps its own master password may have no RDS-managed secret: the output tolerates it.
+    expect(tf('data').output.master_secret_arn.value).toBe('${try(aws_rds_cluster.data_cluster.master_user_secret[0].secret_arn, "")}');
   });
 
   it('without an adoption file the stacks are unchanged (no import block anywhere)', async () => {
     const tf = await synth(null);
     expect(tf('network').import).toBeUndefined();
+    expect(tf('data').output.master_secret_arn.value).toBe('${aws_rds_cluster.data_cluster.master_user_secret[0].secret_arn}');
   });
 
   it('refuses a file that names an address the stacks no longer have', async () => {

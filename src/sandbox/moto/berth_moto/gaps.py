@@ -169,6 +169,21 @@ def _ec_delete_subnet_group(self: ElastiCacheResponse) -> ActionResult:
     return EmptyResult()
 
 
+def _ec_modify_subnet_group(self: ElastiCacheResponse) -> ActionResult:
+    """ModifyCacheSubnetGroup (not in moto 5.2): a new description and/or subnets. Without it an
+    adopted (imported) subnet group whose description differs from berth's fails every apply."""
+    backend = self.elasticache_backend
+    name = self._get_param("CacheSubnetGroupName")
+    if name not in backend.cache_subnet_groups:
+        raise CacheSubnetGroupNotFound(name)
+    old = backend.cache_subnet_groups[name]
+    description = self._get_param("CacheSubnetGroupDescription") or old.cache_subnet_group_description
+    subnet_ids = self._get_param("SubnetIds", []) or old.subnet_ids
+    new = ec_models.CacheSubnetGroup(backend.account_id, backend.region_name, name, description, subnet_ids, old.tags)
+    backend.cache_subnet_groups[name] = new
+    return ActionResult({"CacheSubnetGroup": new})
+
+
 _RG_MODIFIABLE = {
     "ReplicationGroupDescription": "description",
     "SnapshotRetentionLimit": "snapshot_retention_limit",
@@ -211,6 +226,21 @@ def _ec_modify_rg(self: ElastiCacheResponse) -> ActionResult:
         if params.get("SecurityGroupIds") is not None:
             _ec_set_security_groups(cc, params["SecurityGroupIds"])
     return ActionResult({"ReplicationGroup": rg})
+
+
+# --- RDS: ModifyDBSubnetGroup keeps the group -------------------------------------------------------
+# moto 5.2 pops the group from its backend and never puts it back: after any modification (berth's
+# description on an adopted group) the provider reads nothing and fails with "Root object was
+# present, but now absent".
+
+def _rds_modify_subnet_group(self: Any, subnet_name: str, description: str, subnets: list[Any]) -> Any:
+    if subnet_name not in self.subnet_groups:
+        raise rds_models.DBSubnetGroupNotFoundError(subnet_name)
+    group = self.subnet_groups[subnet_name]
+    group.subnets = subnets
+    if description is not None:
+        group.description = description
+    return group
 
 
 # --- RDS: ScalingConfigurationInfo only for serverless v1 -----------------------------------------
@@ -341,6 +371,8 @@ def install() -> None:
     ec_models.ElastiCacheBackend.delete_cache_subnet_group = _ec_delete_subnet_group_backend
     ElastiCacheResponse.delete_cache_subnet_group = _ec_delete_subnet_group
     ElastiCacheResponse.modify_replication_group = _ec_modify_rg
+    ElastiCacheResponse.modify_cache_subnet_group = _ec_modify_subnet_group
+    rds_models.RDSBackend.modify_db_subnet_group = _rds_modify_subnet_group
 
     AWSCertificateManagerBackend.request_certificate = _acm_request  # type: ignore[method-assign]
 
