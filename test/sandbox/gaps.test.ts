@@ -29,6 +29,7 @@ import {
   CreateDBSubnetGroupCommand,
   DescribeDBClustersCommand,
   DescribeDBSubnetGroupsCommand,
+  ModifyDBClusterCommand,
   ModifyDBSubnetGroupCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
@@ -194,6 +195,18 @@ describe('the emulator mends what terraform needs', () => {
     const c = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'demo-sandbox-db' }))).DBClusters![0]!;
     expect(c.ScalingConfigurationInfo).toBeUndefined();
     expect(c.ServerlessV2ScalingConfiguration).toMatchObject({ MinCapacity: 0.5, MaxCapacity: 2 });
+    // ModifyDBCluster keeps IAM authentication and the log exports (an adopted cluster's second plan is empty).
+    await rds.send(
+      new ModifyDBClusterCommand({
+        DBClusterIdentifier: 'demo-sandbox-db',
+        EnableIAMDatabaseAuthentication: true,
+        CloudwatchLogsExportConfiguration: { EnableLogTypes: ['postgresql'] },
+        ApplyImmediately: true,
+      }),
+    );
+    const m = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'demo-sandbox-db' }))).DBClusters![0]!;
+    expect(m.IAMDatabaseAuthenticationEnabled).toBe(true);
+    expect(m.EnabledCloudwatchLogsExports).toEqual(['postgresql']);
   });
 
   it('RDS: ModifyDBSubnetGroup keeps the group (moto dropped it), with the new description', async () => {

@@ -243,6 +243,29 @@ def _rds_modify_subnet_group(self: Any, subnet_name: str, description: str, subn
     return group
 
 
+# --- RDS: ModifyDBCluster keeps IAM authentication and the log exports it is given --------------
+# moto 5.2 stores EnableIAMDatabaseAuthentication under a name its own answer never reads, and
+# ignores CloudwatchLogsExportConfiguration (it reads another key): an adopted cluster that berth
+# turns both on would show the same change on every plan after the apply.
+
+_orig_modify_db_cluster = rds_models.RDSBackend.modify_db_cluster
+
+
+def _rds_modify_db_cluster(self: Any, kwargs: dict[str, Any]) -> Any:
+    iam = kwargs.get("enable_iam_database_authentication")
+    exports = kwargs.get("cloudwatch_logs_export_configuration") or {}
+    ident = kwargs.get("new_db_cluster_identifier") or kwargs.get("db_cluster_identifier")
+    cluster = _orig_modify_db_cluster(self, kwargs)
+    target = self.clusters.get(ident, cluster)
+    for c in {id(cluster): cluster, id(target): target}.values():
+        if iam is not None:
+            c.iam_auth = str(iam).lower() == "true"
+        if exports:
+            current = [x for x in c.enabled_cloudwatch_logs_exports if x not in exports.get("DisableLogTypes", [])]
+            c.enabled_cloudwatch_logs_exports = current + [x for x in exports.get("EnableLogTypes", []) if x not in current]
+    return cluster
+
+
 # --- RDS: ScalingConfigurationInfo only for serverless v1 -----------------------------------------
 # moto returns an empty ScalingConfigurationInfo for provisioned clusters; the provider reads it as
 # a scaling_configuration block and plans to remove it on every run.
@@ -373,6 +396,7 @@ def install() -> None:
     ElastiCacheResponse.modify_replication_group = _ec_modify_rg
     ElastiCacheResponse.modify_cache_subnet_group = _ec_modify_subnet_group
     rds_models.RDSBackend.modify_db_subnet_group = _rds_modify_subnet_group
+    rds_models.RDSBackend.modify_db_cluster = _rds_modify_db_cluster
 
     AWSCertificateManagerBackend.request_certificate = _acm_request  # type: ignore[method-assign]
 
