@@ -12,6 +12,7 @@ import { logStreamName } from '../../ecs/logs.js';
 import { toMs } from '../../ecs/time.js';
 import { healthUrl, httpCheck } from '../../http/check.js';
 import { publicHealthPath } from '../../config/names.js';
+import { TEST_HEADER } from '../../config/routes.js';
 import { BerthError } from '../../output/errors.js';
 import type { DeployOptions, Op, RevisionRef } from '../op-types.js';
 import { opsOf } from '../operate.js';
@@ -85,7 +86,7 @@ function testSmoke(op: Op, testPath: string | undefined): (() => Promise<SmokeRe
   const swap = (u: string) => u.slice(0, u.length - publicHealthPath(op.svc).length) + testPath;
   const u = { ...hu, publicUrl: swap(hu.publicUrl), requestUrl: swap(hu.requestUrl) };
   return async () => {
-    const r = await httpCheck(u, { timeoutMs: 5000, headers: { 'X-Berth-Test': op.svc.name } });
+    const r = await httpCheck(u, { timeoutMs: 5000, headers: { [TEST_HEADER]: op.svc.name } });
     return {
       url: r.url,
       ok: r.ok || (r.status !== undefined && r.status >= 300 && r.status < 400),
