@@ -84,7 +84,8 @@ async function testHook(
   dep: ReleaseSnapshot['deployment'],
 ): Promise<Pick<ReleaseSnapshot, 'testSmoke' | 'testPassed'>> {
   const hook = (dep?.lifecycleHookDetails ?? []).find((h) => h.targetType === 'PAUSE' && h.status === 'AWAITING_ACTION' && h.hookId);
-  if (!hook || !d.testSmoke || !id.testPath || dep?.lifecycleStage !== 'POST_TEST_TRAFFIC_SHIFT') return {};
+  // Only while the release itself waits: once it rolls back, test traffic is the old revision's again.
+  if (!hook || !d.testSmoke || !id.testPath || dep?.lifecycleStage !== 'POST_TEST_TRAFFIC_SHIFT' || dep.status !== 'IN_PROGRESS') return {};
   let last: SmokeResult | undefined;
   for (let i = 0; i < TEST_REQUESTS; i++) {
     last = await d.testSmoke();

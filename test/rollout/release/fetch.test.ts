@@ -87,3 +87,25 @@ describe('one poll of a release', () => {
     });
   });
 });
+
+describe('the test hook once the release rolls back', () => {
+  it('a hook still listed as waiting on a release rolling back: no test request, no CONTINUE', async () => {
+    const w = fakeWorld({ t0: T0, moving: true, script: [{ ...hooked, status: 'ROLLBACK_REQUESTED' }] });
+    let asked = 0;
+    const f = makeReleaseFetcher(
+      {
+        ops: w.release,
+        traffic,
+        tasks: async () => [],
+        logLines: async () => [],
+        testSmoke: async () => (asked++, { url: 'https://x/api/ping', ok: true, status: 200 }),
+        now: w.clock.now,
+        metricsStart: new Date(T0),
+      },
+      undefined,
+    );
+    await f(identity({ testPath: '/api/ping' }));
+    expect(asked).toBe(0);
+    expect(w.calls.some((c) => c.name === 'continueServiceDeployment')).toBe(false);
+  });
+});
