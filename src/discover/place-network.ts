@@ -1,7 +1,10 @@
 /**
  * The network in berth's terms: each subnet's EFFECTIVE route table (its explicit association, else
  * the VPC's main table), the tiers (public: the load balancer's subnets; private: the services';
- * database: the database's and cache's subnet groups'), and the network section of the environment.
+ * database: the database's and cache's subnet groups', none when they all lie in the private tier:
+ * a two-tier platform whose data stores share the services' subnets has no database tier, and its
+ * stacks place the database there, src/config/adopted-tiers.ts), and the network section of the
+ * environment.
  */
 import type { RouteTable, Subnet } from '@aws-sdk/client-ec2';
 import { vpcCidrProblem } from '../config/aws-rules.js';
@@ -25,10 +28,12 @@ export interface TierSubnets {
 
 export function tierSubnets(f: DiscoveryFacts, dbSubnets: string[], cacheSubnets: string[]): TierSubnets {
   const uniq = (xs: (string | undefined)[]) => [...new Set(xs.filter((x): x is string => Boolean(x)))];
+  const priv = uniq(f.services.flatMap((s) => s.service.networkConfiguration?.awsvpcConfiguration?.subnets ?? []));
+  const stores = uniq([...dbSubnets, ...cacheSubnets]);
   return {
     public: uniq(f.edge.loadBalancers.flatMap((lb) => lb.AvailabilityZones?.map((z) => z.SubnetId) ?? [])),
-    private: uniq(f.services.flatMap((s) => s.service.networkConfiguration?.awsvpcConfiguration?.subnets ?? [])),
-    database: uniq([...dbSubnets, ...cacheSubnets]),
+    private: priv,
+    database: stores.every((s) => priv.includes(s)) ? [] : stores,
   };
 }
 

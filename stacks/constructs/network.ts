@@ -24,6 +24,7 @@ import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from '@cdktf/provider-aws/lib/subnet/index.js';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc/index.js';
 import { names } from '../../src/config/names.js';
+import { databaseSharesPrivateTier, privateRouteTableCount } from '../../src/config/adopted-tiers.js';
 import { subnetPlan, type SubnetPlan } from '../../src/config/network.js';
 import type { EnvironmentConfig } from '../../src/config/types.js';
 
@@ -91,7 +92,9 @@ export class Network extends Construct {
     const azName = (i: number) => Fn.element(azs.names, i);
 
     const subnets: Record<Tier, Subnet[]> = { public: [], private: [], database: [] };
+    const shared = databaseSharesPrivateTier(env);
     for (const s of subnetPlan(cidr, azCount)) {
+      if (shared && s.tier === 'database') continue;
       subnets[s.tier].push(
         new Subnet(this, `subnet-${s.tier}-${s.az}`, {
           vpcId: vpc.id,
@@ -105,7 +108,7 @@ export class Network extends Construct {
     this.subnetIds = {
       public: subnets.public.map((s) => s.id),
       private: subnets.private.map((s) => s.id),
-      database: subnets.database.map((s) => s.id),
+      database: (shared ? subnets.private : subnets.database).map((s) => s.id),
     };
 
     const igw = new InternetGateway(this, 'igw', { vpcId: vpc.id, tags: { Name: n.internetGateway } });
@@ -132,21 +135,11 @@ export class Network extends Construct {
     new Route(this, 'rt-public-default', { routeTableId: publicRt.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
     subnets.public.forEach((s, i) => new RouteTableAssociation(this, `rta-public-${i}`, { subnetId: s.id, routeTableId: publicRt.id }));
 
-    // Private and database: one table per AZ and tier, default route to the NAT of that AZ (or the single one).
     const rts: Record<Tier, string[]> = { public: [publicRt.id], private: [], database: [] };
-    for (const tier of ['private', 'database'] as const) {
-      subnets[tier].forEach((s, i) => {
-        const rt = new RouteTable(this, `rt-${tier}-${i}`, { vpcId: vpc.id, tags: { Name: n.routeTable(tier, i), tier } });
-        new Route(this, `rt-${tier}-${i}-default`, {
-          routeTableId: rt.id,
-          destinationCidrBlock: '0.0.0.0/0',
-          natGatewayId: nats[natMode === 'per-az' ? i : 0]!.id,
-        });
-        new RouteTableAssociation(this, `rta-${tier}-${i}`, { subnetId: s.id, routeTableId: rt.id });
-        rts[tier].push(rt.id);
-      });
-    }
-    this.routeTableIds = rts;
+    const tableCount = { private: privateRouteTableCount(env, azCount), database: azCount };
+    for (const tier of ['private', 'database'] as const)
+      rts[tier] = this.natRouteTables(tier, subnets[tier], tableCount[tier], { vpcId: vpc.id, nats, natMode, n });
+    this.routeTableIds = shared ? { ...rts, database: rts.private } : rts;
 
     // Flow logs to CloudWatch Logs, written by a role only the flow-logs service of this account can assume.
     const account = new DataAwsCallerIdentity(this, 'account', {});
@@ -194,5 +187,31 @@ export class Network extends Construct {
       iamRoleArn: role.arn,
       tags: { Name: `${n.vpc}-flow-log` },
     });
+  }
+  /**
+   * Private and database: one table per AZ and tier (or, on a mapped platform, as many as it has: the
+   * subnets beyond share the last), default route to the NAT of that AZ (or the single one).
+   */
+  private natRouteTables(
+    tier: 'private' | 'database',
+    subnets: Subnet[],
+    count: number,
+    o: { vpcId: string; nats: NatGateway[]; natMode: 'per-az' | 'single'; n: ReturnType<typeof names> },
+  ): string[] {
+    const tables: RouteTable[] = [];
+    for (let i = 0; i < Math.min(count, subnets.length); i++) {
+      const rt = new RouteTable(this, `rt-${tier}-${i}`, { vpcId: o.vpcId, tags: { Name: o.n.routeTable(tier, i), tier } });
+      new Route(this, `rt-${tier}-${i}-default`, {
+        routeTableId: rt.id,
+        destinationCidrBlock: '0.0.0.0/0',
+        natGatewayId: o.nats[o.natMode === 'per-az' ? i : 0]!.id,
+      });
+      tables.push(rt);
+    }
+    subnets.forEach((s, i) => {
+      const rt = tables[Math.min(i, tables.length - 1)]!;
+      new RouteTableAssociation(this, `rta-${tier}-${i}`, { subnetId: s.id, routeTableId: rt.id });
+    });
+    return tables.map((t) => t.id);
   }
 }

@@ -112,8 +112,18 @@ describe('import ids', () => {
     const d = decision('aws_route_table_association.network_rta-private-0');
     expect(d.action).toBe('create');
     expect(d.why).toMatch(/^route table association added: subnet-0000000000000000c has none/);
-    // The second private table is not in the map: created, never the first one imported twice.
-    expect(decision('aws_route_table.network_rt-private-1').action).toBe('create');
+    // The map names one private table: both private subnets are associated with it, no second table is created.
+    expect(
+      a.decisions
+        .filter((x) => x.type === 'aws_route_table')
+        .map((x) => `${x.address} ${x.action} ${x.id}`)
+        .sort(),
+    ).toEqual([
+      'aws_route_table.network_rt-private-0 import rtb-0000000000000000b',
+      'aws_route_table.network_rt-public import rtb-0000000000000000a',
+    ]);
+    // The map names no database subnets (the data stores share the private ones): no database subnet is created.
+    expect(a.decisions.filter((x) => x.type === 'aws_subnet' && x.action === 'create')).toEqual([]);
   });
 
   it('security: existing rules imported by sgr id, the missing egress added, one group imported once', () => {

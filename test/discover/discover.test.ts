@@ -85,6 +85,9 @@ describe('the RAG platform', () => {
     });
     expect(new Set(r.subnets.public)).toEqual(new Set(rag.publicSubnets));
     expect(new Set(r.subnets.private)).toEqual(new Set(rag.privateSubnets));
+    // Aurora and Redis live in the private subnets: a two-tier platform, no database tier of its own.
+    expect(r.subnets.database).toBeUndefined();
+    expect(r.routeTables.database).toBeUndefined();
     expect(r.internetGateway).toBe(rag.internetGateway);
     expect(r.natGateways).toEqual([rag.natGateway]);
     expect(r.database).toMatchObject({

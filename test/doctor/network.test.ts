@@ -124,6 +124,18 @@ describe('doctor network (pure)', () => {
     expect(of(fs, 'network.private-route').every((x) => x.status === 'PASS')).toBe(true);
   });
 
+  it('a mapped two-tier platform (no database subnets in its map) does not FAIL for want of a database tier; one mapping a database tier still FAILs without it', () => {
+    const f = network();
+    f.subnets = f.subnets.filter((s) => !s.CidrBlock!.startsWith('10.0.2'));
+    const env = input().env;
+    env.resources = { subnets: { public: [ID.pub1, ID.pub2], private: [ID.priv1, ID.priv2] } };
+    const sub = one(checkNetwork(f, { ...input(), env }), 'network.subnets');
+    expect(sub.status).not.toBe('FAIL'); // (this fixture's public subnets WARN of their AZs: not this check's point)
+    expect(sub.message).not.toContain('database');
+    env.resources = { subnets: { public: [ID.pub1, ID.pub2], private: [ID.priv1, ID.priv2], database: [ID.db1] } };
+    expect(one(checkNetwork(f, { ...input(), env }), 'network.subnets').status).toBe('FAIL');
+  });
+
   it('nat "per-az" with one NAT gateway WARNs (an AZ failure cuts off every private subnet)', () => {
     const env = input().env;
     env.network.nat = 'per-az';

@@ -9,14 +9,16 @@
  *   the printed route fixes applied: tasks start, and their logs show the database timeouts of the
  *   second incident; the printed egress fixes applied: doctor PASSes, health is OK;
  *   a deploy of a new image and a rollback, on the discovered (not adopted) environment;
- *   adopt resolves imports of the real resources (no terraform run here: adopt's plan of this
- *   discovered environment would create second private subnets, see the issue's note).
+ *   adopt resolves imports of the real resources and creates no second copy of any (a two-tier platform:
+ *   the database shares the private subnets, src/config/adopted-tiers.ts); `berth plan` then imports the
+ *   network (the stacks that read it wait for its apply) and creates none of what exists.
  * berth talks to the emulator as to AWS (BERTH_AWS_ENDPOINT_URL, the environment is not a sandbox
  * one) and requests the public URL at the emulator's stand-in for the ALB (BERTH_PUBLIC_URL).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AssociateRouteTableCommand, AuthorizeSecurityGroupEgressCommand } from '@aws-sdk/client-ec2';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -29,6 +31,8 @@ import {
   type RagPlatform,
 } from '../fixtures/hand-built/index.js';
 import { runCli, tempProject, type CliRun } from '../helpers/cli.js';
+import { EXIT } from '../../src/output/exit-codes.js';
+import { FAKE_CREDENTIALS } from '../../src/sandbox/state.js';
 
 let emu: BareEmulator;
 let rag: RagPlatform;
@@ -252,7 +256,7 @@ describe('the RAG platform built by hand, incidents and all', () => {
     expect(await serviceRevision()).toBe(`${RAG.family}:4`);
   });
 
-  test('adopt on the discovered environment resolves imports of the real resources (terraform plan/apply: not proven here, see the note)', async () => {
+  test('adopt on the discovered environment resolves imports of the real resources and creates no second copy of any', async () => {
     const a = await berth('adopt', '--env', 'rag', '--json');
     expect(a.code, a.stderr).toBe(0);
     const decisions: { type: string; action: string; id?: string }[] = a.json.decisions;
@@ -273,5 +277,63 @@ describe('the RAG platform built by hand, incidents and all', () => {
     // Each AWS object is imported at one address at most.
     const ids = decisions.flatMap((d) => (d.action === 'import' ? [`${d.type} ${d.id}`] : []));
     expect(new Set(ids).size).toBe(ids.length);
+    // A two-tier platform (Aurora and Redis in the private subnets): the private subnets are imported once,
+    // as berth's private tier, and no subnet, route table or other existing object is created a second time.
+    expect(imported('aws_subnet').sort()).toEqual([...rag.publicSubnets, ...rag.privateSubnets].sort());
+    expect(imported('aws_route_table').sort()).toEqual([rag.publicRouteTable, rag.mainRouteTable].sort());
+    const created = (types: string[]) => decisions.filter((d) => types.includes(d.type) && d.action === 'create').map((d) => d.address);
+    expect(created([...EXISTING, 'aws_db_subnet_group', 'aws_elasticache_subnet_group'])).toEqual([]);
+    // The one target group created is the alternate one berth's deployments switch to: the platform has none.
+    expect(created(['aws_lb_target_group'])).toEqual(['aws_lb_target_group.edge_tg-alt-rag-backend']);
+    // What is created is listed with why (the private subnets' associations, the NAT route, flow logs...).
+    for (const d of decisions.filter((x) => x.action === 'create')) expect(d.why, d.address).toMatch(/\S/);
   });
+
+  test('plan after adopt: the network stack imports the VPC, subnets, route tables and gateways, creates none of them, replaces and destroys nothing', async () => {
+    const s3 = new S3Client({ region: RAG.region, endpoint: emu.endpoint, forcePathStyle: true, credentials: { ...FAKE_CREDENTIALS } });
+    // The state bucket the discovered environment names (berth keeps no state for a platform until it is adopted).
+    await s3.send(
+      new CreateBucketCommand({ Bucket: envFile().state.bucket, CreateBucketConfiguration: { LocationConstraint: RAG.region } }),
+    );
+    const p = await berth('plan', '--env', 'rag', '--parallelism', '2', '--json');
+    expect(p.code, p.stderr).toBe(EXIT.PLAN_CHANGES);
+    const stacks: { kind: string; status: string; summary?: Record<string, string[]> }[] = p.json.stacks;
+    const net = stacks.find((x) => x.kind === 'network')!;
+    expect(net.status).toBe('planned');
+    expect(net.summary!.imported).toEqual(
+      expect.arrayContaining([
+        'aws_vpc.network_vpc',
+        'aws_subnet.network_subnet-private-0',
+        'aws_subnet.network_subnet-private-1',
+        'aws_subnet.network_subnet-public-0',
+        'aws_route_table.network_rt-private-0',
+        'aws_internet_gateway.network_igw',
+        'aws_nat_gateway.network_nat-0',
+      ]),
+    );
+    const types = (addrs: string[]) => addrs.map((a) => a.slice(0, a.indexOf('.')));
+    expect(types(net.summary!.created).filter((t) => EXISTING.includes(t))).toEqual([]);
+    expect([net.summary!.replaced, net.summary!.destroyed]).toEqual([[], []]);
+    for (const x of stacks.filter((y) => y.status === 'planned')) {
+      expect(
+        types(x.summary!.created).filter((t) => EXISTING.includes(t)),
+        x.kind,
+      ).toEqual([]);
+      expect([x.summary!.replaced, x.summary!.destroyed], x.kind).toEqual([[], []]);
+    }
+  }, 600_000);
 });
+
+/** Types of which the RAG platform has every object berth's stacks build: adopt must never create one. */
+const EXISTING = [
+  'aws_vpc',
+  'aws_subnet',
+  'aws_route_table',
+  'aws_internet_gateway',
+  'aws_nat_gateway',
+  'aws_lb',
+  'aws_ecs_cluster',
+  'aws_ecs_service',
+  'aws_rds_cluster',
+  'aws_elasticache_replication_group',
+];

@@ -142,3 +142,52 @@ describe('network stack', () => {
       expect(out[k]).toBeDefined();
   });
 });
+
+describe('network stack of a mapped two-tier platform (its data stores in the private subnets, no database tier)', () => {
+  let two: Synthed;
+  beforeAll(async () => {
+    two = await synth(
+      environment('platform', (e) => {
+        e.resources = {
+          vpc: 'vpc-0a1b2c3d4e5f60718',
+          subnets: {
+            public: ['subnet-0a000000000000001', 'subnet-0a000000000000002'],
+            private: ['subnet-0b000000000000001', 'subnet-0b000000000000002'],
+          },
+          routeTables: { public: ['rtb-0a000000000000001'], private: ['rtb-0b000000000000001'] },
+        };
+      }),
+    );
+  });
+  afterAll(() => two?.cleanup());
+
+  it('creates no database subnets and no second private table: the database tier is the private one', () => {
+    expect(Object.keys(two.resources('network', 'aws_subnet')).sort()).toEqual([
+      'network_subnet-private-0',
+      'network_subnet-private-1',
+      'network_subnet-public-0',
+      'network_subnet-public-1',
+    ]);
+    expect(Object.keys(two.resources('network', 'aws_route_table')).sort()).toEqual(['network_rt-private-0', 'network_rt-public']);
+    expect(Object.keys(two.resources('network', 'aws_route')).sort()).toEqual([
+      'network_rt-private-0-default',
+      'network_rt-public-default',
+    ]);
+    const rta = two.resources('network', 'aws_route_table_association');
+    expect(Object.keys(rta).sort()).toEqual([
+      'network_rta-private-0',
+      'network_rta-private-1',
+      'network_rta-public-0',
+      'network_rta-public-1',
+    ]);
+    for (const i of [0, 1]) expect(rta[`network_rta-private-${i}`]!.route_table_id).toBe('${aws_route_table.network_rt-private-0.id}');
+    const out = two.stacks.network.output;
+    expect(out.database_subnet_ids.value).toEqual(out.private_subnet_ids.value);
+    expect(out.database_route_table_ids.value).toEqual(out.private_route_table_ids.value);
+  });
+
+  it('a platform berth builds keeps its database tier (the same env without a map)', () => {
+    expect(Object.keys(single.resources('network', 'aws_subnet'))).toHaveLength(6);
+    expect(Object.keys(single.resources('network', 'aws_route_table'))).toHaveLength(5);
+  });
+});

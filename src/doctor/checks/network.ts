@@ -9,10 +9,11 @@ import { fail, pass, plural, tag, warn } from '../lib/finding.js';
 import { defaultRouteOf, effectiveRouteTable, judgeDefaultRoute, natFor, natTableFor, routeTarget } from '../lib/routes.js';
 import { subnetsByTier, TIERS, type Tier } from '../lib/tiers.js';
 import type { CheckInput, Finding } from '../types.js';
+import { databaseSharesPrivateTier } from '../../config/adopted-tiers.js';
 import { names, refLabel } from '../../config/names.js';
 import { checkTaskEgress } from './task-egress.js';
 
-// eslint-disable-next-line max-lines-per-function -- to be split by concern (issue #11): 116 lines
+// eslint-disable-next-line max-lines-per-function -- to be split by concern (issue #11): 125 lines
 export function checkNetwork(f: NetworkFacts, input: CheckInput): Finding[] {
   const { env } = input;
   const n = names(env);
@@ -52,8 +53,11 @@ export function checkNetwork(f: NetworkFacts, input: CheckInput): Finding[] {
   const want = env.network.azCount;
   const tierEv: Record<string, string[]> = {};
   for (const t of TIERS) tierEv[t] = tiers[t].map((s) => `${s.SubnetId} ${s.CidrBlock} ${s.AvailabilityZone}`);
-  const missing = TIERS.filter((t) => tiers[t].length === 0);
-  const short = TIERS.filter((t) => tiers[t].length > 0 && new Set(tiers[t].map((s) => s.AvailabilityZone)).size < want);
+  // A mapped two-tier platform keeps its data stores in the private subnets: no database tier is expected.
+  const shared = databaseSharesPrivateTier(env);
+  const expected = TIERS.filter((t) => !(shared && t === 'database'));
+  const missing = expected.filter((t) => tiers[t].length === 0);
+  const short = expected.filter((t) => tiers[t].length > 0 && new Set(tiers[t].map((s) => s.AvailabilityZone)).size < want);
   if (missing.length)
     out.push(
       fail('network.subnets', {
@@ -74,7 +78,13 @@ export function checkNetwork(f: NetworkFacts, input: CheckInput): Finding[] {
     );
   else
     out.push(
-      pass('network.subnets', { resource: vpcId, message: `${want} AZs each of public, private and database subnets`, evidence: tierEv }),
+      pass('network.subnets', {
+        resource: vpcId,
+        message: shared
+          ? `${want} AZs each of public and private subnets (the database and cache share the private ones)`
+          : `${want} AZs each of public, private and database subnets`,
+        evidence: tierEv,
+      }),
     );
 
   // Internet gateway.
