@@ -259,7 +259,7 @@ describe('the RAG platform built by hand, incidents and all', () => {
   test('adopt on the discovered environment resolves imports of the real resources and creates no second copy of any', async () => {
     const a = await berth('adopt', '--env', 'rag', '--json');
     expect(a.code, a.stderr).toBe(0);
-    const decisions: { type: string; action: string; id?: string }[] = a.json.decisions;
+    const decisions: { address: string; type: string; action: string; id?: string; why: string }[] = a.json.decisions;
     const imported = (type: string) => decisions.filter((d) => d.type === type && d.action === 'import').map((d) => d.id);
     expect(imported('aws_vpc')).toEqual([rag.vpcId]);
     expect(imported('aws_internet_gateway')).toEqual([rag.internetGateway]);
@@ -285,6 +285,12 @@ describe('the RAG platform built by hand, incidents and all', () => {
     expect(created([...EXISTING, 'aws_db_subnet_group', 'aws_elasticache_subnet_group'])).toEqual([]);
     // The one target group created is the alternate one berth's deployments switch to: the platform has none.
     expect(created(['aws_lb_target_group'])).toEqual(['aws_lb_target_group.edge_tg-alt-rag-backend']);
+    // The map's cache group is its database group: the database keeps it, the cache gets a group of its own, saying why.
+    const cacheGroup = decisions.find((d) => d.address === 'aws_security_group.security_cache')!;
+    expect([cacheGroup.action, cacheGroup.why]).toEqual([
+      'create',
+      `created: ${rag.securityGroups.db} is already taken over by aws_security_group.security_db`,
+    ]);
     // What is created is listed with why (the private subnets' associations, the NAT route, flow logs...).
     for (const d of decisions.filter((x) => x.action === 'create')) expect(d.why, d.address).toMatch(/\S/);
   });
