@@ -10,7 +10,7 @@ import { isSettledWithTasks } from '../ecs/settled.js';
 import { BerthError, UsageError } from '../output/errors.js';
 import { EXIT } from '../output/exit-codes.js';
 import type { TaskDefinitionInfo } from './ecs-ops.js';
-import { baseResult, deployFailureExit, judgedResult, type ResultBase } from './op-result.js';
+import { baseResult, exitCodeForDeployFailure, judgedResult, type ResultBase } from './op-result.js';
 import type { BeforeUpdateStop, DeployOptions, Op, OpResult, RevisionRef, RollbackOutcome, WatchSettings } from './op-types.js';
 import {
   checkImageExists,
@@ -207,7 +207,7 @@ export async function deploy(opIn: Op, o: DeployOptions): Promise<OpResult> {
   } else if (j.verdict === 'superseded') exitCode = EXIT.DEPLOY_SUPERSEDED;
   else {
     rollback = await afterFailure(r, o, j, previous, warnings);
-    exitCode = deployFailureExit(j.verdict, rollback);
+    exitCode = exitCodeForDeployFailure(j.verdict, rollback);
   }
   return judgedResult(resultBase(r, startedAt, warnings), { judgement: j, exitCode, image: r.image, rollback, endedAt: now() });
 }

@@ -19,7 +19,7 @@ export function exitFor(v: Judgement['verdict'], command: 'rollback' | 'restart'
 }
 
 /** Exit code of a deploy whose verdict was not success, given the rollback that followed (if any). */
-export function deployFailureExit(v: Judgement['verdict'], rollback: RollbackOutcome | null): number {
+export function exitCodeForDeployFailure(v: Judgement['verdict'], rollback: RollbackOutcome | null): number {
   if (v === 'rolled-back-by-ecs')
     return rollback?.verdict === 'succeeded' ? EXIT.DEPLOY_FAILED_ROLLED_BACK : EXIT.DEPLOY_FAILED_ROLLBACK_FAILED;
   if (!rollback) return v === 'timed-out' ? EXIT.DEPLOY_TIMED_OUT : EXIT.DEPLOY_FAILED_NO_ROLLBACK;

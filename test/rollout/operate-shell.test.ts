@@ -7,7 +7,7 @@ import { UsageError } from '../../src/output/errors.js';
 import { EXIT } from '../../src/output/exit-codes.js';
 import { Reporter } from '../../src/output/reporter.js';
 import type { EcsOps } from '../../src/rollout/ecs-ops.js';
-import { baseResult, deployFailureExit, judgedResult, type ResultBase } from '../../src/rollout/op-result.js';
+import { baseResult, exitCodeForDeployFailure, judgedResult, type ResultBase } from '../../src/rollout/op-result.js';
 import type { Op, RollbackOutcome } from '../../src/rollout/op-types.js';
 import { rollback } from '../../src/rollout/rollback.js';
 import { scale } from '../../src/rollout/scale.js';
@@ -117,14 +117,14 @@ describe('operation results (pure)', () => {
   });
 
   it('a failed deploy: rolled back 10, rollback failed 11, no rollback 12, timed out 13 whether or not the rollback worked', () => {
-    expect(deployFailureExit('failed', rb('succeeded'))).toBe(EXIT.DEPLOY_FAILED_ROLLED_BACK);
-    expect(deployFailureExit('failed', rb('failed'))).toBe(EXIT.DEPLOY_FAILED_ROLLBACK_FAILED);
-    expect(deployFailureExit('failed', null)).toBe(EXIT.DEPLOY_FAILED_NO_ROLLBACK);
-    expect(deployFailureExit('timed-out', null)).toBe(EXIT.DEPLOY_TIMED_OUT);
-    expect(deployFailureExit('timed-out', rb('succeeded'))).toBe(EXIT.DEPLOY_TIMED_OUT);
-    expect(deployFailureExit('timed-out', rb('failed'))).toBe(EXIT.DEPLOY_FAILED_ROLLBACK_FAILED);
-    expect(deployFailureExit('rolled-back-by-ecs', { ...rb('succeeded'), by: 'ecs' })).toBe(EXIT.DEPLOY_FAILED_ROLLED_BACK);
-    expect(deployFailureExit('rolled-back-by-ecs', { ...rb('timed-out'), by: 'ecs' })).toBe(EXIT.DEPLOY_FAILED_ROLLBACK_FAILED);
+    expect(exitCodeForDeployFailure('failed', rb('succeeded'))).toBe(EXIT.DEPLOY_FAILED_ROLLED_BACK);
+    expect(exitCodeForDeployFailure('failed', rb('failed'))).toBe(EXIT.DEPLOY_FAILED_ROLLBACK_FAILED);
+    expect(exitCodeForDeployFailure('failed', null)).toBe(EXIT.DEPLOY_FAILED_NO_ROLLBACK);
+    expect(exitCodeForDeployFailure('timed-out', null)).toBe(EXIT.DEPLOY_TIMED_OUT);
+    expect(exitCodeForDeployFailure('timed-out', rb('succeeded'))).toBe(EXIT.DEPLOY_TIMED_OUT);
+    expect(exitCodeForDeployFailure('timed-out', rb('failed'))).toBe(EXIT.DEPLOY_FAILED_ROLLBACK_FAILED);
+    expect(exitCodeForDeployFailure('rolled-back-by-ecs', { ...rb('succeeded'), by: 'ecs' })).toBe(EXIT.DEPLOY_FAILED_ROLLED_BACK);
+    expect(exitCodeForDeployFailure('rolled-back-by-ecs', { ...rb('timed-out'), by: 'ecs' })).toBe(EXIT.DEPLOY_FAILED_ROLLBACK_FAILED);
   });
 
   it('the result is built whole from frozen inputs: verdict, reasons, rollback and durations', () => {
