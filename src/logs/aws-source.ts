@@ -14,7 +14,17 @@ const notFound = (group: string) =>
     hint: 'Is the service stack applied? Its tasks log to this group (names.ts logGroup).',
   });
 
-export function awsPageSource(ctx: AwsContext, group: string, streams: string[] | undefined, filter: string | undefined): PageSource {
+/**
+ * FilterLogEvents as a page source. A missing group or stream is an error naming the group, unless
+ * `missingIsEmpty` (berth run follows a task's stream before the task has created it): an empty page.
+ */
+export function awsPageSource(
+  ctx: AwsContext,
+  group: string,
+  streams: string[] | undefined,
+  filter: string | undefined,
+  missingIsEmpty = false,
+): PageSource {
   return async (q) => {
     const { FilterLogEventsCommand } = await import('../aws/sdk/cloudwatch-logs.js');
     const client = await logsClient(ctx);
@@ -42,8 +52,9 @@ export function awsPageSource(ctx: AwsContext, group: string, streams: string[] 
         nextToken: r.nextToken,
       };
     } catch (e) {
-      if ((e as Error).name === 'ResourceNotFoundException') throw notFound(group);
-      throw e;
+      if ((e as Error).name !== 'ResourceNotFoundException') throw e;
+      if (missingIsEmpty) return { events: [] };
+      throw notFound(group);
     }
   };
 }

@@ -20,7 +20,7 @@ import { interruptChoice, onInterrupt } from './interrupt.js';
 import { registerOneOffRevision } from './one-off-revision.js';
 import { runOutcome, type RunOutcome } from './outcome.js';
 import { runTaskRequest } from './task-input.js';
-import { followTaskLogs, streamPageSource } from './task-logs.js';
+import { followTaskLogs, taskLogSource } from './task-logs.js';
 import type { TaskSize } from './task-size.js';
 
 /** How long berth waits for a task it stopped to reach STOPPED. */
@@ -158,7 +158,7 @@ async function watchTask(op: Op, o: RunOptions, result: RunResult, facts: { cpuA
   let interrupted = false;
   const off = onInterrupt(() => (interrupted = true));
   const logsDone = followTaskLogs({
-    source: streamPageSource(op.ctx, result.logGroup, result.logStream),
+    source: taskLogSource(op.ctx, result.logGroup, result.logStream),
     startTime: Date.now() - 60_000,
     pollMs: Math.min(pollMs, 1000),
     done: () => finished,

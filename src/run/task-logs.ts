@@ -1,42 +1,17 @@
 /**
- * The log lines of one task as they arrive: its awslogs stream followed with the logs streamer
- * (logs/tail.ts), until the caller says the task has stopped; then one last pass picks up what the
- * container wrote just before it exited. A stream that does not exist yet (the task is still
- * starting) is an empty page, not an error.
+ * The log lines of one task as they arrive: its awslogs stream read through the logs module (the
+ * page source of src/logs/aws-source.ts, followed with logs/tail.ts), until the caller says the task
+ * has stopped; then one last pass picks up what the container wrote just before it exited. A stream
+ * that does not exist yet (the task is still starting) is an empty page, not an error.
  */
 import type { AwsContext } from '../aws/context.js';
-import { logs as logsClient } from '../aws/clients.js';
+import { awsPageSource } from '../logs/aws-source.js';
 import type { LogEvent } from '../logs/interleave.js';
 import { tail, type PageSource } from '../logs/tail.js';
 
-export function streamPageSource(ctx: AwsContext, group: string, stream: string): PageSource {
-  return async (q) => {
-    const { FilterLogEventsCommand } = await import('../aws/sdk/cloudwatch-logs.js');
-    const client = await logsClient(ctx);
-    try {
-      const r = await client.send(
-        new FilterLogEventsCommand({
-          logGroupName: group,
-          logStreamNames: [stream],
-          startTime: q.startTime,
-          ...(q.endTime !== undefined ? { endTime: q.endTime } : {}),
-          ...(q.nextToken ? { nextToken: q.nextToken } : {}),
-        }),
-      );
-      return {
-        events: (r.events ?? []).map((e) => ({
-          timestamp: e.timestamp ?? 0,
-          message: e.message ?? '',
-          logStreamName: e.logStreamName ?? stream,
-          eventId: e.eventId ?? `${e.timestamp}:${e.message}`,
-        })),
-        nextToken: r.nextToken,
-      };
-    } catch (e) {
-      if ((e as Error).name === 'ResourceNotFoundException') return { events: [] };
-      throw e;
-    }
-  };
+/** The pages of one task's stream; empty while the stream does not exist yet. */
+export function taskLogSource(ctx: AwsContext, group: string, stream: string): PageSource {
+  return awsPageSource(ctx, group, [stream], undefined, true);
 }
 
 export interface FollowOptions {
