@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { FLAG_DEFAULTS } from '../../src/cli-args/defaults.js';
 import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
+import { terraformSetup } from './terraform-setup.js';
 
 export function register(program: Command): void {
   program
@@ -23,12 +24,8 @@ export function register(program: Command): void {
     .action(
       action<{ env: string; confirm?: string; yes?: boolean; parallelism?: string; lockTimeout?: string; json?: boolean }>(
         async (opts, out) => {
-          const { runSettings, withInterrupt } = await import('../../src/terraform/command.js');
-          const settings = runSettings(opts, out);
-          const { loadEnvironment } = await import('../../src/config/load.js');
-          const env = loadEnvironment(opts.env);
-          const { sandboxEndpoint } = await import('../../src/sandbox/context.js');
-          settings.local = sandboxEndpoint(env);
+          const { env, settings } = await terraformSetup(opts, out);
+          const { withInterrupt } = await import('../../src/terraform/command.js');
           const { terminalAsk } = await import('../../src/terraform/prompt.js');
           const { renderDestroyText } = await import('../../src/terraform/render.js');
           const { destroyEnvironment } = await import('../../src/terraform/orchestrate.js');

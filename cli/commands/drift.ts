@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { FLAG_DEFAULTS } from '../../src/cli-args/defaults.js';
 import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
+import { terraformSetup } from './terraform-setup.js';
 
 interface DriftOpts {
   env: string;
@@ -25,19 +26,14 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(
       action<DriftOpts>(async (opts, out) => {
-        const { runSettings, withInterrupt } = await import('../../src/terraform/command.js');
-        const settings = runSettings(opts, out);
-        const { claimOutputFile, recordOwnedFile } = await import('../../src/config/owned-dir.js');
-        const markdown = opts.markdown !== undefined ? claimOutputFile(opts.markdown, '--markdown') : undefined;
-        const { loadEnvironment } = await import('../../src/config/load.js');
-        const env = loadEnvironment(opts.env);
-        const { sandboxEndpoint } = await import('../../src/sandbox/context.js');
-        settings.local = sandboxEndpoint(env);
+        const { env, settings, markdown } = await terraformSetup(opts, out);
+        const { withInterrupt } = await import('../../src/terraform/command.js');
         const { driftEnvironment } = await import('../../src/terraform/drift.js');
         const res = await withInterrupt(out, (signal) => driftEnvironment(env, { ...settings, signal }));
         const { renderDriftText, renderDriftMarkdown } = await import('../../src/terraform/drift-render.js');
         if (markdown) {
           const { writeFileSync } = await import('node:fs');
+          const { recordOwnedFile } = await import('../../src/config/owned-dir.js');
           writeFileSync(markdown, renderDriftMarkdown(res));
           recordOwnedFile(markdown);
         }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { FLAG_DEFAULTS } from '../../src/cli-args/defaults.js';
 import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
+import { terraformSetup } from './terraform-setup.js';
 
 export function register(program: Command): void {
   program
@@ -14,12 +15,7 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(
       action<{ env: string; parallelism?: string; json?: boolean }>(async (opts, out) => {
-        const { runSettings } = await import('../../src/terraform/command.js');
-        const settings = runSettings(opts, out);
-        const { loadEnvironment } = await import('../../src/config/load.js');
-        const env = loadEnvironment(opts.env);
-        const { sandboxEndpoint } = await import('../../src/sandbox/context.js');
-        settings.local = sandboxEndpoint(env);
+        const { env, settings } = await terraformSetup(opts, out);
         const { environmentOutputs } = await import('../../src/terraform/orchestrate.js');
         const { renderOutputsText } = await import('../../src/terraform/render.js');
         const res = await environmentOutputs(env, settings);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { FLAG_DEFAULTS } from '../../src/cli-args/defaults.js';
 import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
+import { terraformSetup } from './terraform-setup.js';
 
 export function register(program: Command): void {
   program
@@ -23,20 +24,16 @@ export function register(program: Command): void {
     .action(
       action<{ env: string; markdown?: string; costBase?: string; parallelism?: string; lockTimeout?: string; json?: boolean }>(
         async (opts, out) => {
-          const { runSettings, withInterrupt } = await import('../../src/terraform/command.js');
-          const settings = runSettings(opts, out);
-          const { claimOutputFile, recordOwnedFile } = await import('../../src/config/owned-dir.js');
-          const markdown = opts.markdown !== undefined ? claimOutputFile(opts.markdown, '--markdown') : undefined;
+          const { env, settings, markdown } = await terraformSetup(opts, out);
           const { loadEnvironment } = await import('../../src/config/load.js');
-          const env = loadEnvironment(opts.env);
           const costBase = opts.costBase !== undefined ? loadEnvironment(opts.costBase) : undefined;
-          const { sandboxEndpoint } = await import('../../src/sandbox/context.js');
-          settings.local = sandboxEndpoint(env);
+          const { withInterrupt } = await import('../../src/terraform/command.js');
           const { planEnvironment } = await import('../../src/terraform/orchestrate.js');
           const res = await withInterrupt(out, (signal) => planEnvironment(env, { ...settings, detail: true, signal }));
           const { renderPlanText, renderPlanMarkdown } = await import('../../src/terraform/render.js');
           if (markdown) {
             const { writeFileSync } = await import('node:fs');
+            const { recordOwnedFile } = await import('../../src/config/owned-dir.js');
             const { planCostLine } = await import('../../src/cost/plan-cost.js');
             writeFileSync(markdown, renderPlanMarkdown(res, { cost: planCostLine(env, costBase) }));
             recordOwnedFile(markdown);
