@@ -6,19 +6,13 @@
  * stacks place the database there, src/config/adopted-tiers.ts), and the network section of the
  * environment.
  */
-import type { RouteTable, Subnet } from '@aws-sdk/client-ec2';
+import type { Subnet } from '@aws-sdk/client-ec2';
 import { vpcCidrProblem } from '../config/aws-rules.js';
 import { isNetworkAddress } from '../config/network.js';
 import type { ResourceMap } from '../config/types.js';
+import { effectiveRouteTable } from '../network/from-ec2.js';
 import type { DiscoveryFacts } from './facts.js';
 import type { Notes } from './notes.js';
-
-/** The route table a subnet really uses: the one explicitly associated with it, else the VPC's main table. */
-export function effectiveRouteTable(subnetId: string, tables: RouteTable[]): RouteTable | undefined {
-  return (
-    tables.find((t) => t.Associations?.some((a) => a.SubnetId === subnetId)) ?? tables.find((t) => t.Associations?.some((a) => a.Main))
-  );
-}
 
 export interface TierSubnets {
   public: string[];
@@ -46,11 +40,10 @@ export function networkResources(f: DiscoveryFacts, tiers: TierSubnets, notes: N
   for (const t of ['public', 'private', 'database'] as const) {
     if (!tiers[t].length) continue;
     subnets[t] = tiers[t];
-    const rts = [
-      ...new Set(tiers[t].map((s) => effectiveRouteTable(s, n.routeTables)?.RouteTableId).filter((x): x is string => Boolean(x))),
-    ];
+    const effective = tiers[t].map((s) => ({ s, ...effectiveRouteTable(s, n.vpc?.VpcId, n.routeTables) }));
+    const rts = [...new Set(effective.map((e) => e.table?.RouteTableId).filter((x): x is string => Boolean(x)))];
     if (rts.length) routeTables[t] = rts;
-    const implicit = tiers[t].filter((s) => !n.routeTables.some((rt) => rt.Associations?.some((a) => a.SubnetId === s)));
+    const implicit = effective.filter((e) => !e.explicit).map((e) => e.s);
     if (implicit.length)
       notes.doubt(`${t} subnet(s) ${implicit.join(', ')} have no route table of their own: they use the VPC's main table`, {
         field: `resources.routeTables.${t}`,

@@ -1,4 +1,7 @@
-/** IPv4 CIDR arithmetic for the reachability model. */
+/** IPv4 CIDR arithmetic for the reachability model and the doctor's group checks. */
+
+export const ANYWHERE = '0.0.0.0/0';
+export const ANYWHERE6 = '::/0';
 
 function parse(cidr: string): { base: number; prefix: number } | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(cidr.trim());

@@ -1,6 +1,17 @@
 /** The model's facts from EC2 API responses (DescribeSubnets, DescribeRouteTables, … as the SDK returns them). */
-import type { InternetGateway, IpPermission, NatGateway, RouteTable, SecurityGroup, Subnet, Vpc, VpcEndpoint } from '@aws-sdk/client-ec2';
-import type { NetFacts, NetRoute, NetRule } from './types.js';
+import type {
+  InternetGateway,
+  IpPermission,
+  NatGateway,
+  Route,
+  RouteTable,
+  SecurityGroup,
+  Subnet,
+  Vpc,
+  VpcEndpoint,
+} from '@aws-sdk/client-ec2';
+import { effectiveTable } from './routes.js';
+import type { NetFacts, NetRoute, NetRouteTable, NetRule } from './types.js';
 
 export interface Ec2Responses {
   region: string;
@@ -27,35 +38,63 @@ export function ruleOf(p: IpPermission): NetRule {
   };
 }
 
+/** Where a route sends its traffic: the one target id it names (NAT, gateway, TGW, ENI, instance, peering, carrier or local gateway). */
+export function routeTarget(r: Route): string | undefined {
+  return (
+    r.NatGatewayId ??
+    r.GatewayId ??
+    r.TransitGatewayId ??
+    r.NetworkInterfaceId ??
+    r.InstanceId ??
+    r.VpcPeeringConnectionId ??
+    r.CarrierGatewayId ??
+    r.LocalGatewayId
+  );
+}
+
 function routes(t: RouteTable): NetRoute[] {
   return (t.Routes ?? []).flatMap((r) => {
     const destination = r.DestinationCidrBlock ?? r.DestinationPrefixListId;
-    const target =
-      r.NatGatewayId ??
-      r.GatewayId ??
-      r.TransitGatewayId ??
-      r.NetworkInterfaceId ??
-      r.InstanceId ??
-      r.VpcPeeringConnectionId ??
-      r.LocalGatewayId;
+    const target = routeTarget(r);
     return destination && target ? [{ destination, target, state: r.State ?? 'active' }] : [];
   });
 }
 
 const associated = (a: { AssociationState?: { State?: string } }) => (a.AssociationState?.State ?? 'associated') === 'associated';
 
+function tableOf(t: RouteTable): NetRouteTable {
+  return {
+    id: t.RouteTableId ?? '',
+    vpcId: t.VpcId ?? '',
+    main: Boolean(t.Associations?.some((a) => a.Main && associated(a))),
+    subnetIds: ids(t.Associations?.filter((a) => !a.Main && associated(a)).map((a) => a.SubnetId)),
+    routes: routes(t),
+  };
+}
+
+/**
+ * The route table a subnet really uses, on the SDK's own shapes (the doctor's and discovery's
+ * facts): the model's decision (routes.ts effectiveTable), handed back as the SDK table. `vpcId`:
+ * the subnet's VPC (its main table is the fallback); undefined: the VPC of the tables' main table.
+ */
+export function effectiveRouteTable(
+  subnetId: string,
+  vpcId: string | undefined,
+  tables: RouteTable[],
+): { table?: RouteTable; explicit: boolean } {
+  const nets = tables.map(tableOf);
+  const vpc = vpcId ?? nets.find((t) => t.main)?.vpcId ?? '';
+  const f = { subnets: [{ id: subnetId, vpcId: vpc, cidr: '' }], routeTables: nets };
+  const eff = effectiveTable(f, subnetId);
+  return { table: eff.table ? tables[nets.indexOf(eff.table)] : undefined, explicit: eff.explicit };
+}
+
 export function factsFromEc2(r: Ec2Responses): NetFacts {
   return {
     region: r.region,
     vpcs: r.vpcs.map((v) => ({ id: v.VpcId ?? '', cidr: v.CidrBlock ?? '' })),
     subnets: r.subnets.map((s) => ({ id: s.SubnetId ?? '', vpcId: s.VpcId ?? '', cidr: s.CidrBlock ?? '' })),
-    routeTables: r.routeTables.map((t) => ({
-      id: t.RouteTableId ?? '',
-      vpcId: t.VpcId ?? '',
-      main: Boolean(t.Associations?.some((a) => a.Main && associated(a))),
-      subnetIds: ids(t.Associations?.filter((a) => !a.Main && associated(a)).map((a) => a.SubnetId)),
-      routes: routes(t),
-    })),
+    routeTables: r.routeTables.map(tableOf),
     internetGateways: r.internetGateways.map((g) => ({
       id: g.InternetGatewayId ?? '',
       vpcIds: ids(g.Attachments?.filter((a) => ['available', 'attached'].includes(String(a.State ?? 'available'))).map((a) => a.VpcId)),

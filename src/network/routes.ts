@@ -4,7 +4,11 @@
  */
 import type { Blocker, NetFacts, NetRoute, NetRouteTable, Via } from './types.js';
 
-export function effectiveTable(f: NetFacts, subnetId: string): { table?: NetRouteTable; explicit: boolean } {
+/** The subnet's explicit association, else its VPC's main table (what the EC2 router applies to its traffic). */
+export function effectiveTable(
+  f: Pick<NetFacts, 'subnets' | 'routeTables'>,
+  subnetId: string,
+): { table?: NetRouteTable; explicit: boolean } {
   const explicit = f.routeTables.find((t) => t.subnetIds.includes(subnetId));
   if (explicit) return { table: explicit, explicit: true };
   const vpcId = f.subnets.find((s) => s.id === subnetId)?.vpcId;

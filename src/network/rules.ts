@@ -3,7 +3,7 @@
  * (ingress) a peer, by group reference, by a CIDR that covers every address of the peer, or by
  * prefix list.
  */
-import { contains } from './cidr.js';
+import { ANYWHERE, contains } from './cidr.js';
 import type { NetFacts, NetRule } from './types.js';
 
 /** The other end of a link as the rules see it. */
@@ -13,8 +13,6 @@ export interface RulePeer {
   cidrs?: string[];
   prefixListIds?: string[];
 }
-
-const ANYWHERE = '0.0.0.0/0';
 
 function coversPort(r: NetRule, port: number): boolean {
   const p = String(r.protocol).toLowerCase();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains } from '../../src/doctor/lib/cidr.js';
+import { contains as cidrContains } from '../../src/network/cidr.js';
 import { evaluate, parsePolicy, trusts } from '../../src/doctor/lib/iam-policy.js';
 import { readManifest } from '../../src/doctor/lib/image.js';
 import { parseImage, parseValueFrom } from '../../src/doctor/lib/refs.js';

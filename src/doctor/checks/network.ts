@@ -6,7 +6,8 @@
 import type { Subnet } from '@aws-sdk/client-ec2';
 import type { NetworkFacts } from '../facts.js';
 import { fail, pass, plural, tag, warn } from '../lib/finding.js';
-import { defaultRouteOf, effectiveRouteTable, judgeDefaultRoute, natFor, natTableFor, routeTarget } from '../lib/routes.js';
+import { defaultRouteOf, judgeDefaultRoute, natFor, natTableFor } from '../lib/routes.js';
+import { effectiveRouteTable, routeTarget } from '../../network/from-ec2.js';
 import { subnetsByTier, TIERS, type Tier } from '../lib/tiers.js';
 import type { CheckInput, Finding } from '../types.js';
 import { databaseSharesPrivateTier } from '../../config/adopted-tiers.js';

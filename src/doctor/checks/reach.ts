@@ -4,9 +4,9 @@
  */
 import type { ServiceConfig } from '../../config/types.js';
 import type { SecurityGroupFacts } from '../facts.js';
-import { cidrContains } from '../lib/cidr.js';
+import { contains as cidrContains } from '../../network/cidr.js';
 import { fail, pass } from '../lib/finding.js';
-import { effectiveRouteTable } from '../lib/routes.js';
+import { effectiveRouteTable } from '../../network/from-ec2.js';
 import { judgeLink } from '../lib/sg.js';
 import { subnetTier } from '../lib/tiers.js';
 import type { CheckInput, Finding } from '../types.js';

@@ -8,7 +8,7 @@ import type { SecurityGroup } from '@aws-sdk/client-ec2';
 import { names, refLabel, type Ref } from '../../config/names.js';
 import type { EnvironmentConfig, ServiceConfig } from '../../config/types.js';
 import type { SecurityGroupFacts, ServiceFacts } from '../facts.js';
-import { ANYWHERE } from '../lib/cidr.js';
+import { ANYWHERE } from '../../network/cidr.js';
 import { fail, pass, tag, warn } from '../lib/finding.js';
 import { type Endpoint, exposures, judgeLink, linkFixCommands } from '../lib/sg.js';
 import { cidrsOf, subnetsByTier } from '../lib/tiers.js';

@@ -1,23 +1,10 @@
 /**
- * Route-table decisions: which table a subnet really uses (its explicit association, else the
- * VPC's main table) and whether that table's default route leads where the tier needs it.
+ * Whether the default route of the table a subnet really uses (which table that is: the shared
+ * model's decision, src/network/from-ec2.ts effectiveRouteTable) leads where the subnet's tier needs
+ * it, and the NAT route table or gateway to point a private subnet at.
  */
 import type { InternetGateway, NatGateway, Route, RouteTable, Subnet } from '@aws-sdk/client-ec2';
-
-export interface EffectiveTable {
-  table?: RouteTable;
-  /** true: the subnet is associated with the table; false: it falls back to the main table. */
-  explicit: boolean;
-}
-
-const associated = (a: { AssociationState?: { State?: string } }) => (a.AssociationState?.State ?? 'associated') === 'associated';
-
-export function effectiveRouteTable(subnetId: string, vpcId: string | undefined, tables: RouteTable[]): EffectiveTable {
-  const explicit = tables.find((t) => t.Associations?.some((a) => a.SubnetId === subnetId && associated(a)));
-  if (explicit) return { table: explicit, explicit: true };
-  const main = tables.find((t) => (!vpcId || t.VpcId === vpcId) && t.Associations?.some((a) => a.Main && associated(a)));
-  return { table: main, explicit: false };
-}
+import { routeTarget } from '../../network/from-ec2.js';
 
 export type DefaultRouteVerdict =
   | { ok: true; via: 'nat' | 'igw'; target: string; route: Route }
@@ -36,19 +23,6 @@ export type DefaultRouteVerdict =
       targetState?: string;
       route?: Route;
     };
-
-export function routeTarget(r: Route): string | undefined {
-  return (
-    r.NatGatewayId ??
-    r.GatewayId ??
-    r.TransitGatewayId ??
-    r.NetworkInterfaceId ??
-    r.InstanceId ??
-    r.VpcPeeringConnectionId ??
-    r.CarrierGatewayId ??
-    r.LocalGatewayId
-  );
-}
 
 export function defaultRouteOf(table: RouteTable | undefined): Route | undefined {
   return table?.Routes?.find((r) => r.DestinationCidrBlock === '0.0.0.0/0');

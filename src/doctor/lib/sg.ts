@@ -3,7 +3,7 @@
  * on BOTH sides (egress of the source, ingress of the destination), and who else can reach a group.
  */
 import type { IpPermission, SecurityGroup } from '@aws-sdk/client-ec2';
-import { ANYWHERE, ANYWHERE6, cidrContains } from './cidr.js';
+import { ANYWHERE, ANYWHERE6, contains as cidrContains } from '../../network/cidr.js';
 import { shq } from './finding.js';
 import { ruleOf } from '../../network/from-ec2.js';
 import { ruleAllows } from '../../network/rules.js';
