@@ -16,6 +16,7 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { sdkSchemaKeys } from './sdk-schema-keys.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCES = ['cli', 'src', 'stacks'];
@@ -50,6 +51,8 @@ function bundleCli() {
     keepNames: true,
     legalComments: 'none',
     metafile: true,
+    // Shapes of the SDK clients that berth never sends or reads are left out (see the plugin).
+    plugins: [sdkSchemaKeys],
     define: { __BERTH_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
   });
 }

@@ -36,7 +36,7 @@ function endpointOf(doc: Record<string, unknown>): { host?: string; port?: numbe
 }
 
 async function readSecret(ctx: AwsContext, secretArn: string): Promise<SecretEndpoint> {
-  const sm = await import('@aws-sdk/client-secrets-manager');
+  const sm = await import('../aws/sdk/secrets-manager.js');
   const c = await clients.secretsManager(ctx);
   const secretName = secretNameOf(secretArn);
   try {
@@ -62,8 +62,8 @@ export async function gatherData(ctx: AwsContext, services: DiscoveredService[],
         const a = x.valueFrom ? secretArnOf(x.valueFrom) : undefined;
         if (a) arns.add(a);
       }
-  const rds = await import('@aws-sdk/client-rds');
-  const ec = await import('@aws-sdk/client-elasticache');
+  const rds = await import('../aws/sdk/rds.js');
+  const ec = await import('../aws/sdk/elasticache.js');
   const [r, e] = await Promise.all([clients.rds(ctx), clients.elasticache(ctx)]);
   const [secrets, dbClusters, dbSubnetGroups, replicationGroups, cacheClusters, cacheSubnetGroups] = await Promise.all([
     Promise.all([...arns].slice(0, 50).map((a) => readSecret(ctx, a))),

@@ -20,7 +20,7 @@ function notFound(message: string, details: Record<string, unknown>): BerthError
 }
 
 export async function gatherServices(ctx: AwsContext, cluster: string, names: string[], unread: DiscoveryFacts['unread']) {
-  const ecs = await import('@aws-sdk/client-ecs');
+  const ecs = await import('../aws/sdk/ecs.js');
   const c = await clients.ecs(ctx);
   let r;
   try {
@@ -60,7 +60,7 @@ async function serviceDetail(
   service: DiscoveredService['service'],
   unread: DiscoveryFacts['unread'],
 ): Promise<DiscoveredService> {
-  const ecs = await import('@aws-sdk/client-ecs');
+  const ecs = await import('../aws/sdk/ecs.js');
   const c = await clients.ecs(ctx);
   const taskDefinition = service.taskDefinition
     ? await soft(
@@ -74,7 +74,7 @@ async function serviceDetail(
     'awslogs-group'
   ];
   if (!group) return { service, taskDefinition };
-  const logs = await import('@aws-sdk/client-cloudwatch-logs');
+  const logs = await import('../aws/sdk/cloudwatch-logs.js');
   const lc = await clients.logs(ctx);
   const lg = await soft(
     unread,

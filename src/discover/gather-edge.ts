@@ -12,7 +12,7 @@ import { pages, soft } from './soft.js';
 const MAX_ZONES = 20;
 
 export async function gatherEdge(ctx: AwsContext, services: DiscoveredService[], unread: DiscoveryFacts['unread']): Promise<EdgeFacts> {
-  const elb = await import('@aws-sdk/client-elastic-load-balancing-v2');
+  const elb = await import('../aws/sdk/elastic-load-balancing-v2.js');
   const c = await clients.elbv2(ctx);
   const tgArns = [...new Set(services.flatMap((s) => (s.service.loadBalancers ?? []).map((l) => l.targetGroupArn ?? '')).filter(Boolean))];
   const targetGroups = tgArns.length
@@ -52,7 +52,7 @@ export async function gatherEdge(ctx: AwsContext, services: DiscoveredService[],
 }
 
 async function describeCertificate(ctx: AwsContext, arn: string) {
-  const { DescribeCertificateCommand } = await import('@aws-sdk/client-acm');
+  const { DescribeCertificateCommand } = await import('../aws/sdk/acm.js');
   return (await (await clients.acm(ctx)).send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate;
 }
 
@@ -64,7 +64,7 @@ const bare = (s: string) =>
 
 /** The first A/AAAA alias record, in the account's public zones, whose target is the load balancer's DNS name. */
 async function aliasRecordFor(ctx: AwsContext, dnsName: string): Promise<EdgeFacts['record']> {
-  const r53 = await import('@aws-sdk/client-route-53');
+  const r53 = await import('../aws/sdk/route-53.js');
   const c = await clients.route53(ctx);
   const zones = await pages((Marker) =>
     c.send(new r53.ListHostedZonesCommand({ Marker })).then((r) => ({ items: r.HostedZones, next: r.NextMarker })),

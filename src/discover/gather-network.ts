@@ -11,7 +11,7 @@ import { pages } from './soft.js';
 const EMPTY: NetworkFacts = { subnets: [], routeTables: [], natGateways: [], internetGateways: [], securityGroups: [] };
 
 export async function gatherNetwork(ctx: AwsContext, services: DiscoveredService[]): Promise<NetworkFacts> {
-  const ec2 = await import('@aws-sdk/client-ec2');
+  const ec2 = await import('../aws/sdk/ec2.js');
   const c = await clients.ec2(ctx);
   const own = [...new Set(services.flatMap((s) => s.service.networkConfiguration?.awsvpcConfiguration?.subnets ?? []))];
   if (!own.length) return EMPTY;
