@@ -62,8 +62,7 @@ export function register(program: Command): void {
           const { watchStatus } = await import('../../src/status/watch.js');
           return watchStatus({ report: once, out, intervalMs, forMs });
         }
-        const { renderStatus } = await import('../../src/status/render.js');
-        const report = await once();
+        const [report, { renderStatus }] = await Promise.all([once(), import('../../src/status/render.js')]);
         out.result(report, () => renderStatus(report, (s, x) => out.paint(s, x)));
         return statusExit(report);
       }),

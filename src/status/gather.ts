@@ -4,7 +4,7 @@
  * (StatusRaw). A part that cannot be read becomes a note; the rest is still gathered.
  */
 import type { AwsContext } from '../aws/context.js';
-import { autoscaling, cloudwatch, ecs } from '../aws/clients.js';
+import { autoscaling, cloudwatch, ecs, elbv2 } from '../aws/clients.js';
 import { names, serviceNames } from '../config/names.js';
 import type { EnvironmentConfig, ServiceConfig } from '../config/types.js';
 import { shortTd } from '../ecs/ids.js';
@@ -13,7 +13,7 @@ import { imageOf } from '../rollout/taskdef.js';
 import { targetHealth } from '../rollout/fetch.js';
 import { scalableResourceId } from '../rollout/target.js';
 import { BerthError } from '../output/errors.js';
-import { serviceReleases } from './gather-release.js';
+import { releasesOf, serviceReleases } from './gather-release.js';
 import type { RawAlarm, StatusRaw } from './types.js';
 
 type Range = { min: number; max: number };
@@ -44,36 +44,32 @@ async function serviceSnaps(ctx: AwsContext, env: EnvironmentConfig, services: S
   return snaps;
 }
 
-/** The image of each task definition the deployments run (undefined when it cannot be read). */
-async function deploymentImages(
-  ctx: AwsContext,
-  env: EnvironmentConfig,
-  services: ServiceConfig[],
-  snaps: Map<string, ServiceSnap>,
-  more: string[] = [],
-): Promise<StatusRaw['images']> {
-  const { DescribeTaskDefinitionCommand } = await import('../aws/sdk/ecs.js');
-  const client = await ecs(ctx);
-  const tds = [
-    ...new Set(
-      [...[...snaps.values()].flatMap((s) => (s.deployments ?? []).map((d) => d.taskDefinition)), ...more].filter((x): x is string =>
-        Boolean(x),
-      ),
-    ),
-  ];
+/**
+ * The image of each task definition a deployment or release runs (undefined when it cannot be
+ * read): each DescribeTaskDefinition starts as soon as its task definition is known, once.
+ */
+function imageReader(ctx: AwsContext, env: EnvironmentConfig, services: ServiceConfig[]) {
   const images: StatusRaw['images'] = {};
-  await Promise.all(
-    tds.map(async (td) => {
-      try {
-        const r = await client.send(new DescribeTaskDefinitionCommand({ taskDefinition: td }));
-        const svc = services.find((s) => shortTd(td).startsWith(`${serviceNames(env, s).taskFamily}:`));
-        images[td] = imageOf(r.taskDefinition as never, svc ? serviceNames(env, svc).container : '');
-      } catch {
-        images[td] = undefined;
-      }
-    }),
-  );
-  return images;
+  const reads = new Map<string, Promise<void>>();
+  const readOne = async (td: string) => {
+    try {
+      const { DescribeTaskDefinitionCommand } = await import('../aws/sdk/ecs.js');
+      const r = await (await ecs(ctx)).send(new DescribeTaskDefinitionCommand({ taskDefinition: td }));
+      const svc = services.find((s) => shortTd(td).startsWith(`${serviceNames(env, s).taskFamily}:`));
+      images[td] = imageOf(r.taskDefinition as never, svc ? serviceNames(env, svc).container : '');
+    } catch {
+      images[td] = undefined;
+    }
+  };
+  return {
+    read(tds: (string | undefined)[]): void {
+      for (const td of tds) if (td && !reads.has(td)) reads.set(td, readOne(td));
+    },
+    async all(): Promise<StatusRaw['images']> {
+      await Promise.all(reads.values());
+      return images;
+    },
+  };
 }
 
 async function scalingRanges(
@@ -143,18 +139,35 @@ async function alarmsInAlarm(ctx: AwsContext, env: EnvironmentConfig, notes: str
   return alarms.filter((a) => a.StateValue === 'ALARM');
 }
 
+/** The services, then (at once) their targets and the images of their deployments; the release reads run beside. */
+async function servicesPart(ctx: AwsContext, env: EnvironmentConfig, services: ServiceConfig[], notes: string[]) {
+  const cluster = names(env).cluster;
+  const images = imageReader(ctx, env, services);
+  // ListServiceDeployments needs only the names: it goes out with DescribeServices, not after it.
+  const releaseReads = serviceReleases(
+    ctx,
+    cluster,
+    services.map((s) => ({ name: s.name, ecsService: ecsName(env, s) })),
+  ).then((read) => {
+    for (const r of read.values()) if (!(r instanceof Error)) images.read(Object.values(r.taskDefinitions));
+    return read;
+  });
+  // The ELB client (for the targets) loads while DescribeServices is in flight.
+  void elbv2(ctx).catch(() => undefined);
+  const snaps = await serviceSnaps(ctx, env, services);
+  images.read([...snaps.values()].flatMap((s) => (s.deployments ?? []).map((d) => d.taskDefinition)));
+  const [targets, read] = await Promise.all([serviceTargets(ctx, snaps, notes), releaseReads]);
+  const releases = releasesOf(read, snaps, notes);
+  return { snaps, targets, releases, images: await images.all() };
+}
+
 export async function gatherStatus(ctx: AwsContext, env: EnvironmentConfig, services: ServiceConfig[]): Promise<StatusRaw> {
   const cluster = names(env).cluster;
-  // Independent reads at once: the services (then their images and targets), scaling, alarms. Each
-  // part keeps its own notes, joined in a fixed order whatever answered first.
+  // Independent reads at once: the services (their releases, targets and images), scaling, alarms.
+  // Each part keeps its own notes, joined in a fixed order whatever answered first.
   const part: [string[], string[], string[]] = [[], [], []];
-  const [[snaps, images, targets, releases], ranges, alarms] = await Promise.all([
-    serviceSnaps(ctx, env, services).then(async (snaps) => {
-      const [releases, targets] = await Promise.all([serviceReleases(ctx, cluster, snaps, part[1]), serviceTargets(ctx, snaps, part[1])]);
-      const more = [...releases.values()].flatMap((r) => Object.values(r.taskDefinitions));
-      const images = await deploymentImages(ctx, env, services, snaps, more);
-      return [snaps, images, targets, releases] as const;
-    }),
+  const [{ snaps, images, targets, releases }, ranges, alarms] = await Promise.all([
+    servicesPart(ctx, env, services, part[1]),
     scalingRanges(ctx, env, services, part[0]),
     alarmsInAlarm(ctx, env, part[2]),
   ]);
