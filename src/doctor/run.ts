@@ -8,6 +8,7 @@ import type { AwsContext } from '../aws/context.js';
 import { classifyAwsError, type AwsFailure } from '../aws/failures.js';
 import { withDeadline } from '../aws/deadline.js';
 import { awsLimits } from '../aws/limits.js';
+import { httpGet } from '../http/get.js';
 import { environmentContext } from '../sandbox/context.js';
 import type { EnvironmentConfig } from '../config/types.js';
 import { UsageError } from '../output/errors.js';
@@ -118,12 +119,18 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
       );
   }
   const ctx = o.ctx ?? environmentContext(env);
-  await canReachAws(ctx);
   const now = o.now ?? new Date();
-  const src = new Source({ ctx, env, services, resolveNs: o.resolveNs, fetch: o.fetch });
+  const src = new Source({ ctx, env, services, resolveNs: o.resolveNs, fetch: o.fetch ?? httpGet });
   const input = { env, services, now };
   const failures: AwsFailure[] = [];
-  const results = await Promise.all(
+  // The reachability call goes out with the groups' first reads, not before them: when it fails
+  // (unreachable, bad credentials...), the run ends at once with that failure.
+  let ended = false;
+  const reach = canReachAws(ctx).catch((e: unknown) => {
+    ended = true; // the groups still reading report no progress after the run has failed
+    throw e;
+  });
+  const gathering = Promise.all(
     groups.map(async (name) => {
       const g = GROUPS.find((x) => x.name === name)!;
       const t0 = Date.now();
@@ -150,10 +157,11 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
       }
       if (checks.length) findings = findings.filter((f) => checks.includes(f.check) || f.check.endsWith('.gather'));
       const ms = Date.now() - t0;
-      o.onGroup?.(name, findings, ms);
+      if (!ended) o.onGroup?.(name, findings, ms);
       return { name, title: g.title, findings, ms, error };
     }),
   );
+  const [, results] = await Promise.all([reach, gathering]);
   const findings = results.flatMap((r) => r.findings);
   const count = (fs: Finding[], s: Status) => fs.filter((f) => f.status === s).length;
   const summary = { pass: count(findings, 'PASS'), warn: count(findings, 'WARN'), fail: count(findings, 'FAIL') };

@@ -1,6 +1,5 @@
 /**
- * A fake AWS endpoint for the JSON-protocol services (ECS, Application Auto Scaling, CloudWatch,
- * ELB's query answers aside): every request is recorded in arrival order by its operation (the
+ * A fake AWS endpoint: every request is recorded in arrival order by its operation (the
  * X-Amz-Target header, or the query's Action), and answered by the test's handler. A handler may
  * hold its answer until another request has arrived, to prove two calls were in flight together.
  */
@@ -11,7 +10,8 @@ export interface FakeCall {
   body: Record<string, unknown>;
 }
 
-export type FakeAnswer = { status?: number; body: unknown } | undefined;
+/** A JSON body, or a string sent as it is (XML for the query protocols) with its content type. */
+export type FakeAnswer = { status?: number; body: unknown; contentType?: string } | undefined;
 
 export interface FakeAws {
   endpoint: string;
@@ -39,7 +39,11 @@ export async function fakeAws(handle: (call: FakeCall, aws: FakeAws) => Promise<
         waiting.push({ operation, wake: () => (clearTimeout(timer), resolve(true)) });
       });
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
   const server: Server = createServer((req, res) => {
     let raw = '';
@@ -56,8 +60,9 @@ export async function fakeAws(handle: (call: FakeCall, aws: FakeAws) => Promise<
       aws.calls.push(call);
       for (const w of waiting.filter((x) => x.operation === operation)) w.wake();
       const answer = (await handle(call, aws)) ?? { status: 400, body: { __type: 'UnknownOperationException', message: operation } };
-      res.writeHead(answer.status ?? 200, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify(answer.body));
+      const text = typeof answer.body === 'string';
+      res.writeHead(answer.status ?? 200, { 'content-type': answer.contentType ?? (text ? 'text/xml' : 'application/x-amz-json-1.1') });
+      res.end(text ? answer.body : JSON.stringify(answer.body));
     });
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));

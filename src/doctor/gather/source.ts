@@ -11,6 +11,7 @@ import type { CacheCluster, CacheSubnetGroup, ReplicationGroup } from '@aws-sdk/
 import type { DBCluster, DBInstance, DBSubnetGroup } from '@aws-sdk/client-rds';
 import * as clients from '../../aws/clients.js';
 import type { AwsContext } from '../../aws/context.js';
+import type { HttpGet } from '../../http/get.js';
 import { ec2Filter, names, publicHealthPath, serviceNames } from '../../config/names.js';
 import type { EnvironmentConfig, ServiceConfig } from '../../config/types.js';
 import { redact, registerSecret } from '../../output/redact.js';
@@ -39,8 +40,8 @@ export interface GatherOptions {
   services: ServiceConfig[];
   /** NS lookup of a domain (default: node:dns against the system resolver). */
   resolveNs?: (domain: string) => Promise<string[]>;
-  /** HTTP for the health probe and image config blobs (default: global fetch). */
-  fetch?: typeof fetch;
+  /** HTTP for the health probe and image config blobs (the doctor's runner passes src/http/get.ts; default: global fetch). */
+  fetch?: HttpGet;
   probeTimeoutMs?: number;
 }
 
