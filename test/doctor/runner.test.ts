@@ -37,7 +37,8 @@ describe('doctor runner', () => {
     let together: boolean | undefined;
     aws = await fakeAws(async (call, a) => {
       if (call.operation === 'GetCallerIdentity') {
-        together = await a.arrived('DescribeVpcs', 3000);
+        // Generous: under load the EC2 client may take seconds to load; the wait ends when the read arrives.
+        together = await a.arrived('DescribeVpcs', 30_000);
         return { body: IDENTITY };
       }
       if (call.operation === 'DescribeVpcs') return { body: NO_VPCS };

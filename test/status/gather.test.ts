@@ -38,11 +38,11 @@ const service = {
 /** Whether ListServiceDeployments arrived while DescribeServices was unanswered. */
 let together: boolean | undefined;
 
-/** DescribeServices is answered only once ListServiceDeployments has arrived (or after 3 s). */
+/** DescribeServices is answered only once ListServiceDeployments has arrived (or after 30 s: generous for a loaded machine). */
 async function answer(call: FakeCall, aws: FakeAws) {
   switch (call.operation) {
     case 'DescribeServices':
-      together = await aws.arrived('ListServiceDeployments', 3000);
+      together = await aws.arrived('ListServiceDeployments', 30_000);
       return { body: { services: [service], failures: [{ arn: 'worker', reason: 'MISSING' }] } };
     case 'ListServiceDeployments':
       return (call.body.service as string) === 'api'
