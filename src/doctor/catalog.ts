@@ -20,7 +20,10 @@ export const CHECKS: readonly CheckSpec[] = [
   c('network.nat-gateway', 'a NAT gateway is available in a public subnet (one per AZ with nat "per-az")'),
   c('network.public-route', "each public subnet's effective route table sends 0.0.0.0/0 to the internet gateway"),
   c('network.private-route', "each private subnet's effective route table sends 0.0.0.0/0 to an available NAT gateway"),
-  c('network.database-route', "each database subnet's effective route table sends 0.0.0.0/0 to an available NAT gateway"),
+  c(
+    'network.database-route',
+    "each database subnet's effective route table sends 0.0.0.0/0 to an available NAT gateway (berth's layout: a WARN where no task runs, which needs no route out)",
+  ),
   c(
     'network.task-egress',
     "the service's tasks reach ECR, Secrets Manager / SSM and CloudWatch Logs from each of their subnets: route table, NAT or internet gateway or VPC endpoint, 443 egress (the shared reachability model)",
@@ -59,14 +62,18 @@ export const CHECKS: readonly CheckSpec[] = [
   c('database.writer', "the cluster's writer instance is available"),
   c(
     'database.reachability',
-    'the database is reachable from the service: routes of both subnet tiers, both sides of the security-group link',
+    'the database is reachable from the service by the shared model: same VPC (the local route), both sides of the security-group link',
     true,
   ),
   c('database.secret', 'the database secret exists, holds username and password, and points at the cluster'),
 
   c('redis.replication-group', 'the Redis replication group exists, is available, and its TLS / AUTH settings match the config'),
   c('redis.url', "the Redis URL the service gets: rediss:// with TLS (redis:// without), no query string, the group's endpoint"),
-  c('redis.reachability', 'Redis is reachable from the service: routes and both sides of the security-group link', true),
+  c(
+    'redis.reachability',
+    'Redis is reachable from the service by the shared model: same VPC (the local route), both sides of the security-group link',
+    true,
+  ),
 
   c('certificate.status', 'the certificate for the public name is ISSUED (age of a pending validation)'),
   c('certificate.validation-records', "the certificate's validation CNAME records are in the hosted zone"),

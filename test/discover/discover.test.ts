@@ -4,6 +4,7 @@
  * second shape (two services on one ALB by path rule, Aurora MySQL, no Redis). The written file
  * validates, its resource map names the real resources, and what it could not place is listed.
  */
+import { AuthorizeSecurityGroupEgressCommand, RevokeSecurityGroupEgressCommand } from '@aws-sdk/client-ec2';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import {
   type BareEmulator,
   type RagPlatform,
   type ShopPlatform,
+  VPC_CIDR,
 } from '../fixtures/hand-built/index.js';
 import { runCli, tempProject } from '../helpers/cli.js';
 
@@ -277,6 +279,28 @@ describe('operating and diagnosing the discovered platforms without terraform (n
     const text = JSON.stringify(r.json);
     expect(text).not.toContain('rag-rag-'); // berth's names for app "rag", environment "rag"
     expect(text).not.toMatch(/"berth apply --env rag"/);
+  });
+
+  test("reachability to Aurora and Redis follows AWS's rules: the unrouted subnets do not block it (the VPC's local route), ECS-SG's 443-only egress does", async () => {
+    const ecs = rag.securityGroups.ecs;
+    const before = await run(['doctor', '--env', 'rag', 'database', 'redis', '--json']);
+    for (const check of ['database.reachability', 'redis.reachability']) {
+      const [f] = findings(before, check);
+      expect([check, f.status, f.resource, f.evidence.blockers]).toEqual([check, 'FAIL', ecs, [`sg-egress: ${ecs}`]]);
+      expect(f.fix.commands[0]).toContain(`authorize-security-group-egress --group-id ${ecs}`);
+    }
+    // Only the groups' half of the guide's fixes: the private subnets still use the main table, which has no route out.
+    const { ec2 } = clientsFor({ endpoint: emu.endpoint, region: RAG.region });
+    const perms = [5432, 6379].map((p) => ({ IpProtocol: 'tcp', FromPort: p, ToPort: p, IpRanges: [{ CidrIp: VPC_CIDR }] }));
+    await ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: ecs, IpPermissions: perms }));
+    try {
+      const after = await run(['doctor', '--env', 'rag', 'network', 'database', 'redis', '--json']);
+      for (const check of ['database.reachability', 'redis.reachability'])
+        expect([check, findings(after, check).map((f: any) => [f.status, f.evidence.via])]).toEqual([check, [['PASS', 'local']]]);
+      expect(findings(after, 'network.private-route').map((f: any) => f.status)).toEqual(rag.privateSubnets.map(() => 'FAIL'));
+    } finally {
+      await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: ecs, IpPermissions: perms }));
+    }
   });
 
   test("after the guide's own fixes, the incidents' checks PASS", async () => {

@@ -9,7 +9,9 @@ describe('doctor database (pure)', () => {
     const fs = checkDatabase(database(), input());
     expect(statuses(fs).FAIL).toEqual([]);
     expect(statuses(fs).WARN).toEqual([]);
-    expect(one(fs, 'database.reachability').evidence.routes).toHaveLength(4);
+    const r = one(fs, 'database.reachability');
+    expect(r.evidence.via).toBe('local');
+    expect(r.evidence.path).toEqual([ID.priv1, ID.priv2, ID.db1, ID.db2]);
   });
 
   it('cluster or writer not available FAILs', () => {
@@ -23,18 +25,60 @@ describe('doctor database (pure)', () => {
     expect(one(fs, 'database.writer').status).toBe('FAIL');
   });
 
-  it('reachability: the route and security-group facts applied to the database path', () => {
+  it('reachability follows the VPC local route: data subnets with no route out, even on no table, still PASS', () => {
     const f = database();
-    // incident 2 on a database subnet and incident 3 on the app group at once
+    // incident 2 on a database subnet (no association: the main table, which has no 0.0.0.0/0) and no NAT route anywhere
     f.sg.network.routeTables.find((t) => t.RouteTableId === ID.rtbDb2)!.Associations = [];
+    for (const t of f.sg.network.routeTables) t.Routes = t.Routes?.filter((r) => r.DestinationCidrBlock !== '0.0.0.0/0');
+    const r = one(checkDatabase(f, input()), 'database.reachability');
+    expect([r.status, r.evidence.via, r.evidence.blockers]).toEqual(['PASS', 'local', []]);
+  });
+
+  it('a two-tier platform (the database in the private subnets, no NAT route) PASSes', () => {
+    const f = database();
+    f.sg.dbSubnetGroup!.Subnets = [{ SubnetIdentifier: ID.priv1 }, { SubnetIdentifier: ID.priv2 }];
+    for (const t of f.sg.network.routeTables) t.Routes = t.Routes?.filter((r) => r.DestinationCidrBlock !== '0.0.0.0/0');
+    const r = one(checkDatabase(f, input()), 'database.reachability');
+    expect(r.status).toBe('PASS');
+    expect(r.evidence.path).toEqual([ID.priv1, ID.priv2]);
+  });
+
+  it('the app group without egress on 5432 FAILs naming that group, with the fix on the real groups', () => {
+    const f = database();
     const app = f.sg.groups.find((g) => g.GroupId === ID.sgApp)!;
     app.IpPermissionsEgress = app.IpPermissionsEgress!.filter((p) => p.FromPort !== 5432);
     const r = one(checkDatabase(f, input()), 'database.reachability');
     expect(r.status).toBe('FAIL');
-    expect(r.message).toContain(ID.db2);
-    expect(r.message).toContain('no egress rule');
-    expect(r.see).toEqual(expect.arrayContaining(['security-groups.app-to-db', 'network.database-route']));
-    expect(fixText(r)).toContain(`authorize-security-group-egress --group-id ${ID.sgApp}`);
+    expect(r.resource).toBe(ID.sgApp);
+    expect(r.evidence.blockers).toEqual([`sg-egress: ${ID.sgApp}`]);
+    expect(r.see).toEqual(['security-groups.app-to-db']);
+    expect(r.fix?.commands).toEqual([
+      `aws ec2 authorize-security-group-egress --group-id ${ID.sgApp} --ip-permissions 'IpProtocol=tcp,FromPort=5432,ToPort=5432,UserIdGroupPairs=[{GroupId=${ID.sgDb}}]'`,
+    ]);
+  });
+
+  it('the database group without ingress from the app FAILs naming the database group; a CIDR covering the tasks’ subnets opens it', () => {
+    const f = database();
+    const db = f.sg.groups.find((g) => g.GroupId === ID.sgDb)!;
+    db.IpPermissions = [];
+    const r = one(checkDatabase(f, input()), 'database.reachability');
+    expect([r.status, r.resource, r.evidence.blockers]).toEqual(['FAIL', ID.sgDb, [`sg-ingress: ${ID.sgDb}`]]);
+    expect(r.fix?.commands).toEqual([
+      `aws ec2 authorize-security-group-ingress --group-id ${ID.sgDb} --protocol tcp --port 5432 --source-group ${ID.sgApp}`,
+    ]);
+    db.IpPermissions = [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '10.0.0.0/16' }] }];
+    expect(one(checkDatabase(f, input()), 'database.reachability').status).toBe('PASS');
+    // a range that leaves out one of the tasks' subnets does not
+    const narrow = f.sg.network.subnets.find((s) => s.SubnetId === ID.priv1)!.CidrBlock!;
+    db.IpPermissions = [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: narrow }] }];
+    expect(one(checkDatabase(f, input()), 'database.reachability').status).toBe('FAIL');
+  });
+
+  it('a database in another VPC WARNs (peering and transit gateways are not followed), naming its subnet', () => {
+    const f = database();
+    f.sg.dbSubnetGroup!.Subnets = [{ SubnetIdentifier: 'subnet-0ffff00000000aaaa' }];
+    const r = one(checkDatabase(f, input()), 'database.reachability');
+    expect([r.status, r.resource]).toEqual(['WARN', 'subnet-0ffff00000000aaaa']);
   });
 
   it('the credentials secret without a password key FAILs (key names only)', () => {
@@ -110,7 +154,7 @@ describe('doctor redis (pure)', () => {
     const f = redis();
     f.sg.groups.find((g) => g.GroupId === ID.sgCache)!.IpPermissions = [];
     const r = one(checkRedis(f, input()), 'redis.reachability');
-    expect(r.status).toBe('FAIL');
+    expect([r.status, r.resource]).toEqual(['FAIL', ID.sgCache]);
     expect(r.fix?.commands).toEqual([
       `aws ec2 authorize-security-group-ingress --group-id ${ID.sgCache} --protocol tcp --port 6379 --source-group ${ID.sgApp}`,
     ]);

@@ -39,15 +39,20 @@ describe('doctor network (pure)', () => {
     }
   });
 
-  it('a database subnet whose table has no default route: create-route through the NAT', () => {
+  it("a database subnet whose table has no default route: no task runs there, so a WARN (berth's layout), with create-route through the NAT", () => {
     const f = network();
     const t = f.routeTables.find((x) => x.RouteTableId === ID.rtbDb1)!;
     t.Routes = t.Routes!.filter((r) => r.DestinationCidrBlock !== '0.0.0.0/0');
-    const bad = one(checkNetwork(f, input()), 'network.database-route', ID.db1);
-    expect(bad.status).toBe('FAIL');
+    const fs = checkNetwork(f, input());
+    const bad = one(fs, 'network.database-route', ID.db1);
+    expect(bad.status).toBe('WARN');
+    expect(statuses(fs).FAIL).toEqual([]);
     expect(bad.fix?.commands).toEqual([
       `aws ec2 create-route --route-table-id ${ID.rtbDb1} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${ID.nat}`,
     ]);
+    // where a service's tasks do run, the same missing route is a FAIL (they cannot reach ECR or their secrets)
+    f.services = [{ name: 'api', service: { networkConfiguration: { awsvpcConfiguration: { subnets: [ID.db1] } } } }];
+    expect(one(checkNetwork(f, input()), 'network.database-route', ID.db1).status).toBe('FAIL');
   });
 
   it('a NAT gateway that failed: every private route FAILs naming it, and the NAT check FAILs', () => {

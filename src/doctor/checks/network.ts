@@ -170,27 +170,37 @@ export function checkNetwork(f: NetworkFacts, input: CheckInput): Finding[] {
       );
   }
 
-  // A platform berth did not build (the resource map pins its subnets) judges its database tier apart.
+  // The database tier is judged apart: AWS needs no route out where no task runs.
   const pinned = Boolean(env.resources?.subnets);
-  for (const t of TIERS) for (const s of tiers[t]) if (!(pinned && t === 'database')) out.push(routeFinding(s, t, f, input));
-  if (pinned) out.push(...pinnedDatabaseRoutes(tiers, f, input));
+  for (const t of ['public', 'private'] as const) for (const s of tiers[t]) out.push(routeFinding(s, t, f, input));
+  out.push(...databaseRoutes(tiers, f, input, pinned));
   out.push(...checkTaskEgress(f, input));
   return out;
 }
 
 /**
- * The database subnets of a platform berth did not build: one the services also run in is judged as
- * a private subnet (already done); one they do not is an isolated tier that needs no route out
- * (berth routes its own database tier through NAT; a hand-built one often has no route out at all).
+ * The database subnets. One a service's tasks also run in (a mapped platform's shared subnet) is judged
+ * as a private subnet (already done). One where no task runs needs no route out: the services reach the
+ * database and cache over the VPC's local route and the stores fetch nothing from the internet. A
+ * platform berth did not build often keeps such a tier isolated (PASS); berth's own network stack routes
+ * it through NAT, so there a missing route is a WARN (berth's layout, not a fault), with the fix.
  */
-function pinnedDatabaseRoutes(tiers: Record<Tier, Subnet[]>, f: NetworkFacts, input: CheckInput): Finding[] {
+function databaseRoutes(tiers: Record<Tier, Subnet[]>, f: NetworkFacts, input: CheckInput, pinned: boolean): Finding[] {
+  const taskSubnets = new Set([
+    ...tiers.private.map((s) => s.SubnetId),
+    ...(f.services ?? []).flatMap((x) => x.service?.networkConfiguration?.awsvpcConfiguration?.subnets ?? []),
+  ]);
   return tiers.database
-    .filter((s) => !tiers.private.some((p) => p.SubnetId === s.SubnetId))
+    .filter((s) => !(pinned && tiers.private.some((p) => p.SubnetId === s.SubnetId)))
     .map((s) => {
       const r = routeFinding(s, 'database', f, input);
-      if (r.status === 'PASS') return r;
-      const message = `${s.SubnetId} has no route out: an isolated database subnet, where no task runs`;
-      return pass(r.check, { resource: r.resource, message, evidence: r.evidence });
+      if (r.status === 'PASS' || taskSubnets.has(s.SubnetId)) return r;
+      if (pinned) {
+        const message = `${s.SubnetId} has no route out: an isolated database subnet, where no task runs`;
+        return pass(r.check, { resource: r.resource, message, evidence: r.evidence });
+      }
+      const message = `${r.message.replace(/; tasks there time out .*$/, '')}. No task runs there and the services reach the database over the VPC's local route, so nothing fails; berth's network stack routes its database tier through NAT (berth apply restores that)`;
+      return warn(r.check, { resource: r.resource, message, evidence: r.evidence, fix: r.fix, see: r.see });
     });
 }
 

@@ -1,20 +1,53 @@
 /**
- * "Can the service reach the data tier?": the route facts of the network group applied to the
- * service's subnets and the data subnets, and the security-group link on the data port, together.
+ * "Can the service reach the data tier?", by AWS's rules, decided by the shared reachability model
+ * (src/network/reach.ts reachPeer, the one the sandbox emulator runs): inside a VPC the local route
+ * carries the traffic whatever the route tables say about 0.0.0.0/0, so what decides is that the
+ * store is in the services' VPC and that the security groups let the port through on both sides
+ * (the service's egress, the store's ingress from the service's group or a CIDR covering the tasks'
+ * subnets). Not read: network ACLs, and routes more specific than the VPC's (a firewall appliance);
+ * a store in another VPC (peering, transit gateway) is a WARN: berth does not follow those routes.
  */
 import type { ServiceConfig } from '../../config/types.js';
+import { factsFromEc2 } from '../../network/from-ec2.js';
+import { blockingIds, reachPeer } from '../../network/reach.js';
+import type { Verdict } from '../../network/types.js';
 import type { SecurityGroupFacts } from '../facts.js';
-import { contains as cidrContains } from '../../network/cidr.js';
-import { fail, pass } from '../lib/finding.js';
-import { effectiveRouteTable } from '../../network/from-ec2.js';
-import { judgeLink } from '../lib/sg.js';
+import { fail, pass, warn } from '../lib/finding.js';
+import type { Endpoint } from '../lib/sg.js';
 import { subnetTier } from '../lib/tiers.js';
 import type { CheckInput, Finding } from '../types.js';
-import { routeFinding } from './network.js';
-import { fixGroup, linkFinding, tiersOf } from './security-groups.js';
+import { linkFinding, tiersOf } from './security-groups.js';
+
+type Check = 'database.reachability' | 'redis.reachability';
+
+/** The model's verdict on tcp `port` from the service's tasks (their subnets and groups) to the store. */
+function verdictOf(
+  region: string,
+  sg: SecurityGroupFacts,
+  appSubnetIds: string[],
+  app: Endpoint,
+  end: Endpoint,
+  destSubnetIds: string[],
+  port: number,
+) {
+  const net = sg.network;
+  const facts = factsFromEc2({
+    region,
+    vpcs: net.vpc ? [net.vpc] : [],
+    subnets: net.subnets,
+    routeTables: net.routeTables,
+    natGateways: net.natGateways,
+    internetGateways: net.internetGateways,
+    securityGroups: sg.groups,
+  });
+  const dst = destSubnetIds.length
+    ? { subnetIds: destSubnetIds, securityGroupIds: end.groupIds, port }
+    : { cidrs: end.cidrs, securityGroupIds: end.groupIds, port };
+  return reachPeer(facts, { subnetIds: appSubnetIds, securityGroupIds: app.groupIds }, dst);
+}
 
 export function reachability(
-  check: 'database.reachability' | 'redis.reachability',
+  check: Check,
   sg: SecurityGroupFacts,
   svc: ServiceConfig,
   input: CheckInput,
@@ -32,29 +65,8 @@ export function reachability(
   const appSubnetIds =
     sf?.service?.networkConfiguration?.awsvpcConfiguration?.subnets ??
     net.subnets.filter((s) => subnetTier(s, env) === 'private').map((s) => s.SubnetId!);
-  const subnetIds = [...new Set([...appSubnetIds, ...destSubnetIds])];
-  const routes = subnetIds.map((id) => {
-    const s = net.subnets.find((x) => x.SubnetId === id);
-    if (!s) return { id, ok: false, text: `${id}: not in the VPC` };
-    const tier = subnetTier(s, env) ?? (destSubnetIds.includes(id) ? 'database' : 'private');
-    const f = routeFinding(s, tier === 'public' ? 'private' : tier, net, input);
-    const eff = effectiveRouteTable(id, net.vpc?.VpcId, net.routeTables);
-    const local = eff.table?.Routes?.some(
-      (r) =>
-        r.GatewayId === 'local' && r.DestinationCidrBlock && net.vpc?.CidrBlock && cidrContains(r.DestinationCidrBlock, net.vpc.CidrBlock),
-    );
-    // A platform berth did not build may keep its data tier isolated: there only the local route counts.
-    const isolated = Boolean(env.resources?.subnets) && destSubnetIds.includes(id) && !appSubnetIds.includes(id);
-    const ok = (isolated || f.status === 'PASS') && local !== false;
-    return {
-      id,
-      ok,
-      text: `${id}: ${ok ? 'routed' : `${f.evidence.routeTable ?? 'no route table'} (${f.evidence.association}), default route ${f.evidence.defaultRoute}`}${local === false ? ', no local route' : ''}`,
-    };
-  });
-  const link = judgeLink(sg.groups, app, end, port);
   const linkF = linkFinding(
-    check.startsWith('database') ? 'security-groups.app-to-db' : 'security-groups.app-to-cache',
+    dest === 'db' ? 'security-groups.app-to-db' : 'security-groups.app-to-cache',
     sg.groups,
     app,
     end,
@@ -63,35 +75,62 @@ export function reachability(
     dest === 'db' ? t.named.db : t.named.cache,
     svc.name,
   );
-  const named = dest === 'db' ? t.named.db : t.named.cache;
-  const attached = named?.GroupId ? end.groupIds.includes(named.GroupId) : true;
+  // No group on one side: nothing for the model to judge; the link check says which.
+  if (!app.groupIds.length || !end.groupIds.length) return { ...linkF, check };
+  const v = verdictOf(env.region, sg, appSubnetIds, app, end, destSubnetIds, port);
   const evidence = {
     port,
+    via: v.via ?? null,
+    path: v.path,
+    appSubnets: appSubnetIds,
     appGroups: app.groupIds,
     [dest === 'db' ? 'databaseGroups' : 'cacheGroups']: end.groupIds,
-    egress: link.egress ? `${link.egress.groupId}: ${link.egress.rule}` : 'no rule',
-    ingress: link.ingress ? `${link.ingress.groupId}: ${link.ingress.rule}` : 'no rule',
-    routes: routes.map((r) => r.text),
+    [dest === 'db' ? 'databaseSubnets' : 'cacheSubnets']: destSubnetIds,
+    egress: linkF.evidence.egress ?? 'no rule',
+    ingress: linkF.evidence.ingress ?? 'no rule',
+    blockers: v.blockers.map((b) => `${b.problem}: ${b.ids.join(', ')}`),
   };
-  const badRoutes = routes.filter((r) => !r.ok);
-  const problems = [
-    ...(!link.ok ? [linkF.message] : []),
-    ...(badRoutes.length ? [`subnet ${badRoutes.map((r) => r.id).join(', ')} not routed through an available NAT gateway`] : []),
-    ...(!attached ? [`${label} does not use berth's group ${named?.GroupId} (it uses ${end.groupIds.join(', ')})`] : []),
-  ];
-  if (!problems.length)
+  const head = `service ${svc.name} -> ${label} on ${port}`;
+  if (v.ok)
     return pass(check, {
       resource: end.groupIds[0],
       service: svc.name,
-      message: `service ${svc.name} -> ${label} on ${port}: routed, egress and ingress allowed`,
+      message: `${head}: same VPC (the local route), egress and ingress allowed`,
       evidence,
     });
+  return blockedFinding(check, v, head, net.vpc?.VpcId, linkF, evidence, svc.name);
+}
+
+function blockedFinding(
+  check: Check,
+  v: Verdict,
+  head: string,
+  vpcId: string | undefined,
+  linkF: Finding,
+  evidence: Finding['evidence'],
+  service: string,
+): Finding {
+  const other = v.blockers.find((b) => b.problem === 'other-vpc');
+  if (other)
+    return warn(check, {
+      resource: other.ids[0],
+      service,
+      message: `${head}: subnet ${other.ids.join(', ')} is not in ${vpcId ?? "the services' VPC"}: reachable only over a peering connection or a transit gateway, whose routes berth does not check`,
+      evidence,
+    });
+  const why = v.blockers.map((b) =>
+    b.problem === 'sg-egress'
+      ? `no egress rule on ${b.ids.join(', ')} allows it out`
+      : b.problem === 'sg-ingress'
+        ? `no ingress rule on ${b.ids.join(', ')} lets it in`
+        : `${b.problem} (${b.ids.join(', ')})`,
+  );
   return fail(check, {
-    resource: !link.ok ? (linkF.resource ?? fixGroup(app, t.named.app)) : (badRoutes[0]?.id ?? end.groupIds[0]),
-    service: svc.name,
-    message: `service ${svc.name} -> ${label} on ${port}: ${problems.join('; ')}`,
+    resource: linkF.status === 'FAIL' ? linkF.resource : blockingIds(v)[0],
+    service,
+    message: `${head} is blocked: ${why.join('; ')}`,
     evidence,
     fix: linkF.fix,
-    see: [...(!link.ok ? [linkF.check] : []), ...(badRoutes.length ? ['network.private-route', 'network.database-route'] : [])],
+    see: [linkF.check],
   });
 }
