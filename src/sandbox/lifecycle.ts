@@ -213,18 +213,24 @@ export async function sandboxUp(opts: UpOptions = {}): Promise<UpResult> {
   const moto = findMotoPython();
   mkdirSync(paths.sandboxDir(project), { recursive: true });
   const logFile = sandboxLogFile(project);
-  const up = await ensureEmulator(opts, env, project, logFile, moto.version);
+  const stateDir = localStateDir(env, project);
+  const prior = await priorEmulator(opts, env, project);
+  // A new emulator with nothing to restore: the stacks are synthesized and initialised while it starts.
+  const fromNothing = apply && !prior.live && (opts.fresh || !stateDir || !(await hasSaved(project, moto.version)));
+  const starting = prior.live ? Promise.resolve(prior.live) : launchEmulator(opts, env, project, logFile, moto.version);
+  const direct = fromNothing ? applyStacks(opts, env, project, starting, logFile) : undefined;
+  direct?.catch(() => undefined); // awaited below, after the emulator's own failure if any
+  const up = await starting.then((rec) => ({ rec, emulator: prior.live ? 'reused' : prior.recorded ? 'restarted' : 'started' }) as const);
   let rec = up.rec;
   let applied: Applied = { stacks: [], changedStacks: 0, images: [] };
   let services: ServiceSummary[] = [];
   let saved: UpResult['saved'];
   if (apply) {
-    const stateDir = localStateDir(env, project);
     const common = { env, project, rec, stateDir: stateDir!, reporter: opts.reporter };
-    const restored = stateDir && up.emulator !== 'reused' && !opts.fresh ? await restoreOrStop(common) : undefined;
-    applied = restored ?? (await applyStacks(opts, env, project, rec, logFile));
+    const restored = !direct && stateDir && up.emulator !== 'reused' && !opts.fresh ? await restoreOrStop(common) : undefined;
+    applied = restored ?? (await (direct ?? applyStacks(opts, env, project, Promise.resolve(rec), logFile)));
     rec = applied.rec ?? rec;
-    services = await servicesSettled(opts, env, rec, logFile);
+    services = await servicesSettled(opts, env, rec, logFile, applied.watching);
     if (stateDir && !restored && (applied.changedStacks > 0 || up.emulator !== 'reused')) {
       const { saveAfterUp } = await import('./restore.js');
       const s = await saveAfterUp({ ...common, rec });
@@ -256,6 +262,12 @@ export async function sandboxUp(opts: UpOptions = {}): Promise<UpResult> {
   };
 }
 
+/** Is a saved sandbox there for this berth and moto (whether its stacks still match is checked at restore)? */
+async function hasSaved(project: string, motoVersion: string): Promise<boolean> {
+  const { readSaved } = await import('./saved.js');
+  return Boolean(readSaved(project, motoVersion));
+}
+
 /**
  * Restore the saved sandbox into the emulator just started (src/sandbox/restore.ts); undefined when
  * none matches. A restore that fails leaves an emulator in an unknown state: it is stopped and
@@ -284,39 +296,49 @@ interface Applied {
   changedStacks: number;
   images: string[];
   restored?: { savedAt: string; stateFiles: string[] };
+  /** The services' watch, started once the service stack was applied. */
+  watching?: Promise<ServiceSummary[]>;
 }
 
-/** The running emulator of the project, or a new one (a dead one's state is forgotten: its data died with it). */
-async function ensureEmulator(
+/**
+ * The project's emulator as it is: `live` when it runs and answers (reused); otherwise a dead one is
+ * stopped if it is still ours, and its state forgotten (its data died with it).
+ */
+async function priorEmulator(
   opts: UpOptions,
   env: EnvironmentConfig,
   project: string,
-  logFile: string,
-  motoVersion: string,
-): Promise<{ rec: SandboxRecord; emulator: UpResult['emulator'] }> {
+): Promise<{ live?: SandboxRecord; recorded: boolean }> {
   const reporter = opts.reporter;
-  const moto = { version: motoVersion };
-  let rec = readSandboxRecord(project);
-  let emulator: UpResult['emulator'];
+  const rec = readSandboxRecord(project);
   if (await live(rec)) {
-    emulator = 'reused';
     reporter?.info(`Emulator already running on ${rec!.endpoint} (pid ${rec!.pid}).`);
-    return { rec: rec!, emulator };
+    return { live: rec!, recorded: true };
   }
-  emulator = rec ? 'restarted' : 'started';
   if (rec && (await isOurEmulator(rec.pid, rec.port, rec.endpoint))) await stopPid(rec.pid);
   if (rec)
     reporter?.warn(
       `the emulator recorded in ${paths.sandboxDir(project)} (pid ${rec.pid}) is gone, and its data with it: starting a new one and applying from scratch.`,
     );
   await forgetState(env, project);
+  return { recorded: Boolean(rec) };
+}
+
+/** Start a new emulator and record it. */
+async function launchEmulator(
+  opts: UpOptions,
+  env: EnvironmentConfig,
+  project: string,
+  logFile: string,
+  motoVersion: string,
+): Promise<SandboxRecord> {
   rmSync(logFile, { force: true });
-  const step = await reporter?.step('Starting the emulator (moto, extended by berth)');
+  const step = await opts.reporter?.step('Starting the emulator (moto, extended by berth)');
   const emu = await startEmulator({ detached: true, logFile, env: opts.emulatorEnv, readyTimeoutMs: 60_000 }).catch((e) => {
     step?.fail();
     throw e;
   });
-  rec = {
+  const rec: SandboxRecord = {
     endpoint: emu.endpoint,
     region: env.region,
     pid: emu.pid,
@@ -326,43 +348,64 @@ async function ensureEmulator(
     startedAt: new Date().toISOString(),
     logFile,
     python: emu.python,
-    motoVersion: moto.version,
+    motoVersion,
     environment: env.name,
   };
   writeSandboxRecord(rec, project);
-  step?.succeed(`Emulator on ${emu.endpoint} (pid ${emu.pid}, moto ${moto.version}); public endpoint ${emu.publicUrl}`);
-  return { rec, emulator };
+  step?.succeed(`Emulator on ${emu.endpoint} (pid ${emu.pid}, moto ${motoVersion}); public endpoint ${emu.publicUrl}`);
+  return rec;
+}
+
+/** What a sandbox apply starts while the rest of the stacks apply: images once the registry is there, the watch of the services once they exist. */
+interface Along {
+  images?: Promise<string[]>;
+  watching?: Promise<ServiceSummary[]>;
 }
 
 /**
  * From nothing (no state), every stack is planned and applied in one terraform run as soon as the
- * stacks it reads are applied (src/terraform/apply-direct.ts): no plan is thrown away. Over an
- * applied sandbox, every stack is planned at once (they all have state) and only changes applied.
+ * stacks it reads are applied (src/terraform/apply-direct.ts): no plan is thrown away; synth and
+ * init run while the emulator starts. Over an applied sandbox, every stack is planned at once (they
+ * all have state) and only changes applied.
  */
-async function runApply(env: EnvironmentConfig, project: string, opts: UpOptions) {
+async function runApply(env: EnvironmentConfig, project: string, opts: UpOptions, emulator: Promise<SandboxRecord>, along: Along) {
   const { applyEnvironment, clearSavedPlans } = await import('../terraform/orchestrate.js');
   // `up` always plans afresh: a plan saved by `berth plan --env sandbox` is not what up applies.
   clearSavedPlans(env.name, project);
-  const local = sandboxEndpoint(env, project);
-  const settings = { reporter: opts.reporter, parallelism: opts.parallelism, timeouts: SANDBOX_TIMEOUTS, local };
+  const settings = { reporter: opts.reporter, parallelism: opts.parallelism, timeouts: SANDBOX_TIMEOUTS };
   if (!hasState(env, project)) {
     opts.reporter?.info(`Applying the ${env.name} environment's stacks to the emulator (each once the stacks it reads are applied)...`);
     const { applyDirect } = await import('../terraform/apply-direct.js');
-    return applyDirect(env, settings);
+    const endpoint = emulator.then(() => sandboxEndpoint(env, project));
+    const onApplied = (s: { kind?: string }) => {
+      if (s.kind === 'registry') along.images ??= seeded(env);
+      if (s.kind === 'service') along.watching ??= emulator.then((rec) => waitSteady(env, rec, opts.waitServicesMs ?? 120_000));
+      along.images?.catch(() => undefined);
+      along.watching?.catch(() => undefined);
+    };
+    return applyDirect(env, { ...settings, endpoint, onApplied });
   }
+  await emulator;
   opts.reporter?.info(`Applying the ${env.name} environment's stacks to the emulator (independent stacks in parallel)...`);
-  return applyEnvironment(env, { ...settings, autoApprove: true });
+  return applyEnvironment(env, { ...settings, local: sandboxEndpoint(env, project), autoApprove: true });
 }
 
-/** Apply the sandbox environment's stacks (always planned afresh), then seed the demo images. */
+async function seeded(env: EnvironmentConfig): Promise<string[]> {
+  const { seedImages } = await import('./images.js');
+  return (await seedImages(env)).map((i) => `${i.repository}:${i.tag} (${i.architecture})`);
+}
+
+/** Apply the sandbox environment's stacks (always planned afresh), and seed the demo images. */
 async function applyStacks(
   opts: UpOptions,
   env: EnvironmentConfig,
   project: string,
-  rec: SandboxRecord,
+  emulator: Promise<SandboxRecord>,
   logFile: string,
 ): Promise<Applied> {
-  const res = await runApply(env, project, opts);
+  const along: Along = {};
+  const res = await runApply(env, project, opts, emulator, along);
+  let rec = await emulator;
   const stacks = res.stacks.map(outcome);
   const changedStacks = res.stacks.filter((s) => s.status === 'applied').length;
   if (!res.ok) {
@@ -371,22 +414,28 @@ async function applyStacks(
       `the sandbox's stacks did not apply: ${failed.map((s) => `${s.stack} (${s.error?.message ?? 'failed'})`).join('; ') || 'see above'}.`,
       {
         exitCode: res.exitCode === EXIT.OK ? EXIT.FAILED : res.exitCode,
-        hint: `The emulator is still running (${rec!.endpoint}); its log is ${logFile}. Run \`berth sandbox up\` again to retry, or \`berth sandbox down\` to remove it.`,
+        hint: `The emulator is still running (${rec.endpoint}); its log is ${logFile}. Run \`berth sandbox up\` again to retry, or \`berth sandbox down\` to remove it.`,
         details: { stacks },
       },
     );
   }
-  rec = { ...rec!, appliedAt: new Date().toISOString() };
+  rec = { ...rec, appliedAt: new Date().toISOString() };
   writeSandboxRecord(rec, project);
-  const { seedImages } = await import('./images.js');
-  const images = (await seedImages(env)).map((i) => `${i.repository}:${i.tag} (${i.architecture})`);
-  return { rec, stacks, changedStacks, images };
+  const images = await (along.images ?? seeded(env));
+  return { rec, stacks, changedStacks, images, watching: along.watching };
 }
 
 /** Wait for every service to run its desired count, healthy; one that does not settle is an error that says why. */
-async function servicesSettled(opts: UpOptions, env: EnvironmentConfig, rec: SandboxRecord, logFile: string): Promise<ServiceSummary[]> {
+async function servicesSettled(
+  opts: UpOptions,
+  env: EnvironmentConfig,
+  rec: SandboxRecord,
+  logFile: string,
+  watching?: Promise<ServiceSummary[]>,
+): Promise<ServiceSummary[]> {
   const step = await opts.reporter?.step('Waiting for the services to run their desired count, healthy');
-  const services = await waitSteady(env, rec!, opts.waitServicesMs ?? 120_000);
+  // Watched since the service stack was applied (while the stacks after it applied), or from now.
+  const services = await (watching ?? waitSteady(env, rec, opts.waitServicesMs ?? 120_000));
   const bad = services.filter((s) => !s.steady);
   if (bad.length) {
     step?.fail();

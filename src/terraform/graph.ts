@@ -111,3 +111,20 @@ export async function walkGraph<R>(nodes: readonly GraphNode[], opts: WalkOption
     await Promise.race(running.values());
   }
 }
+
+/**
+ * The nodes on a longest path through the graph, each node weighing `cost(name)`: the critical
+ * path (all of them when several paths tie). What is not on it can run behind it.
+ */
+export function criticalPath(nodes: readonly GraphNode[], cost: (name: string) => number): Set<string> {
+  const order = dependencyOrder(nodes);
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  const after = dependents(nodes);
+  const toStart = new Map<string, number>(); // longest path ending at a node, itself included
+  for (const n of order) toStart.set(n, cost(n) + Math.max(0, ...byName.get(n)!.dependencies.map((d) => toStart.get(d)!)));
+  const toEnd = new Map<string, number>(); // longest path starting at a node, itself included
+  for (const n of [...order].reverse()) toEnd.set(n, cost(n) + Math.max(0, ...(after.get(n) ?? []).map((d) => toEnd.get(d)!)));
+  const longest = Math.max(0, ...order.map((n) => toStart.get(n)!));
+  const eps = 1e-9;
+  return new Set(order.filter((n) => toStart.get(n)! + toEnd.get(n)! - cost(n) >= longest - eps));
+}

@@ -267,6 +267,7 @@ export async function tf(
   args: string[],
   limit: number,
   collect = false,
+  nice = 0,
 ): Promise<RunResult & { lines: string[] }> {
   const lines: string[] = [];
   const r = await runTerraform({
@@ -274,6 +275,7 @@ export async function tf(
     args,
     stack: stack.name,
     timeoutMs: limit,
+    nice,
     env: { ...ctx.tfEnv, TF_DATA_DIR: stack.dataDir },
     signal: ctx.s.signal,
     onLine: (line, stream) => {
@@ -566,11 +568,12 @@ async function planWalk(ctx: Ctx): Promise<Map<string, StackPlan>> {
   return final;
 }
 
-export async function context(env: EnvironmentConfig, opts: RunSettings): Promise<Ctx> {
+/** `awsEnv: false`: no AWS settings yet (apply-direct sets them once the endpoint answers; init of a local backend needs none). */
+export async function context(env: EnvironmentConfig, opts: RunSettings, how: { awsEnv?: boolean } = {}): Promise<Ctx> {
   const s = settings(opts);
   const project = opts.project ?? projectDir();
   await preflight(s.reporter, project);
-  const tfEnv = terraformAwsEnv(env, opts.local);
+  const tfEnv = how.awsEnv === false ? {} : terraformAwsEnv(env, opts.local);
   const ws = await synthWorkspace(env, s, project);
   return { env, project, ws, tfEnv, s };
 }

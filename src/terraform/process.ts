@@ -5,6 +5,7 @@
  * automation settings; output lines are streamed to a callback and kept (bounded) for errors.
  */
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { BerthError } from '../output/errors.js';
 import { EXIT } from '../output/exit-codes.js';
 import { ensureCliConfig } from './cli-config.js';
@@ -23,6 +24,8 @@ export interface RunOptions {
   /** Each output line (stdout and stderr), as it arrives. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   signal?: AbortSignal;
+  /** Nice value for terraform and the provider it starts (0 default; 10: runs behind the others). */
+  nice?: number;
 }
 
 export interface RunResult {
@@ -120,6 +123,13 @@ export async function runTerraform(opts: RunOptions): Promise<RunResult> {
   };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   const child = spawn(tool.path, opts.args, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // Before terraform starts its provider, which inherits it. Best effort: a refused renice changes nothing else.
+  if (opts.nice && child.pid)
+    try {
+      setPriority(child.pid, opts.nice);
+    } catch {
+      /* not permitted here */
+    }
   const inflight = new InFlight();
   const out = new Tail(256 * 1024);
   const err = new Tail(64 * 1024);

@@ -36,9 +36,9 @@ describe('apply from nothing in one terraform run per stack (fixture environment
   const env = fixtureEnvironment({ name: 'direct' });
 
   it("applies every stack in dependency order, the dependent one with its dependency's output, saving no plan", async () => {
-    const events: string[] = []; // each stack's first line, and the end of each stack's apply, in order
+    const events: string[] = []; // each stack's first line of its apply (-json: init's lines are plain text), and the end of each stack's apply, in order
     const onLine = (stack: string, line: string) => {
-      if (!events.includes(`${stack} first`)) events.push(`${stack} first`);
+      if (line.startsWith('{') && !events.includes(`${stack} first`)) events.push(`${stack} first`);
       if (line.includes('"type":"change_summary"') && line.includes('"operation":"apply"')) events.push(`${stack} applied`);
     };
     const res = await applyDirect(env, { ...base, onLine });
