@@ -72,8 +72,12 @@ export interface DirectPlan {
   cost?: (node: string) => number;
 }
 
-/** Runs off the critical path yield the CPU to the ones on it (2 cores shared by up to 5 terraform runs at the start). */
-const BACKGROUND_NICE = 10;
+/**
+ * Runs off the critical path yield the CPU to the ones on it (2 cores shared by up to 5 terraform
+ * runs at the start). Not more: under a busy machine (CI) a run at nice 10 could starve past the
+ * slack it has and hold up the stack waiting for it.
+ */
+const BACKGROUND_NICE = 5;
 const EARLY = 'early:'; // a prefix no stack name can carry (cdktf names are [A-Za-z0-9-_])
 const applied = (r: StackApply) => r.status === 'applied' || r.status === 'unchanged';
 

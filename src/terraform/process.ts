@@ -24,7 +24,7 @@ export interface RunOptions {
   /** Each output line (stdout and stderr), as it arrives. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   signal?: AbortSignal;
-  /** Nice value for terraform and the provider it starts (0 default; 10: runs behind the others). */
+  /** Nice value for terraform and the provider it starts (0 default; higher: runs behind the others). */
   nice?: number;
 }
 
