@@ -43,6 +43,10 @@ export function renderReport(r: DoctorReport, paint: Paint, opts: { verbose?: bo
   const lines: string[] = [];
   const where = r.endpoint ? `${r.region} via ${r.endpoint}` : r.region;
   lines.push(paint('bold', `berth doctor: ${r.environment} (${r.app}, ${where}), services ${r.services.join(', ')}`));
+  if (r.platform === 'discovered')
+    lines.push(paint('dim', "a discovered platform, not under berth's stacks: fixes are AWS CLI commands on its real resources"));
+  if (r.platform === 'adopted')
+    lines.push(paint('dim', "an adopted platform: berth's stacks own it, so fixes go through berth plan / berth apply"));
   for (const g of r.groups) {
     lines.push('');
     lines.push(`${paint('bold', g.name)} ${paint('dim', `— ${g.title} (${(g.durationMs / 1000).toFixed(1)} s)`)}`);

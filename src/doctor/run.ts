@@ -16,7 +16,7 @@ import { EXIT } from '../output/exit-codes.js';
 import { redact } from '../output/redact.js';
 import { CHECKS, isCheckId } from './catalog.js';
 import { Source, type GatherOptions } from './gather/source.js';
-import { forPlatform } from './lib/discovered.js';
+import { forPlatform, platformKind, type PlatformKind } from './lib/discovered.js';
 import { fail } from './lib/finding.js';
 import { GROUPS } from './registry.js';
 import { GROUP_NAMES, type Finding, type GroupName, type Status } from './types.js';
@@ -44,6 +44,8 @@ export interface DoctorReport {
   region: string;
   endpoint?: string;
   services: string[];
+  /** Who manages the platform: berth's stacks, discovered only (AWS CLI fixes), or adopted (fixes through berth plan/apply). */
+  platform: PlatformKind;
   groups: { name: GroupName; title: string; durationMs: number; pass: number; warn: number; fail: number; error?: string }[];
   summary: Record<Lowercase<Status>, number>;
   durationMs: number;
@@ -122,6 +124,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
   const now = o.now ?? new Date();
   const src = new Source({ ctx, env, services, resolveNs: o.resolveNs, fetch: o.fetch ?? httpGet });
   const input = { env, services, now };
+  const platform = platformKind(env);
   const failures: AwsFailure[] = [];
   // The reachability call goes out with the groups' first reads, not before them: when it fails
   // (unreachable, bad credentials...), the run ends at once with that failure.
@@ -138,7 +141,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
       let error: string | undefined;
       try {
         const facts = await withDeadline(g.gather(src), o.groupTimeoutMs ?? groupTimeoutMs(), `reading the ${name} facts`);
-        findings = forPlatform(g.check(facts, input), env);
+        findings = forPlatform(g.check(facts, input), env, platform);
       } catch (e) {
         const named = classifyAwsError(e);
         if (named) failures.push(named);
@@ -175,6 +178,7 @@ export async function runDoctor(o: DoctorOptions): Promise<DoctorReport> {
     region: ctx.region,
     ...(ctx.endpoint ? { endpoint: ctx.endpoint } : {}),
     services: services.map((s) => s.name),
+    platform,
     groups: results.map((r) => ({
       name: r.name,
       title: r.title,

@@ -265,6 +265,7 @@ describe('operating and diagnosing the discovered platforms without terraform (n
   test("doctor FAILs both incidents naming the real subnets, route table and groups, and no fix names berth's conventional names", async () => {
     const r = await run(['doctor', '--env', 'rag', '--json']);
     expect(r.code).toBe(1);
+    expect(r.json.platform).toBe('discovered');
     const routes = findings(r, 'network.private-route');
     expect(routes.map((f: any) => [f.status, f.resource]).sort()).toEqual(rag.privateSubnets.map((s) => ['FAIL', s]).sort());
     for (const f of routes)

@@ -17,6 +17,7 @@ function report(findings: Finding[], endpoint?: string): DoctorReport {
     region: 'us-east-1',
     ...(endpoint ? { endpoint } : {}),
     services: ['api'],
+    platform: 'berth',
     groups: [{ name: 'certificate', title: 'certificate', durationMs: 700, pass: findings.length - fail - warn, warn, fail }],
     summary: { pass: findings.length - fail - warn, warn, fail },
     durationMs: 800,
