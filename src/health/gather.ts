@@ -85,17 +85,21 @@ export async function gatherHealth(
 ): Promise<HealthRaw> {
   const now = opts.now ?? Date.now;
   let acmCert: Promise<CertificateInfo | undefined> | undefined;
+  const readAcm = () => (acmCert ??= acmCertificate(ctx, names(env), now()).catch(() => undefined));
+  // The ELB client (for the targets) loads while DescribeServices is in flight.
+  void elbv2(ctx).catch(() => undefined);
   // Every service at once, and for each its targets and its HTTP check at once; the list keeps the
   // environment's order.
   const out: GatheredService[] = await Promise.all(
     services.map(async (svc) => {
       const hu = healthUrl(env, svc, ctx);
+      const acmNeeded = ctx.sandbox && hu.publicUrl.startsWith('https:');
+      // In the sandbox the stand-in answers plain HTTP: no handshake will show a certificate, so the
+      // ACM read (three round trips) starts now, beside the others, instead of after the HTTP check.
+      if (acmNeeded && !hu.requestUrl.startsWith('https:')) void readAcm();
       const [{ found, targets }, http] = await Promise.all([serviceTargets(ctx, env, svc), httpCheck(hu, { timeoutMs: opts.timeoutMs })]);
       let certificate = handshakeCertificate(http);
-      if (!certificate && ctx.sandbox && hu.publicUrl.startsWith('https:')) {
-        acmCert ??= acmCertificate(ctx, names(env), now()).catch(() => undefined);
-        certificate = await acmCert;
-      }
+      if (!certificate && acmNeeded) certificate = await readAcm();
       const requestUrl = hu.requestUrl !== hu.publicUrl ? hu.requestUrl : undefined;
       return { service: svc.name, found, targets, http, certificate, healthPath: svc.healthPath, requestUrl };
     }),
