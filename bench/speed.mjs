@@ -3,13 +3,21 @@
  * Issue #17's figures, in one run, in a fresh temporary project (the built CLI: `npm run build`):
  *
  *   node bench/speed.mjs [--runs 7] [--events 100000]
+ *   BERTH_PROJECT_DIR=<a project with a sandbox up> node bench/speed.mjs --only coldstart [--runs 7]
+ *
+ * (--only coldstart: step 2 alone, on the sandbox already up in BERTH_PROJECT_DIR; nothing is
+ * brought up or down, and the table is printed, not written.)
  *
  * 1. `berth sandbox up --fresh` from nothing (applies every stack, then saves the sandbox).
  * 2. Cold starts on the live sandbox, each against the AWS CLI (v1 on PATH) doing the closest job,
  *    `--runs` times interleaved (berth, aws, berth, aws, ...), medians and their ratio:
  *    `status --json` / `aws ecs describe-services`; `logs --since 10m` / `aws logs
  *    filter-log-events` on the same group and range; `health --json` / `aws elbv2
- *    describe-target-health`; `doctor --json` (8 groups, ~50 checks) / `aws ecs describe-services`.
+ *    describe-target-health`; `doctor --json` (8 groups, ~50 checks) against the AWS CLI commands the
+ *    runbooks (shared/RUNBOOKS.md) have an operator type for the same checks, one after another as
+ *    a person would (RUNBOOK_CHECKS below), and, as before, against one `aws ecs describe-services`.
+ *    Wall time and CPU time (user + system, from /usr/bin/time) of each side: on a shared machine
+ *    the CPU time and the interleaved ratio are the steadier figures.
  * 3. --events log events put into two streams of the service's log group: `berth logs --since 2h`
  *    against `aws logs filter-log-events` (paginated by the CLI) over the same range: wall time, time
  *    to the first byte on stdout, events printed, events per second.
@@ -19,7 +27,7 @@
  * Prints a Markdown table and writes it to bench/speed-results.md, with the machine and its load.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +37,11 @@ const bin = join(root, 'bin', 'berth.js');
 const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : dflt);
 const RUNS = opt('runs', 7);
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+if (ONLY !== undefined && ONLY !== 'coldstart') throw new Error(`--only ${ONLY}: expected coldstart`);
 const EVENTS = opt('events', 100_000);
-const project = mkdtempSync(join(tmpdir(), 'berth-bench-speed-'));
+const project = ONLY ? process.env.BERTH_PROJECT_DIR : mkdtempSync(join(tmpdir(), 'berth-bench-speed-'));
+if (!project) throw new Error('--only coldstart runs on the sandbox already up in BERTH_PROJECT_DIR: set it');
 const env = { ...process.env, BERTH_PROJECT_DIR: project, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1' };
 const loads = [];
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
@@ -45,14 +56,19 @@ function berthJson(...a) {
   return { ms, json: JSON.parse(r.stdout) };
 }
 
-/** Spawn and time a command: wall ms, ms to the first byte of stdout, stdout size, exit code. */
+/** GNU time, for the CPU time of a child (user + system); without it the CPU column says n/a. */
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+const cpuFile = join(tmpdir(), `berth-bench-cpu-${process.pid}`);
+
+/** Spawn and time a command: wall ms, CPU ms, ms to the first byte of stdout, stdout size, exit code. */
 function timed(cmd, argv, extraEnv = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     let first;
     let bytes = 0;
     let lines = 0;
-    const child = spawn(cmd, argv, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [c, a] = TIME ? [TIME, ['-f', '%U %S', '-o', cpuFile, cmd, ...argv]] : [cmd, argv];
+    const child = spawn(c, a, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stdout.on('data', (c) => {
       first ??= performance.now() - t0;
@@ -61,40 +77,167 @@ function timed(cmd, argv, extraEnv = {}) {
     });
     child.stderr.on('data', (c) => (err = (err + c).slice(-4000)));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ ms: performance.now() - t0, firstMs: first, bytes, lines, code, err }));
+    child.on('close', (code) => {
+      const ms = performance.now() - t0;
+      const cpu = TIME ? readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN];
+      resolve({ ms, cpuMs: (cpu[0] + cpu[1]) * 1000, firstMs: first, bytes, lines, code, err });
+    });
   });
 }
 
+const AWS_ENV = { AWS_ACCESS_KEY_ID: 'AKIABERTHSANDBOXFAKE', AWS_SECRET_ACCESS_KEY: 'berth-sandbox-fake-secret-not-a-real-key' };
+
+/** One AWS CLI answer as text (not timed: the ids the operator's commands need). */
+function awsText(rec, ...a) {
+  const r = spawnSync('aws', [...a, '--endpoint-url', rec.endpoint, '--region', rec.region, '--output', 'text'], {
+    env: { ...env, ...AWS_ENV },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`aws ${a.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/**
+ * What an operator types for the checks `berth doctor` makes, per the runbooks (shared/RUNBOOKS.md),
+ * one command after another: incident 2 (private subnets' route tables, the NAT), incident 3 (the
+ * security groups both ways), "a task does not start" (stopped tasks, the task definition, its
+ * logs, the image in ECR, the execution role), "health checks fail" (the /health URL, target group
+ * port and health, listeners and rules), "database connection fails" (the secret, the cluster),
+ * "Redis connection fails" (the secret, the replication group), incident 5 (the certificate, the
+ * zone and its records) and the roles' policies (IAM). The ids they need are looked up first, untimed.
+ */
+function runbookChecks(rec, tgArn) {
+  const q = (...a) => awsText(rec, ...a);
+  const vpc = q('ec2', 'describe-vpcs', '--filters', 'Name=tag:Name,Values=demo-sandbox-vpc', '--query', 'Vpcs[0].VpcId');
+  const lb = q('elbv2', 'describe-load-balancers', '--names', 'demo-sandbox-alb', '--query', 'LoadBalancers[0].LoadBalancerArn');
+  const https = q('elbv2', 'describe-listeners', '--load-balancer-arn', lb, '--query', 'Listeners[?Port==`443`].ListenerArn | [0]');
+  const cert = q('acm', 'list-certificates', '--query', 'CertificateSummaryList[0].CertificateArn');
+  const zone = q('route53', 'list-hosted-zones-by-name', '--dns-name', 'berth.test', '--query', 'HostedZones[0].Id');
+  const dbSecret = q(
+    'rds',
+    'describe-db-clusters',
+    '--db-cluster-identifier',
+    'demo-sandbox-db',
+    '--query',
+    'DBClusters[0].MasterUserSecret.SecretArn',
+  );
+  const byVpc = ['--filters', `Name=vpc-id,Values=${vpc}`];
+  const publicUrl = JSON.parse(readFileSync(join(project, '.berth', 'sandbox', 'sandbox.json'), 'utf8')).publicUrl;
+  return [
+    ['ec2', 'describe-vpcs', '--vpc-ids', vpc],
+    ['ec2', 'describe-subnets', ...byVpc],
+    ['ec2', 'describe-route-tables', ...byVpc],
+    ['ec2', 'describe-nat-gateways', '--filter', `Name=vpc-id,Values=${vpc}`],
+    ['ec2', 'describe-internet-gateways', '--filters', `Name=attachment.vpc-id,Values=${vpc}`],
+    ['ec2', 'describe-security-groups', ...byVpc],
+    ['ecs', 'describe-services', '--cluster', 'demo-sandbox', '--services', 'api'],
+    ['ecs', 'list-tasks', '--cluster', 'demo-sandbox', '--service-name', 'api', '--desired-status', 'STOPPED'],
+    ['ecs', 'describe-task-definition', '--task-definition', 'demo-sandbox-api'],
+    ['logs', 'describe-log-groups', '--log-group-name-prefix', '/ecs/demo-sandbox/api'],
+    ['ecr', 'batch-get-image', '--repository-name', 'demo/api', '--image-ids', 'imageTag=v1'],
+    ['curl', '-fsS', `${publicUrl}/health`],
+    ['elbv2', 'describe-target-groups', '--target-group-arns', tgArn],
+    ['elbv2', 'describe-target-health', '--target-group-arn', tgArn],
+    ['elbv2', 'describe-listeners', '--load-balancer-arn', lb],
+    ['elbv2', 'describe-rules', '--listener-arn', https],
+    ['secretsmanager', 'get-secret-value', '--secret-id', dbSecret],
+    ['rds', 'describe-db-clusters', '--db-cluster-identifier', 'demo-sandbox-db'],
+    ['rds', 'describe-db-instances', '--filters', 'Name=db-cluster-id,Values=demo-sandbox-db'],
+    ['secretsmanager', 'get-secret-value', '--secret-id', 'demo/sandbox/redis'],
+    ['elasticache', 'describe-replication-groups', '--replication-group-id', 'demo-sandbox-redis'],
+    ['acm', 'describe-certificate', '--certificate-arn', cert],
+    ['route53', 'list-resource-record-sets', '--hosted-zone-id', zone],
+    ['iam', 'get-role', '--role-name', 'demo-sandbox-api-exec'],
+    ['iam', 'list-attached-role-policies', '--role-name', 'demo-sandbox-api-exec'],
+    ['iam', 'list-role-policies', '--role-name', 'demo-sandbox-api-exec'],
+    ['iam', 'get-role', '--role-name', 'demo-sandbox-api-task'],
+    ['iam', 'list-attached-role-policies', '--role-name', 'demo-sandbox-api-task'],
+  ].map((a) => (a[0] === 'curl' ? ['curl', a.slice(1)] : ['aws', [...a, '--endpoint-url', rec.endpoint, '--region', rec.region]]));
+}
+
+/** Commands run one after another, timed as one: wall and CPU summed. */
+async function sequence(cmds) {
+  let ms = 0;
+  let cpuMs = 0;
+  for (const [cmd, a] of cmds) {
+    const y = await timed(cmd, a, AWS_ENV);
+    if (y.code !== 0) throw new Error(`${cmd} ${a.join(' ')} exited ${y.code}: ${y.err}`);
+    ms += y.ms;
+    cpuMs += y.cpuMs;
+  }
+  return { ms, cpuMs, code: 0 };
+}
+
 async function coldStarts(rec, tgArn) {
-  const aws = (...a) => ['aws', [...a, '--endpoint-url', rec.endpoint, '--region', rec.region]];
-  const awsEnv = { AWS_ACCESS_KEY_ID: 'AKIABERTHSANDBOXFAKE', AWS_SECRET_ACCESS_KEY: 'berth-sandbox-fake-secret-not-a-real-key' };
+  const aws = (...a) => [['aws', [...a, '--endpoint-url', rec.endpoint, '--region', rec.region]]];
   const since = String(Date.now() - 10 * 60_000);
+  const describeServices = aws('ecs', 'describe-services', '--cluster', 'demo-sandbox', '--services', 'api');
+  const runbook = runbookChecks(rec, tgArn);
   const pairs = [
-    ['status', ['status', '--env', 'sandbox', '--json'], aws('ecs', 'describe-services', '--cluster', 'demo-sandbox', '--services', 'api')],
+    ['status', ['status', '--env', 'sandbox', '--json'], describeServices, 'aws ecs describe-services'],
     [
       'logs',
       ['logs', '--env', 'sandbox', '--since', '10m'],
       aws('logs', 'filter-log-events', '--log-group-name', '/ecs/demo-sandbox/api', '--start-time', since),
+      'aws logs filter-log-events',
     ],
-    ['health', ['health', '--env', 'sandbox', '--json'], aws('elbv2', 'describe-target-health', '--target-group-arn', tgArn)],
-    ['doctor', ['doctor', '--env', 'sandbox', '--json'], aws('ecs', 'describe-services', '--cluster', 'demo-sandbox', '--services', 'api')],
+    [
+      'health',
+      ['health', '--env', 'sandbox', '--json'],
+      aws('elbv2', 'describe-target-health', '--target-group-arn', tgArn),
+      'aws elbv2 describe-target-health',
+    ],
+    ['doctor', ['doctor', '--env', 'sandbox', '--json'], describeServices, 'aws ecs describe-services (not like for like)'],
+    ['doctor', ['doctor', '--env', 'sandbox', '--json'], runbook, `the runbooks' ${runbook.length} commands for the same checks, in a row`],
   ];
   const rows = [];
-  for (const [name, b, [cmd, a]] of pairs) {
+  for (const [name, b, cmds, awsCommand] of pairs) {
     const bt = [];
     const at = [];
     for (let i = 0; i < RUNS; i++) {
       const x = await timed(process.execPath, [bin, ...b]);
       if (x.code !== 0) throw new Error(`berth ${b.join(' ')} exited ${x.code}: ${x.err}`);
-      bt.push(x.ms);
-      const y = await timed(cmd, a, awsEnv);
-      if (y.code !== 0) throw new Error(`${cmd} ${a.join(' ')} exited ${y.code}: ${y.err}`);
-      at.push(y.ms);
+      bt.push(x);
+      at.push(await sequence(cmds));
       loads.push(loadavg()[0]);
     }
-    rows.push({ name, berth: median(bt), aws: median(at), awsCommand: `aws ${a.slice(0, 2).join(' ')}` });
+    const med = (xs, k) => median(xs.map((x) => x[k]));
+    rows.push({ name, berth: med(bt, 'ms'), aws: med(at, 'ms'), berthCpu: med(bt, 'cpuMs'), awsCpu: med(at, 'cpuMs'), awsCommand });
   }
   return rows;
+}
+
+const coldRows = (cold) =>
+  cold.map((c) => [
+    `cold start: \`berth ${c.name}\` vs ${c.awsCommand.startsWith('aws ') ? `\`${c.awsCommand}\`` : c.awsCommand} (median of ${RUNS}, interleaved)`,
+    `${s(c.berth)} vs ${s(c.aws)}; CPU ${Number.isNaN(c.berthCpu) ? 'n/a' : `${s(c.berthCpu)} vs ${s(c.awsCpu)}`}`,
+    `ratio ${(c.berth / c.aws).toFixed(2)}${Number.isNaN(c.berthCpu) ? '' : ` (CPU ${(c.berthCpu / c.awsCpu).toFixed(2)})`}`,
+  ]);
+
+/** The bench's table, with the machine and its load. */
+function table(rows) {
+  const machine = `${cpus().length} × ${cpus()[0].model.trim()}, node ${process.version}`;
+  return [
+    '# Speed benchmark (issue #17)',
+    '',
+    `${new Date().toISOString()}: ${machine}; load average (1 min) from ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} during the run.`,
+    '',
+    '| measure | time | note |',
+    '| --- | --- | --- |',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+  ].join('\n');
+}
+
+function targetGroupArn(rec) {
+  return awsText(rec, 'elbv2', 'describe-target-groups', '--query', 'TargetGroups[0].TargetGroupArn');
+}
+
+/** --only coldstart: the cold starts alone, on the sandbox already up in BERTH_PROJECT_DIR. */
+async function onlyColdStarts() {
+  loads.push(loadavg()[0]);
+  const rec = JSON.parse(readFileSync(join(project, '.berth', 'sandbox', 'sandbox.json'), 'utf8'));
+  console.log(table(coldRows(await coldStarts(rec, targetGroupArn(rec)))));
 }
 
 async function seedEvents(rec) {
@@ -164,25 +307,7 @@ async function main() {
   if (!up.json.saved) throw new Error('the first up did not save the sandbox');
   const again = berthJson('sandbox', 'up');
   const rec = { endpoint: up.json.endpoint, region: up.json.region };
-  const tg = spawnSync(
-    'aws',
-    [
-      'elbv2',
-      'describe-target-groups',
-      '--endpoint-url',
-      rec.endpoint,
-      '--region',
-      rec.region,
-      '--query',
-      'TargetGroups[0].TargetGroupArn',
-      '--output',
-      'text',
-    ],
-    {
-      env: { ...env, AWS_ACCESS_KEY_ID: 'AKIABERTHSANDBOXFAKE', AWS_SECRET_ACCESS_KEY: 'x' },
-      encoding: 'utf8',
-    },
-  ).stdout.trim();
+  const tg = targetGroupArn(rec);
   const cold = await coldStarts(rec, tg);
   const events = await manyEvents(rec);
   const down = berthJson('sandbox', 'down');
@@ -192,7 +317,6 @@ async function main() {
   const changed = plan.json.stacks.filter((x) => x.changes !== false).map((x) => x.stack);
   if (changed.length) throw new Error(`the plan after a restore has changes in ${changed.join(', ')}`);
   const down2 = berthJson('sandbox', 'down');
-  const machine = `${cpus().length} × ${cpus()[0].model.trim()}, node ${process.version}`;
   const rows = [
     ['`sandbox up` from nothing (--fresh: 9 stacks applied, then saved)', s(up.ms), ''],
     ['second `sandbox up` (live emulator, no changes)', s(again.ms), ''],
@@ -203,11 +327,7 @@ async function main() {
       `then \`plan\`: no change in ${plan.json.stacks.length} stacks (${s(plan.ms)})`,
     ],
     ['`sandbox down` again', s(down2.ms), ''],
-    ...cold.map((c) => [
-      `cold start: \`berth ${c.name}\` vs \`${c.awsCommand}\` (median of ${RUNS}, interleaved)`,
-      `${s(c.berth)} vs ${s(c.aws)}`,
-      `ratio ${(c.berth / c.aws).toFixed(2)}`,
-    ]),
+    ...coldRows(cold),
     [
       `${EVENTS} events (+ the service's own lines): \`berth logs --since 2h\``,
       `${s(events.berth.ms)}, first event after ${s(events.berth.firstMs)}, ${events.berth.lines} lines`,
@@ -219,23 +339,17 @@ async function main() {
       `${Math.round(events.awsEvents / (events.aws.ms / 1000))} events/s; berth ${(events.aws.ms / events.berth.ms).toFixed(1)}x faster`,
     ],
   ];
-  const text = [
-    '# Speed benchmark (issue #17)',
-    '',
-    `${new Date().toISOString()}: ${machine}; load average (1 min) from ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} during the run.`,
-    '',
-    '| measure | time | note |',
-    '| --- | --- | --- |',
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-    '',
-  ].join('\n');
+  const text = table(rows);
   writeFileSync(join(root, 'bench', 'speed-results.md'), text);
   console.log(text);
 }
 
-try {
-  await main();
-} finally {
-  spawnSync(process.execPath, [bin, 'sandbox', 'down'], { env, stdio: 'ignore' });
-  rmSync(project, { recursive: true, force: true });
+if (ONLY) await onlyColdStarts();
+else {
+  try {
+    await main();
+  } finally {
+    spawnSync(process.execPath, [bin, 'sandbox', 'down'], { env, stdio: 'ignore' });
+    rmSync(project, { recursive: true, force: true });
+  }
 }
