@@ -1,16 +1,27 @@
 /**
  * berth's entry point: commander wiring only. Nothing heavy is imported here; each command loads
- * what it needs when it runs, so `berth --help` starts fast.
+ * what it needs when it runs, and a run of one command registers only that command.
  */
 import { Command, CommanderError } from 'commander';
 import { berthVersion } from '../src/config/version.js';
 import { ERROR_CODES, UsageError } from '../src/output/errors.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMANDS, type CommandEntry } from './commands/index.js';
 import { commanderFailure } from './commander-errors.js';
 import { processIO, setCurrentIO, type CliIO } from './io.js';
 import { lastExitCode, reportError, reporterFor, resetExitCode, setJsonRequested } from './run.js';
 
-export async function buildProgram(io: CliIO = processIO()): Promise<Command> {
+/**
+ * The registrations a run needs: the command its first word names, else (help, completion,
+ * --version, a mistyped command, nothing) every command, so help, completion and commander's
+ * suggestions see them all.
+ */
+export function commandsFor(args: string[]): CommandEntry[] {
+  const named = COMMANDS.find((c) => c.name === args[0]);
+  return named && named.name !== 'completion' ? [named] : COMMANDS;
+}
+
+/** The program with the commands `args` needs (every command when `args` is not given). */
+export async function buildProgram(io: CliIO = processIO(), args?: string[]): Promise<Command> {
   const program = new Command();
   program
     .name('berth')
@@ -24,7 +35,7 @@ export async function buildProgram(io: CliIO = processIO()): Promise<Command> {
       // Argument errors are printed by reportError (text, or the JSON error document), once.
       outputError: () => undefined,
     });
-  for (const register of COMMANDS) register(program);
+  for (const { register } of args ? commandsFor(args) : COMMANDS) register(program);
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
   for (const c of all(program)) c.exitOverride().configureOutput(program.configureOutput());
   return program;
@@ -56,7 +67,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const json = argv.slice(2).includes('--json');
   setJsonRequested(json);
   try {
-    const program = await buildProgram(io);
+    const program = await buildProgram(io, argv.slice(2));
     checkHelpTopic(program, argv.slice(2));
     await program.parseAsync(argv);
   } catch (e) {

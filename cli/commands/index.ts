@@ -1,8 +1,11 @@
 /**
- * The command list. Each module registers one command and must stay light at top level: it imports
- * only commander types and small declarations (flag bounds, exit tables), and loads its src/ module
- * inside the action. They are imported statically: in the bundled CLI (scripts/build.mjs) every
- * registration then sits in the entry file, and a command's run loads only its own chunks.
+ * The command list: each command's name and its registration. A run of one command (`berth status
+ * ...`) registers only that command (cli/index.ts); help, completion and anything unknown register
+ * them all, in this order. Each module registers one command and must stay light at top level: it
+ * imports only commander types and small declarations (flag bounds, exit tables), and loads its src/
+ * module inside the action. They are imported statically: in the bundled CLI (scripts/build.mjs)
+ * every registration then sits in the entry file (one file read, however many commands), and a
+ * command's run loads only its own chunks.
  */
 import type { Command } from 'commander';
 import { register as init } from './init.js';
@@ -36,33 +39,38 @@ import { register as completion } from './completion.js';
 
 export type Register = (program: Command) => void;
 
-export const COMMANDS: Register[] = [
-  init,
-  config,
-  synth,
-  diagram,
-  dashboard,
-  cost,
-  check,
-  plan,
-  drift,
-  apply,
-  adopt,
-  destroy,
-  outputs,
-  deploy,
-  rollback,
-  status,
-  health,
-  logs,
-  scale,
-  restart,
-  doctor,
-  runbook,
-  run,
-  revisions,
-  discover,
-  db,
-  sandbox,
-  completion,
+export interface CommandEntry {
+  name: string;
+  register: Register;
+}
+
+export const COMMANDS: CommandEntry[] = [
+  { name: 'init', register: init },
+  { name: 'config', register: config },
+  { name: 'synth', register: synth },
+  { name: 'diagram', register: diagram },
+  { name: 'dashboard', register: dashboard },
+  { name: 'cost', register: cost },
+  { name: 'check', register: check },
+  { name: 'plan', register: plan },
+  { name: 'drift', register: drift },
+  { name: 'apply', register: apply },
+  { name: 'adopt', register: adopt },
+  { name: 'destroy', register: destroy },
+  { name: 'outputs', register: outputs },
+  { name: 'deploy', register: deploy },
+  { name: 'rollback', register: rollback },
+  { name: 'status', register: status },
+  { name: 'health', register: health },
+  { name: 'logs', register: logs },
+  { name: 'scale', register: scale },
+  { name: 'restart', register: restart },
+  { name: 'doctor', register: doctor },
+  { name: 'runbook', register: runbook },
+  { name: 'run', register: run },
+  { name: 'revisions', register: revisions },
+  { name: 'discover', register: discover },
+  { name: 'db', register: db },
+  { name: 'sandbox', register: sandbox },
+  { name: 'completion', register: completion },
 ];
