@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { FLAG_DEFAULTS } from '../../src/cli-args/defaults.js';
 import { exitHelp } from '../../src/output/command-exits.js';
 import { action } from '../run.js';
-import { terraformSetup } from './terraform-setup.js';
+import { addTerraformOptions, terraformSetup } from './terraform-setup.js';
 
 interface DriftOpts {
   env: string;
@@ -13,32 +12,31 @@ interface DriftOpts {
 }
 
 export function register(program: Command): void {
-  program
-    .command('drift')
-    .description(
-      'Find what changed outside terraform: a refresh-only plan of every applied stack, each drifted attribute before -> after. ' +
-        `Changes nothing.\n${exitHelp('drift')}`,
-    )
-    .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
-    .option('--markdown <file>', 'also write the report as Markdown (for an issue) to this file (a new file, or one berth wrote before)')
-    .option('-p, --parallelism <n>', 'stacks refreshed at once (1-32)', String(FLAG_DEFAULTS.parallelism))
-    .option('--lock-timeout <duration>', 'how long to wait for a held state lock (0s to 1h)', FLAG_DEFAULTS.lockTimeout)
-    .option('--json', 'machine-readable output')
-    .action(
-      action<DriftOpts>(async (opts, out) => {
-        const { env, settings, markdown } = await terraformSetup(opts, out);
-        const { withInterrupt } = await import('../../src/terraform/command.js');
-        const { driftEnvironment } = await import('../../src/terraform/drift.js');
-        const res = await withInterrupt(out, (signal) => driftEnvironment(env, { ...settings, signal }));
-        const { renderDriftText, renderDriftMarkdown } = await import('../../src/terraform/drift-render.js');
-        if (markdown) {
-          const { writeFileSync } = await import('node:fs');
-          const { recordOwnedFile } = await import('../../src/config/owned-dir.js');
-          writeFileSync(markdown, renderDriftMarkdown(res));
-          recordOwnedFile(markdown);
-        }
-        out.result(res, () => renderDriftText(res));
-        return res.exitCode;
-      }),
-    );
+  addTerraformOptions(
+    program
+      .command('drift')
+      .description(
+        'Find what changed outside terraform: a refresh-only plan of every applied stack, each drifted attribute before -> after. ' +
+          `Changes nothing.\n${exitHelp('drift')}`,
+      )
+      .requiredOption('-e, --env <env>', 'environment name or path to a .json file')
+      .option('--markdown <file>', 'also write the report as Markdown (for an issue) to this file (a new file, or one berth wrote before)'),
+    'refreshed',
+  ).action(
+    action<DriftOpts>(async (opts, out) => {
+      const { env, settings, markdown } = await terraformSetup(opts, out);
+      const { withInterrupt } = await import('../../src/terraform/command.js');
+      const { driftEnvironment } = await import('../../src/terraform/drift.js');
+      const res = await withInterrupt(out, (signal) => driftEnvironment(env, { ...settings, signal }));
+      const { renderDriftText, renderDriftMarkdown } = await import('../../src/terraform/drift-render.js');
+      if (markdown) {
+        const { writeFileSync } = await import('node:fs');
+        const { recordOwnedFile } = await import('../../src/config/owned-dir.js');
+        writeFileSync(markdown, renderDriftMarkdown(res));
+        recordOwnedFile(markdown);
+      }
+      out.result(res, () => renderDriftText(res));
+      return res.exitCode;
+    }),
+  );
 }
