@@ -4,11 +4,12 @@
  * secret, only the host and port it names (`SecretEndpoint`).
  */
 import type { CertificateDetail } from '@aws-sdk/client-acm';
-import type { InternetGateway, NatGateway, RouteTable, SecurityGroup, Subnet, Vpc } from '@aws-sdk/client-ec2';
+import type { SecurityGroup } from '@aws-sdk/client-ec2';
 import type { Service, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { Listener, LoadBalancer, Rule, TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { CacheCluster, CacheSubnetGroup, ReplicationGroup } from '@aws-sdk/client-elasticache';
 import type { DBCluster, DBSubnetGroup } from '@aws-sdk/client-rds';
+import type { VpcReads } from '../network/from-ec2.js';
 
 export interface DiscoveredService {
   service: Service;
@@ -40,12 +41,7 @@ export interface EdgeFacts {
   record?: { zoneId: string; zoneName: string; name: string };
 }
 
-export interface NetworkFacts {
-  vpc?: Vpc;
-  subnets: Subnet[];
-  routeTables: RouteTable[];
-  natGateways: NatGateway[];
-  internetGateways: InternetGateway[];
+export interface NetworkFacts extends VpcReads {
   securityGroups: SecurityGroup[];
 }
 

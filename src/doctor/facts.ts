@@ -5,24 +5,19 @@
  * its URLs, never its values.
  */
 import type { CertificateDetail } from '@aws-sdk/client-acm';
-import type { InternetGateway, NatGateway, RouteTable, SecurityGroup, Subnet, Vpc, VpcEndpoint } from '@aws-sdk/client-ec2';
+import type { SecurityGroup } from '@aws-sdk/client-ec2';
 import type { Service, Task, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { Listener, LoadBalancer, Rule, TargetGroup, TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { CacheCluster, CacheSubnetGroup, ReplicationGroup } from '@aws-sdk/client-elasticache';
 import type { DBCluster, DBInstance, DBSubnetGroup } from '@aws-sdk/client-rds';
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
+import type { VpcReads } from '../network/from-ec2.js';
 import type { ManifestInfo } from './lib/image.js';
 import type { NamedPolicy, PolicyDocument } from './lib/iam-policy.js';
 import type { ImageRef } from './lib/refs.js';
 
-export interface NetworkFacts {
-  vpc?: Vpc;
-  subnets: Subnet[];
-  routeTables: RouteTable[];
-  natGateways: NatGateway[];
-  internetGateways: InternetGateway[];
-  /** The VPC's endpoints (interface and gateway). */
-  endpoints?: VpcEndpoint[];
+/** The VPC, its subnets, route tables, gateways and endpoints (interface and gateway). */
+export interface NetworkFacts extends VpcReads {
   /** Every security group of the VPC and the services' ECS facts (the network group's task-egress check). */
   securityGroups?: SecurityGroup[];
   services?: ServiceFacts[];

@@ -13,6 +13,16 @@ import type {
 import { effectiveTable } from './routes.js';
 import type { NetFacts, NetRoute, NetRouteTable, NetRule } from './types.js';
 
+/** One VPC's network as berth reads it from EC2 (the doctor's and discovery's facts share this shape). */
+export interface VpcReads {
+  vpc?: Vpc;
+  subnets: Subnet[];
+  routeTables: RouteTable[];
+  natGateways: NatGateway[];
+  internetGateways: InternetGateway[];
+  endpoints?: VpcEndpoint[];
+}
+
 export interface Ec2Responses {
   region: string;
   vpcs: Vpc[];
@@ -87,6 +97,11 @@ export function effectiveRouteTable(
   const f = { subnets: [{ id: subnetId, vpcId: vpc, cidr: '' }], routeTables: nets };
   const eff = effectiveTable(f, subnetId);
   return { table: eff.table ? tables[nets.indexOf(eff.table)] : undefined, explicit: eff.explicit };
+}
+
+/** The model's facts of one VPC read so, with the groups its checks need. */
+export function factsOfVpc(region: string, r: VpcReads, securityGroups: SecurityGroup[]): NetFacts {
+  return factsFromEc2({ ...r, region, vpcs: r.vpc ? [r.vpc] : [], securityGroups });
 }
 
 export function factsFromEc2(r: Ec2Responses): NetFacts {

@@ -8,7 +8,7 @@
  * a store in another VPC (peering, transit gateway) is a WARN: berth does not follow those routes.
  */
 import type { ServiceConfig } from '../../config/types.js';
-import { factsFromEc2 } from '../../network/from-ec2.js';
+import { factsOfVpc } from '../../network/from-ec2.js';
 import { blockingIds, reachPeer } from '../../network/reach.js';
 import type { Verdict } from '../../network/types.js';
 import type { SecurityGroupFacts } from '../facts.js';
@@ -30,16 +30,7 @@ function verdictOf(
   destSubnetIds: string[],
   port: number,
 ) {
-  const net = sg.network;
-  const facts = factsFromEc2({
-    region,
-    vpcs: net.vpc ? [net.vpc] : [],
-    subnets: net.subnets,
-    routeTables: net.routeTables,
-    natGateways: net.natGateways,
-    internetGateways: net.internetGateways,
-    securityGroups: sg.groups,
-  });
+  const facts = factsOfVpc(region, sg.network, sg.groups);
   const dst = destSubnetIds.length
     ? { subnetIds: destSubnetIds, securityGroupIds: end.groupIds, port }
     : { cidrs: end.cidrs, securityGroupIds: end.groupIds, port };

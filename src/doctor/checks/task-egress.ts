@@ -8,7 +8,7 @@
  */
 import { names, serviceNames } from '../../config/names.js';
 import type { ServiceConfig } from '../../config/types.js';
-import { factsFromEc2 } from '../../network/from-ec2.js';
+import { factsOfVpc } from '../../network/from-ec2.js';
 import { blockingIds } from '../../network/reach.js';
 import { effectiveTable } from '../../network/routes.js';
 import { firstStartFailure, type StartFailure, type StartNeeds } from '../../network/start.js';
@@ -120,15 +120,6 @@ function serviceFinding(nf: NetFacts, f: NetworkFacts, svc: ServiceConfig, input
 /** One finding per service in scope; nothing without a VPC (network.vpc says why). */
 export function checkTaskEgress(f: NetworkFacts, input: CheckInput): Finding[] {
   if (!f.vpc?.VpcId || !f.services) return [];
-  const nf = factsFromEc2({
-    region: input.env.region,
-    vpcs: [f.vpc],
-    subnets: f.subnets,
-    routeTables: f.routeTables,
-    natGateways: f.natGateways,
-    internetGateways: f.internetGateways,
-    endpoints: f.endpoints,
-    securityGroups: f.securityGroups ?? [],
-  });
+  const nf = factsOfVpc(input.env.region, f, f.securityGroups ?? []);
   return input.services.map((svc) => serviceFinding(nf, f, svc, input));
 }
