@@ -111,6 +111,8 @@ export function buildApp(env: EnvironmentConfig, outdir: string, adoption?: Adop
     repositoryUrls: registry.repositoryUrls,
     repositoryArns: registry.repositoryArns,
     databaseSecretArn: data.masterSecretArn,
+    credentialsSecretArn: data.credentialsSecretArn,
+    databaseSecretMayBeEmpty: Boolean(masterPasswordKept),
     databaseHost: data.endpoint,
     databasePort: data.port,
     databaseName: data.databaseName,

@@ -39,7 +39,10 @@ export interface Facts {
   vpc?: string;
   defaultSecurityGroup?: string;
   subnets: Partial<Record<Tier, string[]>>;
+  /** Per tier: the route tables its subnets use now (explicit association, else the main table). */
   routeTables: Partial<Record<Tier, string[]>>;
+  /** Per tier, where the map's route tables differ from those the subnets use now: the map's (stale since discovery). */
+  mapRouteTables: Partial<Record<Tier, string[]>>;
   /** Subnet id -> the route table it is explicitly associated with. */
   associations: Record<string, string>;
   /** Route table id -> the destination CIDRs of its routes (the local route left out). */
@@ -83,6 +86,7 @@ export function emptyFacts(): Facts {
   return {
     subnets: {},
     routeTables: {},
+    mapRouteTables: {},
     associations: {},
     routes: {},
     natGateways: [],

@@ -1,17 +1,21 @@
 /**
  * EC2 reads for adopt: the mapped VPC and what hangs off it (subnets, route tables with their routes
  * and associations, internet gateway, NAT gateways, default group, flow logs) and the mapped
- * security groups with their rules. A map id that does not exist is an error naming it (exit 66).
+ * security groups with their rules. Each tier's route tables are the ones its subnets use at adopt
+ * time (effectiveTierTables). A map id that does not exist is an error naming it (exit 66).
  */
 import type { AwsContext } from '../aws/context.js';
+import type { RouteTable } from '@aws-sdk/client-ec2';
 import { ec2 } from '../aws/clients.js';
+import { factsFromEc2 } from '../network/from-ec2.js';
+import { effectiveTable } from '../network/routes.js';
 import type { Facts, SgRuleFact } from './facts.js';
 import { missingResource } from './errors.js';
 import type { GroupRole, ResourceMap, Tier } from './resource-map.js';
 
 const TIERS: Tier[] = ['public', 'private', 'database'];
 
-async function vpcFacts(ctx: AwsContext, vpc: string, facts: Facts): Promise<void> {
+async function vpcFacts(ctx: AwsContext, vpc: string, facts: Facts): Promise<RouteTable[]> {
   const m = await import('../aws/sdk/ec2.js');
   const client = await ec2(ctx);
   const vpcs = await client.send(new m.DescribeVpcsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc] }] }));
@@ -37,6 +41,31 @@ async function vpcFacts(ctx: AwsContext, vpc: string, facts: Facts): Promise<voi
   facts.flowLog = flows.FlowLogs?.[0]?.FlowLogId;
   const live = (nats.NatGateways ?? []).filter((n) => n.State !== 'deleted' && n.State !== 'deleting');
   facts.natGateways = live.map((n) => ({ id: n.NatGatewayId!, allocationId: n.NatGatewayAddresses?.[0]?.AllocationId }));
+  return tables.RouteTables ?? [];
+}
+
+/**
+ * The route tables a tier's subnets use at adopt time, in the subnets' order: a subnet explicitly
+ * associated with a table uses that one (src/network/routes.ts), whatever the map recorded at
+ * discovery (a doctor fix may have associated it since; taking the map's would move it back). A
+ * subnet on the VPC's main table by default keeps the map's tables (berth then associates it with
+ * them, saying so), or the main table when the map names none. Pure.
+ */
+export function effectiveTierTables(vpc: string, subnets: string[], tables: RouteTable[], mapped: string[]): string[] {
+  const net = factsFromEc2({
+    region: '',
+    vpcs: [],
+    subnets: subnets.map((id) => ({ SubnetId: id, VpcId: vpc })),
+    routeTables: tables,
+    natGateways: [],
+    internetGateways: [],
+    securityGroups: [],
+  });
+  const uses = subnets.map((id) => effectiveTable(net, id));
+  const explicit = uses.filter((e) => e.explicit).map((e) => e.table!.id);
+  const byDefault = uses.filter((e) => !e.explicit).map((e) => e.table?.id);
+  const rest = byDefault.length ? (mapped.length ? mapped : byDefault) : [];
+  return [...new Set([...explicit, ...rest].filter((t): t is string => Boolean(t)))];
 }
 
 /** The map's ids of a kind, checked to exist; returns them in the map's order. */
@@ -84,14 +113,16 @@ async function groupFacts(ctx: AwsContext, groups: Partial<Record<GroupRole, str
 }
 
 export async function gatherNetwork(ctx: AwsContext, map: ResourceMap, facts: Facts): Promise<void> {
-  if (map.vpc) await vpcFacts(ctx, map.vpc, facts);
+  const vpcTables = map.vpc ? await vpcFacts(ctx, map.vpc, facts) : undefined;
   for (const tier of TIERS) {
     const subnets = map.subnets?.[tier] ?? [];
     const tables = map.routeTables?.[tier] ?? [];
     await checkIds(ctx, 'subnet', subnets, `resources.subnets.${tier}`);
     await checkIds(ctx, 'route-table', tables, `resources.routeTables.${tier}`);
     facts.subnets[tier] = subnets;
-    facts.routeTables[tier] = tables;
+    const effective = map.vpc && vpcTables && subnets.length ? effectiveTierTables(map.vpc, subnets, vpcTables, tables) : [];
+    facts.routeTables[tier] = effective.length ? effective : tables;
+    if (effective.length && effective.join() !== tables.join()) facts.mapRouteTables[tier] = tables;
   }
   if (map.internetGateway) facts.internetGateway = map.internetGateway;
   if (map.natGateways?.length) {

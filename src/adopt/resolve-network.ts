@@ -26,7 +26,11 @@ const subnet: Resolver = (r, ctx) => {
 const routeTable: Resolver = (r, ctx) => {
   const ti = tierIndex(r.address, 'rt');
   const id = ti ? ctx.facts.routeTables[ti[0]]?.[ti[1]] : undefined;
-  return found(id, `the ${ti?.[0]} route table`, `no ${ti?.[0] ?? ''} route table ${ti ? ti[1] + 1 : ''} in the resource map`);
+  const stale = ti ? ctx.facts.mapRouteTables[ti[0]] : undefined;
+  const what = stale
+    ? `the ${ti![0]} route table its subnets use now (the map names ${stale.join(', ') || 'none'})`
+    : `the ${ti?.[0]} route table`;
+  return found(id, what, `no ${ti?.[0] ?? ''} route table ${ti ? ti[1] + 1 : ''} in the resource map`);
 };
 
 const route: Resolver = (r, ctx) => {

@@ -20,3 +20,13 @@ export function privateRouteTableCount(env: EnvironmentConfig, azCount: number):
   const mapped = env.resources?.routeTables?.private?.length ?? 0;
   return mapped ? Math.min(mapped, azCount) : azCount;
 }
+
+/**
+ * Does the cache share the database's security group (a mapped platform naming one group for both,
+ * as the RAG guide's DB-SG)? The security stack then keeps that one group for both stores, with the
+ * Redis rules on it, instead of moving Redis to a new group its map would no longer name.
+ */
+export function cacheSharesDatabaseGroup(env: EnvironmentConfig): boolean {
+  const g = env.resources?.securityGroups;
+  return Boolean(g?.cache && g.cache === g.database);
+}

@@ -8,6 +8,7 @@
  * replaced by SENSITIVE before anything is formatted; every other value still goes through redact.
  */
 import { isSecretKey, redact } from '../output/redact.js';
+import { reviewOf, type ReviewLine } from './plan-why.js';
 
 export type ChangeAction = 'create' | 'update' | 'replace' | 'destroy' | 'read' | 'forget' | 'no-op';
 
@@ -39,6 +40,8 @@ export interface PlanDetail {
   outputs: { name: string; action: ChangeAction; sensitive: boolean }[];
   /** Addresses terraform imports in this plan (with or without changes after the import). */
   imports: string[];
+  /** A plan that imports (an adopted platform): each import and each change with why (plan-why.ts). */
+  review?: ReviewLine[];
 }
 
 export const SENSITIVE = '(sensitive)';
@@ -194,7 +197,7 @@ export function planDetail(doc: ShowJson): PlanDetail {
   const outputs = Object.entries(doc.output_changes ?? {})
     .map(([name, c]) => ({ name, action: actionOf(c.actions), sensitive: c.after_sensitive === true || c.before_sensitive === true }))
     .filter((o) => o.action !== 'no-op');
-  return { changes, drift, outputs, imports };
+  return { changes, drift, outputs, imports, ...(imports.length ? { review: reviewOf(changes, imports) } : {}) };
 }
 
 /** The one-letter sign terraform prints for an action. */

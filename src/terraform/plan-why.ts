@@ -4,7 +4,7 @@
  * names it ("route table association added", "egress 5432 to db added", "deletion protection on").
  * Tags berth puts on everything collapse into one line. Pure.
  */
-import type { AttributeChange, ResourceDetail } from './plan-detail.js';
+import type { AttributeChange, ChangeAction, ResourceDetail } from './plan-detail.js';
 
 export interface WhyLine {
   /** The attribute (or `tags` for all tag changes together). */
@@ -131,6 +131,41 @@ export function updateWhy(r: ResourceDetail): WhyLine[] {
   if (tags.length) {
     const keys = [...new Set(tags.map((t) => t.path.replace(/^tags(_all)?\.?/, '')).filter(Boolean))].sort();
     out.push({ attribute: 'tags', why: `berth's tags (${keys.join(', ')})` });
+  }
+  return out;
+}
+
+/** One line of an adopted stack's review: what berth does to one resource (one attribute of an update), and why. */
+export interface ReviewLine {
+  address: string;
+  /** `import`: taken over as it is; `import+update`: taken over, then this attribute changed. */
+  action: 'import' | 'import+update' | Exclude<ChangeAction, 'no-op' | 'read' | 'forget'>;
+  attribute?: string;
+  before?: string;
+  after?: string;
+  why: string;
+}
+
+/**
+ * The review of a stack whose plan imports (`berth adopt`): each import, then each change berth's
+ * stacks make, attribute by attribute, with why (values already masked by planDetail). A
+ * replacement or destroy says what forces it. Pure.
+ */
+export function reviewOf(changes: readonly ResourceDetail[], imports: readonly string[]): ReviewLine[] {
+  const changed = new Set(changes.map((c) => c.address));
+  const out: ReviewLine[] = imports
+    .filter((a) => !changed.has(a))
+    .map((address) => ({ address, action: 'import', why: 'exists: imported as it is' }));
+  for (const c of changes) {
+    if (c.action === 'create') out.push({ address: c.address, action: 'create', why: createWhy(c.address) });
+    else if (c.action === 'update')
+      for (const w of updateWhy(c)) out.push({ address: c.address, action: c.importing ? 'import+update' : 'update', ...w });
+    else if (c.action === 'replace' || c.action === 'destroy')
+      out.push({
+        address: c.address,
+        action: c.action,
+        why: c.forcedBy.length ? `${c.forcedBy.join(', ')} cannot change in place` : (c.reason ?? c.action),
+      });
   }
   return out;
 }

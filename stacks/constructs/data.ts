@@ -6,6 +6,7 @@
  */
 import { Construct } from 'constructs';
 import { DataResource, Fn, Token } from 'cdktf';
+import { DataAwsSecretsmanagerSecret } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret/index.js';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group/index.js';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster/index.js';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance/index.js';
@@ -88,8 +89,10 @@ export class Data extends Construct {
   readonly readerEndpoint: string;
   readonly port: number;
   readonly databaseName: string;
-  /** ARN of the RDS-managed master secret ({username, password}). */
+  /** ARN of the RDS-managed master secret ({username, password}); on an adopted cluster without one, the map's credentials secret, else "". */
   readonly masterSecretArn: string;
+  /** ARN of the credentials secret the resource map pins (`resources.database.secret`), read, never managed here. */
+  readonly credentialsSecretArn?: string;
 
   constructor(scope: Construct, id: string, props: DataProps) {
     super(scope, id);
@@ -170,7 +173,13 @@ export class Data extends Construct {
     this.databaseName = db.databaseName;
     // An adopted cluster keeps its own master password (src/adopt/keep.ts): RDS may manage no secret,
     // and the output is then "" instead of an invalid index failing every plan.
+    // `@database` then falls back to the credentials secret the map pins (the one the platform's
+    // services already read), which an existing platform keeps current with its own password.
+    const pinned = n.databaseSecret;
+    this.credentialsSecretArn = pinned
+      ? new DataAwsSecretsmanagerSecret(this, 'credentials', pinned.startsWith('arn:') ? { arn: pinned } : { name: pinned }).arn
+      : undefined;
     const managed = cluster.masterUserSecret.get(0).secretArn;
-    this.masterSecretArn = props.masterPasswordKept ? Fn.try([managed, '']) : managed;
+    this.masterSecretArn = props.masterPasswordKept ? Fn.try([managed, this.credentialsSecretArn ?? '']) : managed;
   }
 }

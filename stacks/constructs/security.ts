@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule/index.js';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js';
+import { cacheSharesDatabaseGroup } from '../../src/config/adopted-tiers.js';
 import { names } from '../../src/config/names.js';
 import type { EnvironmentConfig } from '../../src/config/types.js';
 
@@ -57,7 +58,10 @@ export class Security extends Construct {
     const alb = group('alb', n.albSecurityGroup, `Load balancer of ${n.prefix}: HTTP and HTTPS from the internet`);
     const app = group('app', n.serviceSecurityGroup, `ECS tasks of ${n.prefix}: service ports from the load balancer only`);
     const db = group('db', n.databaseSecurityGroup, `Aurora of ${n.prefix}: database port from the app tasks only`);
-    const cache = group('cache', n.cacheSecurityGroup, `Redis of ${n.prefix}: 6379 from the app tasks only`);
+    // A platform whose map names one group for its database and cache keeps it for both (src/config/adopted-tiers.ts).
+    const cache = cacheSharesDatabaseGroup(env)
+      ? db
+      : group('cache', n.cacheSecurityGroup, `Redis of ${n.prefix}: 6379 from the app tasks only`);
     this.albSecurityGroupId = alb.id;
     this.appSecurityGroupId = app.id;
     this.dbSecurityGroupId = db.id;

@@ -5,6 +5,7 @@
  * here, empty: the operator fills them in (`aws secretsmanager put-secret-value`).
  */
 import { Construct } from 'constructs';
+import { Fn } from 'cdktf';
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy/index.js';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target/index.js';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
@@ -39,10 +40,31 @@ export function parseSecretRefs(svc: ServiceConfig): SecretRef[] {
     });
 }
 
-/** The operator-filled secrets of an environment: every named secret other than @database/@redis. Pure. */
+/** A secret's name from its name or ARN (`arn:…:secret:<name>-<6 random characters>`). */
+const secretName = (nameOrArn: string) =>
+  nameOrArn.startsWith('arn:') ? (nameOrArn.split(':')[6] ?? nameOrArn).replace(/-[A-Za-z0-9]{6}$/, '') : nameOrArn;
+
+/**
+ * The data stores' secrets a service may name directly (a platform berth did not build: its
+ * services read `rag-backend/redis:password`): the database credentials secret the resource map
+ * pins (read by the data stack) and the Redis connection secret (the cache stack's). Store role ->
+ * secret name. Pure.
+ */
+function storeSecrets(env: EnvironmentConfig): { database?: string; redis: string } {
+  const n = names(env);
+  return { ...(n.databaseSecret ? { database: secretName(n.databaseSecret) } : {}), redis: secretName(n.redisSecret) };
+}
+
+/**
+ * The operator-filled secrets of an environment: every named secret other than @database/@redis and
+ * the stores' own secrets (storeSecrets), which their stacks hold: declaring one again here would
+ * create a second copy of an existing secret (ResourceExistsException). Pure.
+ */
 export function operatorSecrets(env: EnvironmentConfig): string[] {
+  const stores = new Set(Object.values(storeSecrets(env)));
   const out = new Set<string>();
-  for (const svc of env.services) for (const r of parseSecretRefs(svc)) if (!r.secret.startsWith('@')) out.add(r.secret);
+  for (const svc of env.services)
+    for (const r of parseSecretRefs(svc)) if (!r.secret.startsWith('@') && !stores.has(r.secret)) out.add(r.secret);
   return [...out].sort();
 }
 
@@ -62,6 +84,14 @@ export interface ServiceProps {
   repositoryArns: Record<string, string>;
   /** The RDS-managed master secret ARN (`@database`). */
   databaseSecretArn: string;
+  /** The database credentials secret the resource map pins (`resources.database.secret`), read by the data stack. */
+  credentialsSecretArn?: string;
+  /**
+   * The cluster keeps its own master password (`berth adopt`): it may have no RDS-managed secret and
+   * the map no credentials secret, and `databaseSecretArn` is then "". A task definition naming
+   * `@database` refuses to plan then, saying why, instead of registering an empty secret ARN.
+   */
+  databaseSecretMayBeEmpty?: boolean;
   /** Writer endpoint, port and initial database: plain DATABASE_HOST/PORT/NAME for every container. */
   databaseHost: string;
   databasePort: number;
@@ -216,8 +246,13 @@ export class Service extends Construct {
       });
       this.operatorSecretArns[name] = secrets[name]!.arn;
     });
-    return (r: SecretRef) =>
-      r.secret === '@database' ? props.databaseSecretArn : r.secret === '@redis' ? props.redisSecretArn : secrets[r.secret]!.arn;
+    const stores = storeSecrets(env);
+    return (r: SecretRef) => {
+      if (r.secret === '@database') return props.databaseSecretArn;
+      if (r.secret === '@redis' || r.secret === stores.redis) return props.redisSecretArn;
+      if (r.secret === stores.database) return props.credentialsSecretArn!;
+      return secrets[r.secret]!.arn;
+    };
   }
 
   /** One service: validated against the other stacks' outputs, then its log group, roles, task definition, service and scaling. */
@@ -346,8 +381,26 @@ export class Service extends Construct {
       tags: { service: svc.name, [TERRAFORM_REVISION_TAG]: 'terraform' },
       // berth deploy/rollback/restart mark a revision healthy or failed with tags (the rollback
       // target's evidence); on the revision terraform registered they are not drift.
-      lifecycle: { ignoreChanges: [HEALTHY_TAG, FAILED_TAG].map((k) => `tags["${k}"]`) },
+      lifecycle: {
+        ignoreChanges: [HEALTHY_TAG, FAILED_TAG].map((k) => `tags["${k}"]`),
+        ...(this.databaseSecretCheck(sh, svc) ?? {}),
+      },
     });
+  }
+
+  /** On an adopted cluster, a service naming `@database` needs a secret to name: refuse to plan without one, saying why. */
+  private databaseSecretCheck(
+    sh: Shared,
+    svc: ServiceConfig,
+  ): { precondition: { condition: unknown; errorMessage: string }[] } | undefined {
+    const { props } = sh;
+    if (!props.databaseSecretMayBeEmpty || !parseSecretRefs(svc).some((r) => r.secret === '@database')) return undefined;
+    const n = names(props.env);
+    const errorMessage =
+      `services.${svc.name}.secrets: "@database" names the database cluster ${n.dbCluster}'s RDS-managed secret, and the adopted ` +
+      `cluster has none (it keeps its own master password); name the secret that holds its credentials in resources.database.secret, ` +
+      `or name that secret itself instead of "@database".`;
+    return { precondition: [{ condition: Fn.can(Fn.regex('^arn:', props.databaseSecretArn)), errorMessage }] };
   }
 
   private ecsService(sh: Shared, svc: ServiceConfig, td: EcsTaskDefinition, tgArn: string): EcsService {

@@ -133,7 +133,10 @@ describe('import ids', () => {
     expect(db.action).toBe('create');
     expect(db.why).toBe('egress 5432 to db added to sg-0000000000000000b');
     expect(decision('aws_security_group.security_db').id).toBe('sg-0000000000000000c');
-    expect(decision('aws_security_group.security_cache').action).toBe('create');
+    // One group for the database and the cache in the map: both keep it, the Redis rule is added to it.
+    expect(a.decisions.filter((d) => d.type === 'aws_security_group' && d.action === 'create')).toEqual([]);
+    const redis = decision('aws_vpc_security_group_ingress_rule.security_cache-in-app-6379');
+    expect([redis.action, redis.why]).toEqual(['create', 'ingress 6379 from app added to sg-0000000000000000c']);
     expect(a.leftAlone.map((x) => x.resource)).toContain('sgr-00000000000000003');
   });
 

@@ -10,14 +10,19 @@
  *   second incident; the printed egress fixes applied: doctor PASSes, health is OK;
  *   a deploy of a new image and a rollback, on the discovered (not adopted) environment;
  *   adopt resolves imports of the real resources and creates no second copy of any (a two-tier platform:
- *   the database shares the private subnets, src/config/adopted-tiers.ts); `berth plan` then imports the
- *   network (the stacks that read it wait for its apply) and creates none of what exists.
+ *   the database shares the private subnets, the cache the database's group: src/config/adopted-tiers.ts;
+ *   the private tier's route table is the NAT table the fix associated, not the main table discovery saw;
+ *   each existing secret imported once or read); `berth plan` then imports the network (the stacks that
+ *   read it wait for its apply) and creates none of what exists;
+ *   `berth apply` (the saved plan, then the stacks that waited) succeeds in all nine stacks, replacing and
+ *   destroying nothing: the subnets stay on the NAT table, the tasks run, doctor is clean;
+ *   a deploy and a rollback on the adopted platform, then a plan that finds no change in any stack.
  * berth talks to the emulator as to AWS (BERTH_AWS_ENDPOINT_URL, the environment is not a sandbox
  * one) and requests the public URL at the emulator's stand-in for the ALB (BERTH_PUBLIC_URL).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AssociateRouteTableCommand, AuthorizeSecurityGroupEgressCommand } from '@aws-sdk/client-ec2';
+import { AssociateRouteTableCommand, AuthorizeSecurityGroupEgressCommand, DescribeRouteTablesCommand } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -31,6 +36,7 @@ import {
   type RagPlatform,
 } from '../fixtures/hand-built/index.js';
 import { runCli, tempProject, type CliRun } from '../helpers/cli.js';
+import { STACK_KINDS } from '../../src/config/names.js';
 import { EXIT } from '../../src/output/exit-codes.js';
 import { FAKE_CREDENTIALS } from '../../src/sandbox/state.js';
 
@@ -280,16 +286,38 @@ describe('the RAG platform built by hand, incidents and all', () => {
     // A two-tier platform (Aurora and Redis in the private subnets): the private subnets are imported once,
     // as berth's private tier, and no subnet, route table or other existing object is created a second time.
     expect(imported('aws_subnet').sort()).toEqual([...rag.publicSubnets, ...rag.privateSubnets].sort());
-    expect(imported('aws_route_table').sort()).toEqual([rag.publicRouteTable, rag.mainRouteTable].sort());
+    // The private tier's table is the one its subnets use now: the NAT table doctor's fix associated them with,
+    // not the main table discovery recorded before the fix (taking that would move them back, cutting the tasks off).
+    expect(imported('aws_route_table').sort()).toEqual([rag.publicRouteTable, rag.privateRouteTable].sort());
+    expect(decisions.find((d) => d.address === 'aws_route_table.network_rt-private-0')?.why).toContain(
+      `the map names ${rag.mainRouteTable}`,
+    );
+    expect(decisions.filter((d) => d.type === 'aws_route_table_association' && d.action !== 'import')).toEqual([]);
+    // Each existing secret is imported once (the cache's Redis secret, the four the operator fills) or, the
+    // database's credentials, read by the data stack: none is created a second time.
+    const secrets = decisions.filter((d) => d.type === 'aws_secretsmanager_secret');
+    expect(secrets.filter((d) => d.action === 'create').map((d) => d.address)).toEqual([]);
+    expect(imported('aws_secretsmanager_secret').sort()).toEqual(
+      Object.entries(rag.secrets)
+        .filter(([name]) => name !== `${RAG.secretPrefix}database`)
+        .map(([, arn]) => arn)
+        .sort(),
+    );
     const created = (types: string[]) => decisions.filter((d) => types.includes(d.type) && d.action === 'create').map((d) => d.address);
     expect(created([...EXISTING, 'aws_db_subnet_group', 'aws_elasticache_subnet_group'])).toEqual([]);
     // The one target group created is the alternate one berth's deployments switch to: the platform has none.
     expect(created(['aws_lb_target_group'])).toEqual(['aws_lb_target_group.edge_tg-alt-rag-backend']);
-    // The map's cache group is its database group: the database keeps it, the cache gets a group of its own, saying why.
-    const cacheGroup = decisions.find((d) => d.address === 'aws_security_group.security_cache')!;
-    expect([cacheGroup.action, cacheGroup.why]).toEqual([
-      'create',
-      `created: ${rag.securityGroups.db} is already taken over by aws_security_group.security_db`,
+    // The map's cache group is its database group (the guide's DB-SG): both stores keep it, with the Redis rules
+    // that exist on it (the doctor's egress fix included); no group is created for the cache.
+    expect(created(['aws_security_group'])).toEqual([]);
+    expect(
+      decisions
+        .filter((d) => d.address.endsWith('-6379'))
+        .map((d) => `${d.address} ${d.action}`)
+        .sort(),
+    ).toEqual([
+      'aws_vpc_security_group_egress_rule.security_app-out-cache-6379 import',
+      'aws_vpc_security_group_ingress_rule.security_cache-in-app-6379 import',
     ]);
     // What is created is listed with why (the private subnets' associations, the NAT route, flow logs...).
     for (const d of decisions.filter((x) => x.action === 'create')) expect(d.why, d.address).toMatch(/\S/);
@@ -328,7 +356,56 @@ describe('the RAG platform built by hand, incidents and all', () => {
       expect([x.summary!.replaced, x.summary!.destroyed], x.kind).toEqual([[], []]);
     }
   }, 600_000);
+
+  test('apply after adopt: all nine stacks applied, nothing replaced or destroyed; the subnets stay on the NAT table, the tasks keep running, doctor stays clean', async () => {
+    const a = await berth('apply', '--env', 'rag', '--yes', '--parallelism', '2', '--json');
+    expect(a.code, a.stdout.slice(-4000)).toBe(EXIT.OK);
+    const stacks: { kind: string; status: string; summary?: { replaced: string[]; destroyed: string[] } }[] = a.json.stacks;
+    expect(stacks.map((x) => x.kind).sort()).toEqual([...STACK_KINDS].sort());
+    expect(stacks.filter((x) => x.status !== 'applied' && x.status !== 'unchanged').map((x) => `${x.kind} ${x.status}`)).toEqual([]);
+    for (const x of stacks) expect([x.summary?.replaced ?? [], x.summary?.destroyed ?? []], x.kind).toEqual([[], []]);
+    expect(await privateRouting()).toEqual(rag.privateSubnets.map(() => [rag.privateRouteTable, rag.natGateway]));
+    expect((await tasks('RUNNING')).filter((t) => t.lastStatus === 'RUNNING').length).toBeGreaterThan(0);
+    const { code, findings } = await doctor();
+    expect(findings.filter((f) => f.status === 'FAIL').map((f) => `${f.check} ${f.resource}: ${f.message}`)).toEqual([]);
+    expect(code).toBe(EXIT.OK);
+    for (const check of ['network.private-route', 'network.task-egress'])
+      expect(
+        of(findings, check).map((f) => f.status),
+        check,
+      ).toEqual(of(findings, check).map(() => 'PASS'));
+  }, 600_000);
+
+  test('a deploy and a rollback on the adopted platform; then a plan finds no change in any stack (berth owns the running revision)', async () => {
+    await pushImage(clientsFor({ endpoint: emu.endpoint, region: RAG.region }), RAG.repository, 'v3');
+    const d = await berth('deploy', '--env', 'rag', '--tag', 'v3', '--json');
+    expect(d.code, d.stderr).toBe(EXIT.OK);
+    // The new revision is a copy of the family's latest, the one terraform registered at the apply (after :5).
+    expect([d.json.verdict, d.json.oldRevision.revision, d.json.newRevision.image]).toEqual(['succeeded', 4, `${rag.repositoryUri}:v3`]);
+    expect(d.json.newRevision.revision).toBeGreaterThan(6);
+    expect(await serviceRevision()).toBe(`${RAG.family}:${d.json.newRevision.revision}`);
+    const r = await berth('rollback', '--env', 'rag', '--yes', '--json');
+    expect(r.code, r.stderr).toBe(EXIT.OK);
+    expect([r.json.verdict, r.json.newRevision.revision, r.json.newRevision.image]).toEqual(['succeeded', 4, rag.image]);
+    expect(await serviceRevision()).toBe(`${RAG.family}:4`);
+    const p = await berth('plan', '--env', 'rag', '--parallelism', '2', '--json');
+    expect(p.code, p.stdout.slice(-4000)).toBe(EXIT.PLAN_NO_CHANGES);
+    const planned: { kind: string; status: string; changes?: boolean }[] = p.json.stacks;
+    expect(planned.map((x) => `${x.kind} ${x.status} ${x.changes ?? false}`).sort()).toEqual(
+      STACK_KINDS.map((k) => `${k} planned false`).sort(),
+    );
+  }, 600_000);
 });
+
+/** The route table each private subnet is explicitly associated with, and that table's default route target. */
+async function privateRouting(): Promise<[string | undefined, string | undefined][]> {
+  const { ec2 } = clientsFor({ endpoint: emu.endpoint, region: RAG.region });
+  const r = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [rag.vpcId] }] }));
+  return rag.privateSubnets.map((subnet) => {
+    const t = r.RouteTables?.find((x) => x.Associations?.some((a) => a.SubnetId === subnet));
+    return [t?.RouteTableId, t?.Routes?.find((x) => x.DestinationCidrBlock === '0.0.0.0/0')?.NatGatewayId];
+  });
+}
 
 /** Types of which the RAG platform has every object berth's stacks build: adopt must never create one. */
 const EXISTING = [

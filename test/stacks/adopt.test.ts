@@ -35,7 +35,7 @@ const adoption: AdoptionFile = {
   },
 };
 
-async function synth(a: AdoptionFile | null): Promise<(kind: 'network' | 'security' | 'data' | 'cache') => Json> {
+async function synth(a: AdoptionFile | null): Promise<(kind: 'network' | 'security' | 'data' | 'cache' | 'service') => Json> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-adopt-synth-'));
   dirs.push(dir);
   await synthEnvironment(env, { outdir: join(dir, 'out'), adoption: a });
@@ -71,6 +71,49 @@ describe('adoption file -> synthesized import blocks', () => {
     const tf = await synth(null);
     expect(tf('network').import).toBeUndefined();
     expect(tf('data').output.master_secret_arn.value).toBe('${aws_rds_cluster.data_cluster.master_user_secret[0].secret_arn}');
+  });
+
+  it("the stores' secrets a platform names (the map's database and cache secrets) are referenced, never declared again; `@database` falls back to the map's", async () => {
+    const mapped = environment('platform', (raw) => {
+      raw.resources = { database: { secret: 'rag-backend/database' }, cache: { secret: 'rag-backend/redis' } };
+      Object.assign(raw.services[0].secrets, { REDIS_PASSWORD: 'rag-backend/redis:password', DATABASE_HOST: 'rag-backend/database:host' });
+    });
+    const kept = { version: ADOPTION_VERSION, environment: mapped.name, stacks: { data: adoption.stacks.data! } } as AdoptionFile;
+    const dir = mkdtempSync(join(tmpdir(), 'berth-adopt-synth-'));
+    dirs.push(dir);
+    await synthEnvironment(mapped, { outdir: join(dir, 'out'), adoption: kept });
+    const tf = (kind: 'data' | 'cache' | 'service'): Json =>
+      JSON.parse(readFileSync(join(dir, 'out', 'stacks', names(mapped).stack(kind), 'cdk.tf.json'), 'utf8'));
+    // Each secret declared once: the cache stack's Redis secret, the operator's own; the database's is read.
+    expect(Object.values(tf('service').resource.aws_secretsmanager_secret).map((x) => (x as Json).name)).toEqual(['chatbot/openai']);
+    expect(Object.values(tf('cache').resource.aws_secretsmanager_secret).map((x) => (x as Json).name)).toEqual(['rag-backend/redis']);
+    expect(tf('data').data.aws_secretsmanager_secret.data_credentials.name).toBe('rag-backend/database');
+    // The service's references resolve to the stores' secrets, through the stacks' outputs.
+    const td = Object.values(tf('service').resource.aws_ecs_task_definition)[0] as Json;
+    const from = Object.fromEntries(
+      JSON.parse(td.container_definitions)[0].secrets.map((x: { name: string; valueFrom: string }) => [x.name, x.valueFrom]),
+    );
+    const out = (kind: string, name: string) =>
+      `data.terraform_remote_state.cross-stack-reference-input-chatbot-platform-${kind}.outputs.cross-stack-output-${name}`;
+    const credentials = out('data', 'dataaws_secretsmanager_secretdata_credentialsarn');
+    expect(from.REDIS_PASSWORD).toBe(`\${${out('cache', 'aws_secretsmanager_secretcache_secretarn')}}:password::`);
+    expect(from.DATABASE_HOST).toBe(`\${${credentials}}:host::`);
+    // The kept cluster's own secret if it has one, else the map's credentials secret: never empty.
+    expect(from.DATABASE_PASSWORD).toBe(
+      `\${try(${out('data', 'aws_rds_clusterdata_clustermaster_user_secret0secret_arn')}, ${credentials})}:password::`,
+    );
+    expect(td.lifecycle.precondition).toBeDefined();
+  });
+
+  it('`@database` on a kept cluster with no secret the map names: the plan refuses it, saying why, instead of an empty ARN', async () => {
+    const tf = await synth({ version: ADOPTION_VERSION, environment: env.name, stacks: { data: adoption.stacks.data! } });
+    const service = tf('service');
+    const td = Object.values(service.resource.aws_ecs_task_definition)[0] as Json;
+    const [pre] = td.lifecycle.precondition;
+    expect(pre.condition).toMatch(
+      /^\$\{can\(regex\("\^arn:", try\(data\.terraform_remote_state\..+master_user_secret0secret_arn, ""\)\)\)\}$/,
+    );
+    expect(pre.error_message).toContain('resources.database.secret');
   });
 
   it('refuses a file that names an address the stacks no longer have', async () => {
