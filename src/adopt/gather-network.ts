@@ -7,8 +7,7 @@
 import type { AwsContext } from '../aws/context.js';
 import type { RouteTable } from '@aws-sdk/client-ec2';
 import { ec2 } from '../aws/clients.js';
-import { factsFromEc2 } from '../network/from-ec2.js';
-import { effectiveTable } from '../network/routes.js';
+import { effectiveRouteTable } from '../network/from-ec2.js';
 import type { Facts, SgRuleFact } from './facts.js';
 import { missingResource } from './errors.js';
 import type { GroupRole, ResourceMap, Tier } from './resource-map.js';
@@ -52,18 +51,9 @@ async function vpcFacts(ctx: AwsContext, vpc: string, facts: Facts): Promise<Rou
  * them, saying so), or the main table when the map names none. Pure.
  */
 export function effectiveTierTables(vpc: string, subnets: string[], tables: RouteTable[], mapped: string[]): string[] {
-  const net = factsFromEc2({
-    region: '',
-    vpcs: [],
-    subnets: subnets.map((id) => ({ SubnetId: id, VpcId: vpc })),
-    routeTables: tables,
-    natGateways: [],
-    internetGateways: [],
-    securityGroups: [],
-  });
-  const uses = subnets.map((id) => effectiveTable(net, id));
-  const explicit = uses.filter((e) => e.explicit).map((e) => e.table!.id);
-  const byDefault = uses.filter((e) => !e.explicit).map((e) => e.table?.id);
+  const uses = subnets.map((id) => effectiveRouteTable(id, vpc, tables));
+  const explicit = uses.filter((e) => e.explicit).map((e) => e.table!.RouteTableId);
+  const byDefault = uses.filter((e) => !e.explicit).map((e) => e.table?.RouteTableId);
   const rest = byDefault.length ? (mapped.length ? mapped : byDefault) : [];
   return [...new Set([...explicit, ...rest].filter((t): t is string => Boolean(t)))];
 }

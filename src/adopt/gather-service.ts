@@ -6,7 +6,7 @@
 import type { AwsContext } from '../aws/context.js';
 import * as clients from '../aws/clients.js';
 import { orAbsent } from './absent.js';
-import type { Facts, SynthResource } from './facts.js';
+import type { Facts, LeftAlone, SynthResource } from './facts.js';
 import { ecsServiceId, rolePolicyId } from './import-ids.js';
 import { refAddress, str } from './refs.js';
 import type { ResourceMap } from './resource-map.js';
@@ -23,14 +23,8 @@ async function serviceFacts(ctx: AwsContext, cluster: string, r: SynthResource, 
   if (!s) return;
   (facts.named.aws_ecs_service ??= {})[own] = ecsServiceId(cluster, real);
   const td = s.taskDefinition ? await client.send(new m.DescribeTaskDefinitionCommand({ taskDefinition: s.taskDefinition })) : undefined;
-  const containers = td?.taskDefinition?.containerDefinitions ?? [];
-  const mine = map.services?.[svc]?.container ?? svc;
-  for (const c of containers.filter((x) => x.name !== mine && containers.length > 1))
-    facts.leftAlone.push({
-      kind: 'service',
-      resource: `${s.taskDefinition}#${c.name}`,
-      why: `container ${c.name} of ${real}: berth's task definition has one container (${mine}); it runs until the next deploy of berth's revision`,
-    });
+  const containers = (td?.taskDefinition?.containerDefinitions ?? []).map((c) => c.name ?? '');
+  facts.leftAlone.push(...extraContainers(s.taskDefinition ?? '', real, containers, map.services?.[svc]?.container ?? svc));
   const rid = `service/${cluster}/${real}`;
   const aas = await import('../aws/sdk/application-auto-scaling.js');
   const scaling = await clients.autoscaling(ctx);
@@ -38,6 +32,18 @@ async function serviceFacts(ctx: AwsContext, cluster: string, r: SynthResource, 
   if (t.ScalableTargets?.length) facts.scalableTargets.push(rid);
   const p = await scaling.send(new aas.DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', ResourceId: rid }));
   for (const x of p.ScalingPolicies ?? []) facts.scalingPolicies.push(`${rid}/${x.PolicyName}`);
+}
+
+/** The containers of the running task definition other than berth's one: reported, left running until the next deploy. Pure. */
+export function extraContainers(taskDefinition: string, service: string, containers: string[], mine: string): LeftAlone[] {
+  if (containers.length < 2) return [];
+  return containers
+    .filter((name) => name !== mine)
+    .map((name) => ({
+      kind: 'service' as const,
+      resource: `${taskDefinition}#${name}`,
+      why: `container ${name} of ${service}: berth's task definition has one container (${mine}); it runs until the next deploy of berth's revision`,
+    }));
 }
 
 async function rolePolicies(ctx: AwsContext, resources: readonly SynthResource[], facts: Facts): Promise<void> {

@@ -345,6 +345,22 @@ describe('the RAG platform built by hand, incidents and all', () => {
         'aws_nat_gateway.network_nat-0',
       ]),
     );
+    // The review (plan --json): each import, then each change berth makes, with the attribute and why.
+    const review: { address: string; action: string; attribute?: string; why: string }[] = (net as { detail?: { review?: [] } }).detail!
+      .review!;
+    // Imported as they are, or then given berth's tags; the private subnets' associations (with the NAT table) kept.
+    expect(review.filter((l) => l.action.startsWith('import')).map((l) => l.address)).toEqual(
+      expect.arrayContaining([
+        'aws_vpc.network_vpc',
+        'aws_nat_gateway.network_nat-0',
+        'aws_route_table.network_rt-private-0',
+        'aws_route_table_association.network_rta-private-0',
+      ]),
+    );
+    expect(review.filter((l) => l.action === 'import+update' && l.attribute === 'route_table_id')).toEqual([]);
+    expect(review.filter((l) => !l.why.trim()).map((l) => l.address)).toEqual([]);
+    expect(review.filter((l) => l.action === 'replace' || l.action === 'destroy')).toEqual([]);
+    expect(review.find((l) => l.address === 'aws_flow_log.network_flow-log')).toMatchObject({ action: 'create', why: 'VPC flow logs on' });
     const types = (addrs: string[]) => addrs.map((a) => a.slice(0, a.indexOf('.')));
     expect(types(net.summary!.created).filter((t) => EXISTING.includes(t))).toEqual([]);
     expect([net.summary!.replaced, net.summary!.destroyed]).toEqual([[], []]);
@@ -380,9 +396,9 @@ describe('the RAG platform built by hand, incidents and all', () => {
     await pushImage(clientsFor({ endpoint: emu.endpoint, region: RAG.region }), RAG.repository, 'v3');
     const d = await berth('deploy', '--env', 'rag', '--tag', 'v3', '--json');
     expect(d.code, d.stderr).toBe(EXIT.OK);
-    // The new revision is a copy of the family's latest, the one terraform registered at the apply (after :5).
+    // The new revision is a copy of the family's latest: :6, the one terraform registered at the apply (:5 is the first deploy's).
     expect([d.json.verdict, d.json.oldRevision.revision, d.json.newRevision.image]).toEqual(['succeeded', 4, `${rag.repositoryUri}:v3`]);
-    expect(d.json.newRevision.revision).toBeGreaterThan(6);
+    expect(d.json.newRevision.revision).toBe(7);
     expect(await serviceRevision()).toBe(`${RAG.family}:${d.json.newRevision.revision}`);
     const r = await berth('rollback', '--env', 'rag', '--yes', '--json');
     expect(r.code, r.stderr).toBe(EXIT.OK);

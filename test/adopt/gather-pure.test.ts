@@ -3,10 +3,12 @@
  * explicitly associated (a doctor fix since discovery) keeps its table, whatever the map recorded;
  * a subnet on the main table by default keeps the map's tables (berth associates it with them),
  * or the main table when the map names none. Pure, on DescribeRouteTables as the SDK returns it.
+ * And a second container of the running task definition: reported and left alone.
  */
 import type { RouteTable } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { effectiveTierTables } from '../../src/adopt/gather-network.js';
+import { extraContainers } from '../../src/adopt/gather-service.js';
 
 const VPC = 'vpc-00000000000000001';
 const [A, B] = ['subnet-0000000000000000a', 'subnet-0000000000000000b'];
@@ -40,5 +42,17 @@ describe('effectiveTierTables', () => {
     const leaving = table(NAT, [A]);
     leaving.Associations![0]!.AssociationState = { State: 'disassociating' };
     expect(effectiveTierTables(VPC, [A], [table(MAIN, [], true), leaving], [])).toEqual([MAIN]);
+  });
+});
+
+describe('what berth cannot express is left alone', () => {
+  const TD = 'arn:aws:ecs:ap-northeast-2:111122223333:task-definition/rag-backend-task:4';
+  it('a second container of the running task definition is reported, not removed; a single one is berth’s', () => {
+    const left = extraContainers(TD, 'rag-backend-service', ['rag-backend', 'otel-collector'], 'rag-backend');
+    expect(left.map((l) => [l.kind, l.resource])).toEqual([['service', `${TD}#otel-collector`]]);
+    expect(left[0]!.why).toMatch(
+      /^container otel-collector of rag-backend-service: berth's task definition has one container \(rag-backend\)/,
+    );
+    expect(extraContainers(TD, 'rag-backend-service', ['app'], 'rag-backend')).toEqual([]);
   });
 });
