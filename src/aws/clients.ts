@@ -111,19 +111,47 @@ function verifyAccount(ctx: AwsContext): Promise<void> {
   return p;
 }
 
+/** Reads whose request may go out while the account is being checked (their answer waits for it). */
+const OVERLAPPING_READ = /^(Describe|List)\w+Command$|^(FilterLogEvents|GetLogEvents)Command$/;
+
+/**
+ * With `account` set, every call waits for the account check (one sts:GetCallerIdentity per run):
+ * a call that could change something is sent only after it; a Describe/List read (and a log read)
+ * is sent at once, and its answer is handed back only once the check has passed, so a read command
+ * does not pay the check as one more round trip in a row. A failed check is the call's error.
+ */
+function guarded<C extends Destroyable>(client: C, ctx: AwsContext): C {
+  if (!ctx.expectedAccount) return client;
+  client.middlewareStack.add(
+    (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      const check = verifyAccount(ctx);
+      if (!OVERLAPPING_READ.test(context.commandName ?? '')) {
+        await check;
+        return next(args);
+      }
+      const answer = next(args);
+      answer.catch(() => undefined); // the check's failure comes first
+      await check;
+      return answer;
+    },
+    { step: 'initialize', name: 'berthAccountGuard', override: true },
+  );
+  return client;
+}
+
 /** One client per service and context, made once even when calls ask for it at the same moment. */
 async function memo<T>(ctx: AwsContext, key: string, make: () => Promise<T>): Promise<T> {
   let m = cache.get(ctx);
   if (!m) cache.set(ctx, (m = new Map()));
   let client = m.get(key) as Promise<T> | undefined;
   if (!client) {
-    client = make().then((c) => tagged(c as Destroyable, ctx) as T);
+    // The account check starts with the first client (it runs while the client package loads).
+    void verifyAccount(ctx).catch(() => undefined);
+    client = make().then((c) => guarded(tagged(c as Destroyable, ctx), ctx) as T);
     m.set(key, client);
     client.catch(() => m.delete(key));
   }
-  // The client package loads while the account is checked.
-  const [made] = await Promise.all([client, verifyAccount(ctx)]);
-  return made;
+  return client;
 }
 
 export const ecs = (ctx: AwsContext) => memo(ctx, 'ecs', async () => new (await import('./sdk/ecs.js')).ECSClient(config(ctx)));

@@ -1,6 +1,7 @@
 /**
  * An environment that names its account refuses credentials of any other account, before any call
- * that could change something. Runs against a real moto_server (account 123456789012).
+ * that could change something (reads may go out meanwhile; their answers are refused). Runs against
+ * a real moto_server (account 123456789012).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ecs } from '../../src/aws/clients.js';
@@ -33,7 +34,11 @@ describe('account guard', () => {
   it('refuses credentials of another account', async () => {
     const env = parseEnvironment({ ...base, account: '111111111111' }, 'x.json');
     const ctx = awsContext(env, { BERTH_AWS_ENDPOINT_URL: emu.endpoint });
-    await expect(ecs(ctx)).rejects.toThrow(/belong to account 123456789012, but this environment is account 111111111111/);
+    // The client is made; its calls fail with the account's error (a change is never sent: account-overlap.test.ts).
+    const client = await ecs(ctx);
+    await expect(client.send(new ListClustersCommand({}))).rejects.toThrow(
+      /belong to account 123456789012, but this environment is account 111111111111/,
+    );
   });
 
   it('works with credentials of the named account', async () => {
