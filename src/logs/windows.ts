@@ -15,13 +15,20 @@ export interface WindowedOptions {
   endTime?: number;
   /** Where to cut an open-ended range (default: now). */
   now?: number;
-  /** At most this many windows (default 5, the quota's burst); none shorter than minWindowMs. */
+  /** At most this many windows (default 5, the quota's burst); none shorter than minWindowMs (default 10 min). */
   windows?: number;
   minWindowMs?: number;
   pagesAhead?: number;
   emit: (events: LogEvent[]) => void | Promise<void>;
   reorderCapacity?: number;
 }
+
+/**
+ * A window shorter than this is not worth its own request: a short range is one or two pages, read by
+ * one request sooner than by five racing for the quota's tokens (`berth logs --since 10m` is one
+ * request; `--since 2h`, five windows of 24 minutes).
+ */
+const MIN_WINDOW_MS = 10 * 60_000;
 
 /** [start, end] cut into at most `n` consecutive, disjoint windows (inclusive ms bounds), none shorter than `min`. */
 export function splitRange(start: number, end: number, n: number, min = 60_000): Array<[number, number]> {
@@ -94,7 +101,12 @@ async function readWindow(o: WindowedOptions, w: [number, number | undefined], q
 /** Every event of the range, in time order, read by concurrent windows. */
 export async function fetchWindows(o: WindowedOptions): Promise<TailStats> {
   const cutAt = o.endTime ?? o.now ?? Date.now();
-  const ranges: Array<[number, number | undefined]> = splitRange(o.startTime, Math.max(o.startTime, cutAt), o.windows ?? 5, o.minWindowMs);
+  const ranges: Array<[number, number | undefined]> = splitRange(
+    o.startTime,
+    Math.max(o.startTime, cutAt),
+    o.windows ?? 5,
+    o.minWindowMs ?? MIN_WINDOW_MS,
+  );
   if (o.endTime === undefined) ranges[ranges.length - 1]![1] = undefined;
   const stats: TailStats = { events: 0, pages: 0, polls: 1, duplicatesDropped: 0, peakBuffered: 0, peakIds: 0 };
   const queues = ranges.map(() => new PageQueue(o.pagesAhead ?? 2));

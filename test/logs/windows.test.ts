@@ -62,6 +62,16 @@ describe('a time range read by windows', () => {
     expect(g.peak()).toBeGreaterThan(1);
   });
 
+  it('a range shorter than two 10-minute windows is one request; a 2-hour range five windows', async () => {
+    const short = group(600, 1000); // the last 10 minutes
+    await fetchWindows({ source: short.source, startTime: T0, endTime: T0 + 10 * MIN, emit: () => undefined });
+    expect(short.queries).toHaveLength(1);
+    const long = group(7200, 10_000); // 2 hours
+    await fetchWindows({ source: long.source, startTime: T0, endTime: T0 + 120 * MIN - 1, emit: () => undefined });
+    const starts = long.queries.filter((q) => !q.nextToken).map((q) => q.startTime);
+    expect(starts).toEqual([0, 1, 2, 3, 4].map((i) => T0 + i * 24 * MIN));
+  });
+
   it('an open-ended range reads up to whatever is there in its last window', async () => {
     const g = group(600, 1000);
     const printed: LogEvent[] = [];
