@@ -1,10 +1,17 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirst } from './test/helpers/sequencer.js';
+import { TERRAFORM_GOGC } from './test/helpers/terraform-gc.js';
 
 export default defineConfig({
   test: {
-    // Terraform and the emulator are real processes: give them room, and keep files apart.
-    maxWorkers: 2,
+    // Three workers in ONE group: the e2e lane (one file, sorted first) holds one for the whole run,
+    // waiting for the sandbox and then running the e2e modules one after another; the unit files share
+    // the other two, longest first (test/helpers/sequencer.ts). Terraform and the emulator are real
+    // processes: files stay apart (one fork each).
+    maxWorkers: 3,
+    env: { GOGC: TERRAFORM_GOGC },
     reporters: ['default'],
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         test: {
@@ -14,21 +21,19 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 300_000,
           pool: 'forks',
-          sequence: { groupOrder: 0 },
         },
       },
       {
-        // End-to-end: ONE sandbox (berth sandbox up) for every file, brought up by the global setup
-        // only when e2e files are queued, torn down at the end; files one at a time, after the unit group.
+        // End-to-end: ONE sandbox (berth sandbox up) for every module, brought up by the global setup
+        // only when the lane is queued, torn down at the end. The modules (test/e2e/*.e2e.ts) run one
+        // at a time, in the order test/e2e/lane.test.ts imports them, beside the unit files.
         test: {
           name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
+          include: ['test/e2e/lane.test.ts'],
           globalSetup: ['test/e2e/global-setup.ts'],
-          fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 900_000,
           pool: 'forks',
-          sequence: { groupOrder: 1 },
         },
       },
     ],

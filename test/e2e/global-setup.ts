@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { alive, portOpen } from '../sandbox/cli.js';
+import { TERRAFORM_GOGC } from '../helpers/terraform-gc.js';
 import { E2E_DIR, type E2EProvided } from './paths.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -32,7 +33,7 @@ let project: string | undefined;
 let owned = false;
 
 function cliEnv(dir: string): NodeJS.ProcessEnv {
-  return { ...process.env, BERTH_PROJECT_DIR: dir, NO_COLOR: '1', FORCE_COLOR: '0' };
+  return { ...process.env, GOGC: TERRAFORM_GOGC, BERTH_PROJECT_DIR: dir, NO_COLOR: '1', FORCE_COLOR: '0' };
 }
 
 export function setup(p: TestProject): void {

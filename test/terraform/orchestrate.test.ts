@@ -26,7 +26,7 @@ let emu: Emulator;
 const project = tempProject('berth-tf-orch-');
 const savedProject = process.env.BERTH_PROJECT_DIR;
 const synth = fixtureSynth();
-const base: RunSettings = { synth, project: project.dir };
+const baseAll: RunSettings = { synth, project: project.dir };
 
 /** The names of the SNS topics, SSM parameters and log groups that exist in the emulator. */
 async function inventory(): Promise<{ topics: string[]; params: string[]; logGroups: Record<string, number | undefined> }> {
@@ -58,7 +58,7 @@ beforeAll(async () => {
   emu = await startEmulator({ plain: true });
   process.env.BERTH_PROJECT_DIR = project.dir;
   writeSandboxRecord(project.dir, emu.endpoint, emu.pid);
-  base.local = fixtureLocal(emu.endpoint);
+  baseAll.local = fixtureLocal(emu.endpoint);
 });
 
 afterAll(async () => {
@@ -70,6 +70,7 @@ afterAll(async () => {
 
 describe('plan, apply, plan again (fixture environment on moto_server)', { timeout: 300_000 }, () => {
   const env = fixtureEnvironment({ name: 'orch' });
+  const base = baseAll;
 
   it('a non-TTY apply without --yes and without a saved plan refuses and changes nothing', async () => {
     const err = await applyEnvironment(env, base).catch((e) => e);
@@ -218,6 +219,9 @@ describe('plan, apply, plan again (fixture environment on moto_server)', { timeo
 
 describe('a protected environment', { timeout: 300_000 }, () => {
   const env = fixtureEnvironment({ name: 'prot', protected: true });
+  // What protection guards does not depend on the number of stacks: one (the network's topic) is enough.
+  const base: RunSettings = { synth: fixtureSynth({ kinds: ['network'] }), project: project.dir };
+  beforeAll(() => void (base.local = baseAll.local));
 
   it('is created with --yes', async () => {
     const res = await applyEnvironment(env, { ...base, autoApprove: true });
@@ -246,6 +250,9 @@ describe('a protected environment', { timeout: 300_000 }, () => {
 
 describe('approval at the terminal', { timeout: 300_000 }, () => {
   const env = fixtureEnvironment({ name: 'tty' });
+  // The stack planned during apply needs its dependency: the network and the service stacks.
+  const base: RunSettings = { synth: fixtureSynth({ kinds: ['network', 'service'] }), project: project.dir };
+  beforeAll(() => void (base.local = baseAll.local));
 
   it('declining the plan changes nothing and keeps no saved plan', async () => {
     const res = await applyEnvironment(env, { ...base, ask: async () => 'n' });

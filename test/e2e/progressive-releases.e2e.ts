@@ -13,7 +13,13 @@
  *   by the bad revision;
  * - a canary stopped mid-way by `berth rollback` (the deploy exits 15), `berth status` showing the
  *   stage, the split and both revisions while it runs;
- * - `berth plan` afterwards reports no changes and `berth apply` moves no traffic.
+ * - who owns which field (docs/deployment-ownership.md): the stacks made what ECS needs (alternate
+ *   target group, production and test rules, the infrastructure role); after the good canary, and
+ *   again after the good blue/green that ends the releases (the failed and stopped ones before it),
+ *   `berth plan` reports no change in any stack, and `berth apply` moves no traffic and reverts
+ *   nothing: not the weights, not the running revision, not the service's load balancer wiring.
+ *   Each release is followed by at most ONE plan, which every assertion about it reads: terraform
+ *   runs two plans and one apply in this file.
  *
  * The releases read a copy of the sandbox environment with shorter bakes (canary 4 min = 12 s on the
  * emulator's clock; final bake 1 min = 3 s); terraform reads none of those fields. The file leaves the
@@ -22,10 +28,12 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { DescribeRulesCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeRulesCommand, DescribeTargetGroupsCommand, type Rule } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ecsDeploymentConfiguration } from '../../src/config/deployment-ecs.js';
-import { serviceNames } from '../../src/config/names.js';
+import { names, serviceNames } from '../../src/config/names.js';
+import { productionPriority, TEST_HEADER, testPriority } from '../../src/config/routes.js';
 import type { ServiceConfig } from '../../src/config/types.js';
 import { sandbox, type RunResult, type Sandbox } from './harness.js';
 
@@ -39,7 +47,9 @@ let envFileTest: string;
 const WATCH = ['--poll-interval', '1s', '--timeout', '3m'];
 /** Tags in turn for the good releases. */
 let current = '';
-const tgs: { primary?: string; alternate?: string; prodRule?: string } = {};
+const tgs: { primary?: string; alternate?: string; prodRule?: string; testRule?: string } = {};
+/** What the good canary left (production weights before it, the release state after it), for the plan after it. */
+const afterCanary: { before?: Record<string, number>; released?: ReleaseState } = {};
 
 interface Sample {
   start: number;
@@ -93,6 +103,45 @@ async function productionWeights(): Promise<Record<string, number>> {
   return Object.fromEntries((r.Actions?.[0]?.ForwardConfig?.TargetGroups ?? []).map((t) => [t.TargetGroupArn!, t.Weight ?? 1]));
 }
 
+/** A rule's forward weights by target group (a plain forward counts as weight 1). */
+const weights = (r: Rule | undefined) =>
+  Object.fromEntries(
+    (r?.Actions?.[0]?.ForwardConfig?.TargetGroups ?? [{ TargetGroupArn: r?.Actions?.[0]?.TargetGroupArn, Weight: 1 }]).map((t) => [
+      t.TargetGroupArn!,
+      t.Weight ?? 1,
+    ]),
+  );
+
+async function rules(): Promise<Rule[]> {
+  const elb = await sb.client('elbv2');
+  const rule = async (arn: string) => (await elb.send(new DescribeRulesCommand({ RuleArns: [arn] }))).Rules![0]!;
+  return [await rule(tgs.prodRule!), await rule(tgs.testRule!)];
+}
+
+type ReleaseState = Awaited<ReturnType<typeof releaseState>>;
+
+/** What a release may leave and an apply must not touch: the rules' weights, the revision, the load balancer wiring. */
+async function releaseState() {
+  const s = await service();
+  return { weights: (await rules()).map(weights), taskDefinition: s.taskDefinition, loadBalancers: s.loadBalancers };
+}
+
+/** After a good release: all production traffic on one target group (the release finished its shift). */
+async function shifted(): Promise<ReleaseState> {
+  const st = await releaseState();
+  expect(Object.values(st.weights[0]!).filter((w) => w > 0)).toHaveLength(1);
+  return st;
+}
+
+/** `berth plan` of the sandbox environment: every one of the 9 stacks planned, none with a change. */
+async function planHasNoChanges(): Promise<void> {
+  const plan = await sb.berth('plan', '--env', 'sandbox', '--json');
+  expect(plan.code, why(plan)).toBe(0);
+  const stacks = (plan.json as Json).stacks as Json[];
+  expect(stacks).toHaveLength(9);
+  expect(stacks.filter((x) => x.changes !== false).map((x) => x.stack)).toEqual([]);
+}
+
 async function service() {
   const ecs = await sb.client('ecs');
   return (await ecs.send(new DescribeServicesCommand({ cluster: sb.cluster, services: [svc.name] }))).services![0]!;
@@ -142,6 +191,7 @@ beforeAll(async () => {
   tgs.alternate = groups.find((t) => t.TargetGroupName === sn.alternateTargetGroup)!.TargetGroupArn;
   const outputs = ((await sb.berth('outputs', '--env', 'sandbox', '--json')).json as Json).outputs as Json;
   tgs.prodRule = outputs.release_routes.value[svc.name].productionListenerRule;
+  tgs.testRule = outputs.release_routes.value[svc.name].testListenerRule;
   const ecs = await sb.client('ecs');
   const td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: (await service()).taskDefinition! }))).taskDefinition!;
   const image = td.containerDefinitions!.find((c) => c.name === sn.container)?.image ?? '';
@@ -169,13 +219,32 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('canary and blue/green releases on the sandbox', () => {
+describe('canary and blue/green releases on the sandbox, and who owns which field', () => {
+  let afterBlueGreen: ReleaseState | undefined;
+
+  it('the stacks made what ECS needs: alternate target group, production and test rules, the infrastructure role', async () => {
+    const [prod, test] = await rules();
+    expect(Number(prod!.Priority)).toBe(productionPriority(sb.env.services, svc));
+    expect(Number(test!.Priority)).toBe(testPriority(sb.env.services, svc));
+    expect(test!.Conditions?.find((c) => c.Field === 'http-header')?.HttpHeaderConfig).toMatchObject({
+      HttpHeaderName: TEST_HEADER,
+      Values: [svc.name],
+    });
+    // Created forwarding primary 100 / alternate 0 (a file before this one may have released since).
+    for (const r of [prod, test]) expect(Object.keys(weights(r)).sort()).toEqual([tgs.primary, tgs.alternate].sort());
+    const iam = await sb.client('iam');
+    const role = (await iam.send(new GetRoleCommand({ RoleName: names(sb.env).ecsInfrastructureRole }))).Role!;
+    expect(JSON.parse(decodeURIComponent(role.AssumeRolePolicyDocument!)).Statement[0].Principal).toEqual({ Service: 'ecs.amazonaws.com' });
+  });
+
   it('a good canary: 10 % of requests on the new version during the step, then all; no failed request; exit 0', async () => {
     const tag = nextGood();
     const old = current;
+    afterCanary.before = (await releaseState()).weights[0];
     const { r, j, samples } = await release(tag, 'canary');
     expect(r.code, why(r)).toBe(0);
     current = tag;
+    afterCanary.released = await shifted();
     expect(j).toMatchObject({ ok: true, verdict: 'succeeded', release: { strategy: 'canary', plannedSteps: [10, 100] } });
     expect(samples.filter((s) => s.status !== 200)).toEqual([]);
     const stages = j.release.stages as Json[];
@@ -192,22 +261,12 @@ describe('canary and blue/green releases on the sandbox', () => {
     await servesOnly(tag);
   }, 240_000);
 
-  it('a good blue/green: the old version until the switch, then only the new one; no failed request; exit 0', async () => {
-    const tag = nextGood();
-    const old = current;
-    const { r, j, samples } = await release(tag, 'blue-green');
-    expect(r.code, why(r)).toBe(0);
-    current = tag;
-    expect(j.release.plannedSteps).toEqual([100]);
-    expect(samples.filter((s) => s.status !== 200)).toEqual([]);
-    const stages = j.release.stages as Json[];
-    expect(stages.map((s) => s.production.new)).not.toContain(10);
-    for (const st of stages.filter((s) => s.production.new === 0)) expect(share(within(samples, st, 3000), old) || 100).toBe(100);
-    const after = stages.filter((s) => s.production.new === 100);
-    expect(after.length).toBeGreaterThan(0);
-    for (const st of after) expect(share(within(samples, st, 3000), tag) || 100).toBe(100);
-    await servesOnly(tag);
-  }, 240_000);
+  it('after the good canary, plan reports no changes and the release is left as it was', async () => {
+    // The canary moved production to the other target group.
+    expect(afterCanary.released!.weights[0]).not.toEqual(afterCanary.before);
+    await planHasNoChanges();
+    expect(await releaseState()).toEqual(afterCanary.released);
+  }, 600_000);
 
   it('a canary whose new revision answers 5xx on /api/*: caught at the first step on the 5xx evidence, traffic back within seconds, exit 10', async () => {
     const { r, j, samples } = await release('fail-api', 'canary');
@@ -264,14 +323,34 @@ describe('canary and blue/green releases on the sandbox', () => {
     await servesOnly(current);
   }, 240_000);
 
-  it('afterwards berth plan reports no changes and berth apply moves no traffic', async () => {
+  it('a good blue/green (after the failed and stopped releases): the old version until the switch, then only the new one; no failed request; exit 0', async () => {
+    const tag = nextGood();
+    const old = current;
+    const { r, j, samples } = await release(tag, 'blue-green');
+    expect(r.code, why(r)).toBe(0);
+    current = tag;
+    afterBlueGreen = await shifted();
+    expect(j.release.plannedSteps).toEqual([100]);
+    expect(samples.filter((s) => s.status !== 200)).toEqual([]);
+    const stages = j.release.stages as Json[];
+    expect(stages.map((s) => s.production.new)).not.toContain(10);
+    for (const st of stages.filter((s) => s.production.new === 0)) expect(share(within(samples, st, 3000), old) || 100).toBe(100);
+    const after = stages.filter((s) => s.production.new === 100);
+    expect(after.length).toBeGreaterThan(0);
+    for (const st of after) expect(share(within(samples, st, 3000), tag) || 100).toBe(100);
+    await servesOnly(tag);
+  }, 240_000);
+
+  it('after the blue/green (and the releases before it), plan reports no changes and apply moves no traffic', async () => {
+    const s = await service();
+    expect((s as Json).deploymentConfiguration?.strategy).toBe('BLUE_GREEN');
+    expect(await releaseState()).toEqual(afterBlueGreen);
     const before = await productionWeights();
-    const revision = (await service()).taskDefinition;
-    const plan = await sb.berth('plan', '--env', 'sandbox', '--json');
-    expect(plan.code, why(plan)).toBe(0);
-    expect(((plan.json as Json).stacks as Json[]).filter((s) => s.changes !== false).map((s) => s.stack)).toEqual([]);
+    const revision = s.taskDefinition;
+    await planHasNoChanges();
     const apply = await sb.berth('apply', '--env', 'sandbox', '--yes', '--json');
     expect(apply.code, why(apply)).toBe(0);
+    expect(await releaseState()).toEqual(afterBlueGreen);
     expect(await productionWeights()).toEqual(before);
     expect((await service()).taskDefinition).toBe(revision);
   }, 600_000);
