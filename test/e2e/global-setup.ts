@@ -1,11 +1,11 @@
 /**
- * vitest globalSetup of the `e2e` project (vitest.config.ts): ONE sandbox for every file in
+ * vitest globalSetup of the `e2e` project (vitest.config.ts): ONE sandbox for every module in
  * test/e2e/, brought up the way a person would (`berth sandbox up`, spawned from dist/) in a fresh
  * temporary project, and torn down at the end (`berth sandbox down`, which stops the emulator and
  * removes the sandbox's state; BERTH_E2E_DESTROY=1 runs `down --destroy`, terraform destroy first). It runs only when e2e files are queued: `npx vitest run test/stacks` starts
  * nothing.
  *
- * `up` runs in the background from the moment the run starts, so the unit tests (an earlier group)
+ * `up` runs in the background from the moment the run starts, so the unit tests (beside the e2e lane)
  * overlap the ~3 minutes the provider's own waits take; test/e2e/harness.ts `sandbox()` waits for
  * it. Teardown checks that nothing is left behind: the emulator's PID is gone and its ports refuse
  * connections.

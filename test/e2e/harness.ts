@@ -1,6 +1,6 @@
 /**
  * What an end-to-end test imports to use THE sandbox of the test run (one per run, brought up by
- * test/e2e/global-setup.ts, shared by every file in test/e2e/, files run one at a time).
+ * test/e2e/global-setup.ts, shared by every module of the e2e lane, test/e2e/lane.test.ts, run one at a time).
  *
  *   import { sandbox } from './harness.js';
  *   let sb: Sandbox;

@@ -39,6 +39,16 @@ export function lessBaseline(now: MetricSums, base: MetricSums | undefined): Ste
 
 export type ReleaseFetcher = (id: ReleaseIdentity) => Promise<ReleaseSnapshot>;
 
+/**
+ * The end of the metrics window: now, but never less than the start's whole minute. CloudWatch
+ * refuses a GetMetricData whose EndTime is not after its StartTime (ValidationException), which a
+ * poll in the first second of the release's minute would otherwise send; an EndTime ahead of now
+ * only holds no data yet.
+ */
+function metricsEnd(start: Date, at: Date): Date {
+  return new Date(Math.max(at.getTime(), start.getTime() + 60_000));
+}
+
 export function makeReleaseFetcher(d: ReleaseFetchDeps, baseline: MetricSums | undefined): ReleaseFetcher {
   const logCache = new Map<string, string[]>();
   const maxLogTasks = d.maxLogTasks ?? 3;
@@ -50,7 +60,12 @@ export function makeReleaseFetcher(d: ReleaseFetchDeps, baseline: MetricSums | u
       d.ops.ruleForward(t.productionRuleArn),
       d.ops.targetHealth(t.greenTargetGroupArn),
       d.tasks().then((ts) => ts.filter((x) => x.taskDefinitionArn === id.newTaskDefinition)),
-      d.ops.metrics({ loadBalancerArn: t.loadBalancerArn, targetGroupArn: t.greenTargetGroupArn, start: d.metricsStart, end: at }),
+      d.ops.metrics({
+        loadBalancerArn: t.loadBalancerArn,
+        targetGroupArn: t.greenTargetGroupArn,
+        start: d.metricsStart,
+        end: metricsEnd(d.metricsStart, at),
+      }),
       d.ops.alarmStates(id.alarms),
     ]);
     for (const task of tasks) {

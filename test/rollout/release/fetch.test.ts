@@ -72,6 +72,15 @@ describe('one poll of a release', () => {
     expect(w.calls.some((c) => c.name === 'continueServiceDeployment')).toBe(false);
   });
 
+  it('a poll in the first second of the release’s minute asks CloudWatch for a window that ends after it starts', async () => {
+    const { w, f } = fetcher([]);
+    await f(identity());
+    const q = w.calls.find((c) => c.name === 'metrics')!.arg as { start: Date; end: Date };
+    expect(q.start.getTime()).toBe(T0);
+    expect(w.clock.now() - T0).toBeLessThan(1000);
+    expect(q.end.getTime() - q.start.getTime()).toBeGreaterThanOrEqual(60_000);
+  });
+
   it('metrics: what the same minute counted before the release is not the new revision’s', () => {
     expect(
       lessBaseline({ requests: 50, http5xx: 9, latencyTotalSeconds: 5 }, { requests: 10, http5xx: 9, latencyTotalSeconds: 1 }),
