@@ -39,7 +39,7 @@ export function register(program: Command): void {
           { selectServices },
           { environmentContext },
           { gatherStatus },
-          { buildStatus, statusExit },
+          { buildStatus, exitCodeForStatus },
           { withDeadline },
           { awsLimits },
         ] = await Promise.all([
@@ -64,7 +64,7 @@ export function register(program: Command): void {
         }
         const [report, { renderStatus }] = await Promise.all([once(), import('../../src/status/render.js')]);
         out.result(report, () => renderStatus(report, (s, x) => out.paint(s, x)));
-        return statusExit(report);
+        return exitCodeForStatus(report);
       }),
     );
 }

@@ -151,7 +151,7 @@ export function buildStatus(raw: StatusRaw, now: number, eventCount = 5): Status
 }
 
 /** The exit code of a one-shot status: 0 when every service was found, 1 otherwise. */
-export function statusExit(r: StatusReport): 0 | 1 {
+export function exitCodeForStatus(r: StatusReport): 0 | 1 {
   return r.services.every((s) => s.found) ? 0 : 1;
 }
 

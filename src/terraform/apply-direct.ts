@@ -25,7 +25,7 @@ import { earlyTargets, managedResources, RUN_SECONDS, waitSeconds } from './earl
 import { translateFailure } from './errors.js';
 import { criticalPath, walkGraph, type GraphNode } from './graph.js';
 import {
-  applyExit,
+  exitCodeForApply,
   clearSavedPlans,
   context,
   ensureInit,
@@ -230,7 +230,7 @@ export async function applyDirect(env: EnvironmentConfig, opts: DirectOptions = 
   await progress.flush();
   const stacks = ctx.ws.stacks.map((x) => ({ ...res.get(x.name)!, kind: x.kind }));
   // A stack not applied because one it reads failed is a failure of the whole apply, not a pending approval.
-  const exit = applyExit(stacks);
+  const exit = exitCodeForApply(stacks);
   const exitCode = exit === EXIT.NOT_CONFIRMED ? EXIT.FAILED : exit;
   return { environment: env.name, ok: exitCode === EXIT.OK, exitCode, stacks, durationMs: Date.now() - started };
 }

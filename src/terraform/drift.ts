@@ -59,7 +59,7 @@ async function driftOfStack(ctx: Ctx, stack: StackWork): Promise<StackDrift> {
   }
 }
 
-export function driftExit(stacks: readonly StackDrift[]): number {
+export function exitCodeForDrift(stacks: readonly StackDrift[]): number {
   const failed = stacks.filter((s) => s.status === 'failed');
   if (failed.length) return failed.every((s) => s.error?.exitCode === EXIT.STATE_LOCKED) ? EXIT.STATE_LOCKED : EXIT.FAILED;
   return stacks.some((s) => s.drift.length) ? EXIT.DRIFT_FOUND : EXIT.OK;
@@ -93,6 +93,6 @@ export async function driftEnvironment(env: EnvironmentConfig, opts: RunSettings
   await progress.flush();
   const stacks = ctx.ws.stacks.map((s) => results.get(s.name)!).filter(Boolean);
   const resources = stacks.reduce((n, s) => n + s.drift.length, 0);
-  const exitCode = driftExit(stacks);
+  const exitCode = exitCodeForDrift(stacks);
   return { environment: env.name, exitCode, drifted: resources > 0, resources, stacks, durationMs: Date.now() - started };
 }

@@ -652,7 +652,7 @@ async function findStale(ctx: Ctx, rec: PlanRecord): Promise<StaleStack[]> {
   return stale;
 }
 
-export function applyExit(stacks: StackApply[]): number {
+export function exitCodeForApply(stacks: StackApply[]): number {
   const failed = stacks.filter((x) => x.status === 'failed');
   if (failed.length) {
     if (failed.every((x) => x.error?.exitCode === EXIT.STATE_LOCKED)) return EXIT.STATE_LOCKED;
@@ -809,7 +809,7 @@ export async function applyEnvironment(env: EnvironmentConfig, opts: ApplyOption
     rec.createdAt = new Date().toISOString();
     writeRecord(ctx.ws, rec);
   }
-  const exitCode = applyExit(stacks);
+  const exitCode = exitCodeForApply(stacks);
   return { environment: env.name, ok: exitCode === EXIT.OK, exitCode, stacks, plan, durationMs: Date.now() - started };
 }
 

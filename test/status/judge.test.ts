@@ -1,6 +1,6 @@
 // The status judge on plain data: hand-written StatusRaw values, no SDK, no fixtures, no clock.
 import { describe, expect, it } from 'vitest';
-import { buildStatus, deploymentStatus, lastEvents, statusExit, statusKey } from '../../src/status/judge.js';
+import { buildStatus, deploymentStatus, lastEvents, exitCodeForStatus, statusKey } from '../../src/status/judge.js';
 import type { StatusRaw } from '../../src/status/types.js';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
@@ -62,7 +62,7 @@ describe('status judge (plain data)', () => {
       image: 'repo/api:v12',
       ageSeconds: 3600,
     });
-    expect(statusExit(r)).toBe(0);
+    expect(exitCodeForStatus(r)).toBe(0);
   });
 
   it('an unhealthy target, or a second deployment, is not settled', () => {
@@ -91,7 +91,7 @@ describe('status judge (plain data)', () => {
       autoscaling: null,
     });
     expect(r.services[0]!.targets).toBeNull();
-    expect(statusExit(r)).toBe(1);
+    expect(exitCodeForStatus(r)).toBe(1);
   });
 
   it('alarms keep their name, state and time; unreadable times stay undefined instead of throwing', () => {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/output/exit-codes.js';
 import { destructiveChanges, refuseDestructive } from '../../src/terraform/destroy-guard.js';
-import { applyExit, type PlanResult } from '../../src/terraform/orchestrate.js';
+import { exitCodeForApply, type PlanResult } from '../../src/terraform/orchestrate.js';
 import { planComment } from '../../src/terraform/plan-comment.js';
 import { planDetail, type ShowJson } from '../../src/terraform/plan-detail.js';
 import { parseMessages, summarizePlan } from '../../src/terraform/plan-summary.js';
@@ -89,6 +89,6 @@ describe('plan of an adopted platform', () => {
     expect(() => refuseDestructive('rag', false, false, destructive)).not.toThrow();
     expect(() => refuseDestructive('rag', true, false, [{ stack: 'rag-rag-security', summary }])).not.toThrow();
     const failed = { stack: 's', status: 'failed' as const, durationMs: 0, error: { message: 'm', exitCode: EXIT.ADOPT_DESTRUCTIVE_PLAN } };
-    expect(applyExit([failed, { stack: 't', status: 'applied', durationMs: 0 }])).toBe(65);
+    expect(exitCodeForApply([failed, { stack: 't', status: 'applied', durationMs: 0 }])).toBe(65);
   });
 });

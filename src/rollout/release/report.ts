@@ -43,7 +43,7 @@ export interface ReleaseReport {
 }
 
 /** Exit code of a release from its verdict and what the rollback did. */
-export function releaseExit(verdict: ReleaseJudgement['verdict'], rollback: ReleaseRollback | null): number {
+export function exitCodeForRelease(verdict: ReleaseJudgement['verdict'], rollback: ReleaseRollback | null): number {
   if (verdict === 'succeeded') return EXIT.DEPLOY_SUCCEEDED;
   if (verdict === 'superseded') return EXIT.DEPLOY_SUPERSEDED;
   if (!rollback || rollback.verdict !== 'succeeded') return EXIT.DEPLOY_FAILED_ROLLBACK_FAILED;
@@ -73,7 +73,7 @@ export function releaseResult(b: ResultBase, o: ReleaseOutcome): OpResult {
   const j = o.judgement;
   const base = baseResult(b);
   const rb = o.report.rollback;
-  const exitCode = releaseExit(j.verdict, rb);
+  const exitCode = exitCodeForRelease(j.verdict, rb);
   const rollbackSeconds = rb?.requestedAt && rb.trafficBackAt ? rb.trafficBackAfterRequestSeconds : undefined;
   return {
     ...base,
