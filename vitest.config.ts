@@ -9,7 +9,9 @@ export default defineConfig({
     // the other two, longest first (test/helpers/sequencer.ts). Terraform and the emulator are real
     // processes: files stay apart (one fork each).
     maxWorkers: 3,
-    env: { GOGC: TERRAFORM_GOGC },
+    // The CLI silences the AWS SDK's Node-version notice itself (cli/index.ts); tests that call the SDK
+    // in the worker would print it once per file.
+    env: { GOGC: TERRAFORM_GOGC, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     reporters: ['default'],
     sequence: { sequencer: LongestFirst },
     projects: [

@@ -2,7 +2,7 @@
 /**
  * Issue #17's figures, in one run, in a fresh temporary project (the built CLI: `npm run build`):
  *
- *   node bench/speed.mjs [--runs 7] [--events 100000]
+ *   node bench/speed.mjs [--runs 7] [--events 100000] [--suite]
  *   BERTH_PROJECT_DIR=<a project with a sandbox up> node bench/speed.mjs --only coldstart [--runs 7]
  *
  * (--only coldstart: step 2 alone, on the sandbox already up in BERTH_PROJECT_DIR; nothing is
@@ -23,6 +23,8 @@
  *    to the first byte on stdout, events printed, events per second.
  * 4. `berth sandbox down`, then `berth sandbox up` again (restores the saved sandbox), then `berth
  *    plan --env sandbox` (must find no change in any stack), then `down` again.
+ * 5. With --suite, after the rest (nothing of the bench left running): the test suite, `vitest run`
+ *    in this checkout as CI runs it (bench/suite.mjs), its wall and CPU time.
  *
  * Prints a Markdown table and writes it to bench/speed-results.md, with the machine and its load.
  */
@@ -301,6 +303,17 @@ async function manyEvents(rec) {
   return { berth: b, aws: a, awsEvents: Number(c.stdout.trim()) };
 }
 
+/** Step 5 (--suite): the test suite's wall time, measured after everything else has stopped. */
+async function suiteRow() {
+  const { timeSuite } = await import('./suite.mjs');
+  const t = await timeSuite(root);
+  return [
+    `the test suite (\`vitest run\` as CI runs it: ${t.tests} tests in ${t.files} files)`,
+    `${s(t.ms)} (vitest's own figure ${s(t.vitestMs)})`,
+    `CPU ${s(t.cpuMs)} on ${cpus().length} cores`,
+  ];
+}
+
 async function main() {
   loads.push(loadavg()[0]);
   const up = berthJson('sandbox', 'up', '--fresh');
@@ -339,6 +352,7 @@ async function main() {
       `${Math.round(events.awsEvents / (events.aws.ms / 1000))} events/s; berth ${(events.aws.ms / events.berth.ms).toFixed(1)}x faster`,
     ],
   ];
+  if (args.includes('--suite')) rows.push(await suiteRow());
   const text = table(rows);
   writeFileSync(join(root, 'bench', 'speed-results.md'), text);
   console.log(text);
