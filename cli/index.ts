@@ -3,6 +3,7 @@
  * what it needs when it runs, and a run of one command registers only that command.
  */
 import { Command, CommanderError } from 'commander';
+import { checkCodeCacheEnv } from '../src/cli-args/env-vars.js';
 import { berthVersion } from '../src/config/version.js';
 import { ERROR_CODES, UsageError } from '../src/output/errors.js';
 import { COMMANDS, type CommandEntry } from './commands/index.js';
@@ -67,6 +68,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const json = argv.slice(2).includes('--json');
   setJsonRequested(json);
   try {
+    checkCodeCacheEnv(io.env);
     const program = await buildProgram(io, argv.slice(2));
     checkHelpTopic(program, argv.slice(2));
     await program.parseAsync(argv);

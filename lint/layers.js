@@ -17,6 +17,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The folders of src/, lowest first: each may import those before it, never those after. */
 export const LAYERS = [
+  // start/: how bin/berth.js starts the bundled CLI (its code cache); bundled apart, it imports nothing of berth.
+  ['start'],
   ['output'],
   ['config'],
   ['network'],

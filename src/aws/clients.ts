@@ -15,7 +15,10 @@ const cache = new WeakMap<AwsContext, Map<string, Promise<unknown>>>();
 
 interface Destroyable {
   destroy(): void;
-  middlewareStack: { add(mw: unknown, opts: { step: 'initialize'; name: string; override?: boolean }): void };
+  middlewareStack: {
+    add(mw: unknown, opts: { step: 'initialize'; name: string; override?: boolean }): void;
+    remove(name: string): boolean;
+  };
 }
 /** Every client made by this process, so that a command can close them all when it ends. */
 const open = new Set<Destroyable>();
@@ -51,6 +54,9 @@ function config(ctx: AwsContext, maxAttempts?: number) {
 
 /** Record on any error which call it came from (service, operation, region, endpoint); the error itself is unchanged. */
 function tagged<C extends Destroyable>(client: C, ctx: AwsContext): C {
+  // berth gives the SDK no logger; its logger step would still copy every answer, sensitive fields
+  // masked, for a logger that prints nothing (a few ms of a cold start on a large answer).
+  client.middlewareStack.remove('loggerMiddleware');
   client.middlewareStack.add(
     (next: (a: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) => async (args: unknown) => {
       try {

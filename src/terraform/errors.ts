@@ -39,7 +39,7 @@ export function parseLockInfo(text: string): LockInfo | undefined {
 /** The `Error: ...` part of terraform's output (diagnostics), without the noise before it. */
 export function terraformErrorText(stderr: string, stdout = '', maxLines = 40): string {
   // eslint-disable-next-line no-control-regex
-  const clean = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').replace(/^[│╷╵] ?/gm, '');
+  const clean = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').replace(/^[\u2502\u2577\u2575] ?/gm, '');
   const text = clean(stderr).trim() ? clean(stderr) : clean(stdout);
   const i = text.search(/^Error: /m);
   const body = (i >= 0 ? text.slice(i) : text).trim().split('\n');
