@@ -112,25 +112,39 @@ export function initArgs(env: EnvironmentConfig, stack: Pick<StackWork, 'backend
 
 const LOCK_FILE = '.terraform.lock.hcl';
 
+type StackJson = { terraform?: unknown; provider?: object; resource?: object; data?: object };
+
+/** The providers a stack's configuration uses, declared or implied by its resource types. */
+function providersUsed(tf: StackJson): string[] {
+  const types = [...Object.keys(tf.resource ?? {}), ...Object.keys(tf.data ?? {})];
+  return [...new Set([...Object.keys(tf.provider ?? {}), ...types.map((t) => t.split('_')[0]!)])].sort();
+}
+
 /**
  * Does this stack need `terraform init`? Not when its data folder was initialised with the same
- * terraform block (backend, providers) and arguments, and the dependency lock file is in place
- * (restored from berth's copy when a new synth dropped it).
+ * terraform block (backend, providers), providers used and arguments, and the dependency lock file
+ * is in place (restored from berth's copy when a new synth dropped it) or there was none to write
+ * (a stack of terraform's built-in resources only).
  */
 export function needsInit(stack: StackWork, args: string[]): { needed: boolean; marker: string } {
-  const tf = JSON.parse(readFileSync(stack.file, 'utf8')) as { terraform?: unknown };
-  const marker = sha256(JSON.stringify({ terraform: tf.terraform ?? null, args }));
+  const tf = JSON.parse(readFileSync(stack.file, 'utf8')) as StackJson;
+  const marker = sha256(JSON.stringify({ terraform: tf.terraform ?? null, args, providers: providersUsed(tf) }));
   const markerFile = join(stack.dataDir, 'berth-init');
   const lockCopy = join(stack.dataDir, '..', 'lock.hcl');
   const lockFile = join(stack.dir, LOCK_FILE);
   if (!existsSync(lockFile) && existsSync(lockCopy)) copyFileSync(lockCopy, lockFile);
-  const ok = existsSync(markerFile) && readFileSync(markerFile, 'utf8') === marker && existsSync(lockFile);
+  const done = existsSync(markerFile) ? readFileSync(markerFile, 'utf8') : '';
+  // A stack without providers has no lock file to keep (terraform writes none for it).
+  const ok = existsSync(lockFile) ? done === marker : done === `${marker} ${NO_LOCK}`;
   return { needed: !ok, marker };
 }
 
+const NO_LOCK = 'no-lock-file';
+
 export function markInitialised(stack: StackWork, marker: string): void {
   mkdirSync(stack.dataDir, { recursive: true });
-  writeFileSync(join(stack.dataDir, 'berth-init'), marker);
   const lockFile = join(stack.dir, LOCK_FILE);
-  if (existsSync(lockFile)) copyFileSync(lockFile, join(stack.dataDir, '..', 'lock.hcl'));
+  const locked = existsSync(lockFile);
+  writeFileSync(join(stack.dataDir, 'berth-init'), locked ? marker : `${marker} ${NO_LOCK}`);
+  if (locked) copyFileSync(lockFile, join(stack.dataDir, '..', 'lock.hcl'));
 }

@@ -1,38 +1,34 @@
 /**
  * `sandbox up` from nothing: every stack planned and applied in ONE terraform run, each once the
  * stacks it reads are applied (no plan made before its dependency exists, none saved), for real:
- * terraform against moto_server on 127.0.0.1 with the fixture environment (the service stack reads
- * the network stack's state). Fails, naming what is missing, without terraform or moto_server.
+ * terraform with the fixture environment (the service stack reads the network stack's state) in its
+ * built-in flavour (terraform_data: what is asserted is the walk, not AWS; their AWS calls would go
+ * to 127.0.0.1:9, where nothing answers: they make none). Fails, naming what is missing, without
+ * terraform.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../src/config/paths.js';
-import { startEmulator, type Emulator } from '../../src/sandbox/emulator.js';
 import { applyDirect } from '../../src/terraform/apply-direct.js';
 import { planEnvironment, type RunSettings } from '../../src/terraform/orchestrate.js';
 import { tempProject } from '../helpers/cli.js';
-import { fixtureEnvironment, fixtureLocal, fixtureSynth, writeSandboxRecord } from './fixture.js';
+import { fixtureEnvironment, fixtureLocal, fixtureSynth } from './fixture.js';
 
-let emu: Emulator;
 const project = tempProject('berth-tf-direct-');
 const savedProject = process.env.BERTH_PROJECT_DIR;
-const base: RunSettings = { synth: fixtureSynth(), project: project.dir };
+const base: RunSettings = { synth: fixtureSynth({ aws: [] }), project: project.dir, local: fixtureLocal('http://127.0.0.1:9') };
 
-beforeAll(async () => {
-  emu = await startEmulator({ plain: true });
-  base.local = fixtureLocal(emu.endpoint);
+beforeAll(() => {
   process.env.BERTH_PROJECT_DIR = project.dir;
-  writeSandboxRecord(project.dir, emu.endpoint, emu.pid);
 });
 
 afterAll(async () => {
   if (savedProject === undefined) delete process.env.BERTH_PROJECT_DIR;
   else process.env.BERTH_PROJECT_DIR = savedProject;
-  await emu?.stop();
   project.cleanup();
 });
 
-describe('apply from nothing in one terraform run per stack (fixture environment on moto_server)', { timeout: 300_000 }, () => {
+describe('apply from nothing in one terraform run per stack (fixture environment, built-in flavour)', { timeout: 300_000 }, () => {
   const env = fixtureEnvironment({ name: 'direct' });
 
   it("applies every stack in dependency order, the dependent one with its dependency's output, saving no plan", async () => {

@@ -1,7 +1,9 @@
 /**
  * The plan / apply / destroy / outputs commands end to end, in-process, without a TTY (as in CI):
  * exit codes, --json, --markdown, refusals. The stacks are the fixture's (stacks/synth.js is
- * replaced by it), terraform and moto_server are real.
+ * replaced by it), terraform and moto_server are real. The registry stack of `ci` is its log group
+ * on moto_server (drift: its retention changed outside terraform); the other stacks, and every stack
+ * of `guarded`, are the fixture's built-in flavour (what they assert is berth's orchestration).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,10 +12,13 @@ import { CloudWatchLogsClient, PutRetentionPolicyCommand } from '@aws-sdk/client
 import { startEmulator, type Emulator } from '../../src/sandbox/emulator.js';
 import { runCli, tempProject } from '../helpers/cli.js';
 import { FIXTURE_SECRET, writeSandboxRecord } from './fixture.js';
+import type { SynthFn } from '../../src/terraform/workspace.js';
 
 vi.mock('../../stacks/synth.js', async () => {
   const { fixtureSynth } = await import('./fixture.js');
-  return { synthEnvironment: fixtureSynth() };
+  const ci = fixtureSynth({ aws: ['registry'] });
+  const builtin = fixtureSynth({ aws: [] });
+  return { synthEnvironment: ((env, opts) => (env.name === 'ci' ? ci : builtin)(env, opts)) satisfies SynthFn };
 });
 
 let emu: Emulator;

@@ -3,6 +3,8 @@
  * use_lockfile: a conditional PutObject of <key>.tflock; a second writer gets PreconditionFailed).
  * The second apply fails at once with the lock's holder, age and path (exit 4), changes nothing,
  * and the first one finishes with its state intact. Two project folders stand for two CI runners.
+ * The stacks are the fixture's built-in flavour (terraform_data): the lock is the S3 backend's,
+ * which terraform itself runs against moto_server's S3, not the AWS provider.
  */
 import { HeadObjectCommand, ListObjectsV2Command, S3Client, CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,7 +66,7 @@ async function lockOperation(): Promise<string | undefined> {
 describe('two applies of one environment at once', { timeout: 300_000 }, () => {
   const env = fixtureEnvironment({ name: 'locked', state: { backend: 's3', bucket: BUCKET } });
   // The network stack (slow: holds the lock ~12 s) and the service stack that reads it.
-  const synth = fixtureSynth({ slowSeconds: 12, kinds: ['network', 'service'] });
+  const synth = fixtureSynth({ slowSeconds: 12, kinds: ['network', 'service'], aws: [] });
 
   it('the second fails at once naming the lock; the first finishes and the state is intact', async () => {
     // Runner A: its network stack holds the lock for ~12 s (a local-exec sleep inside the apply).
@@ -98,9 +100,13 @@ describe('two applies of one environment at once', { timeout: 300_000 }, () => {
     expect(await lockHeld()).toBe(false);
 
     const obj = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: STATE_KEY }));
-    const state = JSON.parse(await obj.Body!.transformToString()) as { serial: number; lineage: string; resources: { type: string }[] };
+    const state = JSON.parse(await obj.Body!.transformToString()) as {
+      serial: number;
+      lineage: string;
+      resources: { type: string; name: string }[];
+    };
     expect(state.lineage).toMatch(/^[0-9a-f-]{36}$/);
-    expect(state.resources.map((r) => r.type).sort()).toEqual(['aws_sns_topic', 'terraform_data']);
+    expect(state.resources.map((r) => `${r.type}.${r.name}`).sort()).toEqual(['terraform_data.network_topic', 'terraform_data.slow']);
     const keys = (await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }))).Contents!.map((c) => c.Key).sort();
     expect(keys).toEqual(['berth/tfci/locked/tfci-locked-network.tfstate', 'berth/tfci/locked/tfci-locked-service.tfstate']);
   });

@@ -1,13 +1,15 @@
 /**
- * plan -> apply -> plan again, stale plans, refusals and destroy, for real: terraform against
- * moto_server on 127.0.0.1, with the fixture environment (three stacks, one reading another's
- * state). Fails, naming what is missing, without terraform or moto_server.
+ * plan -> apply -> plan again, stale plans, refusals and destroy, for real: terraform with the
+ * fixture environment (three stacks, one reading another's state) in its built-in flavour
+ * (terraform_data standing for the topic, the log group and the parameter: what is asserted here is
+ * berth's orchestration, not AWS; the stacks' "real world" is their state). Their AWS calls would go
+ * to 127.0.0.1:9, where nothing answers: they make none. Fails, naming what is missing, without
+ * terraform. test/terraform/cli.test.ts runs the log group on moto_server (drift).
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../src/config/paths.js';
-import { startEmulator, type Emulator } from '../../src/sandbox/emulator.js';
 import {
   applyEnvironment,
   destroyEnvironment,
@@ -20,55 +22,27 @@ import { StalePlanError } from '../../src/terraform/errors.js';
 import { runTerraform } from '../../src/terraform/process.js';
 import { renderPlanMarkdown, renderPlanText } from '../../src/terraform/render.js';
 import { tempProject } from '../helpers/cli.js';
-import { FIXTURE_SECRET, fixtureEnvironment, fixtureLocal, fixtureSynth, writeSandboxRecord } from './fixture.js';
+import { builtinInventory, FIXTURE_SECRET, fixtureEnvironment, fixtureLocal, fixtureSynth } from './fixture.js';
 
-let emu: Emulator;
 const project = tempProject('berth-tf-orch-');
 const savedProject = process.env.BERTH_PROJECT_DIR;
-const synth = fixtureSynth();
-const baseAll: RunSettings = { synth, project: project.dir };
+const synth = fixtureSynth({ aws: [] });
+const baseAll: RunSettings = { synth, project: project.dir, local: fixtureLocal('http://127.0.0.1:9') };
 
-/** The names of the SNS topics, SSM parameters and log groups that exist in the emulator. */
-async function inventory(): Promise<{ topics: string[]; params: string[]; logGroups: Record<string, number | undefined> }> {
-  const post = async (target: string, body: object, service: string) => {
-    const res = await fetch(emu.endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': target,
-        authorization: `AWS4-HMAC-SHA256 Credential=AKIAFAKE/20250101/us-east-1/${service}/aws4_request`,
-      },
-      body: JSON.stringify(body),
-    });
-    return (await res.json()) as Record<string, unknown>;
-  };
-  const sns = await fetch(`${emu.endpoint}/?Action=ListTopics`, {
-    headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIAFAKE/20250101/us-east-1/sns/aws4_request' },
-  });
-  const topics = [...(await sns.text()).matchAll(/<TopicArn>[^<]*:([^:<]+)<\/TopicArn>/g)].map((m) => m[1]!);
-  const params = ((await post('AmazonSSM.DescribeParameters', {}, 'ssm')).Parameters as { Name: string }[]).map((p) => p.Name);
-  const groups = (await post('Logs_20140328.DescribeLogGroups', {}, 'logs')).logGroups as {
-    logGroupName: string;
-    retentionInDays?: number;
-  }[];
-  return { topics, params, logGroups: Object.fromEntries(groups.map((g) => [g.logGroupName, g.retentionInDays])) };
-}
+/** What the stacks' resources stand for (topics, parameters, log groups), read from their state. */
+const inventory = async () => builtinInventory(project.dir);
 
-beforeAll(async () => {
-  emu = await startEmulator({ plain: true });
+beforeAll(() => {
   process.env.BERTH_PROJECT_DIR = project.dir;
-  writeSandboxRecord(project.dir, emu.endpoint, emu.pid);
-  baseAll.local = fixtureLocal(emu.endpoint);
 });
 
 afterAll(async () => {
   if (savedProject === undefined) delete process.env.BERTH_PROJECT_DIR;
   else process.env.BERTH_PROJECT_DIR = savedProject;
-  await emu?.stop();
   project.cleanup();
 });
 
-describe('plan, apply, plan again (fixture environment on moto_server)', { timeout: 300_000 }, () => {
+describe('plan, apply, plan again (fixture environment, built-in flavour)', { timeout: 300_000 }, () => {
   const env = fixtureEnvironment({ name: 'orch' });
   const base = baseAll;
 
@@ -88,12 +62,12 @@ describe('plan, apply, plan again (fixture environment on moto_server)', { timeo
     expect(by['tfci-orch-network']).toMatchObject({
       status: 'planned',
       changes: true,
-      summary: { add: 1, change: 0, destroy: 0, created: ['aws_sns_topic.network_topic'] },
+      summary: { add: 1, change: 0, destroy: 0, created: ['terraform_data.network_topic'] },
     });
     expect(by['tfci-orch-registry']).toMatchObject({
       status: 'planned',
       changes: true,
-      summary: { add: 1, created: ['aws_cloudwatch_log_group.registry_logs'] },
+      summary: { add: 1, created: ['terraform_data.registry_logs'] },
     });
     expect(by['tfci-orch-service']).toMatchObject({ status: 'waiting', waitsOn: ['tfci-orch-network'] });
     expect(plan.totals).toEqual({ add: 2, change: 0, destroy: 0 });
@@ -144,7 +118,7 @@ describe('plan, apply, plan again (fixture environment on moto_server)', { timeo
     const changed = fixtureEnvironment({ name: 'orch', logRetentionDays: 14 });
     const plan = await planEnvironment(changed, base);
     expect(plan.exitCode).toBe(2);
-    expect(plan.stacks.find((s) => s.stack === 'tfci-orch-registry')?.summary?.updated).toEqual(['aws_cloudwatch_log_group.registry_logs']);
+    expect(plan.stacks.find((s) => s.stack === 'tfci-orch-registry')?.summary?.updated).toEqual(['terraform_data.registry_logs']);
     // The config moves again before apply: the saved plan no longer matches it.
     const err = await applyEnvironment(fixtureEnvironment({ name: 'orch', logRetentionDays: 30 }), { ...base, autoApprove: true }).catch(
       (e) => e,
@@ -220,7 +194,7 @@ describe('plan, apply, plan again (fixture environment on moto_server)', { timeo
 describe('a protected environment', { timeout: 300_000 }, () => {
   const env = fixtureEnvironment({ name: 'prot', protected: true });
   // What protection guards does not depend on the number of stacks: one (the network's topic) is enough.
-  const base: RunSettings = { synth: fixtureSynth({ kinds: ['network'] }), project: project.dir };
+  const base: RunSettings = { synth: fixtureSynth({ kinds: ['network'], aws: [] }), project: project.dir };
   beforeAll(() => void (base.local = baseAll.local));
 
   it('is created with --yes', async () => {
@@ -251,7 +225,7 @@ describe('a protected environment', { timeout: 300_000 }, () => {
 describe('approval at the terminal', { timeout: 300_000 }, () => {
   const env = fixtureEnvironment({ name: 'tty' });
   // The stack planned during apply needs its dependency: the network and the service stacks.
-  const base: RunSettings = { synth: fixtureSynth({ kinds: ['network', 'service'] }), project: project.dir };
+  const base: RunSettings = { synth: fixtureSynth({ kinds: ['network', 'service'], aws: [] }), project: project.dir };
   beforeAll(() => void (base.local = baseAll.local));
 
   it('declining the plan changes nothing and keeps no saved plan', async () => {
