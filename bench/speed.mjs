@@ -3,14 +3,16 @@
  * Issue #17's figures, in one run, in a fresh temporary project (the built CLI: `npm run build`):
  *
  *   node bench/speed.mjs [--runs 7] [--events 100000] [--suite]
- *   BERTH_PROJECT_DIR=<a project with a sandbox up> node bench/speed.mjs --only coldstart [--runs 7]
+ *   BERTH_PROJECT_DIR=<a project with a sandbox up> node bench/speed.mjs --only coldstart [--runs 7] [--commands status,health]
  *
  * (--only coldstart: step 2 alone, on the sandbox already up in BERTH_PROJECT_DIR; nothing is
- * brought up or down, and the table is printed, not written.)
+ * brought up or down, and the table is printed, not written. --commands: only these berth commands.)
  *
  * 1. `berth sandbox up --fresh` from nothing (applies every stack, then saves the sandbox).
  * 2. Cold starts on the live sandbox, each against the AWS CLI (v1 on PATH) doing the closest job,
- *    `--runs` times interleaved (berth, aws, berth, aws, ...), medians and their ratio:
+ *    `--runs` times interleaved (berth, aws, berth without its code cache, berth, aws, ...), after one
+ *    untimed run of the berth command (a command's first use writes its V8 code cache, src/start/),
+ *    medians and their ratio; berth with BERTH_CODE_CACHE=0 stands for a build's first run:
  *    `status --json` / `aws ecs describe-services`; `logs --since 10m` / `aws logs
  *    filter-log-events` on the same group and range; `health --json` / `aws elbv2
  *    describe-target-health`; `doctor --json` (8 groups, ~50 checks) against the AWS CLI commands the
@@ -42,6 +44,7 @@ const RUNS = opt('runs', 7);
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 if (ONLY !== undefined && ONLY !== 'coldstart') throw new Error(`--only ${ONLY}: expected coldstart`);
 const EVENTS = opt('events', 100_000);
+const COMMANDS = args.includes('--commands') ? args[args.indexOf('--commands') + 1].split(',') : undefined;
 const project = ONLY ? process.env.BERTH_PROJECT_DIR : mkdtempSync(join(tmpdir(), 'berth-bench-speed-'));
 if (!project) throw new Error('--only coldstart runs on the sandbox already up in BERTH_PROJECT_DIR: set it');
 const env = { ...process.env, BERTH_PROJECT_DIR: project, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '1' };
@@ -193,27 +196,47 @@ async function coldStarts(rec, tgArn) {
     ['doctor', ['doctor', '--env', 'sandbox', '--json'], runbook, `the runbooks' ${runbook.length} commands for the same checks, in a row`],
   ];
   const rows = [];
-  for (const [name, b, cmds, awsCommand] of pairs) {
+  for (const [name, b, cmds, awsCommand] of pairs.filter(([name]) => !COMMANDS || COMMANDS.includes(name))) {
+    // The command's first use writes its code cache (src/start/), if there is none: untimed here.
+    await berthRun(b);
     const bt = [];
     const at = [];
+    const nt = [];
     for (let i = 0; i < RUNS; i++) {
-      const x = await timed(process.execPath, [bin, ...b]);
-      if (x.code !== 0) throw new Error(`berth ${b.join(' ')} exited ${x.code}: ${x.err}`);
-      bt.push(x);
+      bt.push(await berthRun(b));
       at.push(await sequence(cmds));
+      nt.push(await berthRun(b, { BERTH_CODE_CACHE: '0' }));
       loads.push(loadavg()[0]);
     }
     const med = (xs, k) => median(xs.map((x) => x[k]));
-    rows.push({ name, berth: med(bt, 'ms'), aws: med(at, 'ms'), berthCpu: med(bt, 'cpuMs'), awsCpu: med(at, 'cpuMs'), awsCommand });
+    rows.push({
+      name,
+      berth: med(bt, 'ms'),
+      aws: med(at, 'ms'),
+      berthCpu: med(bt, 'cpuMs'),
+      awsCpu: med(at, 'cpuMs'),
+      noCache: med(nt, 'ms'),
+      noCacheCpu: med(nt, 'cpuMs'),
+      awsCommand,
+    });
   }
   return rows;
+}
+
+/** One timed run of berth `b` (with `extraEnv`), which must succeed. */
+async function berthRun(b, extraEnv = {}) {
+  const x = await timed(process.execPath, [bin, ...b], extraEnv);
+  if (x.code !== 0) throw new Error(`berth ${b.join(' ')} exited ${x.code}: ${x.err}`);
+  return x;
 }
 
 const coldRows = (cold) =>
   cold.map((c) => [
     `cold start: \`berth ${c.name}\` vs ${c.awsCommand.startsWith('aws ') ? `\`${c.awsCommand}\`` : c.awsCommand} (median of ${RUNS}, interleaved)`,
     `${s(c.berth)} vs ${s(c.aws)}; CPU ${Number.isNaN(c.berthCpu) ? 'n/a' : `${s(c.berthCpu)} vs ${s(c.awsCpu)}`}`,
-    `ratio ${(c.berth / c.aws).toFixed(2)}${Number.isNaN(c.berthCpu) ? '' : ` (CPU ${(c.berthCpu / c.awsCpu).toFixed(2)})`}`,
+    `ratio ${(c.berth / c.aws).toFixed(2)}${Number.isNaN(c.berthCpu) ? '' : ` (CPU ${(c.berthCpu / c.awsCpu).toFixed(2)})`}; ` +
+      `without the code cache (BERTH_CODE_CACHE=0, about a build's first run) ${s(c.noCache)}` +
+      `${Number.isNaN(c.noCacheCpu) ? '' : `, CPU ${s(c.noCacheCpu)}`}, ratio ${(c.noCache / c.aws).toFixed(2)}`,
   ]);
 
 /** The bench's table, with the machine and its load. */

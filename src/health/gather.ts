@@ -3,6 +3,7 @@
  * health URL and the certificate clients get (TLS handshake, or ACM in the sandbox), answered as
  * plain data (HealthRaw) for the judge.
  */
+import type { DescribeCertificateCommandOutput } from '@aws-sdk/client-acm';
 import type { AwsContext } from '../aws/context.js';
 import { acm, elbv2 } from '../aws/clients.js';
 import { names } from '../config/names.js';
@@ -24,28 +25,48 @@ async function listenerCertificate(ctx: AwsContext, albName: string): Promise<st
   return ls.find((l) => l.Port === 443)?.Certificates?.[0]?.CertificateArn;
 }
 
-/**
- * The certificate clients get (sandbox: the only source of its status and expiry): the HTTPS
- * listener's; without one, an ACM certificate for the host name.
- */
-async function acmCertificate(ctx: AwsContext, n: ReturnType<typeof names>, now: number): Promise<CertificateInfo | undefined> {
-  const fqdn = n.fqdn;
-  const { ListCertificatesCommand, DescribeCertificateCommand } = await import('../aws/sdk/acm.js');
+/** The ACM certificate named for `fqdn` (or its wildcard), by listing them. */
+async function certificateByName(ctx: AwsContext, fqdn: string): Promise<string | undefined> {
+  const { ListCertificatesCommand } = await import('../aws/sdk/acm.js');
   const client = await acm(ctx);
   const wildcard = `*.${fqdn.split('.').slice(1).join('.')}`;
-  // The certificate the resource map pins, else the HTTPS listener's.
-  let arn = n.certificateArn ?? (await listenerCertificate(ctx, n.alb).catch(() => undefined));
   let token: string | undefined;
-  while (!arn) {
+  do {
     const r = await client.send(new ListCertificatesCommand({ NextToken: token }));
-    arn = r.CertificateSummaryList?.find(
+    const arn = r.CertificateSummaryList?.find(
       (c) => c.DomainName === fqdn || c.DomainName === wildcard || (c.SubjectAlternativeNameSummaries ?? []).includes(fqdn),
     )?.CertificateArn;
+    if (arn) return arn;
     token = r.NextToken;
-    if (!token) break;
+  } while (token);
+  return undefined;
+}
+
+/**
+ * The certificate clients get (sandbox: the only source of its status and expiry): the one the
+ * resource map pins, else the HTTPS listener's, else an ACM certificate for the host name. The
+ * listener's and the named one are looked up at once, and the named one is described as soon as it
+ * is known: when it is also the listener's (the usual case), its description is already on its way,
+ * one round trip sooner than describing it after the listener lookup.
+ */
+async function acmCertificate(ctx: AwsContext, n: ReturnType<typeof names>, now: number): Promise<CertificateInfo | undefined> {
+  const { DescribeCertificateCommand } = await import('../aws/sdk/acm.js');
+  const client = await acm(ctx);
+  const described = new Map<string, Promise<DescribeCertificateCommandOutput>>();
+  const describe = (arn: string) => {
+    if (!described.has(arn)) described.set(arn, client.send(new DescribeCertificateCommand({ CertificateArn: arn })));
+    return described.get(arn)!;
+  };
+  let arn = n.certificateArn;
+  if (!arn) {
+    const named = certificateByName(ctx, n.fqdn).then(
+      (a) => (a && void describe(a).catch(() => undefined), a),
+      () => undefined,
+    );
+    arn = (await listenerCertificate(ctx, n.alb).catch(() => undefined)) ?? (await named);
   }
   if (!arn) return undefined;
-  const d = await client.send(new DescribeCertificateCommand({ CertificateArn: arn }));
+  const d = await describe(arn);
   const notAfter = toMs(d.Certificate?.NotAfter);
   if (notAfter === undefined) return { source: 'acm', notAfter: '', daysLeft: NaN, arn, status: d.Certificate?.Status };
   return {

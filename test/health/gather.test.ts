@@ -2,7 +2,8 @@
  * The reads of `berth health` in the sandbox against a fake AWS endpoint (test/aws/fake-aws.ts),
  * which also stands in for the public URL: the sandbox's stand-in answers plain HTTP, so the ACM
  * certificate read (the HTTPS listener's certificate) goes out beside DescribeServices instead of
- * after the HTTP check.
+ * after the HTTP check; the certificate named for the host is described while the listener is
+ * still being looked up, and the listener's certificate still wins when the two differ.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeAwsClients } from '../../src/aws/clients.js';
@@ -73,5 +74,52 @@ describe('health reads in the sandbox', () => {
       http: { ok: true, status: 200 },
       certificate: { source: 'acm', arn: CERT, status: 'ISSUED', notAfter: '2030-03-17T17:46:40.000Z' },
     });
+  });
+});
+
+describe('the certificate read in the sandbox', () => {
+  const OTHER = 'arn:aws:acm:us-east-1:123456789012:certificate/named';
+  let aws: FakeAws | undefined;
+  afterEach(async () => {
+    closeAwsClients();
+    await aws?.close();
+  });
+  const ctxOf = (a: FakeAws): AwsContext => ({
+    region: 'us-east-1',
+    endpoint: a.endpoint,
+    credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' },
+    sandbox: true,
+    publicUrlOverride: a.endpoint,
+  });
+  /** The fake with ListCertificates naming `named` for the host; DescribeListeners answers once `holdFor` arrived. */
+  function withNamed(named: string, holdFor: string | undefined, seen: { held?: boolean; described: string[] }) {
+    return async (call: FakeCall, a: FakeAws) => {
+      if (call.operation === 'ListCertificates')
+        return { body: { CertificateSummaryList: [{ CertificateArn: named, DomainName: 'api.shop.example' }] } };
+      if (call.operation === 'DescribeListeners' && holdFor) seen.held = await a.arrived(holdFor, 10_000);
+      if (call.operation === 'DescribeCertificate') {
+        const arn = String(call.body.CertificateArn);
+        seen.described.push(arn);
+        return { body: { Certificate: { CertificateArn: arn, Status: 'ISSUED', NotAfter: 1_900_000_000 } } };
+      }
+      return answer(call, a);
+    };
+  }
+
+  it("describes the host's certificate while the listener is looked up: one round trip fewer when it is the listener's", async () => {
+    const seen: { held?: boolean; described: string[] } = { described: [] };
+    aws = await fakeAws(withNamed(CERT, 'DescribeCertificate', seen));
+    const raw = await gatherHealth(ctxOf(aws), env, env.services, { now: () => Date.parse('2030-01-01T00:00:00Z') });
+    expect(seen.held).toBe(true);
+    expect(seen.described).toEqual([CERT]);
+    expect(raw.services[0]!.certificate).toMatchObject({ source: 'acm', arn: CERT, status: 'ISSUED' });
+  });
+
+  it("the HTTPS listener's certificate wins over the one named for the host", async () => {
+    const seen: { held?: boolean; described: string[] } = { described: [] };
+    aws = await fakeAws(withNamed(OTHER, undefined, seen));
+    const raw = await gatherHealth(ctxOf(aws), env, env.services, { now: () => Date.parse('2030-01-01T00:00:00Z') });
+    expect(raw.services[0]!.certificate).toMatchObject({ source: 'acm', arn: CERT });
+    expect(seen.described.sort()).toEqual([CERT, OTHER].sort());
   });
 });
