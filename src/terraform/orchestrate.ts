@@ -38,6 +38,7 @@ import { destructiveChanges, DestructivePlanError, refuseDestructive } from './d
 import { ensureCliConfig } from './cli-config.js';
 import { StalePlanError, StateLockedError, translateFailure, type StaleStack } from './errors.js';
 import { dependencyOrder, walkGraph } from './graph.js';
+import { readLocalOutputs, readLocalState } from './local-state.js';
 import { NO_STATE, planStateMeta, stateMeta, type StateMeta } from './plan-file.js';
 import { planDetail, type PlanDetail, type ShowJson } from './plan-detail.js';
 import {
@@ -296,14 +297,22 @@ export async function ensureInit(ctx: Ctx, stack: StackWork): Promise<void> {
   markInitialised(stack, marker);
 }
 
+/** The environment terraform runs with for the stacks (what decides its workspace). */
+const runEnv = (ctx: Ctx): NodeJS.ProcessEnv => ({ ...process.env, ...ctx.tfEnv });
+
+/** The stack's state (`terraform state pull`, or its local state file read directly: local-state.ts). */
 export async function currentState(ctx: Ctx, stack: StackWork): Promise<StateMeta & { managed: number }> {
   await ensureInit(ctx, stack);
-  const r = await tf(ctx, stack, ['state', 'pull'], ctx.s.limits.read, true);
-  if (r.code !== 0) throw translateFailure(stack.name, 'state pull', r);
-  const text = r.lines.join('\n');
+  const text = readLocalState(stack, runEnv(ctx))?.text ?? (await pullState(ctx, stack));
   if (!text.trim()) return { ...NO_STATE, managed: 0 };
   const doc = JSON.parse(text) as { resources?: { mode?: string }[] };
   return { ...stateMeta(text), managed: (doc.resources ?? []).filter((x) => x.mode === 'managed').length };
+}
+
+async function pullState(ctx: Ctx, stack: StackWork): Promise<string> {
+  const r = await tf(ctx, stack, ['state', 'pull'], ctx.s.limits.read, true);
+  if (r.code !== 0) throw translateFailure(stack.name, 'state pull', r);
+  return r.lines.join('\n');
 }
 
 export function toStackError(e: unknown): StackError {
@@ -914,6 +923,14 @@ export async function destroyEnvironment(env: EnvironmentConfig, opts: DestroyOp
 /** cdktf's own plumbing between stacks, not something a person asked for. */
 const isInternalOutput = (name: string) => name.startsWith('cross-stack-output-');
 
+/** `terraform output -json` of a stack. */
+async function terraformOutputs(ctx: Ctx, stack: StackWork): Promise<Record<string, { sensitive?: boolean; value?: unknown }>> {
+  await ensureInit(ctx, stack);
+  const r = await tf(ctx, stack, ['output', '-json', '-no-color'], ctx.s.limits.read, true);
+  if (r.code !== 0) throw translateFailure(stack.name, 'output', r);
+  return JSON.parse(r.lines.join('\n') || '{}') as Record<string, { sensitive?: boolean; value?: unknown }>;
+}
+
 /** Every stack's outputs, merged (a name two stacks share is kept per stack as `<stack>.<name>`). Sensitive values are never read out. */
 export async function environmentOutputs(env: EnvironmentConfig, opts: RunSettings = {}): Promise<OutputsResult> {
   const ctx = await context(env, opts);
@@ -927,10 +944,7 @@ export async function environmentOutputs(env: EnvironmentConfig, opts: RunSettin
       run: async (name) => {
         const stack = ctx.ws.stacks.find((x) => x.name === name)!;
         try {
-          await ensureInit(ctx, stack);
-          const r = await tf(ctx, stack, ['output', '-json', '-no-color'], ctx.s.limits.read, true);
-          if (r.code !== 0) throw translateFailure(name, 'output', r);
-          const outputs = JSON.parse(r.lines.join('\n') || '{}') as Per['outputs'];
+          const outputs = readLocalOutputs(stack, runEnv(ctx)) ?? (await terraformOutputs(ctx, stack));
           return { stack: name, outputs, applied: Object.keys(outputs).length > 0 };
         } catch (error) {
           return { stack: name, outputs: {}, applied: false, error };
