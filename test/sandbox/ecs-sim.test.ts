@@ -56,11 +56,15 @@ async function failAndRollBack(image: string) {
   const before = await describeService(w);
   const good = before.deployments![0]!;
   const arn = await deploy(w, image);
-  // Target health, sampled as often as the API answers while the rollout runs.
+  // Target health, sampled every 100 ms while the rollout runs (no state lasts less than 200 ms on the
+  // emulator's clock: settings.py MIN_STEP).
   const statesSeen = new Set<string>();
   let sampling = true;
   const sampler = (async () => {
-    while (sampling) for (const t of await targets(w)) statesSeen.add(`${t.TargetHealth?.State}:${t.TargetHealth?.Reason ?? ''}`);
+    while (sampling) {
+      for (const t of await targets(w)) statesSeen.add(`${t.TargetHealth?.State}:${t.TargetHealth?.Reason ?? ''}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   })();
   const s = await waitFor(
     w,
