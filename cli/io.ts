@@ -3,6 +3,8 @@
  * environment variables that shape output (NO_COLOR, TERM, BERTH_DEBUG). bin/berth.js uses the
  * process's own; the tests inject theirs (test/helpers/cli.ts) and run berth in-process.
  */
+import { isatty } from 'node:tty';
+
 export interface CliIO {
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown };
@@ -16,7 +18,8 @@ export function processIO(): CliIO {
     stdout: process.stdout,
     stderr: process.stderr,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
-    stdinIsTTY: Boolean(process.stdin.isTTY),
+    // isatty(0), not process.stdin.isTTY: the same answer without opening a stream on stdin at start.
+    stdinIsTTY: isatty(0),
     env: process.env,
   };
 }

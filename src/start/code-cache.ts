@@ -7,7 +7,8 @@
  *
  * Where: $XDG_CACHE_HOME/berth (an absolute path), else ~/.cache/berth. Off with BERTH_CODE_CACHE=0:
  * then nothing is read there and nothing is written. berth writes nothing else in that folder, and
- * removes only its own cache files: those of other builds or Node.js versions once a week old.
+ * removes only its own cache files (pruneCodeCache: it keeps those of the build in use and of three
+ * others).
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -56,8 +57,6 @@ function fnv1a(s: string): string {
 }
 
 const SUFFIX = '.v8cache';
-/** berth's cache files (and their temporary files while written): nothing else in the folder is touched. */
-const OURS = /^[0-9a-f]{16}-v\d+\.\d+\.\d+-[a-z0-9_]+-(?:[0-9a-f]{8}-)?[a-z][a-z0-9-]*\.v8cache(?:\.\d+\.tmp)?$/;
 
 /** The cache key of a run: its first argument when it can be a command name, else `berth` (help, --version, nothing). */
 export function commandKey(args: string[]): string {
@@ -87,8 +86,8 @@ export function readCodeCache(file: string): Buffer | undefined {
 
 /**
  * Write `data` to `file` (its folder made, private to the user), through a temporary file renamed
- * into place, so a concurrent run reads the old file or the new one, never half of one. Then remove
- * the week-old cache files of other identities. Returns the error, if any; never throws.
+ * into place, so a concurrent run reads the old file or the new one, never half of one. Then prune
+ * the folder (pruneCodeCache). Returns the error, if any; never throws.
  */
 export function writeCodeCache(file: string, data: Buffer, id: CacheIdentity, now = Date.now()): Error | undefined {
   const dir = join(file, '..');
@@ -114,24 +113,55 @@ export function writeCodeCache(file: string, data: Buffer, id: CacheIdentity, no
   return undefined;
 }
 
+/** Other identities whose files are kept (another install in use, the build before): the most recently written. */
+const KEEP_OTHERS = 3;
 const WEEK_MS = 7 * 24 * 3600_000;
+const HOUR_MS = 3600_000;
+/** A cache file's identity prefix and whether it is a temporary file. */
+const PARTS = /^([0-9a-f]{16}-v\d+\.\d+\.\d+-[a-z0-9_]+-(?:[0-9a-f]{8}-)?)[a-z][a-z0-9-]*\.v8cache(\.\d+\.tmp)?$/;
 
-/** Remove berth's cache files of other identities (and stray temporary files) last written over a week ago. */
-export function pruneCodeCache(dir: string, id: CacheIdentity, now = Date.now()): void {
-  const mine = identityPrefix(id);
+/** berth's files in `dir`: name, identity prefix, temporary or not, last written. */
+function ownFiles(dir: string): { name: string; prefix: string; tmp: boolean; mtimeMs: number }[] {
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
-    return;
+    return [];
   }
-  for (const name of names) {
-    if (!OURS.test(name) || (name.startsWith(mine) && !name.endsWith('.tmp'))) continue;
+  return names.flatMap((name) => {
+    const m = PARTS.exec(name);
+    if (!m) return [];
     try {
-      const p = join(dir, name);
-      if (now - statSync(p).mtimeMs > WEEK_MS) unlinkSync(p);
+      return [{ name, prefix: m[1]!, tmp: Boolean(m[2]), mtimeMs: statSync(join(dir, name)).mtimeMs }];
     } catch {
-      // gone already, or not ours to remove
+      return [];
+    }
+  });
+}
+
+/**
+ * Keep the folder small: besides this identity's files, only those of the three other identities
+ * written most recently (another berth in use, the build before), and none a week old; temporary
+ * files an hour old (a write that never finished) go too. Nothing but berth's own files is touched.
+ */
+export function pruneCodeCache(dir: string, id: CacheIdentity, now = Date.now()): void {
+  const mine = identityPrefix(id);
+  const files = ownFiles(dir);
+  const newest = new Map<string, number>();
+  for (const f of files) if (!f.tmp && f.prefix !== mine) newest.set(f.prefix, Math.max(newest.get(f.prefix) ?? 0, f.mtimeMs));
+  const kept = new Set(
+    [...newest]
+      .filter(([, t]) => now - t < WEEK_MS)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, KEEP_OTHERS)
+      .map(([prefix]) => prefix),
+  );
+  for (const f of files) {
+    const drop = f.tmp ? now - f.mtimeMs > HOUR_MS : f.prefix !== mine && !kept.has(f.prefix);
+    try {
+      if (drop) unlinkSync(join(dir, f.name));
+    } catch {
+      // gone already
     }
   }
 }

@@ -100,25 +100,28 @@ describe('writing and pruning', () => {
     expect(readFileSync(blocker, 'utf8')).toBe('a file');
   });
 
-  it("removes other builds' cache files once a week old; keeps its own, newer ones and anything not its own", () => {
+  it('keeps its own files and those of the three other builds written last (within a week); stray temporary files go after an hour; nothing else is touched', () => {
     const dir = fresh('w3');
-    const old = Date.now() / 1000 - 8 * 24 * 3600;
-    const other = { ...ID, bundleId: 'fedcba9876543210' };
+    const s = Date.now() / 1000;
+    const build = (n: number) => ({ ...ID, bundleId: `${n}`.repeat(16).slice(0, 16) });
+    const at = (f: string, secondsAgo: number) => (writeFileSync(f, 'x'), utimesSync(f, s - secondsAgo, s - secondsAgo), f);
     const files = {
-      mineOld: codeCacheFile(dir, ID, 'status'),
-      otherOld: codeCacheFile(dir, other, 'status'),
-      otherNew: codeCacheFile(dir, other, 'health'),
-      otherNodeOld: codeCacheFile(dir, { ...ID, nodeVersion: 'v18.0.0' }, 'logs'),
-      strayTmpOld: `${codeCacheFile(dir, ID, 'doctor')}.4242.tmp`,
-      foreignOld: join(dir, 'notes.txt'),
+      mineOld: at(codeCacheFile(dir, ID, 'status'), 30 * 86400),
+      newest: at(codeCacheFile(dir, build(1), 'status'), 60),
+      newestOther: at(codeCacheFile(dir, build(1), 'health'), 3 * 86400),
+      second: at(codeCacheFile(dir, { ...build(2), nodeVersion: 'v22.11.0' }, 'logs'), 3600),
+      third: at(codeCacheFile(dir, build(3), 'status'), 7200),
+      fourth: at(codeCacheFile(dir, build(5), 'status'), 86400),
+      weekOld: at(codeCacheFile(dir, build(4), 'status'), 8 * 86400),
+      tmpFresh: at(`${codeCacheFile(dir, ID, 'doctor')}.4242.tmp`, 60),
+      tmpOld: at(`${codeCacheFile(dir, ID, 'doctor')}.4243.tmp`, 2 * 3600),
+      foreign: at(join(dir, 'notes.txt'), 30 * 86400),
     };
-    for (const f of Object.values(files)) writeFileSync(f, 'x');
-    for (const k of ['mineOld', 'otherOld', 'otherNodeOld', 'strayTmpOld', 'foreignOld'] as const) utimesSync(files[k], old, old);
     pruneCodeCache(dir, ID);
     const left = Object.entries(files)
       .filter(([, f]) => existsSync(f))
       .map(([k]) => k);
-    expect(left.sort()).toEqual(['foreignOld', 'mineOld', 'otherNew']);
+    expect(left.sort()).toEqual(['foreign', 'mineOld', 'newest', 'newestOther', 'second', 'third', 'tmpFresh']);
   });
 });
 
