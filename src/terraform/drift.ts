@@ -11,7 +11,17 @@ import { EXIT } from '../output/exit-codes.js';
 import { ownedDriftOfStack } from './drift-owned.js';
 import { translateFailure } from './errors.js';
 import { walkGraph } from './graph.js';
-import { context, currentState, showPlan, tf, toStackError, type Ctx, type RunSettings, type StackError } from './orchestrate.js';
+import {
+  context,
+  currentState,
+  ensureInit,
+  showPlan,
+  tf,
+  toStackError,
+  type Ctx,
+  type RunSettings,
+  type StackError,
+} from './orchestrate.js';
 import type { ResourceDetail } from './plan-detail.js';
 import { diagnosticsText, parseMessages } from './plan-summary.js';
 import { StackProgress } from './progress.js';
@@ -43,6 +53,7 @@ async function driftOfStack(ctx: Ctx, stack: StackWork): Promise<StackDrift> {
   const started = Date.now();
   const state = await currentState(ctx, stack);
   if (!state.managed) return { stack: stack.name, status: 'not-applied', drift: [], durationMs: Date.now() - started };
+  await ensureInit(ctx, stack);
   const file = driftPlanFile(stack);
   try {
     const args = ['plan', '-refresh-only', '-json', '-input=false', '-no-color', '-detailed-exitcode'];

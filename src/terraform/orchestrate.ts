@@ -300,9 +300,11 @@ export async function ensureInit(ctx: Ctx, stack: StackWork): Promise<void> {
 /** The environment terraform runs with for the stacks (what decides its workspace). */
 const runEnv = (ctx: Ctx): NodeJS.ProcessEnv => ({ ...process.env, ...ctx.tfEnv });
 
-/** The stack's state (`terraform state pull`, or its local state file read directly: local-state.ts). */
+/**
+ * The stack's state: its local state file read directly (local-state.ts: no terraform run, no init),
+ * else `terraform state pull` (after init). A caller that goes on to run terraform inits first.
+ */
 export async function currentState(ctx: Ctx, stack: StackWork): Promise<StateMeta & { managed: number }> {
-  await ensureInit(ctx, stack);
   const text = readLocalState(stack, runEnv(ctx))?.text ?? (await pullState(ctx, stack));
   if (!text.trim()) return { ...NO_STATE, managed: 0 };
   const doc = JSON.parse(text) as { resources?: { mode?: string }[] };
@@ -310,6 +312,7 @@ export async function currentState(ctx: Ctx, stack: StackWork): Promise<StateMet
 }
 
 async function pullState(ctx: Ctx, stack: StackWork): Promise<string> {
+  await ensureInit(ctx, stack);
   const r = await tf(ctx, stack, ['state', 'pull'], ctx.s.limits.read, true);
   if (r.code !== 0) throw translateFailure(stack.name, 'state pull', r);
   return r.lines.join('\n');
@@ -887,6 +890,7 @@ export async function destroyEnvironment(env: EnvironmentConfig, opts: DestroyOp
           line.succeed(`${name}: nothing to destroy`);
           return { ...base, status: 'empty', durationMs: Date.now() - t0 };
         }
+        await ensureInit(ctx, stack);
         const r = await tf(
           ctx,
           stack,
