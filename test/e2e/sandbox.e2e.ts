@@ -1,18 +1,34 @@
 /**
  * The sandbox the e2e run brought up (`berth sandbox up`: the real stacks, applied by the real
  * terraform and AWS provider to berth's extended moto), checked from outside berth.
+ *
+ * `berth plan` of every stack starts as the module starts and runs while the tests that only read
+ * (status, the AWS CLI, the public endpoint) run; its test reads it after them. Nothing that writes
+ * to the emulator or synthesizes the stacks runs meanwhile (`berth outputs` synthesizes, so it runs
+ * before the plan starts); the second `up` waits for the plan (both take terraform's state locks).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { names, serviceNames } from '../../src/config/names.js';
-import { sandbox, type Sandbox } from './harness.js';
+import { sandbox, type RunResult, type Sandbox } from './harness.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let sb: Sandbox;
+/** `berth outputs --json`, read before the plan starts. */
+let outputs: Json;
+let planning: Promise<RunResult>;
 
 beforeAll(async () => {
   sb = await sandbox();
+  outputs = ((await sb.berth('outputs', '--env', 'sandbox', '--json')).json as Json).outputs as Json;
+  planning = sb.berth('plan', '--env', 'sandbox', '--json');
+  planning.catch(() => undefined); // awaited by its test
 });
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// Whichever tests ran (`-t`), the plan is over before the next module changes anything.
+afterAll(async () => {
+  await planning;
+});
 
 describe('berth sandbox up', () => {
   it('applied every stack of the sandbox environment and reports where things are', () => {
@@ -41,19 +57,8 @@ describe('berth sandbox up', () => {
     });
   });
 
-  it('a terraform plan of every stack reports no changes', async () => {
-    const r = await sb.berth('plan', '--env', 'sandbox', '--json');
-    const plan = r.json as Json;
-    expect(r.code, r.stderr.slice(-2000)).toBe(0);
-    expect(plan.exitCode).toBe(0);
-    expect(plan.stacks).toHaveLength(9);
-    for (const s of plan.stacks)
-      expect({ stack: s.stack, status: s.status, changes: s.changes }).toEqual({ stack: s.stack, status: 'planned', changes: false });
-  });
-
   it('the AWS CLI (not berth) sees the cluster, services, target groups, log groups and Route 53 records berth reports', async () => {
     const status = (await sb.berth('status', '--env', 'sandbox', '--json')).json as Json;
-    const outputs = ((await sb.berth('outputs', '--env', 'sandbox', '--json')).json as Json).outputs as Json;
     expect(status.cluster).toBe(sb.cluster);
 
     const clusters = (await sb.aws('ecs', 'describe-clusters', '--clusters', status.cluster)).json as Json;
@@ -117,7 +122,18 @@ describe('berth sandbox up', () => {
     }
   });
 
+  it('a terraform plan of every stack reports no changes', async () => {
+    const r = await planning;
+    const plan = r.json as Json;
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    expect(plan.exitCode).toBe(0);
+    expect(plan.stacks).toHaveLength(9);
+    for (const s of plan.stacks)
+      expect({ stack: s.stack, status: s.status, changes: s.changes }).toEqual({ stack: s.stack, status: 'planned', changes: false });
+  });
+
   it('a second up over the live emulator reuses it and changes nothing', async () => {
+    await planning; // its state locks
     const r = await sb.berth('sandbox', 'up', '--json');
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
     expect(r.json).toMatchObject({ emulator: 'reused', pid: sb.record.pid, changedStacks: 0 });
