@@ -10,9 +10,7 @@ The wrapper (Middleware) holds LOCK around each request, and:
 - drops ChangeInfo from Route 53 change responses to terraform's AWS provider: every change is
   INSYNC at once here, and without a ChangeInfo the provider skips its fixed 15 s wait per change.
 
-moto's dispatcher lists its own package directory on every request (`list_of_moto_modules`: one
-listdir and ~200 stat calls, to ask whether the Host header names a moto module); the list is read
-once at start instead (_list_modules_once), the same answer without the system calls.
+What moto repeats for every request and need not: request_overhead.py.
 """
 from __future__ import annotations
 
@@ -89,14 +87,6 @@ class Middleware:
         return [body]
 
 
-def _list_modules_once() -> None:
-    """moto's installed modules do not change while the server runs: list them once."""
-    from moto import backends
-
-    modules = tuple(backends.list_of_moto_modules())
-    backends.list_of_moto_modules = lambda: iter(modules)  # type: ignore[assignment]
-
-
 def _not_implemented_handler() -> None:
     import flask
 
@@ -144,7 +134,7 @@ def main(argv: list[str]) -> None:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import run_simple
 
-    from . import acm_validation, alarm_eval, alb_metrics, ecs_sim, gaps, logs_insights, one_off_tasks, public, rds_snapshots
+    from . import acm_validation, alarm_eval, alb_metrics, ecs_sim, gaps, logs_insights, one_off_tasks, public, rds_snapshots, request_overhead
 
     gaps.install()
     rds_snapshots.install()
@@ -153,7 +143,7 @@ def main(argv: list[str]) -> None:
     alb_metrics.install()
     alarm_eval.install()
     _not_implemented_handler()
-    _list_modules_once()
+    request_overhead.install()
     # moto's own knob for fixed ECS numbers (MOTO_ECS_SERVICE_RUNNING) and a scheduler that runs
     # tasks contradict each other: whoever sets it wants moto's ECS as it is.
     if os.environ.get("BERTH_SANDBOX_ECS_SIM", "1") != "0" and "MOTO_ECS_SERVICE_RUNNING" not in os.environ:
