@@ -23,6 +23,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 300_000,
           pool: 'forks',
+          // The unit workers run at a lower priority than the e2e lane, the run's critical path.
+          setupFiles: ['test/helpers/unit-priority.ts'],
         },
       },
       {

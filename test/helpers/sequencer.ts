@@ -3,35 +3,34 @@
  * lane first (it holds one worker for the whole run, waiting for `sandbox up` and then running every
  * e2e module), then the unit files longest first, so that the two workers left finish together
  * rather than one of them starting a two-minute file at the end. On a fresh clone vitest has no
- * timings of its own (it would order by file size); these are the durations of the last quiet CI
- * run, in seconds, for the files above ~10 s (orchestrate and rag-proof: estimates after their changes of
- * 2026-11-26: fewer stacks in orchestrate; rag-proof now applies the adopted platform). A file missing here only runs later; nothing else
- * depends on this list.
+ * timings of its own (it would order by file size); these are the durations of one full run of
+ * 2026-11-27 (on a busy machine: only their order counts), in seconds, for the files above ~10 s. A
+ * file missing here only runs later; nothing else depends on this list.
  */
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const SECONDS: Record<string, number> = {
-  'test/hand-built/rag-proof.test.ts': 200,
-  'test/terraform/cli.test.ts': 133,
+  'test/hand-built/rag-proof.test.ts': 302,
+  'test/package/pack.test.ts': 104,
   'test/sandbox/ecs-strategies.test.ts': 87,
-  'test/sandbox/ecs-sim.test.ts': 78,
-  'test/terraform/orchestrate.test.ts': 70,
-  'test/stacks/validate.test.ts': 56,
-  'test/package/pack.test.ts': 56,
-  'test/terraform/lock.test.ts': 40,
-  'test/adopt/adopt-emulator.test.ts': 37,
-  'test/terraform/apply-direct.test.ts': 27,
+  'test/sandbox/ecs-sim.test.ts': 86,
+  'test/terraform/cli.test.ts': 68,
+  'test/sandbox/lifecycle.test.ts': 61,
+  'test/sandbox/saved.test.ts': 51,
+  'test/adopt/adopt-emulator.test.ts': 47,
+  'test/diagram/render.test.ts': 41,
+  'test/hand-built/fixtures.test.ts': 40,
+  'test/stacks/validate.test.ts': 39,
+  'test/status/ops-moto.test.ts': 33,
+  'test/hand-built/doctor-network.test.ts': 29,
   'test/sandbox/reach.test.ts': 25,
-  'test/sandbox/lifecycle.test.ts': 24,
-  'test/status/ops-moto.test.ts': 22,
-  'test/trust/network-faults.test.ts': 17,
-  'test/diagram/render.test.ts': 16,
+  'test/discover/discover.test.ts': 25,
+  'test/sandbox/gaps.test.ts': 24,
+  'test/trust/network-faults.test.ts': 16,
   'test/terraform/runner.test.ts': 16,
-  'test/hand-built/fixtures.test.ts': 14,
-  'test/sandbox/saved.test.ts': 14,
-  'test/hand-built/doctor-network.test.ts': 13,
-  'test/sandbox/gaps.test.ts': 10,
+  'test/terraform/lock.test.ts': 15,
+  'test/rollout/deploy-orchestration.test.ts': 15,
 };
 
 export class LongestFirst extends BaseSequencer {
