@@ -5,7 +5,7 @@
  * automation settings; output lines are streamed to a callback and kept (bounded) for errors.
  */
 import { spawn } from 'node:child_process';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { BerthError } from '../output/errors.js';
 import { EXIT } from '../output/exit-codes.js';
 import { ensureCliConfig } from './cli-config.js';
@@ -24,7 +24,7 @@ export interface RunOptions {
   /** Each output line (stdout and stderr), as it arrives. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   signal?: AbortSignal;
-  /** Nice value for terraform and the provider it starts (0 default; higher: runs behind the others). */
+  /** How far terraform and the provider it starts yield to berth's other runs: added to berth's own nice value (0 default). */
   nice?: number;
 }
 
@@ -123,10 +123,11 @@ export async function runTerraform(opts: RunOptions): Promise<RunResult> {
   };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   const child = spawn(tool.path, opts.args, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  // Before terraform starts its provider, which inherits it. Best effort: a refused renice changes nothing else.
+  // Before terraform starts its provider, which inherits it; relative to berth's own priority (berth run
+  // under `nice` keeps its children behind it, never ahead). Best effort: a refused renice changes nothing else.
   if (opts.nice && child.pid)
     try {
-      setPriority(child.pid, opts.nice);
+      setPriority(child.pid, Math.min(19, getPriority() + opts.nice));
     } catch {
       /* not permitted here */
     }
