@@ -103,6 +103,20 @@ export interface MotoPython {
 
 const pythonCache = new Map<string, MotoPython>();
 
+/**
+ * Has this Python moto with its server extra (flask, werkzeug), and which moto? Found by the import
+ * system and moto's package metadata without importing moto (which loads boto3 and botocore: ~0.6 CPU s
+ * before every emulator start); the launcher imports it right after.
+ */
+const PROBE = [
+  'import sys, importlib.util as u, importlib.metadata as m',
+  'if any(u.find_spec(n) is None for n in ("moto", "flask", "werkzeug")): sys.exit(1)',
+  'try: v = m.version("moto")',
+  // moto from a source tree (no package metadata): its own attribute, by importing it.
+  'except Exception: import moto; v = moto.__version__',
+  'print(v); print(sys.executable)',
+].join('\n');
+
 /** Interpreters to try, best first, for a moto_server script. */
 export function pythonCandidates(motoServer: string, env: NodeJS.ProcessEnv = process.env): string[] {
   const out: string[] = [];
@@ -140,7 +154,7 @@ export function findMotoPython(env: NodeJS.ProcessEnv = process.env): MotoPython
   if (hit) return hit;
   const tried: string[] = [];
   for (const python of pythonCandidates(motoServer, env)) {
-    const r = spawnSync(python, ['-c', 'import sys, moto, flask, werkzeug; print(moto.__version__); print(sys.executable)'], {
+    const r = spawnSync(python, ['-c', PROBE], {
       env,
       encoding: 'utf8',
       timeout: 30_000,

@@ -69,9 +69,9 @@ const DATA = ${JSON.stringify(data).replace(/</g, '\\u003c')};
     for (const name of ['two-service', 'sandbox']) {
       const page = pathToFileURL(join(tmp.dir, `${name}.html`)).href;
       const shot = join(tmp.dir, `${name}.png`);
-      await chromium([`--screenshot=${shot}`, '--window-size=2600,1500', page]);
+      // One browser start for both: the screenshot is written to its file, the DOM to stdout.
+      const dom = await chromium([`--screenshot=${shot}`, '--window-size=2600,1500', '--dump-dom', page]);
       expect(statSync(shot).size).toBeGreaterThan(20_000);
-      const dom = await chromium(['--dump-dom', page]);
       const texts = [...dom.matchAll(/<tspan[^>]*font-weight="bold"[^>]*>([^<]*)<\/tspan>/g)].map((x) => x[1]);
       const services = (JSON.parse(readFileSync(envFile(name), 'utf8')) as { services: { name: string }[] }).services.map((s) => s.name);
       for (const s of services) expect(texts, `${name}: ${s}`).toContain(s);
