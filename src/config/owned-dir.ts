@@ -12,7 +12,7 @@
  * Directories are created one level at a time, never with a recursive mkdir (which spins forever on
  * some pseudo file systems such as /proc).
  */
-import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { ERROR_CODES, UsageError } from '../output/errors.js';
 import { paths, projectDir } from './paths.js';
@@ -76,7 +76,11 @@ export function claimOutputDir(target: string, flag: string, project = projectDi
 /** Record what berth wrote in `dir` (relative paths), so a later run may replace exactly those. */
 export function recordOwned(owned: OwnedDir, written: string[]): void {
   const files = [...new Set(written)].sort();
-  writeFileSync(join(owned.dir, OWNER_FILE), JSON.stringify({ writtenBy: 'berth', files }, null, 2) + '\n');
+  // Through a temporary file renamed into place: a concurrent run reads the old record or the new one.
+  const file = join(owned.dir, OWNER_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ writtenBy: 'berth', files }, null, 2) + '\n');
+  renameSync(tmp, file);
 }
 
 /** May berth delete `rel` (a path relative to the folder)? */
