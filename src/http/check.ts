@@ -81,7 +81,10 @@ export async function httpCheck(
         method: 'GET',
         headers: { ...(u.host ? { Host: u.host } : {}), 'User-Agent': 'berth-health/1', Accept: 'application/json, */*', ...opts.headers },
         timeout: timeoutMs,
-        ...(url.protocol === 'https:' && u.host ? { servername: u.host } : {}),
+        // TLS: the public host's name. Plain HTTP (the sandbox's stand-in) has no server name: saying
+        // so spares Node's agent deriving one from the Host header, whose IP test compiles its IPv6
+        // regular expression (~5 ms of a cold start) for nothing.
+        ...(url.protocol === 'https:' ? (u.host ? { servername: u.host } : {}) : { servername: '' }),
       },
       (res) => {
         let tls: HttpResult['tls'];
