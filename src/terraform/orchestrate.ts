@@ -340,8 +340,12 @@ export function readOutputNames(cdkTfJson: string): Set<string> | undefined {
   return any ? found : new Set();
 }
 
-/** Plan one stack and save the plan (one terraform run: its -json messages carry the summary). */
-async function planStack(ctx: Ctx, stack: StackWork): Promise<StackPlan> {
+/**
+ * Plan one stack and save the plan (one terraform run: its -json messages carry the summary).
+ * `discarded`, asked once the plan is made: true when the plan will be dropped anyway (a stack it
+ * reads changes), and its detail (`terraform show`) is not worth a terraform run.
+ */
+async function planStack(ctx: Ctx, stack: StackWork, discarded: () => boolean = () => false): Promise<StackPlan> {
   const started = Date.now();
   await ensureInit(ctx, stack);
   rmSync(stack.planFile, { force: true });
@@ -360,7 +364,7 @@ async function planStack(ctx: Ctx, stack: StackWork): Promise<StackPlan> {
   const summary = summarizePlan(messages);
   const warnings = planWarnings(messages);
   const drifted = messages.some((m) => m.type === 'resource_drift');
-  const detail = ctx.s.detail && (r.code === 2 || drifted) ? await showPlan(ctx, stack, stack.planFile) : undefined;
+  const detail = ctx.s.detail && (r.code === 2 || drifted) && !discarded() ? await showPlan(ctx, stack, stack.planFile) : undefined;
   return {
     stack: stack.name,
     kind: stack.kind,
@@ -508,8 +512,10 @@ export function dependencyVerdict(
  * Plan every stack, `parallelism` at a time. A stack is planned without waiting for the plans of
  * the stacks it reads (its plan reads their current state), and its plan is kept only when those
  * plans turn out not to change what it reads; otherwise it is `waiting` (or `blocked` when one of
- * them failed) and its plan file is dropped. A stack whose dependency is already known to change
- * its outputs is not run at all. This keeps all workers busy instead of walking the dependency
+ * them failed) and its plan file is dropped. A stack one of whose dependencies is already known to
+ * change the outputs it reads (or to wait, or to have failed) is not run at all, even while its other
+ * dependencies are still being planned; and a plan that turns out to be dropped is not read back
+ * (`terraform show`) for its detail. This keeps all workers busy instead of walking the dependency
  * chain level by level (five levels deep for berth's nine stacks).
  */
 async function planWalk(ctx: Ctx): Promise<Map<string, StackPlan>> {
@@ -547,6 +553,17 @@ async function planWalk(ctx: Ctx): Promise<Map<string, StackPlan>> {
     }
   };
 
+  /**
+   * Already known to wait (or be blocked): by the dependencies settled so far (one more settled can
+   * only add to that), or because a dependency not settled yet is itself known to (it will wait).
+   */
+  const doomed = (name: string): boolean => {
+    const deps = byName.get(name)!.dependencies;
+    const settled = deps.flatMap((d) => final.get(d) ?? []);
+    if (dependencyVerdict({ stack: name, reads: reads.get(name) }, settled)) return true;
+    return deps.some((d) => !final.has(d) && doomed(d));
+  };
+
   const pending = stacks.map((x) => x.name);
   const running = new Map<string, Promise<void>>();
   for (;;) {
@@ -554,7 +571,7 @@ async function planWalk(ctx: Ctx): Promise<Map<string, StackPlan>> {
     for (const name of [...pending]) {
       if (running.size >= ctx.s.parallelism) break;
       pending.splice(pending.indexOf(name), 1);
-      if (final.has(name)) continue; // settled by its dependencies: no need to run it
+      if (final.has(name) || doomed(name)) continue; // settled (or to be) by its dependencies: no need to run it
       const stack = byName.get(name)!;
       const line = await progress.start(name, `${name}: planning`);
       lines.set(name, line);
@@ -565,7 +582,7 @@ async function planWalk(ctx: Ctx): Promise<Map<string, StackPlan>> {
           return;
         }
         try {
-          own.set(name, await planStack(ctx, stack));
+          own.set(name, await planStack(ctx, stack, () => doomed(name)));
         } catch (e) {
           own.set(name, { ...base(name), status: 'failed', error: toStackError(e), durationMs: Date.now() - started });
         }
