@@ -4,11 +4,13 @@ import { TERRAFORM_GOGC } from './test/helpers/terraform-gc.js';
 
 export default defineConfig({
   test: {
-    // Three workers in ONE group: the e2e lane (one file, sorted first) holds one for the whole run,
+    // Four workers in ONE group: the e2e lane (one file, sorted first) holds one for the whole run,
     // waiting for the sandbox and then running the e2e modules one after another; the unit files share
-    // the other two, longest first (test/helpers/sequencer.ts). Terraform and the emulator are real
-    // processes: files stay apart (one fork each).
-    maxWorkers: 3,
+    // the other three, longest first (test/helpers/sequencer.ts), at a lower priority than the lane
+    // (test/helpers/unit-priority.ts); three, so that one of them waiting (a provider's fixed sleep,
+    // the ECS simulation's clock) leaves no core idle. Terraform and the emulator are real processes:
+    // files stay apart (one fork each).
+    maxWorkers: 4,
     // The CLI silences the AWS SDK's Node-version notice itself (cli/index.ts); tests that call the SDK
     // in the worker would print it once per file.
     env: { GOGC: TERRAFORM_GOGC, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

@@ -1,7 +1,7 @@
 /**
  * The order vitest hands test files to its workers (vitest.config.ts `sequence.sequencer`): the e2e
  * lane first (it holds one worker for the whole run, waiting for `sandbox up` and then running every
- * e2e module), then the unit files longest first, so that the two workers left finish together
+ * e2e module), then the unit files longest first, so that the three workers left finish together
  * rather than one of them starting a two-minute file at the end. On a fresh clone vitest has no
  * timings of its own (it would order by file size); these are the durations of one full run of
  * 2026-11-27 (on a busy machine: only their order counts), in seconds, for the files above ~10 s. A
