@@ -329,7 +329,11 @@ async function manyEvents(rec) {
 /** Step 5 (--suite): the test suite's wall time, measured after everything else has stopped. */
 async function suiteRow() {
   const { timeSuite } = await import('./suite.mjs');
-  const t = await timeSuite(root);
+  const t = await timeSuite(root).catch((e) => {
+    process.exitCode = 1; // the figures above are still written; a failing suite fails the bench
+    return { error: e.message.split('\n')[0] };
+  });
+  if (t.error) return ['the test suite (`vitest run` as CI runs it)', 'FAILED', t.error];
   return [
     `the test suite (\`vitest run\` as CI runs it: ${t.tests} tests in ${t.files} files)`,
     `${s(t.ms)} (vitest's own figure ${s(t.vitestMs)})`,
