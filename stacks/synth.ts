@@ -15,6 +15,7 @@ import { readAdoption, type AdoptionFile } from '../src/config/adoption.js';
 import { names, STACK_DEPENDENCIES, stackOrder, type StackKind } from '../src/config/names.js';
 import { claimOutputDir, mayDelete, recordOwned } from '../src/config/owned-dir.js';
 import { paths, projectDir } from '../src/config/paths.js';
+import { isAlive } from '../src/config/process-alive.js';
 import type { EnvironmentConfig } from '../src/config/types.js';
 
 export interface SynthStack {
@@ -145,17 +146,8 @@ function moveStack(staging: string, outdir: string, stack: string): void {
 function removeAbandonedStaging(outdir: string): void {
   for (const entry of readdirSync(outdir)) {
     const pid = entry.startsWith(STAGING_PREFIX) ? Number(entry.slice(STAGING_PREFIX.length)) : NaN;
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid))
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid))
       rmSync(join(outdir, entry), { recursive: true, force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -14,6 +14,7 @@ import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { packageDir } from '../config/paths.js';
+import { isAlive } from '../config/process-alive.js';
 import { MissingToolError, BerthError } from '../output/errors.js';
 import { which } from '../terraform/tool.js';
 
@@ -208,15 +209,6 @@ export function portOpen(port: number, timeoutMs = 500): Promise<boolean> {
     s.once('error', () => done(false));
     s.connect(port, '127.0.0.1', () => done(true));
   });
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

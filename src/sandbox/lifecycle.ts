@@ -36,7 +36,8 @@ import { EXIT } from '../output/exit-codes.js';
 import type { Reporter } from '../output/reporter.js';
 import { findTerraform } from '../terraform/tool.js';
 import { sandboxEndpoint } from './context.js';
-import { answers, findMotoPython, isAlive, isOurEmulator, portOpen, startEmulator, stopPid } from './emulator.js';
+import { isAlive } from '../config/process-alive.js';
+import { answers, findMotoPython, isOurEmulator, portOpen, startEmulator, stopPid } from './emulator.js';
 import {
   FAKE_CREDENTIALS,
   readSandboxRecord,

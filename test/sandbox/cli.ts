@@ -53,7 +53,7 @@ export function berthCli(args: string[], env: NodeJS.ProcessEnv, cwd: string, ti
 }
 
 /** Is the process still there? (the same test `berth sandbox down` uses) */
-export { isAlive as alive } from '../../src/sandbox/emulator.js';
+export { isAlive as alive } from '../../src/config/process-alive.js';
 
 export function portOpen(port: number): Promise<boolean> {
   return new Promise((res) => {
